@@ -1,0 +1,1 @@
+"""Templates, fonts and the starter catalog that ship with the application."""

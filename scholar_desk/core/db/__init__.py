@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the engine and units of work, and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of the schema; they ship inside the package."""

@@ -1,0 +1,45 @@
+"""Alembic environment: migrates the connection Scholar Desk hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from scholar_desk.core.db.base import UTCDateTime
+from scholar_desk.core.db.models import Base
+
+FTS_TABLE_PREFIX = "references_fts"
+
+
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    # SQLite's full-text index is kept by hand in its own revision, not by the models.
+    return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE_PREFIX))
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    # Revisions store the plain column type, so they never import application code.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=_include_object,
+        render_item=_render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    url = context.config.get_main_option("sqlalchemy.url") or "sqlite://"
+    with create_engine(url).begin() as conn:
+        _run(conn)

@@ -1,0 +1,1 @@
+"""File formats <-> plain records: BibTeX, RIS, MEDLINE, slides, posters, report files. No database."""

@@ -1,0 +1,1 @@
+"""Use cases over a Session: validation, workflows, permissions, import, export, reports."""

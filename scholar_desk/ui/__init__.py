@@ -1,0 +1,1 @@
+"""The PySide6 window: widgets, item models, dialogs and worker jobs (the only package with Qt)."""
