@@ -1,0 +1,63 @@
+"""Background jobs: run a core task off the GUI thread with progress and Cancel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from scholar_desk.core.progress import CancelledError, CancelToken, ProgressSink
+
+log = logging.getLogger(__name__)
+
+Task = Callable[[ProgressSink, CancelToken], Any]
+
+
+class WorkerSignals(QObject):
+    """What a job reports back to the GUI thread (queued across threads)."""
+
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    finished = Signal()
+
+    def emit_progress(self, done: int, total: int, message: str) -> None:
+        """Typed wrapper around ``progressed.emit``."""
+        self.progressed.emit(done, total, message)
+
+
+class Job(QRunnable):
+    """Runs ``task(progress, cancel)`` on a pool thread.
+
+    The task opens its own transaction; no ORM object crosses back to the GUI.
+    """
+
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self._task = task
+        self.cancel_token = CancelToken()
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        try:
+            result = self._task(self.signals.emit_progress, self.cancel_token)
+        except CancelledError:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+            log.exception("background job failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+
+def make_pool(max_threads: int = 1) -> QThreadPool:
+    """A pool for database-writing jobs: one thread, so writes never race each other."""
+    pool = QThreadPool()
+    pool.setMaxThreadCount(max_threads)
+    return pool
