@@ -1,0 +1,578 @@
+"""Create, read, update and delete any tracker record, with validation, audit and undo.
+
+Every editable kind goes through these functions, so validation, permissions, the
+audit trail and conflict detection live in one place for the CLI and the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import ColumnElement, inspect, select, update
+from sqlalchemy.orm import Session
+
+from scholar_desk.core import clock
+from scholar_desk.core.db import models as m
+from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
+from scholar_desk.core.records import (
+    ABSTRACT_TRANSITIONS,
+    DECISION_STATUSES,
+    SUBMISSION_TRANSITIONS,
+    AbstractStatus,
+    FieldSpec,
+    Record,
+    SubmissionStatus,
+)
+from scholar_desk.core.services import permissions
+from scholar_desk.core.services.kinds import Kind, get_kind
+from scholar_desk.core.services.session import Actor
+
+HIDDEN_COLUMNS = frozenset({"password_hash"})
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def to_record(kind: Kind, obj: Any, labels: Mapping[tuple[str, int], str] | None = None) -> Record:
+    """Detach one ORM row into a `Record` with every column and a label per reference."""
+    values: dict[str, Any] = {}
+    for attr in inspect(type(obj)).column_attrs:
+        if attr.key not in HIDDEN_COLUMNS:
+            values[attr.key] = getattr(obj, attr.key)
+    for spec in kind.fields:
+        if spec.type == "ref":
+            ref_id = values.get(spec.name)
+            name = spec.name.removesuffix("_id") + "_label"
+            if ref_id is None:
+                values[name] = ""
+            elif labels is not None and (spec.ref_kind or "", ref_id) in labels:
+                values[name] = labels[(spec.ref_kind or "", ref_id)]
+            else:
+                values[name] = f"#{ref_id}"
+    values.pop("id", None)
+    return Record(kind.name, obj.id, obj.version, kind.label(obj), MappingProxyType(values))
+
+
+def _ref_labels(session: Session, kind: Kind, objs: Iterable[Any]) -> dict[tuple[str, int], str]:
+    wanted: dict[str, set[int]] = {}
+    for obj in objs:
+        for spec in kind.fields:
+            if spec.type == "ref" and spec.ref_kind:
+                ref_id = getattr(obj, spec.name)
+                if ref_id is not None:
+                    wanted.setdefault(spec.ref_kind, set()).add(ref_id)
+    labels: dict[tuple[str, int], str] = {}
+    for ref_kind_name, ids in wanted.items():
+        ref_kind = get_kind(ref_kind_name)
+        rows = session.scalars(select(ref_kind.model).where(ref_kind.model.id.in_(ids)))  # type: ignore[attr-defined]
+        for row in rows:
+            labels[(ref_kind_name, row.id)] = ref_kind.label(row)
+    return labels
+
+
+def get_item(session: Session, actor: Actor, kind_name: str, item_id: int) -> Record:
+    """Return one record.
+
+    Raises:
+        NotFoundError: No such record.
+        PermissionDeniedError: The actor may not read it.
+    """
+    kind = get_kind(kind_name)
+    obj = _load(session, kind, item_id)
+    permissions.require(session, actor, permissions.READ, kind.name, _owner_of(kind, obj))
+    return to_record(kind, obj, _ref_labels(session, kind, [obj]))
+
+
+def list_items(
+    session: Session,
+    actor: Actor,
+    kind_name: str,
+    *,
+    where: Iterable[ColumnElement[bool]] = (),
+) -> list[Record]:
+    """Return every record of a kind that the actor may read, in the kind's order."""
+    kind = get_kind(kind_name)
+    model: Any = kind.model
+    query = select(model).where(*where)
+    if kind.owned:
+        visible = permissions.visible_owner_ids(session, actor)
+        if visible is not None:
+            query = query.where(model.owner_id.in_(visible))
+    query = query.order_by(*(getattr(model, c) for c in kind.order_by), model.id)
+    objs = list(session.scalars(query))
+    labels = _ref_labels(session, kind, objs)
+    return [to_record(kind, obj, labels) for obj in objs]
+
+
+def _load(session: Session, kind: Kind, item_id: int) -> Any:
+    obj = session.get(kind.model, item_id)
+    if obj is None:
+        raise NotFoundError(
+            f"There is no {kind.name} with id {item_id}. It may have been deleted."
+        )
+    return obj
+
+
+def _owner_of(kind: Kind, obj: Any) -> int | None:
+    return obj.owner_id if kind.owned else None
+
+
+# Validation -----------------------------------------------------------------------------
+
+
+def coerce(
+    session: Session, kind: Kind, raw: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Turn user input into typed values; collect a message per field at fault.
+
+    Returns:
+        The typed values and the errors by field name.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in raw.items():
+        try:
+            spec = kind.field(name)
+        except KeyError:
+            errors[name] = f"{kind.title} have no field '{name}'."
+            continue
+        try:
+            values[name] = _coerce_one(session, spec, value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    return values, errors
+
+
+def _coerce_one(session: Session, spec: FieldSpec, value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    empty = value is None or value == ""
+    if spec.type in ("text", "multiline"):
+        return "" if value is None else str(value)
+    if spec.type == "bool":
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "yes", "y", "on")
+        return bool(value)
+    if empty:
+        return None
+    if spec.type == "int":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError("Enter a whole number.") from None
+        if number < 0:
+            raise ValueError("Enter a number of zero or more.")
+        return number
+    if spec.type == "date":
+        return _parse_date(value)
+    if spec.type == "datetime":
+        return _parse_datetime(value)
+    if spec.type == "choice":
+        if str(value) not in spec.choices:
+            raise ValueError(f"Choose one of: {', '.join(spec.choices)}.")
+        return str(value)
+    if spec.type == "ref":
+        ref_kind = get_kind(spec.ref_kind or "")
+        try:
+            ref_id = int(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"Choose a {ref_kind.name}.") from None
+        if session.get(ref_kind.model, ref_id) is None:
+            raise ValueError(f"There is no {ref_kind.name} with id {ref_id}.")
+        return ref_id
+    raise ValueError(f"Unknown field type {spec.type}.")
+
+
+def _parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2026-07-01.") from None
+
+
+def _parse_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a date and time; use YYYY-MM-DD HH:MM, e.g. 2026-09-15 23:59."
+            ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _check_rules(
+    kind: Kind, merged: Mapping[str, Any], old: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """Rules across fields and over time: required, date order, status transitions."""
+    errors: dict[str, str] = {}
+    for spec in kind.fields:
+        if spec.required and merged.get(spec.name) in (None, ""):
+            errors[spec.name] = f"{spec.label} is required."
+    errors.update(_date_order(kind, merged))
+    if kind.name == "person":
+        orcid = merged.get("orcid") or ""
+        if orcid and not _ORCID.match(orcid):
+            errors["orcid"] = "An ORCID looks like 0000-0002-1825-0097."
+        email = merged.get("email") or ""
+        if email and not _EMAIL.match(email):
+            errors["email"] = "Enter an email address such as name@hospital.org."
+    if old is not None and "status" in merged and merged["status"] != old.get("status"):
+        message = transition_error(kind.name, old.get("status"), merged["status"])
+        if message:
+            errors["status"] = message
+    return errors
+
+
+_DATE_PAIRS: Mapping[str, tuple[tuple[str, str, str], ...]] = {
+    "project": (("irb_approved_on", "irb_expires_on", "IRB expiry must be after its approval."),),
+    "conference": (("starts_on", "ends_on", "The meeting cannot end before it starts."),),
+    "submission": (
+        ("submitted_on", "decided_on", "A decision cannot come before the submission."),
+        ("submitted_on", "revision_due_on", "A revision cannot be due before the submission."),
+    ),
+    "abstract": (
+        ("submitted_on", "presentation_date", "It cannot be presented before it was submitted."),
+    ),
+}
+
+
+def _date_order(kind: Kind, merged: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for first, second, message in _DATE_PAIRS.get(kind.name, ()):
+        a, b = merged.get(first), merged.get(second)
+        if a is not None and b is not None and b < a:
+            errors[second] = message
+    return errors
+
+
+def transition_error(kind_name: str, old: Any, new: Any) -> str:
+    """Why a status change is not allowed, or ``""`` when it is."""
+    table: Mapping[Any, frozenset[Any]]
+    if kind_name == "submission":
+        table, enum = SUBMISSION_TRANSITIONS, SubmissionStatus
+    elif kind_name == "abstract":
+        table, enum = ABSTRACT_TRANSITIONS, AbstractStatus
+    else:
+        return ""
+    try:
+        allowed = table[enum(old)]
+        target = enum(new)
+    except ValueError:
+        return f"'{new}' is not a status."
+    if target in allowed:
+        return ""
+    if not allowed:
+        extra = " Resubmit it elsewhere as a new submission." if old == "rejected" else ""
+        return f"A {kind_name} that is {old} cannot change status.{extra}"
+    options = ", ".join(sorted(s.value for s in allowed))
+    return f"A {kind_name} that is {old} can move only to: {options}."
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+def create_item(session: Session, actor: Actor, kind_name: str, raw: Mapping[str, Any]) -> Record:
+    """Validate and insert a record; it belongs to the actor's fellow unless given.
+
+    Raises:
+        ValidationError: One message per field at fault; nothing is written.
+        PermissionDeniedError: The actor may not create it.
+    """
+    kind = get_kind(kind_name)
+    values, errors = coerce(session, kind, raw)
+    if kind.owned and values.get("owner_id") is None and actor.person_id is not None:
+        values["owner_id"] = actor.person_id
+    defaults = _defaults(kind)
+    merged = {**defaults, **values}
+    errors.update(_check_rules(kind, merged, None))
+    if errors:
+        raise ValidationError(errors)
+    permissions.require(session, actor, permissions.CREATE, kind.name, merged.get("owner_id"))
+    obj = kind.model(**merged)
+    if kind.name == "submission":
+        _fill_submission(session, obj)
+    if "status_changed_on" in inspect(kind.model).column_attrs.keys():  # noqa: SIM118
+        obj.status_changed_on = clock.today()
+    session.add(obj)
+    session.flush()
+    if kind.name == "submission":
+        session.add(
+            m.SubmissionEvent(
+                submission_id=obj.id,
+                from_status=None,
+                to_status=obj.status,
+                on=obj.submitted_on or clock.today(),
+                by=actor.username,
+                note="created",
+            )
+        )
+    record = to_record(kind, obj, _ref_labels(session, kind, [obj]))
+    audit(session, actor, "create", kind.name, obj.id, "", None, _jsonable(record.values))
+    return record
+
+
+def _defaults(kind: Kind) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for spec in kind.fields:
+        if spec.type == "choice" and spec.required and spec.choices:
+            out[spec.name] = spec.choices[0]
+    return out
+
+
+def _fill_submission(session: Session, sub: m.Submission) -> None:
+    manuscript = session.get(m.Manuscript, sub.manuscript_id)
+    if manuscript is not None and sub.owner_id is None:
+        sub.owner_id = manuscript.owner_id
+
+
+def update_item(
+    session: Session,
+    actor: Actor,
+    kind_name: str,
+    item_id: int,
+    raw: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Record:
+    """Validate and apply changes to one record.
+
+    Args:
+        session: The unit of work.
+        actor: Who makes the change.
+        kind_name: The kind.
+        item_id: The record.
+        raw: New values by field name (only the fields that change).
+        expected_version: The version the user's form was loaded at; a newer stored
+            version raises `ConflictError` so nobody's save is silently lost.
+
+    Raises:
+        ValidationError: One message per field at fault; nothing is written.
+        ConflictError: The record was saved elsewhere since ``expected_version``.
+        PermissionDeniedError: The actor may not change it.
+    """
+    kind = get_kind(kind_name)
+    obj = _load(session, kind, item_id)
+    permissions.require(session, actor, permissions.UPDATE, kind.name, _owner_of(kind, obj))
+    old = to_record(kind, obj)
+    values, errors = coerce(session, kind, raw)
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(kind.name, item_id, values, _jsonable(old.values), obj.version)
+    merged = {**old.values, **values}
+    errors.update(_check_rules(kind, merged, old.values))
+    if kind.owned and "owner_id" in values and values["owner_id"] != old.get("owner_id"):
+        permissions.require(session, actor, permissions.CREATE, kind.name, values["owner_id"])
+    if errors:
+        raise ValidationError(errors)
+    changed = {k: v for k, v in values.items() if old.get(k) != v}
+    if not changed:
+        return to_record(kind, obj, _ref_labels(session, kind, [obj]))
+    for name, value in changed.items():
+        setattr(obj, name, value)
+    if "status" in changed:
+        _on_status_change(session, actor, kind, obj, old.get("status"), changed)
+    session.flush()
+    for name, value in changed.items():
+        audit(session, actor, "update", kind.name, obj.id, name, old.get(name), value)
+    return to_record(kind, obj, _ref_labels(session, kind, [obj]))
+
+
+def _on_status_change(
+    session: Session,
+    actor: Actor,
+    kind: Kind,
+    obj: Any,
+    old_status: str,
+    changed: Mapping[str, Any],
+) -> None:
+    today = clock.today()
+    if hasattr(obj, "status_changed_on"):
+        obj.status_changed_on = today
+    if kind.name != "submission":
+        if kind.name == "abstract" and obj.status == "submitted" and obj.submitted_on is None:
+            obj.submitted_on = today
+        return
+    on = today
+    if obj.status == SubmissionStatus.SUBMITTED and obj.submitted_on is None:
+        obj.submitted_on = today
+    if obj.status in DECISION_STATUSES:
+        on = changed.get("decided_on") or today
+        obj.decided_on = on
+    session.add(
+        m.SubmissionEvent(
+            submission_id=obj.id,
+            from_status=old_status,
+            to_status=obj.status,
+            on=on,
+            by=actor.username,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a delete removed, so undo can put it back with the same ids.
+
+    Attributes:
+        kind: The kind deleted.
+        rows: ``(table, columns)`` in insert order: the record, then its owned children.
+        referrers: ``(table, column, ids)`` rows whose link was cleared by the delete.
+    """
+
+    kind: str
+    item_id: int
+    rows: tuple[tuple[str, Mapping[str, Any]], ...]
+    referrers: tuple[tuple[str, str, tuple[int, ...]], ...] = field(default=())
+
+
+def delete_item(session: Session, actor: Actor, kind_name: str, item_id: int) -> Snapshot:
+    """Delete a record and what it owns; return a snapshot that `restore_item` undoes.
+
+    Raises:
+        PermissionDeniedError: The actor may not delete it.
+        ValidationError: Other records still need it (e.g. a journal with submissions).
+    """
+    kind = get_kind(kind_name)
+    obj = _load(session, kind, item_id)
+    permissions.require(session, actor, permissions.DELETE, kind.name, _owner_of(kind, obj))
+    blockers = _restricting_referrers(session, obj)
+    if blockers:
+        raise ValidationError(
+            {"": f"This {kind.name} is still used by {blockers}; remove those first."}
+        )
+    rows: list[tuple[str, Mapping[str, Any]]] = []
+    _collect(obj, rows)
+    referrers = _nulling_referrers(session, obj)
+    record = to_record(kind, obj)
+    session.delete(obj)
+    session.flush()
+    audit(session, actor, "delete", kind.name, item_id, "", _jsonable(record.values), None)
+    return Snapshot(kind.name, item_id, tuple(rows), tuple(referrers))
+
+
+def restore_item(session: Session, actor: Actor, snapshot: Snapshot) -> Record:
+    """Put back what `delete_item` removed, with the same ids and links.
+
+    Raises:
+        PermissionDeniedError: The actor may not create it.
+    """
+    kind = get_kind(snapshot.kind)
+    owner = snapshot.rows[0][1].get("owner_id") if kind.owned else None
+    permissions.require(session, actor, permissions.CREATE, kind.name, owner)
+    tables = m.Base.metadata.tables
+    for table_name, columns in snapshot.rows:
+        session.execute(tables[table_name].insert().values(**columns))
+    for table_name, column, ids in snapshot.referrers:
+        table = tables[table_name]
+        session.execute(
+            update(table).where(table.c.id.in_(ids)).values({column: snapshot.item_id})
+        )
+    session.expire_all()
+    obj = _load(session, kind, snapshot.item_id)
+    record = to_record(kind, obj, _ref_labels(session, kind, [obj]))
+    audit(session, actor, "restore", kind.name, obj.id, "", None, _jsonable(record.values))
+    return record
+
+
+def _collect(obj: Any, rows: list[tuple[str, Mapping[str, Any]]]) -> None:
+    mapper = inspect(type(obj))
+    table = mapper.local_table
+    rows.append((table.name, {c.key: getattr(obj, c.key) for c in mapper.column_attrs}))
+    for rel in mapper.relationships:
+        if rel.cascade.delete_orphan:
+            for child in getattr(obj, rel.key):
+                _collect(child, rows)
+        elif rel.secondary is not None and rel.direction.name == "MANYTOMANY":
+            for child in getattr(obj, rel.key):
+                local = next(c for c in rel.secondary.c if c.references(table.c.id))
+                remote = next(c for c in rel.secondary.c if c is not local)
+                rows.append((rel.secondary.name, {local.name: obj.id, remote.name: child.id}))
+
+
+def _foreign_keys_to(table_name: str) -> Iterable[tuple[Any, Any]]:
+    for table in m.Base.metadata.tables.values():
+        for fk in table.foreign_keys:
+            if fk.column.table.name == table_name and "id" in table.c:
+                yield table, fk
+
+
+def _nulling_referrers(session: Session, obj: Any) -> list[tuple[str, str, tuple[int, ...]]]:
+    out = []
+    table_name = inspect(type(obj)).local_table.name
+    for table, fk in _foreign_keys_to(table_name):
+        if fk.ondelete == "SET NULL":
+            ids = tuple(session.scalars(select(table.c.id).where(fk.parent == obj.id)))
+            if ids:
+                out.append((table.name, fk.parent.name, ids))
+    return out
+
+
+def _restricting_referrers(session: Session, obj: Any) -> str:
+    found = []
+    table_name = inspect(type(obj)).local_table.name
+    for table, fk in _foreign_keys_to(table_name):
+        if fk.ondelete in (None, "RESTRICT") and table.name != table_name:
+            count = len(
+                list(session.scalars(select(table.c.id).where(fk.parent == obj.id).limit(100)))
+            )
+            if count:
+                found.append(f"{count} {table.name.replace('_', ' ')}")
+    return ", ".join(found)
+
+
+# Audit ----------------------------------------------------------------------------------
+
+
+def audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    kind: str,
+    record_id: int | None,
+    field_name: str,
+    old: Any,
+    new: Any,
+) -> None:
+    """Append one audit event (never updated or deleted by the application)."""
+    session.add(
+        m.AuditEvent(
+            actor=actor.username,
+            action=action,
+            kind=kind,
+            record_id=record_id,
+            field=field_name,
+            old_value=_audit_text(old),
+            new_value=_audit_text(new),
+        )
+    )
+
+
+def _audit_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        out[key] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
