@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -155,4 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scholar-desk: interrupted; nothing more was written.", file=sys.stderr)
         return 130
+    except Exception:  # noqa: BLE001 - a bug: say so, show where, exit 1
+        traceback.print_exc()
+        print("scholar-desk: unexpected error (a bug); nothing more was written.", file=sys.stderr)
+        return EXIT_BUG
 
