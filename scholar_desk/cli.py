@@ -46,12 +46,15 @@ Runner = Callable[[CliContext], int]
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the subcommand must survive the subparser's default.
     common.add_argument(
         "--db",
-        default=None,
+        default=argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: $SCHOLAR_DESK_DB or the user data folder)",
     )
-    common.add_argument("--user", default=None, help="account to act as, where accounts exist")
+    common.add_argument(
+        "--user", default=argparse.SUPPRESS, help="account to act as, where accounts exist"
+    )
     parser = argparse.ArgumentParser(
         prog="scholar-desk",
         description="Scholar Desk: research tracker for fellows and mentors. "
@@ -145,10 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.error("a command is needed here")
-    target = args.db or default_database()
+    target = getattr(args, "db", None) or default_database()
     try:
         with Library.open(target) as library:
-            actor = resolve_actor(library, args.user, needs_login=getattr(args, "needs_login", True))
+            actor = resolve_actor(
+                library,
+                getattr(args, "user", None),
+                needs_login=getattr(args, "needs_login", True),
+            )
             return int(args.func(CliContext(library, actor, args)))
     except ScholarDeskError as exc:
         print(f"scholar-desk: {exc.user_message}", file=sys.stderr)
@@ -160,4 +167,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print("scholar-desk: unexpected error (a bug); nothing more was written.", file=sys.stderr)
         return EXIT_BUG
-

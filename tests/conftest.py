@@ -18,7 +18,9 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep settings, data and backups of every test out of the real user folders."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("SCHOLAR_DESK_HOME", str(home))

@@ -15,10 +15,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import sqlite
@@ -37,7 +37,7 @@ def resolve_url(target: str | Path) -> URL:
     if "://" in text:
         try:
             return make_url(text)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:
             raise DatabaseError(f"'{text}' is not a database URL or file path.", str(exc)) from exc
     path = Path(text).expanduser().resolve()
     return URL.create("sqlite+pysqlite", database=str(path))
@@ -49,8 +49,12 @@ class Library:
     Made once at start-up (or per test) and passed down; never a global.
     """
 
-    def __init__(self, target: str | Path) -> None:
+    def __init__(self, target: str | Path, *, busy_timeout: float | None = None) -> None:
         """Open (creating if needed) the database at ``target`` without migrating it.
+
+        Args:
+            target: A file path or an SQLAlchemy URL.
+            busy_timeout: Seconds a writer waits for another's lock before `BusyError`.
 
         Raises:
             DatabaseError: The file is a folder, not a database, or cannot be written.
@@ -60,10 +64,16 @@ class Library:
         if self.is_sqlite:
             self.path = Path(self.url.database or "")
             _check_sqlite_path(self.path)
-        connect_args = {"timeout": sqlite.BUSY_TIMEOUT_SECONDS} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(self.url, connect_args=connect_args)
+        timeout = sqlite.BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout
+        connect_args = {"timeout": timeout} if self.is_sqlite else {}
+        try:
+            self.engine: Engine = create_engine(self.url, connect_args=connect_args)
+        except (ArgumentError, ImportError, NoSuchModuleError) as exc:
+            raise DatabaseError(
+                f"Cannot use the database URL '{self.url.render_as_string()}': {exc}", str(exc)
+            ) from exc
         if self.is_sqlite:
-            sqlite.configure_engine(self.engine)
+            sqlite.configure_engine(self.engine, busy_timeout=timeout)
             writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             writer = self.engine
@@ -76,13 +86,15 @@ class Library:
         return self.url.get_backend_name() == "sqlite"
 
     @classmethod
-    def open(cls, target: str | Path, *, upgrade: bool = True) -> Library:
+    def open(
+        cls, target: str | Path, *, upgrade: bool = True, busy_timeout: float | None = None
+    ) -> Library:
         """Open a database and bring its schema up to date, backing it up first if older.
 
         Raises:
             DatabaseError: The database cannot be opened or upgraded.
         """
-        library = cls(target)
+        library = cls(target, busy_timeout=busy_timeout)
         try:
             if upgrade:
                 library.upgrade()
@@ -117,7 +129,6 @@ class Library:
         """A read-only unit of work (never takes the write lock)."""
         with _translate_errors(), self._reader() as session, session.begin():
             yield session
-            session.rollback()
 
     # Schema -------------------------------------------------------------------------
 
@@ -205,7 +216,9 @@ def _check_sqlite_path(path: Path) -> None:
             ) from exc
     if path.exists():
         if not os.access(path, os.R_OK | os.W_OK):
-            raise DatabaseError(f"{path} cannot be read and written by you. Check its permissions.")
+            raise DatabaseError(
+                f"{path} cannot be read and written by you. Check its permissions."
+            )
         try:
             ok = sqlite.is_sqlite_file(path)
         except OSError as exc:
@@ -237,7 +250,9 @@ def _translate_errors() -> Iterator[None]:
                 text,
             ) from exc
         if "readonly" in text or "read-only" in text:
-            raise DatabaseError("The database file is read-only; nothing was saved.", text) from exc
+            raise DatabaseError(
+                "The database file is read-only; nothing was saved.", text
+            ) from exc
         raise DatabaseError("The database could not be used: " + text, text) from exc
     except SADatabaseError as exc:
         text = str(exc.orig) if exc.orig is not None else str(exc)

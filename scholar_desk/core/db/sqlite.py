@@ -19,7 +19,7 @@ BUSY_TIMEOUT_SECONDS = 5.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def configure_engine(engine: Engine) -> None:
+def configure_engine(engine: Engine, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
     """Install the pragmas and transaction handling every SQLite connection needs.
 
     WAL lets readers and one writer work at once, ``foreign_keys`` makes the schema's
@@ -33,7 +33,7 @@ def configure_engine(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
             if str(mode).lower() != "wal":
                 cursor.execute("PRAGMA journal_mode=WAL")
