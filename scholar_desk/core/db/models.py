@@ -41,7 +41,7 @@ class Versioned:
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - declared_attr passes the class
         # A stale UPDATE (someone saved first) then matches no row and raises.
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
@@ -505,6 +505,8 @@ class Reference(Versioned, Base):
     extra_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     title_key: Mapped[str] = mapped_column(String(300), default="", index=True)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # Tag names joined by spaces, kept by triggers for the full-text index (0002).
+    tags_text: Mapped[str] = mapped_column(Text, default="")
 
     tags: Mapped[list[Tag]] = relationship(secondary=reference_tags)
 
