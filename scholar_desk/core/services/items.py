@@ -106,6 +106,8 @@ def list_items(
         visible = permissions.visible_owner_ids(session, actor)
         if visible is not None:
             query = query.where(model.owner_id.in_(visible))
+    elif not permissions.allowed(session, actor, permissions.READ, kind.name, None):
+        return []
     query = query.order_by(*(getattr(model, c) for c in kind.order_by), model.id)
     objs = list(session.scalars(query))
     labels = _ref_labels(session, kind, objs)
