@@ -74,7 +74,7 @@ class Library:
             ) from exc
         if self.is_sqlite:
             sqlite.configure_engine(self.engine, busy_timeout=timeout)
-            writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            writer: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         else:
             writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)

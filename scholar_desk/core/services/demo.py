@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
+from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
 
 DEMO_ACTOR = Actor(username="demo")
+_T = TypeVar("_T")
 
 
 def _days(today: dt.date, offset: int) -> dt.date:
@@ -56,13 +58,13 @@ class _Demo:
         self.today = today
         self.people: dict[str, m.Person] = {}
 
-    def count(self, model: type[m.Base]) -> int:
+    def count(self, model: type[Base]) -> int:
         return int(self.s.scalar(select(func.count()).select_from(model)) or 0)
 
     def d(self, offset: int) -> dt.date:
         return _days(self.today, offset)
 
-    def add(self, obj: Any) -> Any:
+    def add(self, obj: _T) -> _T:
         self.s.add(obj)
         self.s.flush()
         return obj
@@ -800,7 +802,7 @@ class _Demo:
         try:
             from scholar_desk.core.services import accounts
 
-            create = accounts.create_demo_accounts  # type: ignore[attr-defined]
+            create = accounts.create_demo_accounts
         except (ImportError, AttributeError):
             return
         create(

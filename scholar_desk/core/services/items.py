@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
+from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import (
     ABSTRACT_TRANSITIONS,
@@ -72,7 +73,8 @@ def _ref_labels(session: Session, kind: Kind, objs: Iterable[Any]) -> dict[tuple
     labels: dict[tuple[str, int], str] = {}
     for ref_kind_name, ids in wanted.items():
         ref_kind = get_kind(ref_kind_name)
-        rows = session.scalars(select(ref_kind.model).where(ref_kind.model.id.in_(ids)))  # type: ignore[attr-defined]
+        model: Any = ref_kind.model
+        rows = session.scalars(select(model).where(model.id.in_(ids)))
         for row in rows:
             labels[(ref_kind_name, row.id)] = ref_kind.label(row)
     return labels
@@ -264,16 +266,15 @@ def _date_order(kind: Kind, merged: Mapping[str, Any]) -> dict[str, str]:
 
 def transition_error(kind_name: str, old: Any, new: Any) -> str:
     """Why a status change is not allowed, or ``""`` when it is."""
-    table: Mapping[Any, frozenset[Any]]
-    if kind_name == "submission":
-        table, enum = SUBMISSION_TRANSITIONS, SubmissionStatus
-    elif kind_name == "abstract":
-        table, enum = ABSTRACT_TRANSITIONS, AbstractStatus
-    else:
-        return ""
+    allowed: frozenset[SubmissionStatus] | frozenset[AbstractStatus]
+    target: SubmissionStatus | AbstractStatus
     try:
-        allowed = table[enum(old)]
-        target = enum(new)
+        if kind_name == "submission":
+            allowed, target = SUBMISSION_TRANSITIONS[SubmissionStatus(old)], SubmissionStatus(new)
+        elif kind_name == "abstract":
+            allowed, target = ABSTRACT_TRANSITIONS[AbstractStatus(old)], AbstractStatus(new)
+        else:
+            return ""
     except ValueError:
         return f"'{new}' is not a status."
     if target in allowed:
@@ -305,7 +306,7 @@ def create_item(session: Session, actor: Actor, kind_name: str, raw: Mapping[str
     if errors:
         raise ValidationError(errors)
     permissions.require(session, actor, permissions.CREATE, kind.name, merged.get("owner_id"))
-    obj = kind.model(**merged)
+    obj: Any = kind.model(**merged)
     if kind.name == "submission":
         _fill_submission(session, obj)
     if "status_changed_on" in inspect(kind.model).column_attrs.keys():  # noqa: SIM118
@@ -475,7 +476,7 @@ def restore_item(session: Session, actor: Actor, snapshot: Snapshot) -> Record:
     kind = get_kind(snapshot.kind)
     owner = snapshot.rows[0][1].get("owner_id") if kind.owned else None
     permissions.require(session, actor, permissions.CREATE, kind.name, owner)
-    tables = m.Base.metadata.tables
+    tables = Base.metadata.tables
     for table_name, columns in snapshot.rows:
         session.execute(tables[table_name].insert().values(**columns))
     for table_name, column, ids in snapshot.referrers:
@@ -506,7 +507,7 @@ def _collect(obj: Any, rows: list[tuple[str, Mapping[str, Any]]]) -> None:
 
 
 def _foreign_keys_to(table_name: str) -> Iterable[tuple[Any, Any]]:
-    for table in m.Base.metadata.tables.values():
+    for table in Base.metadata.tables.values():
         for fk in table.foreign_keys:
             if fk.column.table.name == table_name and "id" in table.c:
                 yield table, fk

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any
 
 from scholar_desk.core.db import models as m
+from scholar_desk.core.db.base import Base
 from scholar_desk.core.records import (
     AbstractStatus,
     ArticleType,
@@ -48,7 +49,7 @@ class Kind:
     name: str
     plural: str
     title: str
-    model: type[m.Base]
+    model: type[Base]
     fields: tuple[FieldSpec, ...]
     label: Callable[[Any], str]
     owned: bool = True

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
 
-from scholar_desk.core.db.base import UTCDateTime
-from scholar_desk.core.db.models import Base
+import scholar_desk.core.db.models  # noqa: F401 - registers every table on Base.metadata
+from scholar_desk.core.db.base import Base, UTCDateTime
 
 FTS_TABLE_PREFIX = "references_fts"
 
 
-def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     # SQLite's full-text index is kept by hand in its own revision, not by the models.
     return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE_PREFIX))
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> Any:
     # Revisions store the plain column type, so they never import application code.
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
