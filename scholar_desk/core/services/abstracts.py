@@ -1,0 +1,674 @@
+"""Conference abstracts: counting against each meeting's rule, sections, authors, images.
+
+How we count (`count_abstract`, pure, also run on every keystroke by the editor):
+
+Words
+    A word is a run of characters between whitespace that holds at least one letter or
+    digit. So a hyphenated compound (``placebo-controlled``, ``12-month``), a joined
+    pair (``and/or``), a number with its punctuation or unit (``0.05``, ``1,250``,
+    ``95%``, a range joined by an en dash) and an abbreviation (``N.S.``) are one word
+    each, as in Microsoft Word and the common submission systems, while a stand-alone
+    symbol between spaces (a dash, ``±``, ``<``, ``=``, a bullet) is not a word. Any
+    Unicode space separates words, including no-break, thin and zero-width spaces.
+
+Characters
+    Text is put in Unicode NFC form (an accented letter typed as two code points counts
+    once), soft hyphens and zero-width characters are dropped, leading and trailing
+    whitespace is ignored and every run of whitespace (line breaks included) counts as
+    one space. Spaces count by default, which is what most meetings mean by
+    "characters"; ``CountRule(spaces=False)`` counts without them.
+
+What counts toward the body limit
+    The bodies of the sections; their headings if the rule ``counts_headings``; the
+    title if it ``counts_title``; and the references (sections headed References,
+    Bibliography or Citations, plus any ``references`` text) if it
+    ``counts_references``. Each part is counted on its own and the counts are added;
+    nothing is counted for the gaps between parts. The title limit is checked
+    separately, in its own unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from scholar_desk.core.db import models as m
+from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
+from scholar_desk.core.records import LimitUnit, Record
+from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services.kinds import person_name
+from scholar_desk.core.services.session import Actor
+
+DEFAULT_SECTIONS = ("Background", "Methods", "Results", "Conclusions")
+"""Headings of a structured abstract when the meeting names none."""
+
+REFERENCE_HEADINGS = frozenset({"references", "reference", "bibliography", "citations"})
+"""Section headings whose text is the abstract's reference list."""
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_SPLIT = re.compile(r"[\s\u200b\u2060\ufeff]+")
+_WHITESPACE = re.compile(r"\s+")
+
+
+# Counting (pure) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """A meeting's counting rule.
+
+    Attributes:
+        unit: ``words`` or ``characters`` for the body.
+        body_limit: The body limit in ``unit``; ``None`` means no limit.
+        title_limit: The title limit; ``None`` means no limit.
+        title_limit_unit: ``words`` or ``characters`` for the title limit.
+        counts_title: Whether the title counts toward the body limit.
+        counts_headings: Whether section headings count toward the body limit.
+        counts_references: Whether the reference list counts toward the body limit.
+        spaces: For characters, whether spaces count (most meetings: yes).
+    """
+
+    unit: str = LimitUnit.WORDS.value
+    body_limit: int | None = None
+    title_limit: int | None = None
+    title_limit_unit: str = LimitUnit.CHARACTERS.value
+    counts_title: bool = False
+    counts_headings: bool = True
+    counts_references: bool = True
+    spaces: bool = True
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any] | Record | None) -> CountRule:
+        """The rule of a conference given as a `Record` or a mapping of its fields.
+
+        ``None`` (an abstract with no conference yet) gives a word count with no limit.
+        """
+        if values is None:
+            return cls()
+        get = values.get
+        return cls(
+            unit=str(get("limit_unit") or LimitUnit.WORDS.value),
+            body_limit=get("body_limit"),
+            title_limit=get("title_limit"),
+            title_limit_unit=str(get("title_limit_unit") or LimitUnit.CHARACTERS.value),
+            counts_title=bool(get("counts_title", False)),
+            counts_headings=bool(get("counts_headings", True)),
+            counts_references=bool(get("counts_references", True)),
+        )
+
+    def describe(self) -> str:
+        """One line for the user, e.g. ``500 words; title not counted; headings counted``."""
+        limit = f"{self.body_limit:,} {self.unit}" if self.body_limit else f"no {self.unit} limit"
+        parts = [
+            limit,
+            "title counted" if self.counts_title else "title not counted",
+            "headings counted" if self.counts_headings else "headings not counted",
+            "references counted" if self.counts_references else "references not counted",
+        ]
+        if self.title_limit:
+            parts.append(f"title at most {self.title_limit:,} {self.title_limit_unit}")
+        return "; ".join(parts)
+
+
+def count_words(text: str) -> int:
+    """Words in ``text`` by the rule in this module's docstring."""
+    return sum(1 for token in _SPLIT.split(text) if any(c.isalnum() for c in token))
+
+
+def count_characters(text: str, *, spaces: bool = True) -> int:
+    """Characters in ``text`` by the rule in this module's docstring."""
+    normal = unicodedata.normalize("NFC", text).translate(_INVISIBLE).strip()
+    if spaces:
+        return len(_WHITESPACE.sub(" ", normal))
+    return len(_WHITESPACE.sub("", normal))
+
+
+def _count(text: str, unit: str, spaces: bool) -> int:
+    if unit == LimitUnit.CHARACTERS:
+        return count_characters(text, spaces=spaces)
+    return count_words(text)
+
+
+def is_references_heading(heading: str) -> bool:
+    """Whether a section with this heading is the reference list."""
+    return heading.strip().rstrip(":").strip().casefold() in REFERENCE_HEADINGS
+
+
+@dataclass(frozen=True)
+class SectionCount:
+    """The count of one section.
+
+    Attributes:
+        heading: The section heading.
+        heading_count: The heading's count in the rule's unit.
+        body_count: The body's count in the rule's unit.
+        counted: What the section adds to the body total under the rule.
+        is_references: Whether it is the reference list.
+    """
+
+    heading: str
+    heading_count: int
+    body_count: int
+    counted: int
+    is_references: bool
+
+
+@dataclass(frozen=True)
+class CountResult:
+    """An abstract's count against its rule.
+
+    Attributes:
+        unit: The body unit.
+        body_count: What counts against the body limit.
+        body_limit: The body limit, if any.
+        title_count: The title's count in ``title_unit``.
+        title_limit: The title limit, if any.
+        title_unit: The unit of the title limit.
+        references_count: The references' count in ``unit`` (counted or not).
+        sections: Per-section counts.
+    """
+
+    unit: str
+    body_count: int
+    body_limit: int | None
+    title_count: int
+    title_limit: int | None
+    title_unit: str
+    references_count: int = 0
+    sections: tuple[SectionCount, ...] = field(default=())
+
+    @property
+    def over(self) -> bool:
+        """Whether the body is past its limit."""
+        return self.body_limit is not None and self.body_count > self.body_limit
+
+    @property
+    def title_over(self) -> bool:
+        """Whether the title is past its limit."""
+        return self.title_limit is not None and self.title_count > self.title_limit
+
+    @property
+    def remaining(self) -> int | None:
+        """How many more may be added (negative when over); ``None`` with no limit."""
+        return None if self.body_limit is None else self.body_limit - self.body_count
+
+    @property
+    def label(self) -> str:
+        """``412 / 500 words`` (or ``412 words`` with no limit)."""
+        return _label(self.body_count, self.body_limit, self.unit)
+
+    @property
+    def title_label(self) -> str:
+        """``98 / 130 characters`` for the title."""
+        return _label(self.title_count, self.title_limit, self.title_unit)
+
+
+def _label(count: int, limit: int | None, unit: str) -> str:
+    if count == 1 and limit is None:
+        unit = unit.removesuffix("s")
+    if limit is None:
+        return f"{count:,} {unit}"
+    return f"{count:,} / {limit:,} {unit}"
+
+
+def count_abstract(
+    rule: CountRule,
+    title: str,
+    sections: Sequence[tuple[str, str]],
+    references: str = "",
+) -> CountResult:
+    """Count an abstract against a meeting's rule (see the module docstring).
+
+    Pure and cheap: the editor calls it on every keystroke.
+
+    Args:
+        rule: The meeting's rule.
+        title: The abstract title.
+        sections: ``(heading, body)`` pairs in order.
+        references: Reference text kept outside the sections, if any.
+
+    Returns:
+        The counts, totals and whether each limit is passed.
+    """
+    unit, spaces = rule.unit, rule.spaces
+    counts: list[SectionCount] = []
+    body_total = 0
+    extra_references = _count(references, unit, spaces) if references.strip() else 0
+    references_total = extra_references
+    for heading, body in sections:
+        refs = is_references_heading(heading)
+        heading_count = _count(heading, unit, spaces) if heading.strip() else 0
+        body_count = _count(body, unit, spaces) if body.strip() else 0
+        counted = body_count + (heading_count if rule.counts_headings else 0)
+        if refs:
+            references_total += counted
+            if not rule.counts_references:
+                counted = 0
+        counts.append(SectionCount(heading, heading_count, body_count, counted, refs))
+        body_total += counted
+    if rule.counts_references:
+        body_total += extra_references
+    if rule.counts_title and title.strip():
+        body_total += _count(title, unit, spaces)
+    title_count = _count(title, rule.title_limit_unit, spaces) if title.strip() else 0
+    return CountResult(
+        unit=unit,
+        body_count=body_total,
+        body_limit=rule.body_limit,
+        title_count=title_count,
+        title_limit=rule.title_limit,
+        title_unit=rule.title_limit_unit,
+        references_count=references_total,
+        sections=tuple(counts),
+    )
+
+
+def sections_from_conference(
+    conference: Mapping[str, Any] | Record | str | None,
+) -> list[tuple[str, str]]:
+    """The starting ``(heading, "")`` sections of a new abstract for a meeting.
+
+    Args:
+        conference: The conference (a record or mapping with ``required_sections``), or
+            the comma-separated headings themselves; ``None`` gives the usual four.
+    """
+    if conference is None:
+        text = ""
+    elif isinstance(conference, str):
+        text = conference
+    else:
+        text = str(conference.get("required_sections") or "")
+    headings = [h.strip() for h in text.split(",") if h.strip()]
+    return [(h, "") for h in (headings or DEFAULT_SECTIONS)]
+
+
+# Detail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionRecord:
+    """One section of an abstract.
+
+    Attributes:
+        position: Its place from 1.
+        heading: Its heading.
+        body: Its text.
+    """
+
+    position: int
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True)
+class AbstractAuthorRecord:
+    """An abstract author in byline order.
+
+    Attributes:
+        person_id: The person.
+        name: ``Given Family, Degrees``.
+        position: Byline position from 1.
+        presenting: Whether they present it.
+    """
+
+    person_id: int
+    name: str
+    position: int
+    presenting: bool
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """A figure of an abstract.
+
+    Attributes:
+        id: The image row.
+        position: Its place from 1.
+        path: The file on disk.
+        caption: Its caption.
+        exists: Whether the file is still there.
+    """
+
+    id: int
+    position: int
+    path: str
+    caption: str
+    exists: bool
+
+
+@dataclass(frozen=True)
+class AbstractDetail:
+    """Everything the abstract editor shows.
+
+    Attributes:
+        id: The abstract.
+        version: The version it was read at (pass it back to `save_sections`).
+        title: Its title.
+        status: Its status.
+        owner_id: Its fellow.
+        project_id: Its project, if any.
+        project_title: That project's title.
+        conference_id: Its meeting, if any.
+        conference_name: That meeting's name.
+        rule: The meeting's counting rule (no limit without a meeting).
+        required_sections: The meeting's required headings.
+        abstract_deadline: The submission deadline (aware), if known.
+        deadline_timezone: The meeting's IANA time zone.
+        is_example_rule: Whether the rule is a starter-catalog example to check.
+        sections: The sections in order.
+        authors: The byline.
+        images: The figures.
+        count: The count of the stored text.
+    """
+
+    id: int
+    version: int
+    title: str
+    status: str
+    owner_id: int | None
+    project_id: int | None
+    project_title: str
+    conference_id: int | None
+    conference_name: str
+    rule: CountRule
+    required_sections: tuple[str, ...]
+    abstract_deadline: dt.datetime | None
+    deadline_timezone: str
+    is_example_rule: bool
+    sections: tuple[SectionRecord, ...]
+    authors: tuple[AbstractAuthorRecord, ...]
+    images: tuple[ImageRecord, ...]
+    count: CountResult
+
+
+def _abstract(session: Session, abstract_id: int) -> m.Abstract:
+    obj = session.get(m.Abstract, abstract_id)
+    if obj is None:
+        raise NotFoundError(
+            f"There is no abstract with id {abstract_id}. It may have been deleted."
+        )
+    return obj
+
+
+def rule_of(conference: m.Conference | None) -> CountRule:
+    """The counting rule of a conference row (``None``: words, no limit)."""
+    if conference is None:
+        return CountRule()
+    return CountRule(
+        unit=conference.limit_unit or LimitUnit.WORDS.value,
+        body_limit=conference.body_limit,
+        title_limit=conference.title_limit,
+        title_limit_unit=conference.title_limit_unit or LimitUnit.CHARACTERS.value,
+        counts_title=conference.counts_title,
+        counts_headings=conference.counts_headings,
+        counts_references=conference.counts_references,
+    )
+
+
+def get_abstract_detail(session: Session, actor: Actor, abstract_id: int) -> AbstractDetail:
+    """Read an abstract with its sections, authors, images, rule and count.
+
+    Raises:
+        NotFoundError: No such abstract.
+        PermissionDeniedError: The actor may not read it.
+    """
+    obj = _abstract(session, abstract_id)
+    permissions.require(session, actor, permissions.READ, "abstract", obj.owner_id)
+    conf = obj.conference
+    rule = rule_of(conf)
+    sections = tuple(SectionRecord(s.position, s.heading, s.body) for s in obj.sections)
+    return AbstractDetail(
+        id=obj.id,
+        version=obj.version,
+        title=obj.title,
+        status=obj.status,
+        owner_id=obj.owner_id,
+        project_id=obj.project_id,
+        project_title=obj.project.title if obj.project else "",
+        conference_id=obj.conference_id,
+        conference_name=conf.name if conf else "",
+        rule=rule,
+        required_sections=tuple(
+            h for h, _ in sections_from_conference(conf.required_sections if conf else None)
+        ),
+        abstract_deadline=conf.abstract_deadline if conf else None,
+        deadline_timezone=conf.deadline_timezone if conf else "",
+        is_example_rule=bool(conf and conf.is_example),
+        sections=sections,
+        authors=tuple(_author_records(obj)),
+        images=tuple(_image_record(i) for i in obj.images),
+        count=count_abstract(rule, obj.title, [(s.heading, s.body) for s in sections]),
+    )
+
+
+def _author_records(obj: m.Abstract) -> list[AbstractAuthorRecord]:
+    return [
+        AbstractAuthorRecord(a.person_id, person_name(a.person), a.position, a.presenting)
+        for a in obj.authors
+    ]
+
+
+def _image_record(image: m.AbstractImage) -> ImageRecord:
+    return ImageRecord(
+        image.id, image.position, image.path, image.caption, Path(image.path).is_file()
+    )
+
+
+def save_sections(
+    session: Session,
+    actor: Actor,
+    abstract_id: int,
+    sections: Sequence[tuple[str, str]],
+    expected_version: int | None = None,
+    *,
+    title: str | None = None,
+) -> AbstractDetail:
+    """Replace an abstract's sections (and title, if given) in one go.
+
+    The abstract's version goes up, so a second window still holding the old version
+    gets a conflict instead of silently overwriting this save.
+
+    Args:
+        session: The unit of work.
+        actor: Who saves.
+        abstract_id: The abstract.
+        sections: ``(heading, body)`` pairs in order; rows with neither are dropped.
+        expected_version: The version the editor loaded.
+        title: A new title, or ``None`` to keep it.
+
+    Returns:
+        The abstract as saved.
+
+    Raises:
+        ConflictError: Someone saved the abstract since ``expected_version``.
+        ValidationError: A section has text but no heading, a heading is too long,
+            or the title is empty.
+        PermissionDeniedError: The actor may not change the abstract.
+    """
+    obj = _abstract(session, abstract_id)
+    permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
+    old_sections = [[s.heading, s.body] for s in obj.sections]
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(
+            "abstract",
+            obj.id,
+            {"title": title, "sections": [list(s) for s in sections]},
+            {"title": obj.title, "sections": old_sections},
+            obj.version,
+        )
+    errors: dict[str, str] = {}
+    cleaned: list[tuple[str, str]] = []
+    for index, (heading, body) in enumerate(sections, start=1):
+        heading, body = heading.strip(), body.strip()
+        if not heading and not body:
+            continue
+        if not heading:
+            errors[f"section {index}"] = "A section with text needs a heading."
+        elif len(heading) > 100:
+            errors[f"section {index}"] = "Keep a heading under 100 characters."
+        cleaned.append((heading, body))
+    new_title = obj.title if title is None else title.strip()
+    if not new_title:
+        errors["title"] = "Title is required."
+    elif len(new_title) > 500:
+        errors["title"] = "Keep the title under 500 characters."
+    if errors:
+        raise ValidationError(errors)
+    old_title = obj.title
+    obj.sections.clear()
+    session.flush()
+    for position, (heading, body) in enumerate(cleaned, start=1):
+        obj.sections.append(m.AbstractSection(position=position, heading=heading, body=body))
+    obj.title = new_title
+    flag_modified(obj, "title")  # always an UPDATE, so the version goes up
+    session.flush()
+    if old_title != new_title:
+        items.audit(session, actor, "update", "abstract", obj.id, "title", old_title, new_title)
+    new_sections = [list(s) for s in cleaned]
+    if new_sections != old_sections:
+        items.audit(
+            session,
+            actor,
+            "update",
+            "abstract",
+            obj.id,
+            "sections",
+            {"sections": old_sections},
+            {"sections": new_sections},
+        )
+    return get_abstract_detail(session, actor, abstract_id)
+
+
+def set_abstract_authors(
+    session: Session,
+    actor: Actor,
+    abstract_id: int,
+    authors: Sequence[tuple[int, bool]],
+) -> list[AbstractAuthorRecord]:
+    """Replace an abstract's byline.
+
+    Args:
+        session: The unit of work.
+        actor: Who does it.
+        abstract_id: The abstract.
+        authors: ``(person_id, presenting)`` in byline order; at most one presenter.
+
+    Raises:
+        ValidationError: A person is missing or listed twice, or two presenters.
+        PermissionDeniedError: The actor may not change the abstract.
+    """
+    obj = _abstract(session, abstract_id)
+    permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
+    ids = [a[0] for a in authors]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"authors": "Each person can appear only once in the byline."})
+    if sum(1 for a in authors if a[1]) > 1:
+        raise ValidationError({"authors": "Mark one presenting author."})
+    found = set(session.scalars(select(m.Person.id).where(m.Person.id.in_(ids))))
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise ValidationError({"authors": f"No person with id {', '.join(missing)}."})
+    old = [[a.person_id, a.presenting] for a in obj.authors]
+    obj.authors.clear()
+    session.flush()
+    for position, (person_id, presenting) in enumerate(authors, start=1):
+        obj.authors.append(
+            m.AbstractAuthor(person_id=person_id, position=position, presenting=bool(presenting))
+        )
+    session.flush()
+    new = [[pid, bool(p)] for pid, p in authors]
+    if new != old:
+        items.audit(
+            session, actor, "update", "abstract", obj.id, "authors", {"a": old}, {"a": new}
+        )
+    return _author_records(obj)
+
+
+def check_image(path: str | Path) -> Path:
+    """Return the resolved path of an image file that Pillow can open.
+
+    Raises:
+        ValidationError: The file is missing, a folder, or not an image.
+    """
+    from PIL import Image, UnidentifiedImageError  # lazy: only needed when adding figures
+
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise ValidationError({"path": f"{file} does not exist."})
+    if not file.is_file():
+        raise ValidationError({"path": f"{file} is a folder; choose an image file."})
+    try:
+        with Image.open(file) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            {"path": f"{file.name} is not an image that can be opened (PNG, JPEG, TIFF...)."},
+            str(exc),
+        ) from exc
+    return file.resolve()
+
+
+def add_image(
+    session: Session, actor: Actor, abstract_id: int, path: str | Path, caption: str = ""
+) -> ImageRecord:
+    """Attach a figure to an abstract (the file stays where it is).
+
+    Raises:
+        ValidationError: The file is missing or not an image Pillow can open.
+        PermissionDeniedError: The actor may not change the abstract.
+    """
+    obj = _abstract(session, abstract_id)
+    permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
+    file = check_image(path)
+    position = max((i.position for i in obj.images), default=0) + 1
+    image = m.AbstractImage(position=position, path=str(file), caption=caption.strip())
+    obj.images.append(image)
+    session.flush()
+    items.audit(session, actor, "update", "abstract", obj.id, "image", None, str(file))
+    return _image_record(image)
+
+
+def remove_image(session: Session, actor: Actor, image_id: int) -> None:
+    """Detach a figure from its abstract (the file itself is left alone).
+
+    Raises:
+        NotFoundError: No such image.
+        PermissionDeniedError: The actor may not change the abstract.
+    """
+    image = session.get(m.AbstractImage, image_id)
+    if image is None:
+        raise NotFoundError(f"There is no abstract image with id {image_id}.")
+    obj = image.abstract
+    permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
+    items.audit(session, actor, "update", "abstract", obj.id, "image", image.path, None)
+    obj.images.remove(image)
+    session.delete(image)
+    session.flush()
+    for position, other in enumerate(obj.images, start=1):
+        other.position = position
+    session.flush()
+
+
+def set_image_caption(session: Session, actor: Actor, image_id: int, caption: str) -> ImageRecord:
+    """Change a figure's caption.
+
+    Raises:
+        NotFoundError: No such image.
+        PermissionDeniedError: The actor may not change the abstract.
+    """
+    image = session.get(m.AbstractImage, image_id)
+    if image is None:
+        raise NotFoundError(f"There is no abstract image with id {image_id}.")
+    permissions.require(session, actor, permissions.UPDATE, "abstract", image.abstract.owner_id)
+    image.caption = caption.strip()
+    session.flush()
+    return _image_record(image)
