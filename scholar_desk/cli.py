@@ -114,10 +114,374 @@ def _run_demo(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _parse_day(text: str | None, field: str = "on") -> Any:
+    import datetime as dt
+
+    from scholar_desk.core.errors import ValidationError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            {field: f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2026-07-01."}
+        ) from None
+
+
+def _add_submission(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("submission", parents=[common], help="move a submission along its workflow")
+    actions = p.add_subparsers(dest="submission_action", metavar="ACTION", required=True)
+    status = actions.add_parser("status", parents=[common], help="change a submission's status")
+    status.add_argument("id", type=int, help="submission id")
+    status.add_argument("new_status", help="e.g. 'under review', 'major revision', 'rejected'")
+    status.add_argument(
+        "--on", default=None, help="date of the change, YYYY-MM-DD (default today)"
+    )
+    status.add_argument("--note", default="", help="a note kept with the event")
+    status.set_defaults(func=_run_submission_status)
+    again = actions.add_parser(
+        "resubmit", parents=[common], help="send a rejected manuscript to another journal"
+    )
+    again.add_argument("id", type=int, help="the rejected or withdrawn submission")
+    again.add_argument("journal_id", type=int, help="the journal it now goes to")
+    again.add_argument("--on", default=None, help="submission date, YYYY-MM-DD (default today)")
+    again.set_defaults(func=_run_submission_resubmit)
+
+
+def _run_submission_status(ctx: CliContext) -> int:
+    from scholar_desk.core.services import submissions
+
+    args = ctx.args
+    on = _parse_day(args.on)
+    with ctx.library.transaction() as session:
+        before = submissions.timeline(session, ctx.actor, args.id, whole_chain=False)
+        record = submissions.change_status(
+            session, ctx.actor, args.id, args.new_status, on, args.note
+        )
+    old = before[-1].to_status if before else "?"
+    print(f"Submission {record.id}: {old} -> {record['status']} on {record['status_changed_on']}")
+    return EXIT_OK
+
+
+def _run_submission_resubmit(ctx: CliContext) -> int:
+    from scholar_desk.core.services import submissions
+
+    args = ctx.args
+    on = _parse_day(args.on)
+    with ctx.library.transaction() as session:
+        record = submissions.resubmit(session, ctx.actor, args.id, args.journal_id, on)
+    print(
+        f"Submission {record.id} to {record['journal_label']} "
+        f"(resubmission of {args.id}) submitted on {record['submitted_on']}"
+    )
+    return EXIT_OK
+
+
+def _add_abstract(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("abstract", parents=[common], help="work with conference abstracts")
+    actions = p.add_subparsers(dest="abstract_action", metavar="ACTION", required=True)
+    count = actions.add_parser(
+        "count", parents=[common], help="count an abstract against its conference's rule"
+    )
+    count.add_argument("id", type=int, help="abstract id")
+    count.add_argument("--json", action="store_true", help="print the counts as JSON")
+    count.set_defaults(func=_run_abstract_count)
+
+
+def _run_abstract_count(ctx: CliContext) -> int:
+    from scholar_desk.core.services import abstracts
+
+    with ctx.library.reading() as session:
+        detail = abstracts.get_abstract_detail(session, ctx.actor, ctx.args.id)
+    result = detail.count
+    if ctx.args.json:
+        ctx.print_json(
+            {
+                "id": detail.id,
+                "unit": result.unit,
+                "body_count": result.body_count,
+                "body_limit": result.body_limit,
+                "over": result.over,
+                "title_count": result.title_count,
+                "title_limit": result.title_limit,
+                "title_unit": result.title_unit,
+                "title_over": result.title_over,
+                "rule": detail.rule.describe(),
+            }
+        )
+        return EXIT_OK
+    meeting = detail.conference_name or "no conference chosen"
+    print(f"Abstract {detail.id}: {detail.title}")
+    print(f"Rule ({meeting}): {detail.rule.describe()}")
+    print(f"Body:  {result.label}{'  OVER THE LIMIT' if result.over else ''}")
+    print(f"Title: {result.title_label}{'  OVER THE LIMIT' if result.title_over else ''}")
+    return EXIT_OK
+
+
+# Accounts, comments, audit, backups ------------------------------------------------------
+
+
+def _new_password(prompt: str) -> str:
+    """The new password from SCHOLAR_DESK_NEW_PASSWORD or typed twice (never echoed)."""
+    from scholar_desk.core.errors import ValidationError
+
+    password = os.environ.get("SCHOLAR_DESK_NEW_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise ValidationError(
+            {"password": "set SCHOLAR_DESK_NEW_PASSWORD or run in a terminal to type it"}
+        )
+    first = getpass.getpass(f"{prompt}: ")
+    if getpass.getpass("Again: ") != first:
+        raise ValidationError({"password": "the two passwords differ; nothing was changed"})
+    return first
+
+
+def _add_user(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("user", parents=[common], help="accounts: add, list, passwd, assign")
+    user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_sub.add_parser("add", parents=[common], help="create an account")
+    add.add_argument("name", help="login name")
+    add.add_argument("--role", required=True, choices=("fellow", "mentor", "director"))
+    add.add_argument("--person", type=int, default=None, help="id of the person it stands for")
+    add.set_defaults(func=_run_user_add)
+    lst = user_sub.add_parser("list", parents=[common], help="list accounts (directors)")
+    lst.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    lst.set_defaults(func=_run_user_list)
+    pw = user_sub.add_parser("passwd", parents=[common], help="set a password")
+    pw.add_argument("name", help="your own account, or any for a director")
+    pw.set_defaults(func=_run_user_passwd)
+    assign = user_sub.add_parser("assign", parents=[common], help="assign a fellow to a mentor")
+    assign.add_argument("mentor", help="the mentor's login name")
+    assign.add_argument("fellow_person_id", type=int, help="the fellow's person id")
+    assign.set_defaults(func=_run_user_assign)
+
+
+def _run_user_add(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    password = _new_password(f"Password for {ctx.args.name}")
+    with ctx.library.transaction() as session:
+        info = accounts.create_account(
+            session, ctx.actor, ctx.args.name, password, ctx.args.role, ctx.args.person
+        )
+        login_on = accounts.login_required(session)
+    note = " (the first account is always the director)" if info.role != ctx.args.role else ""
+    print(f"Created {info.role} account {info.username} (id {info.id}){note}.")
+    if login_on:
+        print("This database now asks everyone to sign in (--user NAME).")
+    return EXIT_OK
+
+
+def _run_user_list(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    with ctx.library.reading() as session:
+        rows = accounts.list_accounts(session, ctx.actor)
+    if ctx.args.json:
+        ctx.print_json([r.to_json() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        state = "" if r.active else "  (disabled)"
+        person = f"  person {r.person_id} {r.person_name}" if r.person_id else ""
+        mentees = f"  mentees {', '.join(map(str, r.mentees))}" if r.mentees else ""
+        print(f"{r.id:>4}  {r.username:<20} {r.role:<9}{person}{mentees}{state}")
+    return EXIT_OK
+
+
+def _run_user_passwd(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    password = _new_password(f"New password for {ctx.args.name}")
+    with ctx.library.transaction() as session:
+        accounts.set_password(session, ctx.actor, ctx.args.name, password)
+    print(f"Password of {ctx.args.name} changed.")
+    return EXIT_OK
+
+
+def _run_user_assign(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    with ctx.library.transaction() as session:
+        info = accounts.assign_mentor(
+            session, ctx.actor, ctx.args.mentor, ctx.args.fellow_person_id
+        )
+    print(f"{info.username} now mentors person ids {', '.join(map(str, info.mentees))}.")
+    return EXIT_OK
+
+
+def _add_comment(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("comment", parents=[common], help="review comments: add, list, resolve")
+    comment_sub = p.add_subparsers(dest="comment_command", metavar="ACTION", required=True)
+    add = comment_sub.add_parser("add", parents=[common], help="comment on an item")
+    add.add_argument("kind", help="project, manuscript, submission, abstract...")
+    add.add_argument("id", type=int, help="the item's id")
+    add.add_argument("text", help="the comment")
+    add.set_defaults(func=_run_comment_add)
+    lst = comment_sub.add_parser("list", parents=[common], help="list comments you may read")
+    lst.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    lst.add_argument("--kind", default=None, help="only comments on this kind")
+    lst.add_argument("--id", type=int, default=None, help="only comments on this item")
+    lst.add_argument("--open", action="store_true", help="only unresolved comments")
+    lst.set_defaults(func=_run_comment_list)
+    res = comment_sub.add_parser("resolve", parents=[common], help="mark a comment resolved")
+    res.add_argument("comment_id", type=int)
+    res.set_defaults(func=_run_comment_resolve)
+
+
+def _run_comment_add(ctx: CliContext) -> int:
+    from scholar_desk.core.services import comments
+
+    with ctx.library.transaction() as session:
+        info = comments.add_comment(session, ctx.actor, ctx.args.kind, ctx.args.id, ctx.args.text)
+    print(f"Comment {info.id} added to {info.target_kind} {info.target_id}.")
+    return EXIT_OK
+
+
+def _run_comment_list(ctx: CliContext) -> int:
+    from scholar_desk.core.services import comments
+
+    with ctx.library.reading() as session:
+        rows = comments.list_comments(
+            session, ctx.actor, ctx.args.kind, ctx.args.id, unresolved_only=ctx.args.open
+        )
+    if ctx.args.json:
+        ctx.print_json([r.to_json() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        state = "resolved" if r.resolved else "open"
+        print(
+            f"{r.id:>4}  {r.created_at:%Y-%m-%d}  {r.author:<12} {state:<8} "
+            f"{r.target_kind} {r.target_id} ({r.target_label}): {r.body}"
+        )
+    return EXIT_OK
+
+
+def _run_comment_resolve(ctx: CliContext) -> int:
+    from scholar_desk.core.services import comments
+
+    with ctx.library.transaction() as session:
+        info = comments.resolve_comment(session, ctx.actor, ctx.args.comment_id)
+    print(f"Comment {info.id} resolved.")
+    return EXIT_OK
+
+
+def _add_audit(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("audit", parents=[common], help="browse the audit trail (directors)")
+    p.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    p.add_argument("--kind", default=None, help="only this kind of record")
+    p.add_argument("--by", dest="by_user", default=None, help="only changes by this account")
+    p.add_argument("--record", type=int, default=None, help="only this record id")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many (newest first)")
+    p.set_defaults(func=_run_audit)
+
+
+def _run_audit(ctx: CliContext) -> int:
+    from scholar_desk.core.services import audit
+
+    with ctx.library.reading() as session:
+        rows = audit.query(
+            session,
+            ctx.actor,
+            kind=ctx.args.kind,
+            user=ctx.args.by_user,
+            record_id=ctx.args.record,
+            limit=ctx.args.limit,
+        )
+    if ctx.args.json:
+        ctx.print_json([r.to_json() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        change = f" {r.field}: {r.old_value!s:.40} -> {r.new_value!s:.40}" if r.field else ""
+        print(
+            f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor:<12} {r.action:<7} {r.kind} {r.record_id}{change}"
+        )
+    return EXIT_OK
+
+
+def _add_backup(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("backup", parents=[common], help="write a verified copy of the database")
+    p.add_argument("out", help="new file (or folder) to write")
+    p.set_defaults(func=_run_backup)
+
+
+def _run_backup(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import backups
+
+    info = backups.create_backup(ctx.library, ctx.actor, Path(ctx.args.out))
+    print(f"Backup written and verified: {info.path} ({info.size:,} bytes).")
+    return EXIT_OK
+
+
+def _add_restore(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "restore", parents=[common], help="replace the database with a backup (kept safe first)"
+    )
+    p.add_argument("backup_file", metavar="IN", help="the backup to restore")
+    p.set_defaults(func=_run_restore, before_open=_restore_over_damaged)
+
+
+def _print_restored(result: Any) -> None:
+    print(f"Restored from {result.restored_from}.")
+    if result.safety_backup:
+        print(f"The database as it was is kept in {result.safety_backup}.")
+    if result.moved_aside:
+        print(f"The damaged database was moved to {result.moved_aside}.")
+
+
+def _restore_over_damaged(args: argparse.Namespace, target: str) -> int | None:
+    """A damaged file cannot be opened to sign in: move it aside and restore directly."""
+    from pathlib import Path
+
+    from scholar_desk.core.services import backups
+
+    if "://" in target:
+        return None
+    path = Path(target).expanduser().resolve()
+    if not path.exists() or path.stat().st_size == 0:
+        result = backups.restore(path, Path(args.backup_file), SINGLE_USER)
+    elif backups.check_file(path, full=False) != "ok":
+        result = backups.restore(path, Path(args.backup_file), SINGLE_USER)
+    else:
+        return None
+    with Library.open(path):
+        pass
+    _print_restored(result)
+    return EXIT_OK
+
+
+def _run_restore(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import backups
+
+    path = ctx.library.path
+    if path is None:
+        print("scholar-desk: restore works on a database file, not a server.", file=sys.stderr)
+        return EXIT_USER_ERROR
+    ctx.library.close()
+    result = backups.restore(path, Path(ctx.args.backup_file), ctx.actor)
+    with Library.open(path):
+        pass  # brings an older backup's schema up to date
+    _print_restored(result)
+    return EXIT_OK
+
+
 _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_init,
     _add_demo,
     _add_list,
+    _add_submission,
+    _add_abstract,
+    _add_user,
+    _add_comment,
+    _add_audit,
+    _add_backup,
+    _add_restore,
 ]
 
 
@@ -139,7 +503,9 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
     if password is None:
         password = getpass.getpass(f"Password for {username}: ") if sys.stdin.isatty() else ""
     with library.transaction() as session:
-        return accounts.login(session, username, password)
+        # The attempt (and any lockout) is committed before a failure is raised.
+        result = accounts.try_login(session, username, password)
+    return result.actor_or_raise()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,6 +516,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("a command is needed here")
     target = getattr(args, "db", None) or default_database()
     try:
+        before_open = getattr(args, "before_open", None)
+        if before_open is not None and (early := before_open(args, target)) is not None:
+            return int(early)
         with Library.open(target) as library:
             actor = resolve_actor(
                 library,
