@@ -1,0 +1,72 @@
+"""Start-up: the window when there is no subcommand, else the command line.
+
+Qt is imported only on the window's path, so ``scholar-desk list ...`` never loads it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_WINDOW_VALUE_OPTIONS = ("--db", "--user")
+
+
+@dataclass(frozen=True)
+class WindowArgs:
+    """What the window is started with.
+
+    Attributes:
+        db: A database path or SQLAlchemy URL, or ``None`` for the default.
+        demo: Open the demo database (filled on first use) instead.
+        user: The account to sign in as, where accounts exist.
+    """
+
+    db: str | None = None
+    demo: bool = False
+    user: str | None = None
+
+
+def window_args(argv: Sequence[str]) -> WindowArgs | None:
+    """Return the window's options when ``argv`` asks for the window, else ``None``.
+
+    Only ``--db``, ``--user`` (as ``--db X`` or ``--db=X``) and ``--demo`` open the window;
+    anything else (a subcommand, ``--help``, ``--version``) goes to the command line.
+    """
+    values: dict[str, str] = {}
+    demo = False
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        arg = items[i]
+        if arg == "--demo":
+            demo = True
+        elif arg in _WINDOW_VALUE_OPTIONS:
+            if i + 1 >= len(items):
+                return None
+            values[arg] = items[i + 1]
+            i += 1
+        elif arg.split("=", 1)[0] in _WINDOW_VALUE_OPTIONS and "=" in arg:
+            name, value = arg.split("=", 1)
+            values[name] = value
+        else:
+            return None
+        i += 1
+    return WindowArgs(db=values.get("--db"), demo=demo, user=values.get("--user"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run Scholar Desk and return its exit status (the ``scholar-desk`` console script)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    options = window_args(args)
+    if options is not None:
+        from scholar_desk.ui.app import run
+
+        return run(db=options.db, demo=options.demo, user=options.user)
+    from scholar_desk import cli
+
+    return cli.main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

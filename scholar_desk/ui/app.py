@@ -1,0 +1,412 @@
+"""Start the window: the application object, its look, the database, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from scholar_desk import __version__
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.errors import AuthenticationError, ScholarDeskError
+from scholar_desk.core.services.session import SINGLE_USER, Actor
+from scholar_desk.core.settings import Settings, data_dir, default_database
+
+log = logging.getLogger(__name__)
+
+EXIT_USER_ERROR = 2
+STARTUP_PROBE = "SCHOLAR_DESK_STARTUP_PROBE"
+"""When set, print seconds from start to the first paint of the window to stderr, then quit."""
+
+DEMO_DATABASE = "demo.sqlite3"
+
+# A restrained palette: neutral greys, one blue accent, enough contrast for long sessions.
+_LIGHT = {
+    "Window": "#f4f5f7",
+    "WindowText": "#1f2328",
+    "Base": "#ffffff",
+    "AlternateBase": "#f7f8fa",
+    "ToolTipBase": "#1f2328",
+    "ToolTipText": "#ffffff",
+    "PlaceholderText": "#8a9099",
+    "Text": "#1f2328",
+    "Button": "#f8f9fb",
+    "ButtonText": "#1f2328",
+    "BrightText": "#c62828",
+    "Light": "#ffffff",
+    "Midlight": "#e9ebef",
+    "Mid": "#c9ced6",
+    "Dark": "#9aa1ab",
+    "Shadow": "#6b7280",
+    "Highlight": "#2563eb",
+    "HighlightedText": "#ffffff",
+    "Link": "#1d4ed8",
+    "LinkVisited": "#6d28d9",
+    "Accent": "#2563eb",
+}
+_DARK = {
+    "Window": "#1e2126",
+    "WindowText": "#e6e8eb",
+    "Base": "#16181c",
+    "AlternateBase": "#1b1e23",
+    "ToolTipBase": "#e6e8eb",
+    "ToolTipText": "#16181c",
+    "PlaceholderText": "#7d848e",
+    "Text": "#e6e8eb",
+    "Button": "#2a2e35",
+    "ButtonText": "#e6e8eb",
+    "BrightText": "#ff6b6b",
+    "Light": "#3a3f47",
+    "Midlight": "#30343b",
+    "Mid": "#464c55",
+    "Dark": "#121417",
+    "Shadow": "#000000",
+    "Highlight": "#3b82f6",
+    "HighlightedText": "#ffffff",
+    "Link": "#7aa7ff",
+    "LinkVisited": "#b59cff",
+    "Accent": "#3b82f6",
+}
+_DISABLED_TEXT = {"light": "#a0a6ae", "dark": "#6b717a"}
+
+STYLE_SHEET = """
+QListWidget#navigation {
+    background: palette(window);
+    border: none;
+    padding: 10px 8px;
+    outline: 0;
+}
+QListWidget#navigation::item {
+    padding: 0 10px;
+    border-radius: 6px;
+    margin: 1px 0;
+}
+QListWidget#navigation::item:disabled {
+    color: palette(placeholder-text);
+    padding-top: 8px;
+}
+QListWidget#navigation::item:hover:!selected:enabled {
+    background: palette(midlight);
+}
+QListWidget#navigation::item:selected {
+    background: palette(highlight);
+    color: palette(highlighted-text);
+}
+QSplitter#mainSplitter::handle { background: palette(midlight); }
+QStackedWidget#pageStack { background: palette(base); }
+QLabel#pageTitle { font-size: 20px; font-weight: 600; }
+QLabel#pageSubtitle, QLabel#hint, QLabel#statusInfo { color: palette(placeholder-text); }
+QLabel#sectionTitle { font-size: 14px; font-weight: 600; }
+QLabel#dialogHeading { font-size: 16px; font-weight: 600; }
+QLabel#detailTitle { font-size: 16px; font-weight: 600; }
+QWidget#detailBar { border-bottom: 1px solid palette(midlight); }
+QLabel#emptyHint { color: palette(placeholder-text); font-size: 14px; padding: 24px; }
+QLabel#fieldError { color: #d32f2f; }
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"],
+QSpinBox[invalid="true"] {
+    border: 1px solid #d32f2f;
+    border-radius: 3px;
+}
+QToolButton#primaryButton {
+    background: palette(highlight);
+    color: palette(highlighted-text);
+    border: none;
+    border-radius: 5px;
+    padding: 5px 12px 5px 8px;
+    font-weight: 600;
+}
+QToolButton#primaryButton:hover { background: palette(link); }
+QToolButton#primaryButton:disabled { background: palette(mid); }
+QToolButton#dateButton::menu-indicator { image: none; width: 0; }
+QLineEdit#filterEdit { padding: 4px 6px; border-radius: 5px; }
+QTableView {
+    border: 1px solid palette(midlight);
+    border-radius: 6px;
+    gridline-color: palette(midlight);
+    selection-background-color: palette(highlight);
+    selection-color: palette(highlighted-text);
+}
+QTableView::item { padding: 0 6px; }
+QHeaderView::section {
+    background: palette(window);
+    border: none;
+    border-bottom: 1px solid palette(mid);
+    padding: 5px 6px;
+    font-weight: 600;
+}
+QFrame#card {
+    background: palette(base);
+    border: 1px solid palette(midlight);
+    border-radius: 8px;
+}
+QLabel#cardNumber { font-size: 26px; font-weight: 600; }
+QLabel#cardTitle { color: palette(placeholder-text); font-weight: 600; }
+QFrame#separator { color: palette(midlight); }
+QToolBar#mainToolbar { border: none; border-bottom: 1px solid palette(midlight); spacing: 4px; }
+QStatusBar { border-top: 1px solid palette(midlight); }
+"""
+
+
+def is_dark(theme: str) -> bool:
+    """Whether ``theme`` (system, light, dark) means dark right now."""
+    if theme in ("light", "dark"):
+        return theme == "dark"
+    hints = QGuiApplication.styleHints()
+    scheme = getattr(hints, "colorScheme", None)
+    return scheme is not None and scheme() == Qt.ColorScheme.Dark
+
+
+def make_palette(dark: bool) -> QPalette:
+    """The light or dark palette."""
+    palette = QPalette()
+    colors = _DARK if dark else _LIGHT
+    for name, value in colors.items():
+        role = getattr(QPalette.ColorRole, name, None)
+        if role is not None:
+            palette.setColor(role, QColor(value))
+    disabled = QColor(_DISABLED_TEXT["dark" if dark else "light"])
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return palette
+
+
+def apply_theme(theme: str = "system") -> None:
+    """Fusion with our palette and style sheet, light or dark as ``theme`` says."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    from scholar_desk.ui import icons
+
+    app.setStyle("Fusion")
+    app.setPalette(make_palette(is_dark(theme)))
+    app.setStyleSheet(STYLE_SHEET)
+    icons.clear_cache()
+
+
+def configure_application(app: QApplication) -> None:
+    """Names used by QSettings and the desktop, and the look."""
+    app.setApplicationName("Scholar Desk")
+    app.setOrganizationName("Scholar Desk")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("scholar-desk")
+    theme = Settings.load().theme
+    apply_theme(theme)
+    hints = QGuiApplication.styleHints()
+    if theme == "system" and hasattr(hints, "colorSchemeChanged"):
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(Settings.load().theme))
+
+
+def _excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if isinstance(exc, ScholarDeskError):
+        log.info("error shown to the user: %s", exc.user_message)
+    # show_error logs anything unexpected with its traceback.
+    from scholar_desk.ui.errors import show_error
+
+    show_error(QApplication.activeWindow(), exc.with_traceback(tb))
+
+
+def install_excepthook() -> None:
+    """Show exceptions raised in slots instead of only printing them."""
+    sys.excepthook = _excepthook
+
+
+def configure_logging() -> None:
+    """Warnings to stderr; everything from INFO to a log file in the data folder."""
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    root.setLevel(logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("scholar-desk: %(levelname)s: %(message)s"))
+    root.addHandler(console)
+    try:
+        from logging.handlers import RotatingFileHandler
+
+        folder = data_dir() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            folder / "scholar-desk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+# The database and who is working ---------------------------------------------------------
+
+
+def open_library(db: str | None, *, demo: bool = False) -> Library:
+    """Open (and upgrade) the database; the demo one is filled on first use.
+
+    Raises:
+        DatabaseError: The database cannot be opened or upgraded.
+    """
+    if demo:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        library = Library.open(folder / DEMO_DATABASE)
+        try:
+            fill_demo_if_empty(library)
+        except BaseException:
+            library.close()
+            raise
+        return library
+    return Library.open(db or default_database())
+
+
+def fill_demo_if_empty(library: Library) -> bool:
+    """Fill the demo database when it holds nobody yet; whether it did."""
+    from sqlalchemy import func, select
+
+    from scholar_desk.core.db import models as m
+    from scholar_desk.core.services import demo
+
+    with library.reading() as session:
+        people = session.scalar(select(func.count()).select_from(m.Person)) or 0
+    if people:
+        return False
+    with library.transaction() as session:
+        demo.fill(session)
+    return True
+
+
+def sign_in(library: Library, username: str | None, *, demo: bool = False) -> Actor | None:
+    """The actor for this session: the single user, or a signed-in account.
+
+    Returns ``None`` when the user cancelled the sign-in.
+
+    Raises:
+        AuthenticationError: Accounts exist and nobody could be signed in.
+    """
+    from scholar_desk.core.services import accounts
+
+    with library.reading() as session:
+        if not accounts.login_required(session):
+            return SINGLE_USER
+    # Hook for the accounts work: ui/dialogs/login_dialog.py::LoginDialog.ask(None, library,
+    # username) -> Actor | None. Until it exists, --user with SCHOLAR_DESK_PASSWORD works,
+    # and the demo signs in as its director.
+    try:
+        from scholar_desk.ui.dialogs.login_dialog import LoginDialog
+    except ModuleNotFoundError as missing:
+        if missing.name != "scholar_desk.ui.dialogs.login_dialog":
+            raise
+    else:
+        actor: Actor | None = LoginDialog.ask(None, library, username)
+        return actor
+    password = os.environ.get("SCHOLAR_DESK_PASSWORD")
+    if demo and password is None:
+        username = username or "director"
+        password = getattr(accounts, "DEMO_PASSWORD", "demo")
+    if not username or password is None:
+        raise AuthenticationError(
+            "This database has accounts. Start with --user NAME and set SCHOLAR_DESK_PASSWORD."
+        )
+    with library.transaction() as session:
+        # try_login records a failed attempt; the transaction commits it before we raise.
+        result = accounts.try_login(session, username, password)
+    return result.actor_or_raise()
+
+
+# Start-up --------------------------------------------------------------------------------
+
+
+class _FirstPaintProbe(QObject):
+    """Reports the time to the window's first paint, then quits (for benchmarks)."""
+
+    def __init__(self, started: float) -> None:
+        super().__init__()
+        self.started = started
+        self.done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            elapsed = time.perf_counter() - self.started
+            sys.stderr.write(f"window painted after {elapsed:.3f} s\n")
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -> int:
+    """Run the window until it is closed; return the exit status."""
+    started = _process_start()
+    configure_logging()
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "scholar-desk"])
+    assert isinstance(app, QApplication)
+    configure_application(app)
+    install_excepthook()
+    try:
+        library = open_library(db, demo=demo)
+    except ScholarDeskError as exc:
+        return _fail(app, exc)
+    try:
+        actor = sign_in(library, user, demo=demo)
+    except ScholarDeskError as exc:
+        library.close()
+        return _fail(app, exc)
+    if actor is None:
+        library.close()
+        return 0
+
+    from scholar_desk.ui.context import AppContext, DataEvents
+    from scholar_desk.ui.main_window import MainWindow
+    from scholar_desk.ui.workers import make_pool
+
+    ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
+    window = MainWindow(ctx)
+    probe: Any = None
+    if os.environ.get(STARTUP_PROBE):
+        probe = _FirstPaintProbe(started)
+        window.installEventFilter(probe)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        ctx.pool.waitForDone()
+        ctx.undo.clear()
+        library.close()
+
+
+def _fail(app: QApplication, exc: ScholarDeskError) -> int:
+    """Show why the window cannot start, then exit with status 2."""
+    from scholar_desk.ui.errors import show_error
+
+    sys.stderr.write(f"scholar-desk: {exc.user_message}\n")
+    if os.environ.get(STARTUP_PROBE):
+        return EXIT_USER_ERROR
+    box = show_error(None, exc)
+    box.finished.connect(lambda _result: app.exit(EXIT_USER_ERROR))
+    app.exec()
+    return EXIT_USER_ERROR
+
+
+def _process_start() -> float:
+    """perf_counter() at process start where Linux says when that was, else now."""
+    try:
+        stat = Path("/proc/self/stat").read_text(encoding="ascii")
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])
+        up = float(Path("/proc/uptime").read_text(encoding="ascii").split()[0])
+        age = up - ticks / os.sysconf("SC_CLK_TCK")
+        return time.perf_counter() - max(age, 0.0)
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter()

@@ -1,0 +1,196 @@
+"""Undoable edits: each command runs its own transaction and tells every view what changed.
+
+A command does its first write in `run()`, before it is pushed, so a validation error
+reaches the caller and nothing lands on the undo stack::
+
+    command = UpdateCommand(ctx, "project", record, {"title": "New"})
+    saved = command.run()          # may raise ValidationError / ConflictError
+    ctx.undo.push(command)         # redo() skips the write it already did
+
+Later undo/redo calls come from Qt; a failure there (someone else changed the record
+meanwhile, a move the workflow forbids) is shown to the user and the command is
+dropped from the stack, so the stack never claims a state the database is not in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QApplication
+from typing_extensions import override
+
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.records import Record
+from scholar_desk.core.services import items
+from scholar_desk.core.services.kinds import get_kind
+from scholar_desk.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class _RecordCommand(QUndoCommand):
+    """Shared plumbing: first run outside the stack, error handling, change events."""
+
+    def __init__(self, ctx: AppContext, kind_name: str, text: str) -> None:
+        super().__init__(text)
+        self.ctx = ctx
+        self.kind_name = kind_name
+        self._ran = False
+        self._skip_redo = False
+
+    def run(self) -> Any:
+        """Do the first write; raises the service's errors, leaving nothing on the stack."""
+        result = self._do()
+        self._ran = True
+        self._skip_redo = True
+        self._changed()
+        return result
+
+    def push(self) -> Any:
+        """`run()` then push onto the context's undo stack; returns what run() returned."""
+        result = self.run()
+        self.ctx.undo.push(self)
+        return result
+
+    @override
+    def redo(self) -> None:
+        if self._skip_redo:  # QUndoStack.push() calls redo(); run() already wrote
+            self._skip_redo = False
+            return
+        if not self._ran:
+            self.run()  # pushed without run(): do the first write now
+            self._skip_redo = False
+            return
+        self._guarded(self._do)
+
+    @override
+    def undo(self) -> None:
+        self._guarded(self._undo)
+
+    def _guarded(self, step: Any) -> None:
+        try:
+            step()
+        except ScholarDeskError as exc:
+            log.info("undo/redo of %r failed: %s", self.text(), exc.user_message)
+            self.setObsolete(True)
+            from scholar_desk.ui.errors import show_error
+
+            show_error(QApplication.activeWindow(), exc)
+        finally:
+            self._changed()
+
+    def _changed(self) -> None:
+        self.ctx.events.changed.emit(self.kind_name)
+
+    def _do(self) -> Any:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+
+class CreateCommand(_RecordCommand):
+    """Create a record; undo deletes it, redo puts it back with the same id."""
+
+    def __init__(self, ctx: AppContext, kind_name: str, values: Mapping[str, Any]) -> None:
+        super().__init__(ctx, kind_name, f"New {get_kind(kind_name).name}")
+        self.values = dict(values)
+        self.record: Record | None = None
+        self._snapshot: items.Snapshot | None = None
+
+    @override
+    def _do(self) -> Record:
+        with self.ctx.library.transaction() as session:
+            if self._snapshot is None:
+                self.record = items.create_item(
+                    session, self.ctx.actor, self.kind_name, self.values
+                )
+            else:
+                self.record = items.restore_item(session, self.ctx.actor, self._snapshot)
+        self.setText(f"New {self.kind_name} “{_short(self.record.label)}”")
+        return self.record
+
+    @override
+    def _undo(self) -> None:
+        assert self.record is not None  # undo only ever follows a successful run
+        with self.ctx.library.transaction() as session:
+            self._snapshot = items.delete_item(
+                session, self.ctx.actor, self.kind_name, self.record.id
+            )
+
+
+class UpdateCommand(_RecordCommand):
+    """Change some fields; undo writes the old values back, checking nobody saved between."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        kind_name: str,
+        record: Record,
+        changes: Mapping[str, Any],
+    ) -> None:
+        super().__init__(ctx, kind_name, f"Edit {kind_name} “{_short(record.label)}”")
+        self.record_id = record.id
+        self.changes = dict(changes)
+        self.old_values = {name: record.get(name) for name in self.changes}
+        self._version = record.version
+        self.record: Record | None = None
+
+    @override
+    def _do(self) -> Record:
+        return self._write(self.changes)
+
+    @override
+    def _undo(self) -> None:
+        self._write(self.old_values)
+
+    def _write(self, values: Mapping[str, Any]) -> Record:
+        with self.ctx.library.transaction() as session:
+            record = items.update_item(
+                session,
+                self.ctx.actor,
+                self.kind_name,
+                self.record_id,
+                values,
+                expected_version=self._version,
+            )
+        self._version = record.version
+        self.record = record
+        return record
+
+
+class DeleteCommand(_RecordCommand):
+    """Delete records in one transaction; undo restores them with their ids and links."""
+
+    def __init__(self, ctx: AppContext, kind_name: str, records: Iterable[Record]) -> None:
+        self.records = list(records)
+        kind = get_kind(kind_name)
+        if len(self.records) == 1:
+            text = f"Delete {kind.name} “{_short(self.records[0].label)}”"
+        else:
+            text = f"Delete {len(self.records)} {kind.plural}"
+        super().__init__(ctx, kind_name, text)
+        self._snapshots: list[items.Snapshot] = []
+
+    @override
+    def _do(self) -> list[items.Snapshot]:
+        with self.ctx.library.transaction() as session:
+            snapshots = [
+                items.delete_item(session, self.ctx.actor, self.kind_name, record.id)
+                for record in self.records
+            ]
+        self._snapshots = snapshots
+        return snapshots
+
+    @override
+    def _undo(self) -> None:
+        with self.ctx.library.transaction() as session:
+            for snapshot in reversed(self._snapshots):
+                items.restore_item(session, self.ctx.actor, snapshot)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,492 @@
+"""A form for any tracker kind, built from its field specs, saving through undoable commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from scholar_desk.core.errors import ConflictError, ScholarDeskError, ValidationError
+from scholar_desk.core.records import FieldSpec, Record
+from scholar_desk.core.services import items
+from scholar_desk.core.services.kinds import Kind, get_kind
+from scholar_desk.ui import icons
+from scholar_desk.ui.commands import CreateCommand, UpdateCommand
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.errors import show_error
+
+NO_VALUE = "—"
+_NO_NUMBER = -1
+
+
+class DateField(QWidget):
+    """A date typed as YYYY-MM-DD or picked from a calendar; empty means no date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.line_edit = QLineEdit(self)
+        self.line_edit.setPlaceholderText("YYYY-MM-DD")
+        self.line_edit.setToolTip("A date such as 2026-07-01; leave empty for no date")
+        self.line_edit.setClearButtonEnabled(True)
+        self.line_edit.setFixedWidth(
+            self.line_edit.fontMetrics().horizontalAdvance("2026-12-31") + 48
+        )
+        self.button = QToolButton(self)
+        self.button.setObjectName("dateButton")
+        self.button.setFixedSize(
+            self.line_edit.sizeHint().height(), self.line_edit.sizeHint().height()
+        )
+        self.button.setIcon(icons.icon("conference"))
+        self.button.setToolTip("Pick a date")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(False)
+        menu = QMenu(self.button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._on_menu_about_to_show)
+        self.calendar.clicked.connect(self._on_calendar_clicked)
+        self.calendar.clicked.connect(menu.close)
+        self.button.setMenu(menu)
+        layout.addWidget(self.line_edit)
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.line_edit)
+
+    def text(self) -> str:
+        """What is typed, stripped."""
+        return self.line_edit.text().strip()
+
+    def set_value(self, value: dt.date | None) -> None:
+        """Show a date, or nothing."""
+        self.line_edit.setText(value.isoformat() if value else "")
+
+    def _on_menu_about_to_show(self) -> None:
+        try:
+            current = dt.date.fromisoformat(self.text())
+        except ValueError:
+            current = dt.date.today()
+        self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+
+    def _on_calendar_clicked(self, date: QDate) -> None:
+        self.line_edit.setText(date.toString("yyyy-MM-dd"))
+
+
+class _Field:
+    """One row of the form: its input widget, how to read and fill it, and its message."""
+
+    def __init__(self, spec: FieldSpec, widget: QWidget, error: QLabel) -> None:
+        self.spec = spec
+        self.widget = widget
+        self.error = error
+        self.row = -1
+
+    def raw(self) -> Any:
+        w = self.widget
+        if isinstance(w, DateField):
+            return w.text()
+        if isinstance(w, QLineEdit):
+            return w.text().strip()
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        if isinstance(w, QSpinBox):
+            return None if w.value() == _NO_NUMBER else w.value()
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        if isinstance(w, QComboBox):
+            return w.currentData()
+        raise TypeError(type(w))
+
+    def fill(self, value: Any) -> None:
+        w = self.widget
+        if isinstance(w, DateField):
+            w.set_value(value)
+        elif isinstance(w, QLineEdit):
+            w.setText(_datetime_text(value) if self.spec.type == "datetime" else _text(value))
+            w.setCursorPosition(0)
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText(_text(value))
+        elif isinstance(w, QSpinBox):
+            w.setValue(_NO_NUMBER if value is None else int(value))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QComboBox):
+            index = w.findData(value)
+            if index < 0 and value not in (None, ""):
+                # A value no longer offered (e.g. a record the actor cannot list): keep it.
+                w.addItem(f"#{value}" if self.spec.type == "ref" else str(value), value)
+                index = w.count() - 1
+            w.setCurrentIndex(max(index, 0))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _datetime_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        if value.utcoffset() in (None, dt.timedelta(0)):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return value.isoformat(sep=" ", timespec="minutes")
+    return _text(value)
+
+
+class RecordEditor(QDialog):
+    """Edits one record of any kind (or creates one); fields come from the kind's specs.
+
+    Open it with `open_for()` (non-blocking; result via `saved`) or `ask()` (blocking,
+    returns the saved record or ``None``; callers' tests monkeypatch it).
+    """
+
+    saved = Signal(object)  # the saved Record
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        kind_name: str,
+        record: Record | None = None,
+        parent: QWidget | None = None,
+        *,
+        initial: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.kind: Kind = get_kind(kind_name)
+        self.record = record
+        self.result_record: Record | None = None
+        self.fields: dict[str, _Field] = {}
+        self.setObjectName("recordEditor")
+        self.setWindowTitle(
+            f"New {self.kind.name}" if record is None else f"Edit {self.kind.name}"
+        )
+        self.setModal(True)
+        self._build()
+        self._load_ref_choices()
+        self._fill(record, initial or {})
+        self._initial = self.raw_values()
+
+    # Building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        heading = QLabel(
+            f"New {self.kind.name}" if self.record is None else self.record.label, self
+        )
+        heading.setObjectName("dialogHeading")
+        heading.setWordWrap(True)
+        heading.setContentsMargins(20, 16, 20, 4)
+        outer.addWidget(heading)
+
+        self.general_error = QLabel(self)
+        self.general_error.setObjectName("fieldError")
+        self.general_error.setWordWrap(True)
+        self.general_error.setContentsMargins(20, 4, 20, 4)
+        self.general_error.hide()
+        outer.addWidget(self.general_error)
+
+        body = QWidget(self)
+        self.form = QFormLayout(body)
+        self.form.setContentsMargins(20, 8, 20, 12)
+        self.form.setHorizontalSpacing(14)
+        self.form.setVerticalSpacing(8)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for spec in self.kind.fields:
+            self._add_field(body, spec)
+
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll, 1)
+
+        line = QFrame(self)
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setObjectName("separator")
+        outer.addWidget(line)
+
+        footer = QHBoxLayout()
+        footer.setContentsMargins(20, 10, 20, 14)
+        note = QLabel("* required", self)
+        note.setObjectName("hint")
+        footer.addWidget(note)
+        footer.addStretch(1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        footer.addWidget(self.buttons)
+        outer.addLayout(footer)
+
+        body_hint = body.sizeHint()
+        self.resize(max(560, body_hint.width() + 60), min(body_hint.height() + 150, 720))
+
+    def _add_field(self, parent: QWidget, spec: FieldSpec) -> None:
+        widget = self._make_widget(parent, spec)
+        widget.setObjectName(f"field_{spec.name}")
+        if spec.help:
+            widget.setToolTip(spec.help)
+        label = QLabel(f"{spec.label} *" if spec.required else spec.label, parent)
+        label.setBuddy(widget)
+        error = QLabel(parent)
+        error.setObjectName("fieldError")
+        error.setWordWrap(True)
+        field = _Field(spec, widget, error)
+        self.form.addRow(label, widget)
+        self.form.addRow("", error)
+        field.row = self.form.rowCount() - 1
+        self.form.setRowVisible(field.row, False)
+        self.fields[spec.name] = field
+
+    def _make_widget(self, parent: QWidget, spec: FieldSpec) -> QWidget:
+        kind = spec.type
+        if kind == "multiline":
+            edit = QPlainTextEdit(parent)
+            edit.setTabChangesFocus(True)
+            edit.setPlaceholderText(spec.help)
+            edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 14)
+            return edit
+        if kind == "int":
+            spin = QSpinBox(parent)
+            spin.setRange(_NO_NUMBER, 99_999_999)
+            spin.setSpecialValueText(NO_VALUE)
+            spin.setMaximumWidth(140)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            return spin
+        if kind == "date":
+            return DateField(parent)
+        if kind == "bool":
+            return QCheckBox(parent)
+        if kind in ("choice", "ref"):
+            combo = QComboBox(parent)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(24)
+            if not spec.required or kind == "ref":
+                combo.addItem(NO_VALUE, None)
+            for choice in spec.choices:
+                combo.addItem(choice, choice)
+            return combo
+        edit = QLineEdit(parent)
+        if kind == "datetime":
+            edit.setPlaceholderText("YYYY-MM-DD HH:MM (UTC unless the offset is given)")
+            edit.setMaximumWidth(320)
+        else:
+            edit.setPlaceholderText(spec.help)
+        return edit
+
+    def _load_ref_choices(self) -> None:
+        refs = [f for f in self.fields.values() if f.spec.type == "ref" and f.spec.ref_kind]
+        if not refs:
+            return
+        with self.ctx.library.reading() as session:
+            wanted = {f.spec.ref_kind or "" for f in refs}
+            choices = {
+                name: items.list_items(session, self.ctx.actor, name) for name in sorted(wanted)
+            }
+        for field in refs:
+            combo = field.widget
+            assert isinstance(combo, QComboBox)
+            for option in choices[field.spec.ref_kind or ""]:
+                if self.record is not None and (option.kind, option.id) == (
+                    self.record.kind,
+                    self.record.id,
+                ):
+                    continue  # a record cannot point at itself
+                combo.addItem(option.label, option.id)
+
+    def _fill(self, record: Record | None, initial: Mapping[str, Any]) -> None:
+        for name, field in self.fields.items():
+            if record is not None:
+                field.fill(record.get(name))
+            elif name in initial:
+                field.fill(initial[name])
+            elif name == "owner_id" and self.ctx.actor.person_id is not None:
+                field.fill(self.ctx.actor.person_id)
+
+    # Reading and saving -----------------------------------------------------------------
+
+    def raw_values(self) -> dict[str, Any]:
+        """What the form holds now, by field name, as the item service accepts it."""
+        return {name: field.raw() for name, field in self.fields.items()}
+
+    def changed_values(self) -> dict[str, Any]:
+        """Only the fields the user changed since the form was filled."""
+        now = self.raw_values()
+        return {name: value for name, value in now.items() if value != self._initial.get(name)}
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Show each message under its field, highlight the field, focus the first."""
+        self.clear_errors()
+        first: QWidget | None = None
+        general = []
+        for name, message in errors.items():
+            field = self.fields.get(name)
+            if field is None:
+                general.append(message)
+                continue
+            field.error.setText(message)
+            self.form.setRowVisible(field.row, True)
+            _set_invalid(field.widget, True)
+            if first is None:
+                first = field.widget
+        if general:
+            self.general_error.setText("\n".join(general))
+            self.general_error.show()
+        if first is not None:
+            first.setFocus()
+
+    def clear_errors(self) -> None:
+        """Hide every message."""
+        self.general_error.hide()
+        for field in self.fields.values():
+            field.error.clear()
+            self.form.setRowVisible(field.row, False)
+            _set_invalid(field.widget, False)
+
+    def error_text(self, name: str) -> str:
+        """The message shown under a field ('' when none), for tests and accessibility."""
+        field = self.fields[name]
+        return field.error.text() if self.form.isRowVisible(field.row) else ""
+
+    def save(self) -> Record | None:
+        """Validate and save through an undoable command; on success accept the dialog."""
+        self.clear_errors()
+        try:
+            if self.record is None:
+                record = CreateCommand(self.ctx, self.kind.name, self.raw_values()).push()
+            else:
+                changes = self.changed_values()
+                if not changes:
+                    self.result_record = self.record
+                    self.accept()
+                    return self.record
+                record = UpdateCommand(self.ctx, self.kind.name, self.record, changes).push()
+        except ValidationError as exc:
+            self.show_errors(exc.fields)
+            return None
+        except ConflictError as exc:
+            self._on_conflict(exc)
+            return None
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return None
+        self.result_record = record
+        self.saved.emit(record)
+        self.accept()
+        return record
+
+    def _on_buttons_accepted(self) -> None:
+        self.save()
+
+    def _on_conflict(self, exc: ConflictError) -> None:
+        self._rebase_on_latest()
+        dialog_class = _conflict_dialog_class()
+        if dialog_class is not None:
+            dialog_class.ask(self, exc)
+        else:
+            show_error(self, exc)
+
+    def _rebase_on_latest(self) -> None:
+        """Reload the stored record, keeping what the user changed, so Save can go again."""
+        if self.record is None:
+            return
+        mine = self.changed_values()
+        with self.ctx.library.reading() as session:
+            latest = items.get_item(session, self.ctx.actor, self.kind.name, self.record.id)
+        self.record = latest
+        self._fill(latest, {})
+        self._initial = self.raw_values()
+        for name, value in mine.items():
+            self.fields[name].fill(value)
+
+    # Openers ----------------------------------------------------------------------------
+
+    @classmethod
+    def open_for(
+        cls,
+        parent: QWidget | None,
+        ctx: AppContext,
+        kind_name: str,
+        record: Record | None = None,
+        *,
+        initial: Mapping[str, Any] | None = None,
+    ) -> RecordEditor:
+        """Open the editor without blocking; connect to `saved` or `finished` for the result."""
+        dialog = cls(ctx, kind_name, record, parent, initial=initial)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    @classmethod
+    def ask(
+        cls,
+        parent: QWidget | None,
+        ctx: AppContext,
+        kind_name: str,
+        record: Record | None = None,
+        *,
+        initial: Mapping[str, Any] | None = None,
+    ) -> Record | None:
+        """Edit (or create) a record and return what was saved, or ``None`` on Cancel."""
+        dialog = cls(ctx, kind_name, record, parent, initial=initial)
+        try:
+            dialog.exec()  # a blocking convenience; tests of callers monkeypatch ask()
+            return dialog.result_record
+        finally:
+            dialog.deleteLater()
+
+
+def _conflict_dialog_class() -> Any:
+    """The conflict chooser, once `ui/dialogs/conflict_dialog.py` exists; else ``None``."""
+    module = "scholar_desk.ui.dialogs.conflict_dialog"
+    try:
+        return importlib.import_module(module).ConflictDialog
+    except ModuleNotFoundError as missing:
+        if missing.name != module:
+            raise
+        return None
+
+
+def _set_invalid(widget: QWidget, invalid: bool) -> None:
+    target = widget.line_edit if isinstance(widget, DateField) else widget
+    if bool(target.property("invalid")) == invalid:
+        return
+    target.setProperty("invalid", invalid)
+    target.style().unpolish(target)
+    target.style().polish(target)

@@ -1,0 +1,579 @@
+"""The main window: navigation on the left, pages created on first show, menus and shortcuts.
+
+Adding a page is one line in `PAGES`::
+
+    PageSpec("charts", "Charts", "chart", lazy_page("scholar_desk.ui.pages.charts", "ChartsPage")),
+
+``lazy_page`` imports the module only when the page is first shown and calls
+``ChartsPage(ctx)``; ``record_page("project", detail=...)`` gives the generic list page
+of a kind. A page may define any of these methods, and the window's menus use them:
+
+- ``new_item()`` (File ▸ New, Ctrl+N), ``edit_current()``, ``delete_selected()`` (Delete),
+  ``focus_filter()`` (Ctrl+F), ``reload()`` (View ▸ Refresh, F5)
+- ``import_files(paths)``: dropped reference files go to the ``references`` page's
+- ``save_view_state(settings)`` / ``restore_view_state(settings)``: column widths (QSettings)
+- ``shutdown()``: cancel running jobs before the window closes
+- a ``status_changed(str)`` signal and a ``status_text()`` method: the status bar's text
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from scholar_desk import __version__
+from scholar_desk.core.settings import Settings, config_dir, data_dir
+from scholar_desk.ui import icons
+from scholar_desk.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+PageFactory = Callable[[AppContext], QWidget]
+DetailFactory = Callable[[AppContext, Any], QWidget]
+
+REFERENCE_SUFFIXES = frozenset({".bib", ".ris", ".nbib", ".txt"})
+"""Files the window accepts by drag and drop, for the references page's import."""
+
+REFERENCES_KEY = "references"
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PageSpec(NamedTuple):
+    """One entry of the navigation.
+
+    Attributes:
+        key: Stable name (settings, tests, `MainWindow.show_page`).
+        title: What the navigation shows.
+        icon: A name from `scholar_desk.ui.icons`.
+        factory: Makes the page on first show: ``factory(ctx) -> QWidget``.
+        group: A heading the entry sits under in the navigation.
+    """
+
+    key: str
+    title: str
+    icon: str
+    factory: PageFactory
+    group: str = ""
+
+
+def lazy_page(module: str, class_name: str) -> PageFactory:
+    """A factory importing ``module`` on first use and returning ``class_name(ctx)``.
+
+    While the module does not exist yet, the page says so instead of failing.
+    """
+
+    def make(ctx: AppContext) -> QWidget:
+        try:
+            found = importlib.import_module(module)
+        except ModuleNotFoundError as missing:
+            if missing.name != module:
+                raise
+            return placeholder_page(f"{class_name} is not available yet ({module}).")
+        return getattr(found, class_name)(ctx)
+
+    return make
+
+
+def lazy_detail(module: str, class_name: str) -> DetailFactory:
+    """A detail factory for `record_page`: ``class_name(ctx, record)`` from ``module``."""
+
+    def make(ctx: AppContext, record: Any) -> QWidget:
+        return getattr(importlib.import_module(module), class_name)(ctx, record)
+
+    return make
+
+
+def record_page(kind_name: str, *, detail: DetailFactory | None = None) -> PageFactory:
+    """A factory for the generic list page of a kind (optionally opening ``detail``)."""
+
+    def make(ctx: AppContext) -> QWidget:
+        from scholar_desk.ui.pages.record_list_page import RecordListPage
+
+        return RecordListPage(ctx, kind_name, detail_factory=detail)
+
+    return make
+
+
+def placeholder_page(text: str) -> QWidget:
+    """A page that only says something (used while a page's module is missing)."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    label = QLabel(text, page)
+    label.setObjectName("emptyHint")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    layout.addWidget(label)
+    return page
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("dashboard", "Dashboard", "dashboard",
+             lazy_page("scholar_desk.ui.pages.dashboard_page", "DashboardPage"), "Overview"),
+    PageSpec("deadlines", "Deadlines", "deadline", record_page("deadline"), "Overview"),
+    PageSpec("projects", "Projects", "project", record_page("project"), "Work"),
+    PageSpec("manuscripts", "Manuscripts", "manuscript", record_page("manuscript"), "Work"),
+    PageSpec("submissions", "Submissions", "submission", record_page("submission"), "Work"),
+    PageSpec("abstracts", "Abstracts", "abstract", record_page("abstract"), "Work"),
+    PageSpec("presentations", "Presentations", "presentation", record_page("presentation"),
+             "Work"),
+    PageSpec(REFERENCES_KEY, "References", "reference",
+             lazy_page("scholar_desk.ui.pages.references_page", "ReferencesPage"), "Library"),
+    PageSpec("conferences", "Conferences", "conference", record_page("conference"), "Directory"),
+    PageSpec("journals", "Journals", "journal", record_page("journal"), "Directory"),
+    PageSpec("people", "People", "people", record_page("person"), "Directory"),
+)  # fmt: skip
+"""The navigation, in order. Add a page with one line."""
+
+
+def window_settings() -> QSettings:
+    """Window geometry and table layout (everything else lives in `Settings`)."""
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """The application window."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        pages: Sequence[PageSpec] = PAGES,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.specs = {spec.key: spec for spec in pages}
+        self._pages: dict[str, QWidget] = {}
+        self._settings = window_settings()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self._window_title())
+        self.setAcceptDrops(True)
+        self.setMinimumSize(QSize(720, 480))
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(18, 18))
+        self.nav.setUniformItemSizes(False)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._fill_navigation(pages)
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("pageStack")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self._make_actions()
+        self._make_menus()
+        self._make_toolbar()
+        self._make_status_bar()
+        self.nav.currentItemChanged.connect(self._on_nav_current_item_changed)
+        self._restore_layout()
+
+    # Navigation -------------------------------------------------------------------------
+
+    def _fill_navigation(self, pages: Sequence[PageSpec]) -> None:
+        group = None
+        for spec in pages:
+            if spec.group and spec.group != group:
+                group = spec.group
+                heading = QListWidgetItem(group.upper(), self.nav)
+                heading.setFlags(Qt.ItemFlag.NoItemFlags)
+                heading.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "heading")
+                font = heading.font()
+                font.setPointSizeF(font.pointSizeF() * 0.8)
+                font.setBold(True)
+                heading.setFont(font)
+                heading.setSizeHint(QSize(0, 30))
+            item = QListWidgetItem(icons.icon(spec.icon), spec.title, self.nav)
+            item.setData(KEY_ROLE, spec.key)
+            item.setSizeHint(QSize(0, 32))
+        self.nav.setMinimumWidth(180)
+
+    def _nav_item(self, key: str) -> QListWidgetItem | None:
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item.data(KEY_ROLE) == key:
+                return item
+        return None
+
+    def page_keys(self) -> list[str]:
+        """Every page's key, in navigation order."""
+        return list(self.specs)
+
+    def page(self, key: str) -> QWidget | None:
+        """A page if it was created already."""
+        return self._pages.get(key)
+
+    def current_key(self) -> str | None:
+        """The key of the page shown."""
+        item = self.nav.currentItem()
+        return item.data(KEY_ROLE) if item is not None else None
+
+    def current_page(self) -> QWidget | None:
+        """The page shown."""
+        key = self.current_key()
+        return self._pages.get(key) if key else None
+
+    def show_page(self, key: str) -> QWidget:
+        """Show a page (creating it on first use) and return it."""
+        item = self._nav_item(key)
+        if item is None:
+            raise KeyError(key)
+        if self.nav.currentItem() is not item:
+            self.nav.setCurrentItem(item)
+        else:
+            self._activate(key)
+        return self._pages[key]
+
+    def _ensure_page(self, key: str) -> QWidget:
+        page = self._pages.get(key)
+        if page is None:
+            page = self.specs[key].factory(self.ctx)
+            restore = getattr(page, "restore_view_state", None)
+            if restore is not None:
+                restore(self._settings)
+            status = getattr(page, "status_changed", None)
+            if status is not None:
+                status.connect(self._on_page_status_changed)
+            self._pages[key] = page
+            self.stack.addWidget(page)
+        return page
+
+    def _activate(self, key: str) -> None:
+        page = self._ensure_page(key)
+        self.stack.setCurrentWidget(page)
+        self.setWindowTitle(f"{self.specs[key].title} — {self._window_title()}")
+        for action, method in self._page_actions:
+            action.setEnabled(callable(getattr(page, method, None)))
+        status_text = getattr(page, "status_text", None)
+        self.status_label.setText(status_text() if callable(status_text) else "")
+
+    # Actions and menus ------------------------------------------------------------------
+
+    def _make_actions(self) -> None:
+        def action(
+            text: str, icon: str | None, shortcut: Any, slot: Callable[..., Any]
+        ) -> QAction:
+            act = QAction(text, self)
+            if icon:
+                act.setIcon(icons.icon(icon))
+            if shortcut is not None:
+                if isinstance(shortcut, list):
+                    act.setShortcuts(shortcut)
+                else:
+                    act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.new_action = action("&New…", "new", QKeySequence.StandardKey.New, self.new_item)
+        self.import_action = action(
+            "&Import References…", "import", "Ctrl+I", self._on_import_action_triggered
+        )
+        self.quit_action = action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.undo_action = self.ctx.undo.createUndoAction(self, "&Undo")
+        self.undo_action.setIcon(icons.icon("undo"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = self.ctx.undo.createRedoAction(self, "&Redo")
+        self.redo_action.setIcon(icons.icon("redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+        self.edit_action = action("&Edit…", "edit", "Ctrl+E", self.edit_current)
+        self.delete_action = action(
+            "&Delete…", "delete", QKeySequence.StandardKey.Delete, self.delete_selected
+        )
+        self.find_action = action(
+            "&Find", "search", QKeySequence.StandardKey.Find, self.focus_filter
+        )
+        self.refresh_action = action(
+            "&Refresh", "refresh", QKeySequence.StandardKey.Refresh, self.reload_current
+        )
+        self.about_action = action("&About Scholar Desk", None, None, self._on_about_triggered)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.data_folder_action = action(
+            "Open &Data Folder", None, None, self._on_data_folder_triggered
+        )
+        self._page_actions = [
+            (self.new_action, "new_item"),
+            (self.edit_action, "edit_current"),
+            (self.delete_action, "delete_selected"),
+            (self.find_action, "focus_filter"),
+            (self.refresh_action, "reload"),
+        ]
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.edit_action)
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+
+        view_menu = bar.addMenu("&View")
+        self.go_actions: list[QAction] = []
+        for number, key in enumerate(self.specs, start=1):
+            spec = self.specs[key]
+            go = QAction(icons.icon(spec.icon), spec.title, self)
+            if number <= 9:
+                go.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            go.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            view_menu.addAction(go)
+            self.go_actions.append(go)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        theme_menu = view_menu.addMenu("&Appearance")
+        self.theme_group = QActionGroup(self)
+        current = Settings.load().theme
+        for value, text in (("system", "Follow System"), ("light", "Light"), ("dark", "Dark")):
+            act = theme_menu.addAction(text)
+            act.setCheckable(True)
+            act.setChecked(value == current)
+            act.setData(value)
+            self.theme_group.addAction(act)
+        self.theme_group.triggered.connect(self._on_theme_group_triggered)
+        self.view_menu = view_menu
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.data_folder_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+
+    def _make_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(18, 18))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.new_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.import_action)
+        toolbar.addAction(self.refresh_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+        self.view_menu.addAction(toolbar.toggleViewAction())
+
+    def _make_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setSizeGripEnabled(True)
+        self.status_label = QLabel(self)
+        status.addWidget(self.status_label, 1)
+        self.database_label = QLabel(self)
+        self.database_label.setObjectName("statusInfo")
+        library = self.ctx.library
+        where = (
+            str(library.path) if library.path else library.url.render_as_string(hide_password=True)
+        )
+        shown = library.path.name if library.path else where
+        user = self.ctx.actor.username
+        role = f" ({self.ctx.actor.role})" if self.ctx.actor.role else ""
+        self.database_label.setText(f"{shown}  ·  {user}{role}")
+        self.database_label.setToolTip(where)
+        status.addPermanentWidget(self.database_label)
+
+    def _window_title(self) -> str:
+        return "Scholar Desk"
+
+    # Commands that go to the current page ----------------------------------------------
+
+    def _call_page(self, method: str, *args: Any) -> Any:
+        page = self.current_page()
+        target = getattr(page, method, None)
+        return target(*args) if callable(target) else None
+
+    def new_item(self) -> Any:
+        """File ▸ New on the current page."""
+        return self._call_page("new_item")
+
+    def edit_current(self) -> Any:
+        """Edit ▸ Edit on the current page."""
+        return self._call_page("edit_current")
+
+    def delete_selected(self) -> Any:
+        """Edit ▸ Delete on the current page (it asks first)."""
+        return self._call_page("delete_selected")
+
+    def focus_filter(self) -> Any:
+        """Edit ▸ Find: the current page's filter box."""
+        return self._call_page("focus_filter")
+
+    def reload_current(self) -> Any:
+        """View ▸ Refresh."""
+        return self._call_page("reload")
+
+    def import_files(self, paths: Sequence[Path]) -> bool:
+        """Hand reference files to the references page; whether it took them."""
+        if REFERENCES_KEY not in self.specs:
+            return False
+        page = self.show_page(REFERENCES_KEY)
+        importer = getattr(page, "import_files", None)
+        if not callable(importer):
+            # Hook: ui/pages/references_page.py::ReferencesPage.import_files(paths) does this.
+            self.statusBar().showMessage("Importing references is not available yet.", 5000)
+            return False
+        importer(list(paths))
+        return True
+
+    # Slots ------------------------------------------------------------------------------
+
+    def _on_nav_current_item_changed(
+        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+    ) -> None:
+        if current is not None and current.data(KEY_ROLE):
+            self._activate(current.data(KEY_ROLE))
+
+    def _on_page_status_changed(self, text: str) -> None:
+        if self.sender() is self.current_page():
+            self.status_label.setText(text)
+
+    def _on_import_action_triggered(self) -> None:
+        dialog = QFileDialog(self, "Import References")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilters(
+            [
+                "Reference files (*.bib *.ris *.nbib *.txt)",
+                "BibTeX (*.bib)",
+                "RIS (*.ris)",
+                "PubMed / MEDLINE (*.nbib *.txt)",
+                "All files (*)",
+            ]
+        )
+        dialog.filesSelected.connect(lambda names: self.import_files([Path(n) for n in names]))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _on_theme_group_triggered(self, act: QAction) -> None:
+        from scholar_desk.ui.app import apply_theme
+
+        settings = Settings.load()
+        settings.theme = str(act.data())
+        settings.save()
+        apply_theme(settings.theme)
+
+    def _on_about_triggered(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About Scholar Desk")
+        box.setIconPixmap(icons.icon("mentor").pixmap(48, 48))
+        box.setText(f"<b>Scholar Desk</b> {__version__}")
+        box.setInformativeText(
+            "An offline research tracker for medical fellows and their mentors: projects, "
+            "manuscripts, submissions, abstracts, references, slides and the scholarly "
+            "activity report."
+        )
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _on_data_folder_triggered(self) -> None:
+        folder = self.ctx.library.path.parent if self.ctx.library.path else data_dir()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # Window events ----------------------------------------------------------------------
+
+    @override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _reference_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    @override
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = _reference_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+        else:
+            event.ignore()
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_layout()
+        for page in self._pages.values():
+            shutdown = getattr(page, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        self.ctx.pool.clear()
+        self.ctx.pool.waitForDone()
+        super().closeEvent(event)
+
+    # Layout memory ----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        s = self._settings
+        geometry = s.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1240, 780)
+        state = s.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        key = s.value("window/page")
+        self.show_page(key if key in self.specs else next(iter(self.specs)))
+
+    def _save_layout(self) -> None:
+        s = self._settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/page", self.current_key())
+        for page in self._pages.values():
+            save = getattr(page, "save_view_state", None)
+            if callable(save):
+                save(s)
+        s.sync()
+
+
+def _reference_paths(urls: Sequence[QUrl]) -> list[Path]:
+    paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in REFERENCE_SUFFIXES]
