@@ -18,7 +18,7 @@ from typing import Any
 
 from scholar_desk import __version__
 from scholar_desk.core.db.library import Library
-from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.errors import AuthenticationError, ScholarDeskError
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 from scholar_desk.core.settings import default_database
 
@@ -442,12 +442,10 @@ def _restore_over_damaged(args: argparse.Namespace, target: str) -> int | None:
     if "://" in target:
         return None
     path = Path(target).expanduser().resolve()
-    if not path.exists() or path.stat().st_size == 0:
-        result = backups.restore(path, Path(args.backup_file), SINGLE_USER)
-    elif backups.check_file(path, full=False) != "ok":
-        result = backups.restore(path, Path(args.backup_file), SINGLE_USER)
-    else:
+    missing = not path.exists() or path.stat().st_size == 0
+    if not missing and backups.check_file(path, full=False) == "ok":
         return None
+    result = backups.restore(path, Path(args.backup_file), SINGLE_USER)
     with Library.open(path):
         pass
     _print_restored(result)
@@ -498,8 +496,13 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
     if not login_required or not needs_login:
         return SINGLE_USER if not login_required else Actor(username=username or "system")
     password = os.environ.get("SCHOLAR_DESK_PASSWORD")
+    if username is None and not sys.stdin.isatty():
+        raise AuthenticationError(
+            "This database has accounts: give --user NAME, with the password in "
+            "SCHOLAR_DESK_PASSWORD or typed at the prompt."
+        )
     if username is None:
-        username = input("User name: ") if sys.stdin.isatty() else ""
+        username = input("User name: ")
     if password is None:
         password = getpass.getpass(f"Password for {username}: ") if sys.stdin.isatty() else ""
     with library.transaction() as session:

@@ -1,0 +1,426 @@
+"""Backups and recovery of an SQLite library file.
+
+- `auto_backup` at start when the newest backup is over a day old; keeps the last N.
+- Every backup is verified by reopening it and running ``quick_check``.
+- `restore` first backs up the current file (or, if it is damaged, moves it aside) and
+  then copies the backup in through SQLite's backup API, so another window on the same
+  file sees either the old or the restored database, never a mix.
+- `check_at_start`: a leftover ``-wal`` file (an unclean shutdown, or another window
+  still open) triggers a full ``integrity_check``; a damaged file is moved aside, never
+  overwritten, and the newest verified backup is offered.
+
+These functions work on files, so they take the `Library` or a path rather than a session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from scholar_desk.core import clock
+from scholar_desk.core.db import sqlite
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.db.models import AppSetting
+from scholar_desk.core.errors import DatabaseError, ValidationError
+from scholar_desk.core.services import permissions
+from scholar_desk.core.services.items import audit
+from scholar_desk.core.services.session import Actor
+
+BACKUPS_KEPT_DEFAULT = 5
+BACKUPS_KEPT_MAX = 100
+BACKUPS_SETTING = "backups_kept"
+AUTO_BACKUP_AGE = dt.timedelta(hours=24)
+BACKUP_FOLDER = "backups"
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(
+    r"^(?P<stem>.+?)(?P<tag>[-.][a-z-]*?)-?(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite3$"
+)
+_REQUIRED_TABLES = ("alembic_version", "accounts", "audit_events")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup file.
+
+    Attributes:
+        path: Where it is.
+        created_at: When it was taken (from its name, else the file's time).
+        size: Its size in bytes.
+        check: ``"ok"`` or the problem found when it was last verified.
+    """
+
+    path: Path
+    created_at: dt.datetime
+    size: int
+    check: str = "ok"
+
+    @property
+    def ok(self) -> bool:
+        """Whether it passed its check."""
+        return self.check == "ok"
+
+
+@dataclass(frozen=True)
+class StartupCheck:
+    """What `check_at_start` found.
+
+    Attributes:
+        status: ``ok``, ``recovered`` (an unclean shutdown left nothing damaged),
+            ``corrupt`` (the file was moved aside) or ``new`` (no file yet).
+        message: A sentence for the user.
+        full_check: Whether a full integrity check ran.
+        moved_to: Where a damaged file was moved.
+        latest_backup: The newest verified backup, offered after damage.
+    """
+
+    status: str
+    message: str = ""
+    full_check: bool = False
+    moved_to: Path | None = None
+    latest_backup: BackupInfo | None = None
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What `restore` did.
+
+    Attributes:
+        restored_from: The backup copied in.
+        safety_backup: The verified copy of the file as it was before, if it was healthy.
+        moved_aside: Where a damaged current file was moved instead.
+    """
+
+    restored_from: Path
+    safety_backup: Path | None = None
+    moved_aside: Path | None = None
+
+
+# Where and which --------------------------------------------------------------------------
+
+
+def backup_dir(db_path: Path) -> Path:
+    """The folder beside the database that holds its backups."""
+    return db_path.parent / BACKUP_FOLDER
+
+
+def list_backups(db_path: Path) -> list[BackupInfo]:
+    """The backups of a database in its backup folder, newest first (not verified)."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in folder.glob(f"{db_path.stem}*.sqlite3"):
+        match = _NAME.match(path.name)
+        if match is None or match.group("stem") != db_path.stem:
+            continue
+        stamp = dt.datetime.strptime(match.group("stamp"), _STAMP).replace(tzinfo=dt.UTC)
+        out.append(BackupInfo(path, stamp, path.stat().st_size))
+    out.sort(key=lambda b: (b.created_at, b.path.name), reverse=True)
+    return out
+
+
+def latest_verified_backup(db_path: Path) -> BackupInfo | None:
+    """The newest backup that passes `verify_backup`, or ``None``."""
+    for info in list_backups(db_path):
+        check = verify_backup(info.path)
+        if check == "ok":
+            return info
+    return None
+
+
+def verify_backup(path: Path) -> str:
+    """Reopen a backup, run ``quick_check`` and look for Scholar Desk's tables.
+
+    Returns:
+        ``"ok"`` or the first problem found.
+    """
+    if not path.is_file():
+        return f"{path} does not exist"
+    try:
+        if not sqlite.is_sqlite_file(path) or path.stat().st_size == 0:
+            return "not an SQLite database"
+    except OSError as exc:
+        return str(exc)
+    result = sqlite.quick_check(path)
+    if result != "ok":
+        return result
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    missing = [t for t in _REQUIRED_TABLES if t not in names]
+    return f"not a Scholar Desk database (no {', '.join(missing)})" if missing else "ok"
+
+
+# Settings ---------------------------------------------------------------------------------
+
+
+def backups_kept(library: Library) -> int:
+    """How many automatic backups to keep (default 5)."""
+    with library.reading() as session:
+        row = session.get(AppSetting, BACKUPS_SETTING)
+    try:
+        value = int(row.value) if row is not None else BACKUPS_KEPT_DEFAULT
+    except ValueError:
+        value = BACKUPS_KEPT_DEFAULT
+    return max(1, min(value, BACKUPS_KEPT_MAX))
+
+
+def set_backups_kept(library: Library, actor: Actor, keep: int) -> int:
+    """Set how many backups to keep (directors; the single user).
+
+    Raises:
+        ValidationError: Not between 1 and 100.
+        PermissionDeniedError: The actor may not manage backups.
+    """
+    if not 1 <= keep <= BACKUPS_KEPT_MAX:
+        raise ValidationError({"keep": f"Keep between 1 and {BACKUPS_KEPT_MAX} backups."})
+    with library.transaction() as session:
+        permissions.require(session, actor, permissions.MANAGE, permissions.BACKUP, None)
+        row = session.get(AppSetting, BACKUPS_SETTING)
+        old = row.value if row is not None else None
+        if row is None:
+            session.add(AppSetting(key=BACKUPS_SETTING, value=str(keep)))
+        else:
+            row.value = str(keep)
+        audit(session, actor, "update", "setting", None, BACKUPS_SETTING, old, keep)
+    return keep
+
+
+# Taking backups ---------------------------------------------------------------------------
+
+
+def _sqlite_path(library: Library) -> Path:
+    if library.path is None:
+        raise DatabaseError(
+            "Backups here are for a database file; a database server keeps its own backups."
+        )
+    return library.path
+
+
+def _new_name(db_path: Path, tag: str = "") -> Path:
+    folder = backup_dir(db_path)
+    stamp = clock.now().astimezone(dt.UTC).strftime(_STAMP)
+    base = f"{db_path.stem}{tag}-{stamp}"
+    candidate = folder / f"{base}.sqlite3"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{n}.sqlite3"
+        n += 1
+    return candidate
+
+
+def _copy_verified(source: Path, target: Path) -> BackupInfo:
+    folder = backup_dir(source)
+    if target.parent == folder and not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+    try:
+        sqlite.copy_database(source, target)
+    except (sqlite3.Error, OSError) as exc:
+        target.with_name(target.name + ".part").unlink(missing_ok=True)
+        raise DatabaseError(
+            f"The backup could not be written to {target}: {exc}", str(exc)
+        ) from exc
+    check = verify_backup(target)
+    if check != "ok":
+        target.unlink(missing_ok=True)
+        raise DatabaseError("The backup failed its check and was removed; try again.", check)
+    return BackupInfo(target, clock.now(), target.stat().st_size, check)
+
+
+def create_backup(library: Library, actor: Actor, target: Path | None = None) -> BackupInfo:
+    """Take a verified backup now (directors; the single user).
+
+    Args:
+        library: The open database.
+        actor: Who asks.
+        target: A new file (or an existing folder) to write; by default the backup
+            folder beside the database, where only the last N are kept.
+
+    Raises:
+        PermissionDeniedError: The actor may not back up the whole database.
+        ValidationError: ``target`` already exists as a file.
+        DatabaseError: The copy failed or did not verify.
+    """
+    path = _sqlite_path(library)
+    with library.reading() as session:
+        permissions.require(session, actor, permissions.MANAGE, permissions.BACKUP, None)
+    if target is None:
+        info = _copy_verified(path, _new_name(path))
+        prune(path, backups_kept(library))
+        return info
+    target = Path(target).expanduser()
+    if target.is_dir():
+        target = target / _new_name(path).name
+    if target.exists():
+        raise ValidationError({"target": f"{target} already exists; choose a new file name."})
+    if not target.parent.is_dir():
+        raise ValidationError({"target": f"The folder {target.parent} does not exist."})
+    return _copy_verified(path, target)
+
+
+def auto_backup(library: Library, *, max_age: dt.timedelta = AUTO_BACKUP_AGE) -> BackupInfo | None:
+    """At start: back up when the newest backup is older than ``max_age`` (a day).
+
+    No permission is asked: it is the application's own safety copy, kept beside the
+    file it copies.
+
+    Returns:
+        The new backup, or ``None`` when a recent one exists or the file is empty.
+    """
+    if library.path is None or not library.path.exists() or library.path.stat().st_size == 0:
+        return None
+    existing = list_backups(library.path)
+    if existing and clock.now() - existing[0].created_at < max_age:
+        return None
+    info = _copy_verified(library.path, _new_name(library.path))
+    prune(library.path, backups_kept(library))
+    return info
+
+
+def prune(db_path: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups in the backup folder.
+
+    Returns:
+        The files removed.
+    """
+    removed = []
+    for info in list_backups(db_path)[max(1, keep) :]:
+        info.path.unlink(missing_ok=True)
+        removed.append(info.path)
+    return removed
+
+
+# Recovery ---------------------------------------------------------------------------------
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def move_aside(db_path: Path) -> Path:
+    """Rename a damaged database (and its -wal/-shm) out of the way; never delete it.
+
+    Returns:
+        The new path of the database file.
+    """
+    stamp = clock.now().astimezone(dt.UTC).strftime(_STAMP)
+    target = db_path.with_name(f"{db_path.stem}.corrupt-{stamp}{db_path.suffix}")
+    n = 2
+    while target.exists():
+        target = db_path.with_name(f"{db_path.stem}.corrupt-{stamp}-{n}{db_path.suffix}")
+        n += 1
+    db_path.replace(target)
+    for companion in _companions(db_path):
+        if companion.exists():
+            companion.replace(target.with_name(target.name + companion.name[len(db_path.name) :]))
+    return target
+
+
+def check_file(db_path: Path, *, full: bool) -> str:
+    """``"ok"`` or the problem with a database file (its header, then SQLite's check)."""
+    try:
+        if not sqlite.is_sqlite_file(db_path):
+            return "not an SQLite database"
+    except OSError as exc:
+        return str(exc)
+    return sqlite.quick_check(db_path, full=full)
+
+
+def check_at_start(db_path: Path) -> StartupCheck:
+    """Check a database file before opening it.
+
+    A leftover ``-wal`` means the last session did not close cleanly (or another
+    window has the file open): a full ``integrity_check`` runs. A file that is not a
+    database or fails the check is moved aside and the newest verified backup offered.
+    """
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return StartupCheck("new")
+    wal = db_path.with_name(db_path.name + "-wal")
+    unclean = wal.exists() and wal.stat().st_size > 0
+    try:
+        header_ok = sqlite.is_sqlite_file(db_path)
+    except OSError as exc:
+        return StartupCheck("corrupt", f"{db_path} cannot be read: {exc.strerror}.")
+    if header_ok and not unclean:
+        return StartupCheck("ok")
+    result = check_file(db_path, full=True) if header_ok else "not an SQLite database"
+    if result == "ok":
+        return StartupCheck(
+            "recovered",
+            "The last session did not close cleanly; a full check found nothing damaged.",
+            full_check=True,
+        )
+    moved = move_aside(db_path)
+    latest = latest_verified_backup(db_path)
+    offer = (
+        f" The newest verified backup is from {latest.created_at:%Y-%m-%d %H:%M} UTC."
+        if latest
+        else " No verified backup was found."
+    )
+    return StartupCheck(
+        "corrupt",
+        f"The database was damaged ({result}). It was moved to {moved.name}, untouched.{offer}",
+        full_check=header_ok,
+        moved_to=moved,
+        latest_backup=latest,
+    )
+
+
+def restore(db_path: Path, source: Path, actor: Actor) -> RestoreResult:
+    """Replace the database with a backup, keeping the current file safe first.
+
+    The current file, if healthy, is backed up (verified) into the backup folder and
+    may be restored only by a director (or the single user); a damaged current file
+    is moved aside instead. The backup is then copied in with SQLite's backup API.
+    Open the library again afterwards: an older backup is upgraded then.
+
+    Args:
+        db_path: The database file to replace.
+        source: The backup to restore.
+        actor: Who asks.
+
+    Raises:
+        ValidationError: ``source`` is not a usable backup; nothing was changed.
+        PermissionDeniedError: The actor may not restore this database.
+        DatabaseError: The copy failed; the safety backup says where the old data are.
+    """
+    source = Path(source).expanduser().resolve()
+    db_path = Path(db_path).expanduser().resolve()
+    check = verify_backup(source)
+    if check != "ok":
+        raise ValidationError({"source": f"{source} is not a usable backup: {check}."})
+    if source == db_path:
+        raise ValidationError({"source": "That is the database itself; choose a backup."})
+    safety: Path | None = None
+    moved: Path | None = None
+    if db_path.exists() and db_path.stat().st_size > 0:
+        if check_file(db_path, full=False) == "ok":
+            with Library(db_path) as current, current.reading() as session:
+                permissions.require(session, actor, permissions.MANAGE, permissions.BACKUP, None)
+            safety = _copy_verified(db_path, _new_name(db_path, ".before-restore")).path
+        else:
+            moved = move_aside(db_path)
+    try:
+        _copy_into(source, db_path)
+    except sqlite3.Error as exc:
+        where = f" The previous data are in {safety or moved}." if (safety or moved) else ""
+        raise DatabaseError(f"The restore failed; nothing was replaced.{where}", str(exc)) from exc
+    return RestoreResult(source, safety, moved)
+
+
+def _copy_into(source: Path, db_path: Path) -> None:
+    if not db_path.exists():
+        sqlite.create_private_file(db_path)
+    with (
+        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+        contextlib.closing(sqlite3.connect(db_path, timeout=sqlite.BUSY_TIMEOUT_SECONDS)) as dst,
+    ):
+        dst.execute(f"PRAGMA busy_timeout={int(sqlite.BUSY_TIMEOUT_SECONDS * 1000)}")
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,224 @@
+"""Backups: verified copies, keep N, automatic at start, restore, and damaged files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scholar_desk.core import clock
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.errors import PermissionDeniedError, ValidationError
+from scholar_desk.core.services import accounts, backups, items
+from scholar_desk.core.services.session import SINGLE_USER, Actor
+
+T0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    fake = FakeClock()
+    clock.set_clock(fake)
+    return fake
+
+
+def _journals(library: Library) -> list[str]:
+    with library.reading() as s:
+        return [r.label for r in items.list_items(s, SINGLE_USER, "journal")]
+
+
+def _add_journal(library: Library, name: str) -> None:
+    with library.transaction() as s:
+        items.create_item(s, SINGLE_USER, "journal", {"name": name})
+
+
+def test_backup_is_verified_private_and_complete(library: Library) -> None:
+    _add_journal(library, "Pain")
+    info = backups.create_backup(library, SINGLE_USER)
+    assert info.ok
+    assert info.path.parent == backups.backup_dir(library.path)  # type: ignore[arg-type]
+    assert info.path.stat().st_mode & 0o777 == 0o600
+    assert info.path.parent.stat().st_mode & 0o777 == 0o700
+    assert backups.verify_backup(info.path) == "ok"
+    with Library.open(info.path) as copy:
+        assert _journals(copy) == ["Pain"]
+
+
+def test_verify_rejects_garbage_and_foreign_databases(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"hello")
+    assert backups.verify_backup(junk) == "not an SQLite database"
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    assert "not a Scholar Desk database" in backups.verify_backup(other)
+    assert "does not exist" in backups.verify_backup(tmp_path / "missing.sqlite3")
+
+
+def test_keep_last_n(library: Library, fake_clock: FakeClock) -> None:
+    backups.set_backups_kept(library, SINGLE_USER, 3)
+    made = []
+    for hour in range(6):
+        fake_clock.now = T0 + dt.timedelta(hours=hour)
+        made.append(backups.create_backup(library, SINGLE_USER).path)
+    kept = [b.path for b in backups.list_backups(library.path)]  # type: ignore[arg-type]
+    assert kept == list(reversed(made[-3:]))
+    with pytest.raises(ValidationError):
+        backups.set_backups_kept(library, SINGLE_USER, 0)
+
+
+def test_auto_backup_only_when_the_last_is_a_day_old(
+    library: Library, fake_clock: FakeClock
+) -> None:
+    _add_journal(library, "J")
+    first = backups.auto_backup(library)
+    assert first is not None
+    fake_clock.now = T0 + dt.timedelta(hours=23)
+    assert backups.auto_backup(library) is None
+    fake_clock.now = T0 + dt.timedelta(hours=24, seconds=1)
+    second = backups.auto_backup(library)
+    assert second is not None
+    assert second.path != first.path
+    assert len(backups.list_backups(library.path)) == 2  # type: ignore[arg-type]
+
+
+def test_auto_backup_keeps_default_five(library: Library, fake_clock: FakeClock) -> None:
+    for day in range(8):
+        fake_clock.now = T0 + dt.timedelta(days=day)
+        assert backups.auto_backup(library) is not None
+    assert len(backups.list_backups(library.path)) == 5  # type: ignore[arg-type]
+
+
+def test_explicit_target_is_never_overwritten(library: Library, tmp_path: Path) -> None:
+    target = tmp_path / "mine.sqlite3"
+    target.write_text("precious")
+    with pytest.raises(ValidationError, match="already exists"):
+        backups.create_backup(library, SINGLE_USER, target)
+    assert target.read_text() == "precious"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    info = backups.create_backup(library, SINGLE_USER, folder)
+    assert info.path.parent == folder
+
+
+def test_restore_backs_up_current_first(library: Library, fake_clock: FakeClock) -> None:
+    _add_journal(library, "Old")
+    saved = backups.create_backup(library, SINGLE_USER)
+    _add_journal(library, "New")
+    fake_clock.now = T0 + dt.timedelta(minutes=5)
+    result = backups.restore(library.path, saved.path, SINGLE_USER)  # type: ignore[arg-type]
+    # The library's own pooled connections see the restored file.
+    assert _journals(library) == ["Old"]
+    assert result.safety_backup is not None
+    with Library.open(result.safety_backup) as before:
+        assert sorted(_journals(before)) == ["New", "Old"]
+
+
+def test_restore_refuses_a_bad_backup_and_changes_nothing(
+    library: Library, tmp_path: Path
+) -> None:
+    _add_journal(library, "Keep me")
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    with pytest.raises(ValidationError, match="not a usable backup"):
+        backups.restore(library.path, bad, SINGLE_USER)  # type: ignore[arg-type]
+    assert _journals(library) == ["Keep me"]
+    assert backups.list_backups(library.path) == []  # type: ignore[arg-type]
+
+
+def _corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    # Wreck every page after the first two (the schema survives, the b-trees do not).
+    for offset in range(4096 * 2, len(data), 4096):
+        data[offset : offset + 64] = b"\xee" * 64
+    path.write_bytes(bytes(data))
+
+
+def test_corrupt_database_is_moved_aside_and_backup_offered(
+    tmp_path: Path, fake_clock: FakeClock
+) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as lib:
+        for n in range(30):
+            _add_journal(lib, f"Journal {n}")
+        good = backups.create_backup(lib, SINGLE_USER)
+    _corrupt(path)
+    # Pretend the last session was killed: a leftover WAL forces the full check.
+    path.with_name(path.name + "-wal").write_bytes(b"\x00" * 32)
+    damaged_bytes = path.read_bytes()
+    check = backups.check_at_start(path)
+    assert check.status == "corrupt"
+    assert check.full_check
+    assert check.moved_to is not None
+    assert check.moved_to.read_bytes() == damaged_bytes  # moved, not rewritten
+    assert not path.exists()
+    assert check.latest_backup is not None
+    assert check.latest_backup.path == good.path
+    assert "moved to" in check.message
+    result = backups.restore(path, check.latest_backup.path, SINGLE_USER)
+    assert result.safety_backup is None
+    with Library.open(path) as lib:
+        assert len(_journals(lib)) == 30
+
+
+def test_not_a_database_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    check = backups.check_at_start(path)
+    assert check.status == "corrupt"
+    assert check.latest_backup is None
+    assert "No verified backup" in check.message
+    assert check.moved_to is not None
+    assert check.moved_to.exists()
+
+
+def test_clean_and_unclean_starts(library: Library) -> None:
+    path = library.path
+    assert path is not None
+    _add_journal(library, "J")
+    library.close()
+    assert backups.check_at_start(path).status == "ok"
+    # A writer that never checkpoints leaves its WAL behind, as a killed process does.
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("INSERT INTO tags (name) VALUES ('x')")
+    conn.commit()
+    check = backups.check_at_start(path)
+    conn.close()
+    assert check.status == "recovered"
+    assert check.full_check
+    assert backups.check_at_start(path.with_name("never-made.sqlite3")).status == "new"
+
+
+def test_only_directors_back_up_and_restore_once_login_is_on(
+    library: Library, tmp_path: Path
+) -> None:
+    with library.transaction() as s:
+        person = items.create_item(
+            s, SINGLE_USER, "person", {"given_name": "F", "family_name": "F"}
+        )
+        accounts.create_account(s, SINGLE_USER, "boss", "password123", "director")
+        accounts.create_account(s, SINGLE_USER, "fel", "password123", "fellow", person.id)
+    with library.transaction() as s:
+        boss = accounts.login(s, "boss", "password123")
+        fellow = accounts.login(s, "fel", "password123")
+    made = backups.create_backup(library, boss)
+    for actor in (fellow, Actor("me")):
+        with pytest.raises(PermissionDeniedError):
+            backups.create_backup(library, actor)
+        with pytest.raises(PermissionDeniedError):
+            backups.restore(library.path, made.path, actor)  # type: ignore[arg-type]
+        with pytest.raises(PermissionDeniedError):
+            backups.set_backups_kept(library, actor, 4)
+    backups.restore(library.path, made.path, boss)  # type: ignore[arg-type]
