@@ -501,14 +501,14 @@ def _write_pdf(
         )
         pdf.set_font("Body", "", 9.5)
         for n, warning in enumerate(warnings, 1):
-            bottom = 2 if n == len(warnings) else 0.5
+            bottom = 2 if n == len(warnings) else 1
             pdf.multi_cell(
                 width,
                 4.8,
                 f"\u2022 {warning.message}",
                 fill=True,
                 align="L",
-                padding=(0.5, 3, bottom, 6),
+                padding=(1, 3, bottom, 6),
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
