@@ -469,6 +469,163 @@ def _run_restore(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _add_report(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="scholarly activity report for an academic year (.csv, .xlsx or .pdf)",
+    )
+    p.add_argument("out", metavar="OUT", help="file to write: .csv, .xlsx or .pdf")
+    p.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="academic year by its first calendar year: 2026 = July 1 2026 to June 30 2027 "
+        "(default: the one containing today)",
+    )
+    p.add_argument("--fellow", default=None, help="only this fellow (name, family name or id)")
+    p.add_argument("--strict", action="store_true", help="treat data gaps as an error")
+    p.set_defaults(func=_run_report)
+
+
+def _run_report(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.errors import ExportError
+    from scholar_desk.core.formats.report_files import FORMATS, write_report
+    from scholar_desk.core.services import report
+
+    out = Path(ctx.args.out)
+    if out.suffix.lower().lstrip(".") not in FORMATS:
+        raise ExportError(
+            f"Cannot tell the format of '{out.name}': end it with .csv, .xlsx or .pdf."
+        )
+    with ctx.library.reading() as session:
+        ids = None
+        if ctx.args.fellow is not None:
+            ids = [report.find_fellow(session, ctx.actor, ctx.args.fellow).person_id]
+        activity = report.build_report(session, ctx.actor, ctx.args.year, fellow_ids=ids)
+    for warning in activity.warnings:
+        print(f"warning: {warning.fellow}: {warning.message}", file=sys.stderr)
+    if activity.warnings and ctx.args.strict:
+        raise ExportError(
+            f"{len(activity.warnings)} data gap(s) found and --strict was given; "
+            "fix them or leave out --strict. Nothing was written."
+        )
+    write_report(activity, out)
+    count = len(activity.fellows)
+    fellows = f"{count} fellow{'s' if count != 1 else ''}"
+    print(f"Wrote the {activity.label} report for {fellows} to {out}")
+    return EXIT_OK
+
+
+def _add_deadlines(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("deadlines", parents=[common], help="overdue and upcoming deadlines")
+    p.add_argument("--days", type=int, default=30, help="how far ahead to look (default 30)")
+    p.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    p.set_defaults(func=_run_deadlines)
+
+
+def _run_deadlines(ctx: CliContext) -> int:
+    from scholar_desk.core import clock
+    from scholar_desk.core.services import deadline_calendar, deadlines
+
+    today = clock.today()
+    with ctx.library.reading() as session:
+        overdue, soon = deadlines.upcoming(session, ctx.actor, days=ctx.args.days, today=today)
+    rows = deadline_calendar.deadline_rows([*overdue, *soon], today)
+    if ctx.args.json:
+        ctx.print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        days = int(str(row["days_left"]))
+        when = "today" if days == 0 else (f"{-days} d overdue" if days < 0 else f"in {days} d")
+        print(f"{row['due_on']}  {when:>13}  {row['kind']!s:<12}  {row['title']}")
+    print(f"({len(overdue)} overdue, {len(soon)} due within {ctx.args.days} days)")
+    return EXIT_OK
+
+
+def _add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("calendar", parents=[common], help="deadlines as an iCalendar (.ics) file")
+    p.add_argument("out", metavar="OUT.ics", help="file to write")
+    p.add_argument("--include-done", action="store_true", help="also ticked-off tasks")
+    p.set_defaults(func=_run_calendar)
+
+
+def _run_calendar(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import deadline_calendar
+
+    with ctx.library.reading() as session:
+        count = deadline_calendar.export_calendar(
+            session, ctx.actor, Path(ctx.args.out), include_done=ctx.args.include_done
+        )
+    print(f"Wrote {count} deadlines to {ctx.args.out}")
+    return EXIT_OK
+
+
+def _add_doc(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("doc", parents=[common], help="Word documents: reviewer response, CV list")
+    docs = p.add_subparsers(dest="doc_kind", metavar="DOCUMENT", required=True)
+    response = docs.add_parser(
+        "response", parents=[common], help="response to reviewers for a revision round"
+    )
+    response.add_argument("submission_id", type=int, metavar="SUBMISSION_ID")
+    response.add_argument("out", metavar="OUT.docx", help="file to write")
+    response.add_argument("--round", type=int, default=None, help="round number (default: latest)")
+    response.set_defaults(func=_run_doc_response)
+    pubs = docs.add_parser(
+        "publications", parents=[common], help="a fellow's publication list in AMA style"
+    )
+    pubs.add_argument("out", metavar="OUT.docx", help="file to write")
+    pubs.add_argument("--fellow", default=None, help="the fellow (default: yourself)")
+    pubs.set_defaults(func=_run_doc_publications)
+
+
+def _run_doc_response(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import documents
+
+    with ctx.library.reading() as session:
+        letter = documents.export_response(
+            session, ctx.actor, ctx.args.submission_id, Path(ctx.args.out), ctx.args.round
+        )
+    for point in letter.open_points:
+        print(
+            f"warning: no response yet to {point.reviewer}: {point.comment[:60]}", file=sys.stderr
+        )
+    points = f"{len(letter.points)} points (round {letter.round_number})"
+    print(f"Wrote the response to {points} to {ctx.args.out}")
+    return EXIT_OK
+
+
+def _run_doc_publications(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.errors import ValidationError
+    from scholar_desk.core.services import documents, report
+
+    with ctx.library.reading() as session:
+        if ctx.args.fellow is not None:
+            fellow_id = report.find_fellow(session, ctx.actor, ctx.args.fellow).person_id
+        elif ctx.actor.person_id is not None and ctx.actor.role is not None:
+            fellow_id = ctx.actor.person_id
+        else:
+            choices = [c for c in report.report_fellows(session, ctx.actor) if c.person_id]
+            if len(choices) != 1:
+                names = ", ".join(c.name for c in choices) or "none"
+                raise ValidationError({"--fellow": f"choose whose list to write ({names})."})
+            fellow_id = choices[0].person_id
+        if fellow_id is None:
+            raise ValidationError({"--fellow": "choose a fellow, not unassigned records."})
+        pubs = documents.export_publication_list(session, ctx.actor, fellow_id, Path(ctx.args.out))
+    total = sum(len(s.entries) for s in pubs.sections)
+    print(f"Wrote {total} entries for {pubs.fellow} to {ctx.args.out}")
+    return EXIT_OK
+
+
 _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_init,
     _add_demo,
@@ -480,6 +637,10 @@ _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_audit,
     _add_backup,
     _add_restore,
+    _add_report,
+    _add_deadlines,
+    _add_calendar,
+    _add_doc,
 ]
 
 
