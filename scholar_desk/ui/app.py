@@ -152,6 +152,7 @@ QLabel#cardTitle { color: palette(placeholder-text); font-weight: 600; }
 QFrame#separator { color: palette(midlight); }
 QToolBar#mainToolbar { border: none; border-bottom: 1px solid palette(midlight); spacing: 4px; }
 QStatusBar { border-top: 1px solid palette(midlight); }
+QStatusBar QLabel { padding: 0 8px; }
 """
 
 

@@ -13,6 +13,8 @@ of a kind. A page may define any of these methods, and the window's menus use th
 - ``import_files(paths)``: dropped reference files go to the ``references`` page's
 - ``save_view_state(settings)`` / ``restore_view_state(settings)``: column widths (QSettings)
 - ``shutdown()``: cancel running jobs before the window closes
+- an ``open_requested(kind, id)`` signal: show that record (on the page keyed by the
+  kind's plural, which gets ``select_id(id)``)
 - a ``status_changed(str)`` signal and a ``status_text()`` method: the status bar's text
 """
 
@@ -270,6 +272,9 @@ class MainWindow(QMainWindow):
             status = getattr(page, "status_changed", None)
             if status is not None:
                 status.connect(self._on_page_status_changed)
+            open_requested = getattr(page, "open_requested", None)
+            if open_requested is not None:
+                open_requested.connect(self.open_item)
             self._pages[key] = page
             self.stack.addWidget(page)
         return page
@@ -449,6 +454,19 @@ class MainWindow(QMainWindow):
     def reload_current(self) -> Any:
         """View ▸ Refresh."""
         return self._call_page("reload")
+
+    def open_item(self, kind_name: str, item_id: int) -> QWidget | None:
+        """Show the page listing ``kind_name`` (keyed by its plural) with the item selected."""
+        from scholar_desk.core.services.kinds import KINDS
+
+        kind = KINDS.get(kind_name)
+        if kind is None or kind.plural not in self.specs:
+            return None
+        page = self.show_page(kind.plural)
+        select = getattr(page, "select_id", None)
+        if callable(select):
+            select(item_id)
+        return page
 
     def import_files(self, paths: Sequence[Path]) -> bool:
         """Hand reference files to the references page; whether it took them."""

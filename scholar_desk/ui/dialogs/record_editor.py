@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -79,6 +80,7 @@ class DateField(QWidget):
         layout.addWidget(self.button)
         layout.addStretch(1)
         self.setFocusProxy(self.line_edit)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def text(self) -> str:
         """What is typed, stripped."""
@@ -215,14 +217,18 @@ class RecordEditor(QDialog):
         outer.addWidget(self.general_error)
 
         body = QWidget(self)
-        self.form = QFormLayout(body)
-        self.form.setContentsMargins(20, 8, 20, 12)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(20, 8, 20, 12)
+        self.form = QFormLayout()
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setHorizontalSpacing(14)
         self.form.setVerticalSpacing(8)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in self.kind.fields:
             self._add_field(body, spec)
+        body_layout.addLayout(self.form)
+        body_layout.addStretch(1)
 
         scroll = QScrollArea(self)
         scroll.setWidget(body)
@@ -265,6 +271,7 @@ class RecordEditor(QDialog):
         error = QLabel(parent)
         error.setObjectName("fieldError")
         error.setWordWrap(True)
+        error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         field = _Field(spec, widget, error)
         self.form.addRow(label, widget)
         self.form.addRow("", error)

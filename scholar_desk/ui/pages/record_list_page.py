@@ -50,6 +50,10 @@ _SAMPLE_ROWS = 300
 _CELL_PADDING = 28
 
 
+def _is_free_text(spec: Any) -> bool:
+    return spec is None or spec.type in ("text", "ref", "multiline")
+
+
 class ConfirmDelete:
     """Asks before deleting; tests monkeypatch `ask`."""
 
@@ -229,6 +233,7 @@ class RecordListPage(QWidget):
         # unlike resizeColumnsToContents, and fine before the view has been laid out.
         metrics = self.table.fontMetrics()
         sample = range(min(self.model.rowCount(), _SAMPLE_ROWS))
+        widths: list[int] = []
         for column in range(self.model.columnCount()):
             spec = self.model.column_spec(column)
             widest = max(
@@ -240,7 +245,20 @@ class RecordListPage(QWidget):
             )
             hint = max(hh.sectionSizeHint(column), widest + _CELL_PADDING)
             cap = _COLUMN_CAPS.get(spec.type if spec else "", _MAX_COLUMN_WIDTH)
-            self.table.setColumnWidth(column, min(hint, cap))
+            widths.append(min(hint, cap))
+        # The first column stretches; keep it at least a third of the view by narrowing the
+        # other free-text columns (never below their header) when the row would not fit.
+        available = max(self.table.viewport().width(), 600)
+        budget = available - max(240, available // 3)
+        free = [c for c in range(1, len(widths)) if _is_free_text(self.model.column_spec(c))]
+        excess = sum(widths[1:]) - budget
+        free_total = sum(widths[c] for c in free)
+        if excess > 0 and free_total:
+            scale = max(0.0, 1 - excess / free_total)
+            for c in free:
+                widths[c] = max(hh.sectionSizeHint(c), int(widths[c] * scale))
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
         if self.model.columnCount():
             hh.setMinimumSectionSize(48)
             hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
