@@ -215,6 +215,18 @@ def _last_event_date(sub: m.Submission) -> dt.date | None:
     return max(dates) if dates else None
 
 
+def earliest_move_date(session: Session, actor: Actor, submission_id: int) -> dt.date | None:
+    """The earliest date the submission's next status change may carry.
+
+    Raises:
+        NotFoundError: No such submission.
+        PermissionDeniedError: The actor may not read it.
+    """
+    sub = _submission(session, submission_id)
+    _require(session, actor, permissions.READ, sub)
+    return _last_event_date(sub)
+
+
 def allowed_moves(status: str) -> list[str]:
     """The statuses a submission in ``status`` may move to, in workflow order.
 
