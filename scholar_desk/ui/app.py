@@ -22,9 +22,11 @@ from scholar_desk.core.settings import Settings, data_dir, default_database
 
 log = logging.getLogger(__name__)
 
+EXIT_BUG = 1
 EXIT_USER_ERROR = 2
 STARTUP_PROBE = "SCHOLAR_DESK_STARTUP_PROBE"
-"""When set, print seconds from start to the first paint of the window to stderr, then quit."""
+"""When set, print ``startup-probe: shown after N s`` (process start to the window's first
+paint) to stdout, then quit: benchmarks/bench_startup.py reads it."""
 
 DEMO_DATABASE = "demo.sqlite3"
 
@@ -298,11 +300,14 @@ def sign_in(library: Library, username: str | None, *, demo: bool = False) -> Ac
     Raises:
         AuthenticationError: Accounts exist and nobody could be signed in.
     """
-    from scholar_desk.core.services import accounts
+    from scholar_desk.core.services import permissions
 
     with library.reading() as session:
-        if not accounts.login_required(session):
+        if not permissions.login_on(session):
             return SINGLE_USER
+    # Only now: importing accounts prepares an argon2 hash, a noticeable part of start-up.
+    from scholar_desk.core.services import accounts
+
     # Hook for the accounts work: ui/dialogs/login_dialog.py::LoginDialog.ask(None, library,
     # username) -> Actor | None. Until it exists, --user with SCHOLAR_DESK_PASSWORD works,
     # and the demo signs in as its director.
@@ -343,7 +348,9 @@ class _FirstPaintProbe(QObject):
         if event.type() == QEvent.Type.Paint and not self.done:
             self.done = True
             elapsed = time.perf_counter() - self.started
-            sys.stderr.write(f"window painted after {elapsed:.3f} s\n")
+            # benchmarks/bench_startup.py reads this line from stdout.
+            sys.stdout.write(f"startup-probe: shown after {elapsed:.3f} s\n")
+            sys.stdout.flush()
             QTimer.singleShot(0, QApplication.quit)
         return False
 
@@ -358,11 +365,11 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
     install_excepthook()
     try:
         library = open_library(db, demo=demo)
-    except ScholarDeskError as exc:
+    except Exception as exc:  # noqa: BLE001 - the user must see why nothing opened
         return _fail(app, exc)
     try:
         actor = sign_in(library, user, demo=demo)
-    except ScholarDeskError as exc:
+    except Exception as exc:  # noqa: BLE001 - as above
         library.close()
         return _fail(app, exc)
     if actor is None:
@@ -388,17 +395,23 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
         library.close()
 
 
-def _fail(app: QApplication, exc: ScholarDeskError) -> int:
-    """Show why the window cannot start, then exit with status 2."""
+def _fail(app: QApplication, exc: Exception) -> int:
+    """Show why the window cannot start, then exit: 2 for a fixable problem, 1 for a bug."""
     from scholar_desk.ui.errors import show_error
 
-    sys.stderr.write(f"scholar-desk: {exc.user_message}\n")
+    if isinstance(exc, ScholarDeskError):
+        status = EXIT_USER_ERROR
+        sys.stderr.write(f"scholar-desk: {exc.user_message}\n")
+    else:
+        status = EXIT_BUG
     if os.environ.get(STARTUP_PROBE):
-        return EXIT_USER_ERROR
-    box = show_error(None, exc)
-    box.finished.connect(lambda _result: app.exit(EXIT_USER_ERROR))
+        if status == EXIT_BUG:
+            log.error("start-up failed", exc_info=exc)
+        return status
+    box = show_error(None, exc)  # logs the traceback of anything unexpected
+    box.finished.connect(lambda _result: app.exit(status))
     app.exec()
-    return EXIT_USER_ERROR
+    return status
 
 
 def _process_start() -> float:

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -61,3 +62,41 @@ def test_a_command_runs_without_loading_qt(tmp_path):
 )
 def test_only_window_options_open_the_window(argv, expected):
     assert window_args(argv) == expected
+
+
+def _window(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "SCHOLAR_DESK_HOME": str(tmp_path / "home"),
+        "SCHOLAR_DESK_STARTUP_PROBE": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "scholar_desk", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+
+
+def test_no_command_opens_the_window(tmp_path):
+    result = _window(tmp_path, "--db", str(tmp_path / "library.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    assert "startup-probe: shown" in result.stdout
+    assert (tmp_path / "library.sqlite3").exists()
+
+
+def test_a_folder_as_database_is_one_clear_message_and_exit_2(tmp_path):
+    result = _window(tmp_path, "--db", str(tmp_path))
+    assert result.returncode == 2
+    assert "is a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_opens_the_window_on_a_filled_demo_database(tmp_path):
+    result = _window(tmp_path, "--demo")
+    assert result.returncode == 0, result.stderr
+    assert "startup-probe: shown" in result.stdout
+    assert (tmp_path / "home" / "data" / "demo.sqlite3").stat().st_size > 0
