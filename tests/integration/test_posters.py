@@ -1,0 +1,130 @@
+"""Posters from an abstract: one slide, every size and layout, text that fits or a clear error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+from slides_data import TODAY, check_pptx, make_abstract, png, words
+
+from scholar_desk.core import clock
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.errors import ExportError
+from scholar_desk.core.services import slides
+from scholar_desk.core.services.session import SINGLE_USER
+
+LINK = "https://doi.org/10.1136/rapm-2026-105432"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today() -> None:
+    clock.set_clock(lambda: dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
+
+
+def _export(library: Library, abstract_id: int, out: Path, **kw: object) -> slides.ExportResult:
+    with library.reading() as session:
+        return slides.export_poster(session, SINGLE_USER, abstract_id, out, **kw)  # type: ignore[arg-type]
+
+
+SIZES = {"48x36in": (48.0, 36.0), "36x48in": (36.0, 48.0), "A0": (841 / 25.4, 1189 / 25.4)}
+
+
+@pytest.mark.parametrize("layout", ["classic", "better"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_poster_sizes_and_layouts(
+    library: Library, tmp_path: Path, size: str, layout: str
+) -> None:
+    made = make_abstract(library, tmp_path, link_url=LINK)
+    logo = png(tmp_path / "logo.png", (600, 300))
+    out = tmp_path / "poster.pptx"
+    result = _export(library, made.abstract_id, out, size=size, layout=layout, logos=[logo])
+    assert result.pages == 1
+    checked = check_pptx(out, floor=24, title_floor=72)
+    prs = Presentation(str(out))
+    w, h = SIZES[size]
+    assert abs(Emu(prs.slide_width).inches - w) < 0.01
+    assert abs(Emu(prs.slide_height).inches - h) < 0.01
+    text = "\n".join(checked.slides[0])
+    for heading in (
+        "Background",
+        "Methods",
+        "Results",
+        "Conclusions",
+        "References",
+        "Disclosures",
+    ):
+        assert heading in text
+    assert "Consultant, Medtronic" in text
+    descriptions = [
+        sh.element.nvPicPr.cNvPr.get("descr", "")
+        for sh in prs.slides[0].shapes
+        if sh.shape_type == 13
+    ]
+    assert any(d.startswith("QR code") or d == "Scan for the full abstract" for d in descriptions)
+    assert "Logo" in descriptions
+    assert checked.pictures == 4  # two figures, a logo and the QR code
+    if layout == "better":
+        assert "Medial branch radiofrequency ablation gives durable relief" in text
+
+
+def test_default_poster_is_48x36_classic(library: Library, tmp_path: Path) -> None:
+    made = make_abstract(library, tmp_path)
+    out = tmp_path / "poster.pptx"
+    _export(library, made.abstract_id, out)
+    prs = Presentation(str(out))
+    assert (round(Emu(prs.slide_width).inches), round(Emu(prs.slide_height).inches)) == (48, 36)
+    checked = check_pptx(out, floor=24, title_floor=72)
+    assert "Scan for the full abstract" in "\n".join(checked.slides[0])  # the project's DOI
+
+
+def test_too_long_section_names_it_and_how_much(library: Library, tmp_path: Path) -> None:
+    made = make_abstract(library, tmp_path, results=words(4000))
+    out = tmp_path / "poster.pptx"
+    with pytest.raises(
+        ExportError,
+        match=r"^Results is about \d+ words too long for the "
+        r"poster at 24 pt",
+    ) as info:
+        _export(library, made.abstract_id, out)
+    over = int(info.value.user_message.split("about ")[1].split()[0])
+    assert 300 < over < 4000
+    assert not out.exists()
+    # Cutting about that many words (and a little more) makes it fit.
+    shorter = make_abstract(library, tmp_path, results=words(4000 - round(over * 1.1)))
+    _export(library, shorter.abstract_id, out)
+    check_pptx(out, floor=24, title_floor=72)
+
+
+def test_too_long_title_names_the_title(library: Library, tmp_path: Path) -> None:
+    made = make_abstract(library, tmp_path, title=words(120))
+    with pytest.raises(
+        ExportError,
+        match=r"^The title is about \d+ words too long for the "
+        r"poster at 72 pt",
+    ):
+        _export(library, made.abstract_id, tmp_path / "poster.pptx")
+
+
+def test_unknown_size_and_layout(library: Library, tmp_path: Path) -> None:
+    made = make_abstract(library, tmp_path)
+    with pytest.raises(ExportError, match="Unknown poster size"):
+        _export(library, made.abstract_id, tmp_path / "p.pptx", size="A1")
+    with pytest.raises(ExportError, match="Unknown poster layout"):
+        _export(library, made.abstract_id, tmp_path / "p.pptx", layout="fancy")
+
+
+def test_missing_logo_is_a_clear_error(library: Library, tmp_path: Path) -> None:
+    made = make_abstract(library, tmp_path)
+    with pytest.raises(ExportError, match=r"crest\.png was not found"):
+        _export(library, made.abstract_id, tmp_path / "p.pptx", logos=[tmp_path / "crest.png"])
+
+
+def test_poster_without_link_has_no_qr(library: Library, tmp_path: Path) -> None:
+    made = make_abstract(library, tmp_path, doi="")
+    out = tmp_path / "poster.pptx"
+    _export(library, made.abstract_id, out, layout="better")
+    checked = check_pptx(out, floor=24, title_floor=72)
+    assert "Scan for the full abstract" not in "\n".join(checked.slides[0])
