@@ -360,3 +360,30 @@ def test_detail_factory_opens_a_richer_widget_and_back_returns(qtbot, window, ap
     assert page.stack.currentWidget() is page.detail
     page.close_detail()
     assert page.stack.currentWidget() is page.list_panel
+
+
+def test_a_conflict_resolved_in_the_conflict_dialog_is_saved(qtbot, window, app_ctx, monkeypatch):
+    asked = []
+
+    class FakeConflictDialog:
+        @staticmethod
+        def ask(parent, conflict):
+            asked.append(conflict)
+            return {"title": "Mine", "irb_number": "X-1"}
+
+    monkeypatch.setattr(record_editor, "_conflict_dialog_class", lambda: FakeConflictDialog)
+    made = _create(app_ctx, "project", title="Shared", kind="education", status="idea")
+    page = window.show_page("projects")
+    page.select_id(made.id)
+    editor = page.edit_current()
+    with app_ctx.library.transaction() as session:
+        items.update_item(session, app_ctx.actor, "project", made.id, {"irb_number": "X-1"})
+    editor.fields["title"].widget.setText("Mine")
+    with qtbot.waitSignal(editor.finished, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1
+    with app_ctx.library.reading() as session:
+        saved = items.get_item(session, app_ctx.actor, "project", made.id)
+    assert (saved["title"], saved["irb_number"]) == ("Mine", "X-1")
+    app_ctx.undo.undo()
+    assert _titles(app_ctx) == ["Shared"]

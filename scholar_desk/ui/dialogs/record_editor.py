@@ -86,9 +86,11 @@ class DateField(QWidget):
         """What is typed, stripped."""
         return self.line_edit.text().strip()
 
-    def set_value(self, value: dt.date | None) -> None:
-        """Show a date, or nothing."""
-        self.line_edit.setText(value.isoformat() if value else "")
+    def set_value(self, value: dt.date | str | None) -> None:
+        """Show a date (or ISO text), or nothing."""
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        self.line_edit.setText(value or "")
 
     def _on_menu_about_to_show(self) -> None:
         try:
@@ -424,10 +426,16 @@ class RecordEditor(QDialog):
     def _on_conflict(self, exc: ConflictError) -> None:
         self._rebase_on_latest()
         dialog_class = _conflict_dialog_class()
-        if dialog_class is not None:
-            dialog_class.ask(self, exc)
-        else:
+        if dialog_class is None:
             show_error(self, exc)
+            return
+        chosen = dialog_class.ask(self, exc)
+        if chosen is None:
+            return  # the form keeps the user's changes over the latest version
+        for name, value in chosen.items():
+            if name in self.fields:
+                self.fields[name].fill(value)
+        self.save()
 
     def _rebase_on_latest(self) -> None:
         """Reload the stored record, keeping what the user changed, so Save can go again."""
