@@ -205,3 +205,38 @@ def seed_activity(library: Library) -> Seeded:
         )
         s.add(m.Deadline(owner_id=ana.id, title="Renew ACLS", due_on=D(2026, 11, 20)))
         return Seeded(ana.id, ben.id, mentor.id, asra.id, sub.id, journal.id)
+
+
+def add_history(library, seeded):
+    """Ana's submission under review Aug 10 to Nov 20 (102 days); Ben's since July 1."""
+    with library.transaction() as s:
+        sub = s.get(m.Submission, seeded.submission)
+        for frm, to, on in [
+            (None, "submitted", dt.date(2026, 8, 1)),
+            ("submitted", "under review", dt.date(2026, 8, 10)),
+            ("under review", "major revision", dt.date(2026, 11, 20)),
+        ]:
+            s.add(m.SubmissionEvent(submission_id=sub.id, from_status=frm, to_status=to, on=on))
+        other = m.Journal(name="Pain Medicine")
+        ms = m.Manuscript(owner_id=seeded.ben, title="Ben's paper")
+        s.add_all([other, ms])
+        s.flush()
+        ben_sub = m.Submission(
+            owner_id=seeded.ben,
+            manuscript_id=ms.id,
+            journal_id=other.id,
+            status="under review",
+            submitted_on=dt.date(2026, 6, 15),
+        )
+        s.add(ben_sub)
+        s.flush()
+        s.add_all(
+            [
+                m.SubmissionEvent(
+                    submission_id=ben_sub.id, to_status="submitted", on=dt.date(2026, 6, 15)
+                ),
+                m.SubmissionEvent(
+                    submission_id=ben_sub.id, to_status="under review", on=dt.date(2026, 7, 1)
+                ),
+            ]
+        )

@@ -1,50 +1,14 @@
 import datetime as dt
 
 import pytest
-from activity_data import seed_activity
+from activity_data import add_history, seed_activity
 
-from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import PermissionDeniedError
 from scholar_desk.core.records import Role
 from scholar_desk.core.services import charts
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
 TODAY = dt.date(2026, 11, 27)
-
-
-def add_history(library, seeded):
-    """Ana's submission: submitted Aug 1, under review Aug 10 to Nov 20 (102 days), major revision."""
-    with library.transaction() as s:
-        sub = s.get(m.Submission, seeded.submission)
-        for frm, to, on in [
-            (None, "submitted", dt.date(2026, 8, 1)),
-            ("submitted", "under review", dt.date(2026, 8, 10)),
-            ("under review", "major revision", dt.date(2026, 11, 20)),
-        ]:
-            s.add(m.SubmissionEvent(submission_id=sub.id, from_status=frm, to_status=to, on=on))
-        other = m.Journal(name="Pain Medicine")
-        ms = m.Manuscript(owner_id=seeded.ben, title="Ben's paper")
-        s.add_all([other, ms])
-        s.flush()
-        ben_sub = m.Submission(
-            owner_id=seeded.ben,
-            manuscript_id=ms.id,
-            journal_id=other.id,
-            status="under review",
-            submitted_on=dt.date(2026, 6, 15),
-        )
-        s.add(ben_sub)
-        s.flush()
-        s.add_all(
-            [
-                m.SubmissionEvent(
-                    submission_id=ben_sub.id, to_status="submitted", on=dt.date(2026, 6, 15)
-                ),
-                m.SubmissionEvent(
-                    submission_id=ben_sub.id, to_status="under review", on=dt.date(2026, 7, 1)
-                ),
-            ]
-        )
 
 
 @pytest.fixture
