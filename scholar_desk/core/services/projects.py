@@ -145,6 +145,7 @@ class ProjectEvent:
         target_kind: The kind of record to open.
         target_id: Its id.
         upcoming: Whether the date is still ahead.
+        status: For a submission event, the status it moved to.
     """
 
     on: dt.date
@@ -154,6 +155,7 @@ class ProjectEvent:
     target_kind: str
     target_id: int
     upcoming: bool = False
+    status: str = ""
 
 
 def _project(session: Session, actor: Actor, project_id: int, action: str) -> m.Project:
@@ -258,15 +260,21 @@ def project_timeline(session: Session, actor: Actor, project_id: int) -> list[Pr
     out: list[ProjectEvent] = []
 
     def add(
-        on: dt.date | None, category: str, title: str, detail: str, kind: str, pk: int
+        on: dt.date | None,
+        category: str,
+        title: str,
+        detail: str,
+        kind: str,
+        pk: int,
+        status: str = "",
     ) -> None:
         if on is not None:
-            out.append(ProjectEvent(on, category, title, detail, kind, pk, on > today))
+            out.append(ProjectEvent(on, category, title, detail, kind, pk, on > today, status))
 
     pid = project.id
     add(project.started_on, "project", "Project started", project.title, "project", pid)
     if project.irb_number or project.irb_approved_on:
-        irb = f"IRB {project.irb_number}".strip()
+        irb = irb_label(project.irb_number)
         add(project.irb_approved_on, "irb", "IRB approved", irb, "project", pid)
         add(project.irb_expires_on, "irb", "IRB expires", irb, "project", pid)
     add(
@@ -328,6 +336,7 @@ def project_timeline(session: Session, actor: Actor, project_id: int) -> list[Pr
                     ms.title,
                     "submission",
                     sub.id,
+                    e.to_status,
                 )
         if ms.published_on is not None:
             pmid = f" (PMID {ms.pmid})" if ms.pmid else ""
@@ -335,6 +344,12 @@ def project_timeline(session: Session, actor: Actor, project_id: int) -> list[Pr
     order = {"project": 0, "irb": 1, "abstract": 2, "presentation": 3, "submission": 4}
     out.sort(key=lambda e: (e.on, order.get(e.category, 5)))
     return out
+
+
+def irb_label(number: str) -> str:
+    """``IRB 2024-118``, without doubling a number that already starts with IRB."""
+    number = number.strip()
+    return number if number.upper().startswith("IRB") else f"IRB {number}".strip()
 
 
 def _event_title(status: str, journal: str) -> str:
