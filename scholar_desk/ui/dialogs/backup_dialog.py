@@ -1,0 +1,217 @@
+"""Backups in the window: back up now, restore one, and recover after damage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.progress import CancelToken, ProgressSink
+from scholar_desk.core.services import backups
+from scholar_desk.core.services.backups import StartupCheck
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.workers import Job
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class BackupDialog(QDialog):
+    """File ▸ Backup and Restore: the backups kept beside the database, newest first.
+
+    Backing up and restoring run as jobs on ``ctx.pool``; ``finished_job`` says which
+    ended (``"backup"`` or ``"restore"``). After a restore every view reloads.
+    """
+
+    finished_job = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Backups")
+        self.list = QListWidget(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.backup_button = QPushButton("&Back up now", self)
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button = QPushButton("&Restore selected…", self)
+        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.restore_file_button = QPushButton("Restore from &file…", self)
+        self.restore_file_button.clicked.connect(self._on_restore_file_button_clicked)
+        self.keep_spin = QSpinBox(self)
+        self.keep_spin.setRange(1, backups.BACKUPS_KEPT_MAX)
+        keep_button = QPushButton("Save", self)
+        keep_button.clicked.connect(self.save_keep)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.restore_file_button)
+        row.addStretch()
+        row.addWidget(QLabel("Keep the last", self))
+        row.addWidget(self.keep_spin)
+        row.addWidget(keep_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        path = ctx.library.path
+        where = f"Backups are kept in {backups.backup_dir(path)}." if path else ""
+        layout.addWidget(QLabel(where, self))
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.job: Job | None = None
+        self.resize(640, 420)
+        self.reload()
+
+    def reload(self) -> None:
+        """List the backups again."""
+        self.list.clear()
+        path = self.ctx.library.path
+        if path is None:
+            self.message.setText("This database is on a server; it keeps its own backups.")
+            self.setEnabled(False)
+            return
+        self.keep_spin.setValue(backups.backups_kept(self.ctx.library))
+        for info in backups.list_backups(path):
+            item = QListWidgetItem(
+                f"{info.created_at.astimezone():%Y-%m-%d %H:%M}   {info.path.name}   "
+                f"{info.size / 1e6:.1f} MB"
+            )
+            item.setData(PATH_ROLE, str(info.path))
+            self.list.addItem(item)
+
+    def selected_path(self) -> Path | None:
+        """The backup selected, if any."""
+        item = self.list.currentItem()
+        return Path(item.data(PATH_ROLE)) if item is not None else None
+
+    def _start(self, name: str, task: Any) -> Job:
+        job = Job(task)
+        job.signals.succeeded.connect(lambda result: self._on_job_succeeded(name, result))
+        job.signals.failed.connect(self._on_job_failed)
+        self.job = job
+        self.setEnabled(False)
+        self.message.setText("Working…")
+        self.ctx.pool.start(job)
+        return job
+
+    def back_up_now(self) -> Job:
+        """Take a verified backup in the background."""
+        library, actor = self.ctx.library, self.ctx.actor
+
+        def task(_progress: ProgressSink, _cancel: CancelToken) -> object:
+            return backups.create_backup(library, actor)
+
+        return self._start("backup", task)
+
+    def restore_from(self, source: Path) -> Job:
+        """Restore ``source`` in the background (the current file is backed up first)."""
+        library, actor = self.ctx.library, self.ctx.actor
+        path = library.path
+        assert path is not None
+
+        def task(_progress: ProgressSink, _cancel: CancelToken) -> object:
+            result = backups.restore(path, source, actor)
+            library.upgrade()
+            return result
+
+        return self._start("restore", task)
+
+    def save_keep(self) -> bool:
+        """Save how many backups to keep."""
+        try:
+            backups.set_backups_kept(self.ctx.library, self.ctx.actor, self.keep_spin.value())
+        except ScholarDeskError as exc:
+            self.message.setText(exc.user_message)
+            return False
+        self.message.setText(f"The last {self.keep_spin.value()} backups are kept.")
+        return True
+
+    def _confirm_restore(self, source: Path) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Restore backup",
+            f"Replace the database with {source.name}? The database as it is now is "
+            "backed up first, so this can be undone by restoring that copy.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.accepted.connect(lambda: self.restore_from(source))
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _on_restore_button_clicked(self) -> None:
+        source = self.selected_path()
+        if source is not None:
+            self._confirm_restore(source)
+
+    def _on_restore_file_button_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Restore from", "", "Scholar Desk databases (*.sqlite3 *.db);;All files (*)"
+        )
+        if name:
+            self._confirm_restore(Path(name))
+
+    def _on_job_succeeded(self, name: str, result: object) -> None:
+        self.setEnabled(True)
+        if name == "backup":
+            self.message.setText(f"Backup written and verified: {result.path.name}.")  # type: ignore[attr-defined]
+        else:
+            safety = getattr(result, "safety_backup", None)
+            kept = f" The previous state is kept as {safety.name}." if safety else ""
+            self.message.setText(f"Restored.{kept}")
+            self.ctx.undo.clear()
+            self.ctx.events.changed.emit("")
+        self.reload()
+        self.finished_job.emit(name)
+
+    def _on_job_failed(self, exc: object) -> None:
+        self.setEnabled(True)
+        self.message.clear()
+        if isinstance(exc, BaseException):
+            show_error(self, exc)
+        self.reload()
+
+
+def show_backups(parent: QWidget | None, ctx: AppContext) -> BackupDialog:
+    """Open the backup dialog without blocking."""
+    dialog = BackupDialog(ctx, parent)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
+
+
+def ask_restore_after_damage(parent: QWidget | None, check: StartupCheck) -> bool:
+    """After `backups.check_at_start` found damage: offer the newest verified backup.
+
+    Returns:
+        Whether the user chose to restore it (the caller then calls `backups.restore`).
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Scholar Desk")
+    box.setText(check.message)
+    if check.latest_backup is None:
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.exec()  # start-up, before any window; callers' tests patch this function
+        return False
+    box.setInformativeText("Restore the newest verified backup now?")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
