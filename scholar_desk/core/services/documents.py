@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -343,3 +344,37 @@ def export_publication_list(
     publications = publication_list(session, actor, fellow_id)
     write_publication_list(publications, path)
     return publications
+
+
+@dataclass(frozen=True)
+class RoundChoice:
+    """A submission with revision rounds, for choosing what to answer.
+
+    Attributes:
+        submission_id: The submission.
+        label: ``Title (Journal, ID)``.
+        rounds: Its round numbers, oldest first.
+    """
+
+    submission_id: int
+    label: str
+    rounds: tuple[int, ...]
+
+
+def rounds_to_answer(session: Session, actor: Actor) -> list[RoundChoice]:
+    """Submissions the actor may read that have revision rounds, newest first."""
+    visible = permissions.visible_owner_ids(session, actor)
+    query = select(m.Submission).where(m.Submission.rounds.any()).order_by(m.Submission.id.desc())
+    out = []
+    for sub in session.scalars(query):
+        if visible is not None and sub.owner_id not in visible:
+            continue
+        number = f", {sub.manuscript_number}" if sub.manuscript_number else ""
+        out.append(
+            RoundChoice(
+                sub.id,
+                f"{sub.manuscript.title} ({sub.journal.name}{number})",
+                tuple(r.number for r in sub.rounds),
+            )
+        )
+    return out
