@@ -139,7 +139,12 @@ def placeholder_page(text: str) -> QWidget:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("dashboard", "Dashboard", "dashboard",
              lazy_page("scholar_desk.ui.pages.dashboard_page", "DashboardPage"), "Overview"),
-    PageSpec("deadlines", "Deadlines", "deadline", record_page("deadline"), "Overview"),
+    PageSpec("deadlines", "Deadlines", "deadline",
+             lazy_page("scholar_desk.ui.pages.deadlines_page", "DeadlinesPage"), "Overview"),
+    PageSpec("charts", "Charts", "chart",
+             lazy_page("scholar_desk.ui.pages.charts_page", "ChartsPage"), "Overview"),
+    PageSpec("report", "Activity report", "report",
+             lazy_page("scholar_desk.ui.pages.report_page", "ReportPage"), "Overview"),
     PageSpec("projects", "Projects", "project", record_page("project"), "Work"),
     PageSpec("manuscripts", "Manuscripts", "manuscript", record_page("manuscript"), "Work"),
     PageSpec("submissions", "Submissions", "submission", record_page("submission"), "Work"),
