@@ -145,10 +145,13 @@ PAGES: tuple[PageSpec, ...] = (
              lazy_page("scholar_desk.ui.pages.charts_page", "ChartsPage"), "Overview"),
     PageSpec("report", "Activity report", "report",
              lazy_page("scholar_desk.ui.pages.report_page", "ReportPage"), "Overview"),
-    PageSpec("projects", "Projects", "project", record_page("project"), "Work"),
+    PageSpec("projects", "Projects", "project", record_page("project", detail=lazy_detail(
+        "scholar_desk.ui.pages.project_detail", "ProjectDetail")), "Work"),
     PageSpec("manuscripts", "Manuscripts", "manuscript", record_page("manuscript"), "Work"),
-    PageSpec("submissions", "Submissions", "submission", record_page("submission"), "Work"),
-    PageSpec("abstracts", "Abstracts", "abstract", record_page("abstract"), "Work"),
+    PageSpec("submissions", "Submissions", "submission", record_page("submission", detail=lazy_detail(
+        "scholar_desk.ui.pages.submission_detail", "SubmissionDetail")), "Work"),
+    PageSpec("abstracts", "Abstracts", "abstract", record_page("abstract", detail=lazy_detail(
+        "scholar_desk.ui.pages.abstract_editor", "AbstractEditor")), "Work"),
     PageSpec("presentations", "Presentations", "presentation", record_page("presentation"),
              "Work"),
     PageSpec(REFERENCES_KEY, "References", "reference",
