@@ -56,21 +56,28 @@ def test_model_passes_qtmodeltester(qtmodeltester, app_ctx):
 
 def test_table_is_sorted_and_coloured_by_urgency(page):
     assert _titles(page) == [
-        "ASRA Pain abstract deadline",
-        "ASRA Pain registration",
         "Renew ACLS",
         "Revision due: Ketamine in CRPS (Regional Anesthesia & Pain Medicine)",
     ]
-    assert page.proxy.data(page.proxy.index(2, 1)) == "7 days overdue"
-    assert page.proxy.data(page.proxy.index(3, 1)) == "in 4 days"
-    overdue = page.proxy.data(page.proxy.index(2, 0), Qt.ItemDataRole.BackgroundRole)
-    week = page.proxy.data(page.proxy.index(3, 0), Qt.ItemDataRole.BackgroundRole)
+    assert page.proxy.data(page.proxy.index(0, 1)) == "7 days overdue"
+    assert page.proxy.data(page.proxy.index(1, 1)) == "in 4 days"
+    overdue = page.proxy.data(page.proxy.index(0, 0), Qt.ItemDataRole.BackgroundRole)
+    week = page.proxy.data(page.proxy.index(1, 0), Qt.ItemDataRole.BackgroundRole)
     assert overdue.color().red() > 200
     assert week.color().green() > 100
     assert overdue.color() != week.color()
-    assert page.proxy.data(page.proxy.index(2, 4)) == "Ana Reyes"
+    assert page.proxy.data(page.proxy.index(0, 4)) == "Ana Reyes"
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     assert _titles(page)[0].startswith("Revision due")
+    assert page.status_text() == "2 deadlines: 1 overdue, 1 within 7 days"
+
+
+def test_passed_meeting_dates_are_history_not_overdue(page):
+    page.show_done.setChecked(True)
+    assert _titles(page)[:2] == ["ASRA Pain abstract deadline", "ASRA Pain registration"]
+    assert page.proxy.data(page.proxy.index(0, 1)) == "passed"
+    assert page.proxy.data(page.proxy.index(0, 0), Qt.ItemDataRole.BackgroundRole) is None
+    assert page.status_text() == "4 deadlines: 1 overdue, 1 within 7 days"
 
 
 def test_filter_by_kind_and_calendar_marks(page):
@@ -109,7 +116,7 @@ def test_mark_done_hides_a_custom_deadline(page, app_ctx, qtbot):
 
 
 def test_derived_deadlines_cannot_be_ticked(page):
-    page.table.selectRow(0)
+    page.table.selectRow(1)
     assert page.current_item().derived
     assert not page.done_button.isEnabled()
 
@@ -165,4 +172,4 @@ def test_reminder_ask_is_silent_when_nothing_is_due(qtbot, library):
 
 def test_item_role_carries_the_deadline(page):
     item = page.proxy.data(page.proxy.index(0, 0), ITEM_ROLE)
-    assert item.kind == "abstract"
+    assert item.kind == "task"

@@ -20,7 +20,7 @@ from scholar_desk.core.services import deadline_calendar
 from scholar_desk.core.services.deadline_calendar import Reminder
 from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.pages.deadlines_page import URGENCY_TINTS, when_text
+from scholar_desk.ui.pages.deadlines_page import URGENCY_TINTS, urgency, when_text
 
 SHOW_DEADLINES = 2
 """`done()` code when the user asks to open the deadlines page."""
@@ -73,11 +73,11 @@ class ReminderDialog(QDialog):
     def _add(self, item: DeadlineItem, today: dt.date) -> None:
         row = QTreeWidgetItem([when_text(item, today), item.title, item.kind])
         row.setToolTip(1, item.title)
-        tint = URGENCY_TINTS.get(item.urgency(today))
+        tint = URGENCY_TINTS.get(urgency(item, today))
         if tint is not None:
             for column in range(3):
                 row.setBackground(column, QBrush(tint))
-        if item.urgency(today) == "overdue":
+        if urgency(item, today) == "overdue":
             font = QFont(row.font(0))
             font.setBold(True)
             row.setFont(0, font)

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
@@ -54,15 +55,27 @@ URGENCY_TINTS = {
     "month": QColor(66, 135, 245, 35),
 }
 """Translucent row tints: readable over light and dark palettes alike."""
-URGENCY_RANK = {"overdue": 0, "week": 1, "month": 2, "later": 3, "done": 4}
+URGENCY_RANK = {"overdue": 0, "week": 1, "month": 2, "later": 3, "done": 4, "past": 5}
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def is_past(item: DeadlineItem, today: dt.date) -> bool:
+    """A meeting-wide date that has passed: history, not something overdue."""
+    return item.due_on < today and item.owner_id is None and item.source_kind != "deadline"
+
+
+def urgency(item: DeadlineItem, today: dt.date) -> str:
+    """`DeadlineItem.urgency`, with passed meeting-wide dates as ``past``."""
+    return "past" if is_past(item, today) else item.urgency(today)
+
+
 def when_text(item: DeadlineItem, today: dt.date) -> str:
-    """``3 days overdue``, ``today``, ``tomorrow``, ``in 12 days``, or ``done``."""
+    """``3 days overdue``, ``today``, ``tomorrow``, ``in 12 days``, ``passed`` or ``done``."""
     if item.done:
         return "done"
+    if is_past(item, today):
+        return "passed"
     days = item.days_left(today)
     if days == 0:
         return "today"
@@ -141,12 +154,17 @@ class DeadlineTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.columns[column].value(item)
         if role == Qt.ItemDataRole.BackgroundRole:
-            tint = URGENCY_TINTS.get(item.urgency(self.today))
+            tint = URGENCY_TINTS.get(urgency(item, self.today))
             return QBrush(tint) if tint is not None else None
-        if role == Qt.ItemDataRole.FontRole and item.urgency(self.today) == "overdue":
+        if role == Qt.ItemDataRole.FontRole and urgency(item, self.today) == "overdue":
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ForegroundRole and urgency(item, self.today) in (
+            "past",
+            "done",
+        ):
+            return QBrush(QApplication.palette().color(QPalette.ColorRole.PlaceholderText))
         if role == Qt.ItemDataRole.ToolTipRole:
             source = "derived from the tracker" if item.derived else "your own deadline"
             return f"{item.title}\n{when_text(item, self.today)}; {source}"
@@ -179,7 +197,8 @@ class DeadlinesPage(QWidget):
         self.kind_filter = QComboBox(self)
         self.kind_filter.setObjectName("kindFilter")
         self.kind_filter.setToolTip("Show one kind of deadline")
-        self.show_done = QCheckBox("Show done", self)
+        self.show_done = QCheckBox("Show done and past", self)
+        self.show_done.setToolTip("Also show ticked-off tasks and meeting dates that have passed")
         self.new_button = QPushButton("New deadline\u2026", self)
         self.done_button = QPushButton("Mark done", self)
         self.done_button.setToolTip("Tick off a deadline you entered yourself")
@@ -291,7 +310,12 @@ class DeadlinesPage(QWidget):
 
     def _visible_items(self) -> list[DeadlineItem]:
         kind = self.kind_filter.currentData() or ""
-        return [d for d in self._items if not kind or d.kind == kind]
+        everything = self.show_done.isChecked()
+        return [
+            d
+            for d in self._items
+            if (not kind or d.kind == kind) and (everything or not is_past(d, self._today))
+        ]
 
     def _apply_filter(self) -> None:
         shown = self._visible_items()
@@ -302,8 +326,8 @@ class DeadlinesPage(QWidget):
         )
         self._mark_calendar()
         self._show_day(self.calendar.selectedDate())
-        overdue = sum(1 for d in shown if d.urgency(self._today) == "overdue")
-        week = sum(1 for d in shown if d.urgency(self._today) == "week")
+        overdue = sum(1 for d in shown if urgency(d, self._today) == "overdue")
+        week = sum(1 for d in shown if urgency(d, self._today) == "week")
         self._set_status(f"{len(shown)} deadlines: {overdue} overdue, {week} within 7 days")
         self._update_buttons()
 
@@ -313,7 +337,7 @@ class DeadlinesPage(QWidget):
         days = deadline_calendar.month_days(self._visible_items(), year, month)
         highlight = self.palette().color(QPalette.ColorRole.Highlight)
         for day, due in days.items():
-            worst = min((d.urgency(self._today) for d in due), key=URGENCY_RANK.__getitem__)
+            worst = min((urgency(d, self._today) for d in due), key=URGENCY_RANK.__getitem__)
             fmt = QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
             tint = URGENCY_TINTS.get(worst)
