@@ -56,9 +56,9 @@ def test_institutional_deck_template(
     used = {slide.slide_layout.name for slide in prs.slides}
     assert used == {"Title Slide", "Title and Content"}
     # Placeholders found by type: the title went into the layout's title placeholder.
-    title = prs.slides[2].shapes.title
-    assert title is not None
-    assert title.text == "Background"
+    titles = [slide.shapes.title.text for slide in prs.slides if slide.shapes.title is not None]
+    assert "Background" in titles
+    assert titles[0].startswith("Durable Relief")
 
 
 @pytest.mark.corpus

@@ -21,6 +21,7 @@ from scholar_desk.core.formats.layout import (
     Paragraph,
     PictureBox,
     Run,
+    ShapeBox,
     Slide,
     TextBox,
     inches,
@@ -129,7 +130,7 @@ class _DeckBuilder:
     # Slides ------------------------------------------------------------------------------
 
     def build(self) -> list[Slide]:
-        slides = [self.title_slide(), *self.disclosure_slides()]
+        slides = [*self.title_slide(), *self.disclosure_slides()]
         placed_figures = False
         for section in self.content.sections:
             if "acknowledg" in section.heading.lower():
@@ -148,7 +149,7 @@ class _DeckBuilder:
         slides.append(self.questions_slide())
         return slides
 
-    def title_slide(self) -> Slide:
+    def title_slide(self) -> list[Slide]:
         content = self.content
         spec = self.template.title_layout
         title_rect = spec.title or self.title_rect
@@ -160,7 +161,7 @@ class _DeckBuilder:
             font=self.fonts.heading,
             max_pt=TITLE_SLIDE_MAX_PT,
             floor_pt=TITLE_FLOOR_PT,
-            what="The title",
+            what="The title is",
             where="the title slide",
             color=title_color,
             anchor="middle" if spec.subtitle is not None else "bottom",
@@ -171,10 +172,10 @@ class _DeckBuilder:
         meeting = meeting_line(content)
         presenter = any(a.presenting for a in content.authors)
 
-        def build(size: float) -> list[Paragraph]:
+        def build(size: float, shown: list[str]) -> list[Paragraph]:
             small = max(BODY_FLOOR_PT, round(size * 0.8))
             paragraphs = [Paragraph(byline, size, align="center", bold=True)] if byline else []
-            for number, text in enumerate(affiliations, start=1):
+            for number, text in enumerate(shown, start=1):
                 paragraphs.append(
                     Paragraph(
                         (Run(str(number), superscript=True), Run(text)),
@@ -191,27 +192,54 @@ class _DeckBuilder:
                 )
             return paragraphs
 
-        byline_box = self.fit_box(
-            build,
-            region,
-            role="subtitle",
-            font=self.fonts.body,
-            max_pt=28.0,
-            floor_pt=BODY_FLOOR_PT,
-            what="The author list and affiliations",
-            where="the title slide",
-            anchor="top",
-        )
+        extra: list[Slide] = []
+        try:
+            byline_box = self.fit_box(
+                lambda size: build(size, affiliations),
+                region,
+                role="subtitle",
+                font=self.fonts.body,
+                max_pt=28.0,
+                floor_pt=BODY_FLOOR_PT,
+                what="The author list and affiliations are",
+                where="the title slide",
+                anchor="top",
+            )
+        except ExportError:
+            # Many authors: the byline stays, the affiliations get a slide of their own.
+            byline_box = self.fit_box(
+                lambda size: build(size, []),
+                region,
+                role="subtitle",
+                font=self.fonts.body,
+                max_pt=28.0,
+                floor_pt=BODY_FLOOR_PT,
+                what="The author list is",
+                where="the title slide",
+                anchor="top",
+            )
+            numbered = [
+                (Run(str(n), superscript=True), Run(text))
+                for n, text in enumerate(affiliations, start=1)
+            ]
+            extra = self.flow_slides(
+                "Affiliations",
+                lambda size: [
+                    Paragraph(runs, size, space_before_pt=size * 0.4) for runs in numbered
+                ],
+                notes="\n".join(affiliations),
+            )
         notes = "\n".join(
             [content.title, ", ".join(a.byline for a in content.authors), meeting]
         ).strip()
-        return Slide(
+        slide = Slide(
             (title_box, byline_box),
             kind="title",
             notes=notes,
             title="Title",
             background=spec.decorations,
         )
+        return [slide, *extra]
 
     def _title_region(self, spec: LayoutSpec, title_rect: Rect) -> Rect:
         """Room for authors, affiliations and meeting below the title.
@@ -227,6 +255,19 @@ class _DeckBuilder:
         bottom = max(max(r.bottom for r in boxes), top + inches(1.5))
         bottom = min(bottom, self.template.height - inches(0.5))
         region = Rect(x, top, right - x, bottom - top)
+        for panel in spec.decorations:
+            # A panel the text would start inside and run out of: keep the text on one
+            # side of its edge, whichever side has more room.
+            if not isinstance(panel, ShapeBox) or panel.w < self.template.width // 3:
+                continue
+            if panel.y <= region.y < panel.y + panel.h < region.bottom:
+                inside = panel.y + panel.h - region.y
+                below = region.bottom - (panel.y + panel.h) - inches(0.1)
+                if below >= inside:
+                    top = panel.y + panel.h + inches(0.1)
+                    region = Rect(region.x, top, region.w, region.bottom - top)
+                else:
+                    region = Rect(region.x, region.y, region.w, inside)
         for obstacle in spec.obstacles:
             if not region.intersects(obstacle):
                 continue
@@ -308,7 +349,7 @@ class _DeckBuilder:
             font=self.fonts.heading,
             max_pt=54.0,
             floor_pt=TITLE_FLOOR_PT,
-            what="The closing title",
+            what="The closing title is",
             where="the last slide",
             color=title_color,
             anchor="middle",
@@ -326,7 +367,7 @@ class _DeckBuilder:
                     font=self.fonts.body,
                     max_pt=28.0,
                     floor_pt=BODY_FLOOR_PT,
-                    what="The presenter's name",
+                    what="The presenter's name is",
                     where="the last slide",
                 )
             )
@@ -410,7 +451,7 @@ class _DeckBuilder:
             font=self.fonts.heading,
             max_pt=TITLE_MAX_PT,
             floor_pt=TITLE_FLOOR_PT,
-            what=f"The heading '{text}'",
+            what=f"The heading '{text}' is",
             where="a slide title",
             color=self.title_color,
             anchor="middle",
@@ -489,7 +530,7 @@ class _DeckBuilder:
         if fitted is None:
             over = words_over(tuple(build(floor_pt)), rect.w, rect.h, insets, font)
             raise ExportError(
-                f"{what} is about {round_words(over)} words too long for {where} at "
+                f"{what} about {round_words(over)} words too long for {where} at "
                 f"{floor_pt:g} pt. Shorten it, or choose a template with more room.",
             )
         return TextBox(
@@ -504,7 +545,7 @@ class _DeckBuilder:
             insets=insets,
             color=color or self.text_color,
             floor_pt=floor_pt,
-            name=what,
+            name=what.removesuffix(" is").removesuffix(" are"),
         )
 
     @staticmethod

@@ -205,7 +205,7 @@ class _PosterBuilder:
             max_pt=title_max,
             floor_pt=TITLE_FLOOR_PT,
             step=2.0,
-            what="The title",
+            what="The title is",
         )
         title_box = TextBox(
             x,
@@ -250,7 +250,7 @@ class _PosterBuilder:
             max_pt=48.0,
             floor_pt=BODY_FLOOR_PT,
             step=2.0,
-            what="The author list and affiliations",
+            what="The author list and affiliations are",
         )
         byline_box = TextBox(
             x,
@@ -391,7 +391,7 @@ class _PosterBuilder:
                 max_pt=32.0,
                 floor_pt=BODY_FLOOR_PT,
                 step=2.0,
-                what="The QR code caption",
+                what="The QR code caption is",
             )
             qr_items.append(
                 TextBox(
@@ -778,7 +778,7 @@ class _PosterBuilder:
                 return s, paras, h
         over = words_over(build(floor_pt), w, max_h, self.insets, face)
         raise ExportError(
-            f"{what} is about {round_words(over)} words too long for the poster at "
+            f"{what} about {round_words(over)} words too long for the poster at "
             f"{floor_pt:g} pt. Shorten it.",
         )
 
