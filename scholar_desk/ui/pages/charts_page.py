@@ -343,6 +343,7 @@ def _bars(
     values = QBarSet("count")
     values.setColor(color)
     values.setBorderColor(color)
+    values.setLabelColor(_ink_on(color))
     values.append([float(b.value) for b in ordered])
     series: QBarSeries | QHorizontalBarSeries = (
         QHorizontalBarSeries() if horizontal else QBarSeries()
@@ -430,6 +431,12 @@ def _stacked(
     series.attachAxis(values_axis)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     return chart
+
+
+def _ink_on(color: QColor) -> QColor:
+    """Black or white, whichever reads better on ``color``."""
+    luma = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
+    return QColor("black") if luma > 0.6 else QColor("white")
 
 
 def _month_label(key: str) -> str:
