@@ -626,6 +626,71 @@ def _run_doc_publications(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _add_slides(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("slides", parents=[common], help="conference slide deck from an abstract")
+    p.add_argument("abstract_id", metavar="ABSTRACT_ID", type=int, help="the abstract's id")
+    p.add_argument("out", metavar="OUT.pptx", help="the .pptx file to write")
+    p.add_argument(
+        "--template",
+        default=None,
+        help="a .pptx/.potx file, or deck-professional (default) or deck-plain",
+    )
+    p.set_defaults(func=_run_slides)
+
+
+def _run_slides(ctx: CliContext) -> int:
+    from scholar_desk.core.services import slides
+
+    with ctx.library.reading() as session:
+        result = slides.export_deck(
+            session, ctx.actor, ctx.args.abstract_id, ctx.args.out, template=ctx.args.template
+        )
+    print(f"Wrote {result.pages} slides to {result.path} ({result.template})")
+    return EXIT_OK
+
+
+def _add_poster(sub: Any, common: argparse.ArgumentParser) -> None:
+    from scholar_desk.core.formats.poster import LAYOUTS, SIZES
+
+    p = sub.add_parser("poster", parents=[common], help="conference poster from an abstract")
+    p.add_argument("abstract_id", metavar="ABSTRACT_ID", type=int, help="the abstract's id")
+    p.add_argument("out", metavar="OUT.pptx", help="the .pptx file to write")
+    p.add_argument("--size", choices=list(SIZES), default="48x36in", help="page size")
+    p.add_argument("--layout", choices=LAYOUTS, default="classic", help="classic or better")
+    p.add_argument(
+        "--template",
+        default=None,
+        help="a .pptx/.potx file (its own page size is kept), or poster-professional "
+        "(default) or poster-plain",
+    )
+    p.add_argument(
+        "--logo",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a logo for the banner; repeat for more",
+    )
+    p.set_defaults(func=_run_poster)
+
+
+def _run_poster(ctx: CliContext) -> int:
+    from scholar_desk.core.services import slides
+
+    with ctx.library.reading() as session:
+        result = slides.export_poster(
+            session,
+            ctx.actor,
+            ctx.args.abstract_id,
+            ctx.args.out,
+            size=ctx.args.size,
+            layout=ctx.args.layout,
+            template=ctx.args.template,
+            logos=ctx.args.logo,
+        )
+    print(f"Wrote the poster to {result.path} ({result.template})")
+    return EXIT_OK
+
+
 _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_init,
     _add_demo,
@@ -638,6 +703,8 @@ _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_backup,
     _add_restore,
     _add_report,
+    _add_slides,
+    _add_poster,
     _add_deadlines,
     _add_calendar,
     _add_doc,
