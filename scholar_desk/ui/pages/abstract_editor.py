@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QResizeEvent, QShortcut, QTextLayout
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -41,6 +41,7 @@ from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.widgets.status_chip import StatusChip
+from scholar_desk.ui.widgets.timeline import transparent_scroll
 
 OVER_COLOR = "#b91c1c"
 NEAR_COLOR = "#b45309"
@@ -104,13 +105,33 @@ class _GrowingTextEdit(QPlainTextEdit):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setTabChangesFocus(True)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.textChanged.connect(self._fit)
         self._fit()
 
     def _fit(self, *_: object) -> None:
-        line = self.fontMetrics().lineSpacing()
-        lines = max(self._min_lines, int(self.document().size().height()))
-        self.setFixedHeight(lines * line + 14)
+        # Wrapped lines of every block, measured at the current width.
+        width = max(50, self.viewport().width() - 2 * int(self.document().documentMargin()))
+        metrics = self.fontMetrics()
+        lines = 0
+        block = self.document().begin()
+        while block.isValid():
+            layout = QTextLayout(block.text(), self.font())
+            layout.beginLayout()
+            while True:
+                line = layout.createLine()
+                if not line.isValid():
+                    break
+                line.setLineWidth(width)
+                lines += 1
+            layout.endLayout()
+            block = block.next()
+        lines = max(self._min_lines, lines)
+        self.setFixedHeight(lines * metrics.lineSpacing() + 14)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
 
 
 class SectionEditor(QFrame):
@@ -275,6 +296,7 @@ class AbstractEditor(QWidget):
         layout.addLayout(add)
         layout.addStretch(1)
         scroll.setWidget(page)
+        transparent_scroll(scroll)
         return scroll
 
     def _build_sidebar(self) -> QWidget:

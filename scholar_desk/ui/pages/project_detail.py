@@ -33,7 +33,12 @@ from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color, tint
-from scholar_desk.ui.widgets.timeline import TimelineEntry, TimelineView, format_date
+from scholar_desk.ui.widgets.timeline import (
+    TimelineEntry,
+    TimelineView,
+    format_date,
+    transparent_scroll,
+)
 
 CATEGORY_COLORS = {
     "project": "#6b7280",
@@ -177,6 +182,7 @@ class ProjectDetail(QWidget):
         self.outputs_layout.setContentsMargins(0, 6, 16, 0)
         self.outputs_layout.setSpacing(4)
         left.setWidget(self.outputs_panel)
+        transparent_scroll(left)
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(16, 6, 0, 0)
@@ -190,6 +196,7 @@ class ProjectDetail(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.timeline)
+        transparent_scroll(scroll)
         right_layout.addWidget(scroll, 1)
         splitter.addWidget(left)
         splitter.addWidget(right)

@@ -46,7 +46,12 @@ from scholar_desk.ui.dialogs.status_dialogs import ChangeStatusDialog, ResubmitD
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reviewer_points import TEXT_COLUMNS, ReviewerPointModel
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color
-from scholar_desk.ui.widgets.timeline import TimelineEntry, TimelineView, format_date
+from scholar_desk.ui.widgets.timeline import (
+    TimelineEntry,
+    TimelineView,
+    format_date,
+    transparent_scroll,
+)
 
 REVIEWERS = ("Reviewer 1", "Reviewer 2", "Reviewer 3", "Editor", "Associate editor")
 
@@ -233,6 +238,7 @@ class SubmissionDetail(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.timeline)
+        transparent_scroll(scroll)
         scroll.setMinimumWidth(260)
         layout.addWidget(scroll, 1)
         return panel

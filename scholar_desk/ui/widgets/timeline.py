@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 from typing_extensions import override
 
 
@@ -31,6 +39,17 @@ class TimelineEntry:
     color: str = "#2563eb"
     upcoming: bool = False
     target: object = None
+
+
+def transparent_scroll(scroll: QScrollArea) -> QScrollArea:
+    """Let a scroll area show the page's background instead of painting its own."""
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setStyleSheet("QScrollArea { background: transparent; }")
+    scroll.viewport().setAutoFillBackground(False)
+    inner = scroll.widget()
+    if inner is not None:
+        inner.setAutoFillBackground(False)
+    return scroll
 
 
 def format_date(day: dt.date | None) -> str:
