@@ -85,6 +85,7 @@ def _add_list(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("list", parents=[common], help="list records of one kind")
     p.add_argument("kind", choices=sorted(LIST_KINDS), help="what to list")
     p.add_argument("--json", action="store_true", help="print a JSON array of objects")
+    p.add_argument("--search", default=None, help="references only: search text")
     p.set_defaults(func=_run_list)
 
 
@@ -92,7 +93,8 @@ def _run_list(ctx: CliContext) -> int:
     from scholar_desk.core.services import listing
 
     with ctx.library.reading() as session:
-        table = listing.list_kind(session, ctx.actor, ctx.args.kind)
+        options = {"search": ctx.args.search} if ctx.args.kind == "references" else {}
+        table = listing.list_kind(session, ctx.actor, ctx.args.kind, **options)
     if ctx.args.json:
         ctx.print_json(table.rows)
     else:
@@ -469,6 +471,74 @@ def _run_restore(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _add_import(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "import", parents=[common], help="import references (.bib, .ris, .nbib/MEDLINE)"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="files to import")
+    p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--on-duplicate",
+        choices=["skip", "merge", "keep"],
+        default="skip",
+        help="what to do with duplicates (default: skip)",
+    )
+    p.add_argument("--tag", action="append", default=[], help="tag every imported reference")
+    p.set_defaults(func=_run_import)
+
+
+def _run_import(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import references
+
+    results = references.read_files([Path(f) for f in ctx.args.files])
+    options: dict[str, Any] = {"on_duplicate": ctx.args.on_duplicate, "tags": ctx.args.tag}
+    if ctx.args.dry_run:
+        with ctx.library.reading() as session:
+            report = references.import_parsed(session, results, dry_run=True, **options)
+    else:
+        with ctx.library.transaction() as session:
+            report = references.import_parsed(session, results, **options)
+    if ctx.args.json:
+        ctx.print_json(report.to_json())
+        return EXIT_OK
+    for item in report.files:
+        print(
+            f"{item.file}: {item.entries} entries, {item.imported} imported, "
+            f"{item.duplicates} duplicates, {item.skipped} skipped"
+            + ("" if item.encoding in ("utf-8", "utf-16") else f" (read as {item.encoding})")
+        )
+    for problem in report.problems:
+        print(f"{problem.file}:{problem.line}: {problem.kind}: {problem.message}")
+    print(report.summary())
+    return EXIT_OK
+
+
+def _add_export(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common], help="export records to a file")
+    formats = p.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
+    bib = formats.add_parser("bib", parents=[common], help="references as BibTeX")
+    bib.add_argument("out", metavar="OUT.bib", help="file to write")
+    bib.add_argument("--project", type=int, default=None, help="only references of this project")
+    bib.add_argument("--tag", default=None, help="only references with this tag")
+    bib.set_defaults(func=_run_export_bib)
+
+
+def _run_export_bib(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import references
+
+    with ctx.library.reading() as session:
+        count = references.export_bib(
+            session, Path(ctx.args.out), project_id=ctx.args.project, tag=ctx.args.tag
+        )
+    print(f"Wrote {count} references to {ctx.args.out}")
+    return EXIT_OK
+
+
 def _add_report(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "report",
@@ -695,6 +765,8 @@ _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_init,
     _add_demo,
     _add_list,
+    _add_import,
+    _add_export,
     _add_submission,
     _add_abstract,
     _add_user,

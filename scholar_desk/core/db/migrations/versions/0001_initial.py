@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 00:53:42.226209
+Create Date: 2026-11-27 01:02:02.413925
 """
 
 from __future__ import annotations
@@ -254,6 +254,7 @@ def upgrade() -> None:
         sa.Column("extra_fields", sa.JSON(), nullable=False),
         sa.Column("title_key", sa.String(length=300), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("tags_text", sa.Text(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -1,0 +1,173 @@
+"""Full-text search over references: SQLite FTS5 with a prefix index, LIKE elsewhere.
+
+This is the only module that knows about FTS5. The index is an external-content FTS5
+table over ``references`` kept current by triggers (created in revision 0002), so rows
+inserted in bulk, edited through the ORM or deleted by a cascade are indexed alike.
+Tag names reach the index through ``references.tags_text``, which triggers on
+``reference_tags`` and ``tags`` keep up to date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Integer, and_, column, or_, select, text
+from sqlalchemy.orm import Session
+
+from scholar_desk.core.db.models import Reference
+
+FTS_TABLE = "references_fts"
+COLUMNS = ("title", "authors", "journal", "year", "abstract", "keywords", "tags_text")
+
+_TAGS_OF = (
+    "(SELECT coalesce(group_concat(t.name, ' '), '') FROM reference_tags rt "
+    "JOIN tags t ON t.id = rt.tag_id WHERE rt.reference_id = {ref})"
+)
+_COLS = ", ".join(COLUMNS)
+_NEW = ", ".join(f"new.{c}" for c in COLUMNS)
+_OLD = ", ".join(f"old.{c}" for c in COLUMNS)
+
+CREATE_STATEMENTS: tuple[str, ...] = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_COLS}, "
+    "content='references', content_rowid='id', prefix='2 3', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    f"""CREATE TRIGGER IF NOT EXISTS references_fts_ai AFTER INSERT ON "references" BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES (new.id, {_NEW});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS references_fts_ad AFTER DELETE ON "references" BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS references_fts_au
+        AFTER UPDATE OF {_COLS} ON "references" BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_COLS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES (new.id, {_NEW});
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS reference_tags_fts_ai AFTER INSERT ON reference_tags BEGIN
+        UPDATE "references" SET tags_text = {_TAGS_OF.format(ref="new.reference_id")}
+        WHERE id = new.reference_id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS reference_tags_fts_ad AFTER DELETE ON reference_tags BEGIN
+        UPDATE "references" SET tags_text = {_TAGS_OF.format(ref="old.reference_id")}
+        WHERE id = old.reference_id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS tags_fts_au AFTER UPDATE OF name ON tags BEGIN
+        UPDATE "references" SET tags_text = {_TAGS_OF.format(ref='"references".id')}
+        WHERE id IN (SELECT reference_id FROM reference_tags WHERE tag_id = new.id);
+    END""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+)
+
+DROP_STATEMENTS: tuple[str, ...] = (
+    "DROP TRIGGER IF EXISTS tags_fts_au",
+    "DROP TRIGGER IF EXISTS reference_tags_fts_ad",
+    "DROP TRIGGER IF EXISTS reference_tags_fts_ai",
+    "DROP TRIGGER IF EXISTS references_fts_au",
+    "DROP TRIGGER IF EXISTS references_fts_ad",
+    "DROP TRIGGER IF EXISTS references_fts_ai",
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+)
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search box's text, as the index splits them.
+
+    Args:
+        query: What the user typed.
+
+    Returns:
+        Words in order; empty when there is nothing to search for.
+    """
+    return _TOKEN.findall(query)
+
+
+def fts_query(terms: Sequence[str]) -> str:
+    """An FTS5 MATCH expression: every word must occur, the last one as a prefix.
+
+    Args:
+        terms: Words from `search_terms`.
+
+    Returns:
+        The MATCH text (each word quoted, so FTS5 syntax in user input is inert).
+    """
+    parts = [f'"{t}"' for t in terms[:-1]]
+    parts.append(f'"{terms[-1]}"*')
+    return " ".join(parts)
+
+
+def is_sqlite(session: Session) -> bool:
+    """Whether the session's database is SQLite (and so has the FTS5 index)."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def matching_clause(session: Session, query: str) -> ColumnElement[bool] | None:
+    """A WHERE clause on ``Reference`` for references that match the search text.
+
+    Args:
+        session: The unit of work (its dialect picks FTS5 or LIKE).
+        query: What the user typed.
+
+    Returns:
+        The clause, or ``None`` when the text has no words (match everything).
+    """
+    terms = search_terms(query)
+    if not terms:
+        return None
+    if is_sqlite(session):
+        sub = (
+            text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_q")
+            .bindparams(fts_q=fts_query(terms))
+            .columns(column("rowid", Integer))
+        )
+        return Reference.id.in_(sub.scalar_subquery())
+    return _like_clause(terms)
+
+
+def _like_clause(terms: Sequence[str]) -> ColumnElement[bool]:
+    columns = (
+        Reference.title,
+        Reference.authors,
+        Reference.journal,
+        Reference.abstract,
+        Reference.keywords,
+        Reference.tags_text,
+    )
+    per_term = []
+    for term in terms:
+        pattern = f"%{term.lower()}%"
+        alternatives: list[ColumnElement[bool]] = [col.ilike(pattern) for col in columns]
+        if term.isdigit():
+            alternatives.append(Reference.year == int(term))
+        per_term.append(or_(*alternatives))
+    return and_(*per_term)
+
+
+def matching_ids(session: Session, query: str) -> list[int]:
+    """Ids of references matching the search text, unordered.
+
+    Args:
+        session: The unit of work.
+        query: What the user typed.
+
+    Returns:
+        The ids.
+    """
+    clause = matching_clause(session, query)
+    stmt = select(Reference.id)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    return list(session.scalars(stmt))
+
+
+def rebuild(session: Session) -> None:
+    """Rebuild the index from the table (after a restore, or to repair it)."""
+    if is_sqlite(session):
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+
+
+def optimize(session: Session) -> None:
+    """Merge the index's segments (after a large import; keeps searches fast)."""
+    if is_sqlite(session):
+        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))

@@ -1,0 +1,213 @@
+r"""Fast LaTeX to Unicode for BibTeX field values, with pylatexenc for the rare rest.
+
+pylatexenc is correct but slow (about 170 entries a second on a whole entry). Nearly every
+value in real files is plain text, text with protecting braces, or text with the common
+accent and escape forms, so `decode` handles exactly those forms itself and hands a value
+to pylatexenc only when something else (another macro, math) is left over. The fast path
+either decodes the whole value or none of it, so the result equals pylatexenc's.
+
+Two deliberate differences from pylatexenc (tests/unit/test_latex.py proves the rest):
+
+* a bare ``%`` is a percent sign, not a comment: BibTeX values are not TeX source lines,
+  and reference managers write ``45%`` unescaped in abstracts, where pylatexenc would
+  drop the rest of the line;
+* a bare ``&`` is an ampersand, not an alignment tab (pylatexenc turns it into spaces);
+* the argument of ``\texttt`` is kept (pylatexenc 2.11 drops it, a bug).
+
+Whitespace is collapsed to single spaces (``~`` stays a no-break space), as BibTeX does.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+_SPECIAL = re.compile(r"[\\{}$~`'?!&%-]")
+_WS = re.compile(r"[ \t\n\r\f\v]+")
+
+_COMBINING = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "c": "\u0327",
+    "d": "\u0323",
+    "v": "\u030c",
+    "u": "\u0306",
+    "H": "\u030b",
+    "r": "\u030a",
+    "k": "\u0328",
+    "b": "\u0331",
+}
+_SYMBOLS = {
+    "ss": "ß",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "i": "ı",  # noqa: RUF001 - dotless i is what \i means
+    "j": "ȷ",
+}
+_NAMED = {"textendash": "\u2013", "textemdash": "\u2014"}
+_QUOTES = {"``": "\u201c", "''": "\u201d", "?`": "¿", "!`": "¡", "--": "\u2013", "---": "\u2014"}
+
+_TOKEN = re.compile(
+    r"""
+    \\(?P<acc>['`^"~=.])[ \t\n]*(?:\{(?P<accarg>\\[ij]|[A-Za-z])\}|(?P<accbare>\\[ij](?![A-Za-z])[ \t\n]*|[A-Za-z]))
+  | \\(?P<lacc>[cdvuHrkb])(?:[ \t\n]*\{(?P<laccarg>\\[ij]|[A-Za-z])\}|[ \t\n]+(?P<laccbare>[A-Za-z]))
+  | \\(?P<sym>ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|[ \t\n]*)
+  | \\(?P<esc>[&%_$\#{}])
+  | \\(?P<fmt>emph|textit|textbf|textrm|textsc|textsf|texttt|textsl|textup|textmd|textnormal|mbox)[ \t\n]*(?=\{)
+  | \\(?P<named>textendash|textemdash)(?![A-Za-z])(?:\{\}|[ \t\n]*)
+  | (?P<quote>---|--|``|''|\?`|!`)
+  | (?P<tilde>~)
+  | (?P<brace>[{}])
+    """,
+    re.VERBOSE,
+)
+
+
+def _accented(letter: str, accent: str) -> str:
+    letter = letter[1] if letter in ("\\i", "\\j") else letter.strip()
+    return unicodedata.normalize("NFC", letter + _COMBINING[accent])
+
+
+def _replace(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    groups = match.groupdict()
+    if groups["acc"] is not None:
+        letter = groups["accarg"] or groups["accbare"]
+        return _accented(letter.rstrip(), groups["acc"])
+    if groups["lacc"] is not None:
+        return _accented(groups["laccarg"] or groups["laccbare"], groups["lacc"])
+    if groups["sym"] is not None:
+        return _SYMBOLS[groups["sym"]]
+    if groups["esc"] is not None:
+        return str(groups["esc"])
+    if groups["named"] is not None:
+        return _NAMED[groups["named"]]
+    if groups["quote"] is not None:
+        return _QUOTES[groups["quote"]]
+    if kind == "tilde":
+        return "\u00a0"
+    return ""  # a grouping brace
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of ASCII whitespace to one space and strip the ends (keeps no-break spaces).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with BibTeX's view of whitespace.
+    """
+    return _WS.sub(" ", text).strip(" ")
+
+
+def decode(value: str) -> str:
+    """Turn a BibTeX field value into plain Unicode text.
+
+    Args:
+        value: The field value with its outer braces or quotes already removed.
+
+    Returns:
+        The decoded text, whitespace collapsed.
+    """
+    if not _SPECIAL.search(value):
+        return collapse_spaces(value)
+    fast = _TOKEN.sub(_replace, value)
+    if "\\" in fast or "$" in fast:
+        return _slow(value)
+    return collapse_spaces(fast)
+
+
+_BARE = re.compile(r"(?<!\\)([%&])")
+
+
+def _slow(value: str) -> str:
+    # pylatexenc 2.11 drops the argument of \texttt; it is plain text in a reference.
+    return reference_decode(value.replace("\\texttt", "\\textrm"))
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text()
+
+
+def _pylatexenc(value: str) -> str:
+    try:
+        return str(_converter().latex_to_text(value))
+    except (ValueError, IndexError, RecursionError, TypeError, KeyError):
+        # pylatexenc gives up on some malformed input; keep the text readable.
+        return value.replace("{", "").replace("}", "")
+
+
+def reference_decode(value: str) -> str:
+    """What pylatexenc makes of a value under this module's rules (tests compare against it).
+
+    Args:
+        value: A field value.
+
+    Returns:
+        pylatexenc's text with bare ``%``/``&`` escaped first and whitespace collapsed.
+    """
+    return collapse_spaces(_pylatexenc(_BARE.sub(r"\\\1", value)))
+
+
+# Encoding ------------------------------------------------------------------------------
+
+_ENCODE = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "\u00a0": "~",
+    "\u2013": "--",
+    "\u2014": "---",
+    "\u201c": "``",
+    "\u201d": "''",
+    "¿": "{?`}",
+    "¡": "{!`}",
+}
+_ENCODE_RE = re.compile("[" + re.escape("".join(_ENCODE)) + "]|--+|``|''|\\?`|!`")
+
+
+def _encode_one(match: re.Match[str]) -> str:
+    text = match.group()
+    if text in _ENCODE:
+        return _ENCODE[text]
+    # Literal dashes and quote pairs that TeX would ligature: keep them apart.
+    return "{}".join(text)
+
+
+def encode(text: str) -> str:
+    """Escape plain Unicode text for a BibTeX field so `decode` gives it back unchanged.
+
+    Non-ASCII letters stay as UTF-8 (biber and modern bibtex read UTF-8 files).
+
+    Args:
+        text: Decoded text.
+
+    Returns:
+        A value safe to write inside braces.
+    """
+    return _ENCODE_RE.sub(_encode_one, text)

@@ -1,0 +1,161 @@
+"""PubMed MEDLINE / .nbib text -> `ParsedReference` records."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from scholar_desk.core.formats.reference import (
+    ParsedReference,
+    ParseResult,
+    Problem,
+    clean_doi,
+    clean_pmid,
+    format_name,
+    read_text,
+    shorten,
+)
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- ?(.*)$")
+_MULTI = {"FAU", "AU", "MH", "OT", "PT", "AID", "LID", "IS", "AD", "LA", "GR", "RN", "SI"}
+_USED = {
+    "PMID",
+    "TI",
+    "AB",
+    "FAU",
+    "AU",
+    "JT",
+    "TA",
+    "DP",
+    "VI",
+    "IP",
+    "PG",
+    "AID",
+    "LID",
+    "OT",
+    "MH",
+    "PT",
+}
+_NAMES = {
+    "IS": "issn",
+    "LA": "language",
+    "PMC": "pmcid",
+    "TA": "journal_abbrev",
+    "MH": "mesh",
+    "AD": "affiliation",
+    "PL": "address",
+    "DP": "date",
+}
+
+
+def parse_file(path: Path) -> ParseResult:
+    """Read a MEDLINE file.
+
+    Raises:
+        ImportFileError: The file cannot be read or is not text.
+    """
+    text, encoding, problems = read_text(path)
+    result = parse_text(text, path.name)
+    result.encoding = encoding
+    result.problems[:0] = problems
+    return result
+
+
+def parse_text(text: str, source: str = "") -> ParseResult:
+    """Read MEDLINE text: records start at ``PMID-`` and fields continue on indented lines.
+
+    Args:
+        text: The file's text.
+        source: The file name.
+
+    Returns:
+        Records and problems.
+    """
+    result = ParseResult(source=source)
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    record: list[tuple[str, str]] = []
+    start = 0
+    raw: list[str] = []
+
+    def flush() -> None:
+        if record:
+            ref = _record(record, start, source)
+            if ref is None:
+                result.problems.append(
+                    Problem(
+                        start,
+                        "Record skipped: it has no PMID or title.",
+                        shorten("\n".join(raw)),
+                        "skipped",
+                    )
+                )
+            else:
+                result.references.append(ref)
+
+    for number, line in enumerate(lines, start=1):
+        m = _TAG.match(line)
+        if m and (m.group(1) == "PMID" or not record):
+            flush()
+            record, raw, start = [], [], number
+        if not line.strip():
+            continue
+        raw.append(line)
+        if m:
+            record.append((m.group(1), m.group(2).strip()))
+        elif line.startswith(" ") and record:
+            tag, value = record[-1]
+            record[-1] = (tag, f"{value} {line.strip()}")
+        else:
+            result.problems.append(Problem(number, f"A line was not understood: {line[:60]!r}"))
+    flush()
+    return result
+
+
+def _record(fields: list[tuple[str, str]], line: int, source: str) -> ParsedReference | None:
+    values: dict[str, list[str]] = {}
+    for tag, value in fields:
+        values.setdefault(tag, []).append(value)
+
+    def one(tag: str) -> str:
+        return values.get(tag, [""])[0]
+
+    if not one("PMID") and not one("TI"):
+        return None
+    ref = ParsedReference(line=line, source=source)
+    types = values.get("PT", [])
+    ref.entry_type = "book" if any("Book" in t for t in types) else "article"
+    ref.pmid = clean_pmid(one("PMID"))
+    ref.title = one("TI")
+    ref.abstract = one("AB")
+    names = []
+    if "FAU" in values:
+        for full in values["FAU"]:
+            family, _, given = full.partition(",")
+            names.append((family.strip(), given.strip()))
+    else:
+        for short in values.get("AU", []):
+            family, _, initials = short.rpartition(" ")
+            names.append((family, initials) if family else (initials, ""))
+    ref.authors = " and ".join(format_name(f, g) for f, g in names if f)
+    ref.first_author = names[0][0] if names else ""
+    ref.journal = one("JT") or one("TA")
+    m = re.search(r"\d{4}", one("DP"))
+    ref.year = int(m.group()) if m else None
+    ref.volume = one("VI")
+    ref.issue = one("IP")
+    ref.pages = one("PG")
+    for value in [*values.get("AID", []), *values.get("LID", [])]:
+        if value.endswith("[doi]"):
+            ref.doi = clean_doi(value.removesuffix("[doi]"))
+            break
+    ref.keywords = "; ".join(values.get("OT", []))
+    extra: dict[str, str] = {}
+    for tag, items in values.items():
+        if tag in _USED and tag not in ("TA", "MH", "DP"):
+            continue
+        name = _NAMES.get(tag, f"medline_{tag.lower()}")
+        extra[name] = "; ".join(items)
+    if types:
+        extra["pubtype"] = "; ".join(types)
+    ref.extra_fields = extra
+    return ref

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.db.models import BibBlock, Reference
+from scholar_desk.core.errors import ImportFileError
+from scholar_desk.core.progress import CancelledError, CancelToken
+from scholar_desk.core.services import references as svc
+
+BIB = """@article{Smith2020,
+  author = {Smith, John and Lee, Kim},
+  title = {Chronic postsurgical pain after knee replacement},
+  journal = {Pain Medicine}, year = {2020}, doi = {10.1000/PM.1}, pmid = {111}}
+@article{Other2019,
+  author = {Doe, Jane},
+  title = {Ultrasound-guided nerve blocks in the emergency department},
+  journal = {Anesthesiology}, year = {2019}}
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _count(library: Library) -> int:
+    with library.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(Reference)) or 0)
+
+
+def test_import_dedupe_and_policies(library: Library, tmp_path: Path) -> None:
+    first = _write(tmp_path, "a.bib", BIB)
+    with library.transaction() as session:
+        report = svc.import_files(session, [first], tags=["review"])
+    assert (report.imported, report.duplicates, report.skipped) == (2, 0, 0)
+    again = BIB.replace("10.1000/PM.1", "https://doi.org/10.1000/pm.1").replace(
+        "Ultrasound-guided nerve blocks in the emergency department",
+        "Ultrasound guided nerve-blocks in the emergency departments",
+    )
+    again += "@misc{New2021, title = {Something new entirely}, year = 2021}\n"
+    second = _write(tmp_path, "b.bib", again)
+    with library.reading() as session:
+        dry = svc.import_files(session, [second], dry_run=True)
+    assert (dry.imported, dry.duplicates, dry.skipped) == (1, 2, 0)
+    reasons = sorted(m.reason.split(" (")[0] for m in dry.matches)
+    assert reasons == ["same DOI", "similar title"]
+    assert _count(library) == 2
+    with library.transaction() as session:
+        kept = svc.import_files(session, [second], on_duplicate="keep")
+    assert (kept.imported, kept.duplicates) == (3, 0)
+    with library.reading() as session:
+        keys = set(session.scalars(select(Reference.citation_key)))
+    assert {"Smith2020", "Smith2020a", "Other2019", "Other2019a", "New2021"} <= keys
+
+
+def test_merge_keeps_old_key_and_fills_fields(library: Library, tmp_path: Path) -> None:
+    with library.transaction() as session:
+        svc.import_files(session, [_write(tmp_path, "a.bib", BIB)])
+    richer = (
+        "@article{X, title = {Chronic postsurgical pain after knee replacement}, "
+        "author = {Smith, John}, year = 2020, doi = {10.1000/pm.1}, volume = {21}, "
+        "note = {extra}, keywords = {knee}}\n"
+    )
+    with library.transaction() as session:
+        report = svc.import_files(
+            session, [_write(tmp_path, "b.bib", richer)], on_duplicate="merge", tags=["tka"]
+        )
+    assert (report.imported, report.duplicates, report.merged) == (0, 1, 1)
+    with library.reading() as session:
+        ref_id = session.scalar(select(Reference.id).where(Reference.citation_key == "Smith2020"))
+        assert ref_id is not None
+        detail = svc.get_reference(session, ref_id)
+    assert detail.ref.volume == "21"
+    assert detail.ref.extra_fields["note"] == "extra"
+    assert detail.tags == ("tka",)
+
+
+def test_search_sort_tags_and_fts(library: Library, tmp_path: Path) -> None:
+    with library.transaction() as session:
+        svc.import_files(session, [_write(tmp_path, "a.bib", BIB)])
+    with library.transaction() as session:
+        ids = svc.reference_ids(session, search="knee repl")
+        assert len(ids) == 1
+        svc.set_tags(session, ids[0], ["orthopaedics", "tka"])
+    with library.reading() as session:
+        assert svc.reference_ids(session, search="orthopaed") == ids  # tags are searched
+        assert svc.reference_ids(session, search="2019") != ids  # year is searched
+        assert svc.reference_ids(session, search='"; DROP') == []
+        by_year = svc.reference_ids(session, sort="year", descending=True)
+        rows = svc.fetch_rows(session, by_year)
+        assert [rows[i].year for i in by_year] == [2020, 2019]
+    with library.transaction() as session:
+        detail = svc.get_reference(session, ids[0])
+        svc.update_reference(session, ids[0], detail.version, {"title": "Totally renamed"})
+    with library.reading() as session:
+        assert svc.reference_ids(session, search="knee") == []
+        assert svc.reference_ids(session, search="renamed") == ids
+
+
+def test_cancel_leaves_library_unchanged(library: Library, tmp_path: Path) -> None:
+    token = CancelToken()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if message == "Storing references" and done:
+            token.cancel()
+
+    big = "".join(
+        f"@article{{k{i}, title = {{Title number {i} of many}}, year = 2000}}\n"
+        for i in range(5000)
+    )
+    path = _write(tmp_path, "big.bib", big)
+    with pytest.raises(CancelledError), library.transaction() as session:
+        svc.import_files(session, [path], progress=progress, cancel=token)
+    assert _count(library) == 0
+
+
+def test_unusable_file_writes_nothing(library: Library, tmp_path: Path) -> None:
+    good = _write(tmp_path, "a.bib", BIB)
+    binary = tmp_path / "b.bib"
+    binary.write_bytes(b"\x00" * 1000 + b"@article{x, title={t}}")
+    with pytest.raises(ImportFileError), library.transaction() as session:
+        svc.import_files(session, [good, binary])
+    assert _count(library) == 0
+
+
+def test_merge_all_exact_duplicates(library: Library, tmp_path: Path) -> None:
+    with library.transaction() as session:
+        svc.import_files(session, [_write(tmp_path, "a.bib", BIB)])
+        svc.import_files(session, [_write(tmp_path, "b.bib", BIB)], on_duplicate="keep")
+    assert _count(library) == 4
+    with library.transaction() as session:
+        summary = svc.merge_exact_duplicates(session)
+    assert (summary.groups, summary.removed) == (2, 2)
+    with library.reading() as session:
+        keys = sorted(session.scalars(select(Reference.citation_key)))
+    assert keys == ["Other2019", "Smith2020"]  # oldest kept when equally complete
+
+
+def test_blocks_are_kept_and_exported(library: Library, tmp_path: Path, data_dir: Path) -> None:
+    with library.transaction() as session:
+        report = svc.import_files(session, [data_dir / "bib" / "traps.bib"])
+    assert report.entries == 5
+    with library.reading() as session:
+        kinds = sorted(session.scalars(select(BibBlock.block_kind)))
+        out = tmp_path / "out.bib"
+        svc.export_bib(session, out)
+    assert kinds == ["comment", "preamble", "string", "string"]
+    text = out.read_text(encoding="utf-8")
+    assert "@preamble" in text
+    assert "Muller2020a" in text

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from scholar_desk.core.formats import latex
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (r"Caf{\'e}", "Café"),
+        (r"\'{e}t\'e", "été"),
+        (r"{\"o}", "ö"),
+        (r"Fran\c{c}ois Fran\c cois", "François François"),
+        (r"Stra\ss{}e \ss x", "Straße ßx"),
+        (r"1--10 a---b", "1\u201310 a\u2014b"),
+        (r"Fig.~1", "Fig.\u00a01"),
+        (r"Smith \& Jones \% \_ \$ \#", "Smith & Jones % _ $ #"),
+        (r"{An} {MRI} study", "An MRI study"),
+        (r"``quoted''", "\u201cquoted\u201d"),
+        (r"\'\i \"{\i}", "íï"),  # like pylatexenc, \i eats the space
+        (r"{\d o} {\~u} \v{s} \H{o} \k{a}", "ọ ũ š ő ą"),
+        (r"\emph{in vivo} and \textit{in vitro}", "in vivo and in vitro"),
+        ("45% of  patients\n   improved", "45% of patients improved"),
+        ("Brain & Development", "Brain & Development"),
+        (r"$\alpha$-synuclein", "\u03b1-synuclein"),
+    ],
+)
+def test_decode_common_forms(raw: str, text: str) -> None:
+    assert latex.decode(raw) == text
+
+
+def test_plain_text_is_only_collapsed() -> None:
+    assert latex.decode("  A  plain\ttitle ") == "A plain title"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smith & Jones: 45% {braces} #1 a_b $5",
+        "1\u201310 \u201cq\u201d ¿no? ¡sí! a\u00a0b",
+        "back\\slash ~tilde^hat",
+        "a--b -- c'' ``d",
+        "Müller é ß",
+    ],
+)
+def test_encode_round_trips(text: str) -> None:
+    assert latex.decode(latex.encode(text)) == latex.collapse_spaces(text)
+
+
+def _corpus_values() -> list[str]:
+    values: set[str] = set()
+    for path in sorted(CORPUS.glob("bib*/*")):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        for entry in bibtexparser.parse_string(text).entries:
+            values.update(f.value for f in entry.fields if isinstance(f.value, str))
+    return sorted(values)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_fast_path_equals_pylatexenc_on_every_corpus_value(corpus: Path) -> None:
+    # The documented differences: bare % and & are literal (reference_decode escapes them
+    # before pylatexenc) and \texttt keeps its argument (pylatexenc 2.11 drops it, so the
+    # reference gets \textrm, which it renders the same way otherwise).
+    values = _corpus_values()
+    assert len(values) > 40000
+    different = [
+        v
+        for v in values
+        if latex.decode(v) != latex.reference_decode(v.replace("\\texttt", "\\textrm"))
+    ]
+    assert different == []
+
+
+@pytest.mark.corpus
+def test_pylatexenc_texttt_bug_is_the_only_extra_difference(corpus: Path) -> None:
+    value = r"A \texttt{book} entry"
+    assert latex.reference_decode(value) == "A entry"  # pylatexenc drops the argument
+    assert latex.decode(value) == "A book entry"
