@@ -119,6 +119,9 @@ def test_publication_list_in_ama_style(library, seeded, tmp_path):
     assert any(
         a.startswith("Author1 J-P, Author2 J-P, Author3 J-P, et al. A big") for a in articles
     )
+    assert not any("(copy)" in a for a in articles)  # same PMID: listed once
+    teaching = [plain_text(e) for e in pubs.sections[4].entries]
+    assert teaching == ["Reyes A. Journal club: SENZA. Journal club, September 10, 2026."]
     abstracts = [plain_text(e) for e in pubs.sections[2].entries]
     assert (
         "Reyes A. Genicular RFA: durable relief. Presented at: ASRA Pain Medicine Meeting; "

@@ -248,10 +248,12 @@ def _talk_runs(talk: m.Presentation, fellow: m.Person) -> tuple[Run, ...]:
     me = _person_ama(fellow)
     runs = [Run(me, bold=True), Run(". "), Run(_sentence(talk.title) + " ")]
     label = talk.kind[:1].upper() + talk.kind[1:]
-    parts = [p for p in (talk.venue, talk.audience) if p]
-    if talk.presented_on is not None:
-        parts.append(long_date(talk.presented_on))
-    text = f"{label} presented at: {'; '.join(parts)}." if parts else f"{label}."
+    venue = "; ".join(p for p in (talk.venue, talk.audience) if p)
+    when = long_date(talk.presented_on) if talk.presented_on is not None else ""
+    if venue:
+        text = f"{label} presented at: {venue}" + (f"; {when}." if when else ".")
+    else:
+        text = f"{label}, {when}." if when else f"{label}."
     runs.append(Run(text))
     return tuple(runs)
 
@@ -283,7 +285,16 @@ def publication_list(
     articles: list[tuple[dt.date | None, tuple[Run, ...]]] = []
     forthcoming: list[tuple[dt.date | None, tuple[Run, ...]]] = []
     chapters: list[tuple[dt.date | None, tuple[Run, ...]]] = []
-    for ms in session.scalars(select(m.Manuscript).where(m.Manuscript.owner_id == fellow_id)):
+    listed_pmids: set[str] = set()
+    manuscripts = session.scalars(
+        select(m.Manuscript).where(m.Manuscript.owner_id == fellow_id).order_by(m.Manuscript.id)
+    )
+    for ms in manuscripts:
+        pmid = ms.pmid.strip()
+        if pmid and pmid in listed_pmids:
+            continue  # the same article recorded twice; the report warns about it
+        if pmid:
+            listed_pmids.add(pmid)
         subs = {s.status: s for s in ms.submissions}
         done = next((subs[s] for s in PUBLISHED if s in subs), None)
         pending = next((subs[s] for s in FORTHCOMING if s in subs), None)
