@@ -364,6 +364,10 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
     configure_application(app)
     install_excepthook()
     try:
+        if not demo:
+            from scholar_desk.ui.shared_machine import recover_if_damaged
+
+            recover_if_damaged(db)
         library = open_library(db, demo=demo)
     except Exception as exc:  # noqa: BLE001 - the user must see why nothing opened
         return _fail(app, exc)
@@ -382,6 +386,9 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
 
     ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
     window = MainWindow(ctx)
+    from scholar_desk.ui.shared_machine import start_services
+
+    services = start_services(ctx, window)
     probe: Any = None
     if os.environ.get(STARTUP_PROBE):
         probe = _FirstPaintProbe(started)
@@ -390,6 +397,8 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
     try:
         return app.exec()
     finally:
+        for service in services:
+            service.stop()
         ctx.pool.waitForDone()
         ctx.undo.clear()
         library.close()

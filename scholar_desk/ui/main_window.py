@@ -159,6 +159,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("conferences", "Conferences", "conference", record_page("conference"), "Directory"),
     PageSpec("journals", "Journals", "journal", record_page("journal"), "Directory"),
     PageSpec("people", "People", "people", record_page("person"), "Directory"),
+    PageSpec("mentees", "Mentees", "mentor",
+             lazy_page("scholar_desk.ui.pages.mentor_page", "MentorPage"), "Review"),
+    PageSpec("audit", "Audit log", "shield",
+             lazy_page("scholar_desk.ui.pages.audit_page", "AuditPage"), "Review"),
 )  # fmt: skip
 """The navigation, in order. Add a page with one line."""
 
@@ -352,6 +356,30 @@ class MainWindow(QMainWindow):
             (self.refresh_action, "reload"),
         ]
 
+    def _make_account_menu(self, bar: Any) -> None:
+        """Account ▸ Change password, Manage accounts, Audit log, Backups (see docs/security.md)."""
+        from scholar_desk.ui.dialogs import accounts_dialog, backup_dialog
+
+        menu = bar.addMenu("&Account")
+        self.change_password_action = menu.addAction("Change &password…")
+        self.change_password_action.triggered.connect(
+            lambda: accounts_dialog.show_change_password(self, self.ctx)
+        )
+        self.change_password_action.setEnabled(self.ctx.actor.account_id is not None)
+        self.manage_accounts_action = menu.addAction("&Manage accounts…")
+        self.manage_accounts_action.triggered.connect(
+            lambda: accounts_dialog.show_accounts(self, self.ctx)
+        )
+        self.audit_action = menu.addAction("&Audit log")
+        self.audit_action.triggered.connect(lambda: self.show_page("audit"))
+        menu.addSeparator()
+        self.backups_action = menu.addAction("&Backup and restore…")
+        self.backups_action.triggered.connect(lambda: backup_dialog.show_backups(self, self.ctx))
+        # The services refuse anyway; the menu hides what this role cannot do.
+        director = self.ctx.actor.single_user or self.ctx.actor.role == "director"
+        for action in (self.manage_accounts_action, self.audit_action, self.backups_action):
+            action.setVisible(director)
+
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -392,6 +420,8 @@ class MainWindow(QMainWindow):
             self.theme_group.addAction(act)
         self.theme_group.triggered.connect(self._on_theme_group_triggered)
         self.view_menu = view_menu
+
+        self._make_account_menu(bar)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.data_folder_action)

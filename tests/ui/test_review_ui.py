@@ -201,3 +201,44 @@ def test_live_refresh_sees_another_connection(qtbot, contexts, demo_library):
     finally:
         refresh.stop()
         other.close()
+
+
+def test_start_up_recovery_offers_the_latest_backup(qtbot, tmp_path, monkeypatch):
+    from scholar_desk.ui import shared_machine
+    from scholar_desk.ui.dialogs import backup_dialog
+
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as lib:
+        with lib.transaction() as s:
+            items.create_item(s, SINGLE_USER, "journal", {"name": "Kept"})
+        backups.create_backup(lib, SINGLE_USER)
+    path.write_bytes(b"garbage" * 1000)
+    asked = []
+    monkeypatch.setattr(
+        backup_dialog,
+        "ask_restore_after_damage",
+        lambda parent, check: asked.append(check) or True,
+    )
+    shared_machine.recover_if_damaged(str(path))
+    assert asked[0].status == "corrupt"
+    assert list(tmp_path.glob("lib.corrupt-*.sqlite3"))
+    with Library.open(path) as lib, lib.reading() as s:
+        assert [r.label for r in items.list_items(s, SINGLE_USER, "journal")] == ["Kept"]
+
+
+def test_window_account_menu_by_role(qtbot, contexts):
+    from scholar_desk.ui.main_window import MainWindow
+    from scholar_desk.ui.shared_machine import start_services
+
+    fellow_window = MainWindow(contexts("fellow1"))
+    qtbot.addWidget(fellow_window)
+    assert fellow_window.change_password_action.isEnabled()
+    assert not fellow_window.manage_accounts_action.isVisible()
+    director_window = MainWindow(contexts("director"))
+    qtbot.addWidget(director_window)
+    director_window.show()
+    assert director_window.backups_action.isVisible()
+    services = start_services(director_window.ctx, director_window)
+    assert len(services) == 2  # live refresh and the idle lock (signed in)
+    for service in services:
+        service.stop()

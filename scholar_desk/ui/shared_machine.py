@@ -1,0 +1,62 @@
+"""Start-up and running services of a shared database: recovery, backups, refresh, lock.
+
+``app.run`` calls `recover_if_damaged` before opening the database and
+`start_services` once the window exists; it stops the returned services on quit.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from scholar_desk.core.db.library import resolve_url
+from scholar_desk.core.errors import DatabaseError, ScholarDeskError
+from scholar_desk.core.services import backups
+from scholar_desk.core.services.session import SINGLE_USER
+from scholar_desk.core.settings import default_database
+from scholar_desk.ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def recover_if_damaged(db: str | None) -> None:
+    """Check a file left by an unclean shutdown; offer the newest backup if it is damaged.
+
+    Raises:
+        DatabaseError: The file was damaged and no backup was restored (it was moved aside).
+    """
+    from scholar_desk.ui.dialogs.backup_dialog import ask_restore_after_damage
+
+    url = resolve_url(db or default_database())
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return
+    path = Path(url.database)
+    check = backups.check_at_start(path)
+    if check.status != "corrupt":
+        return
+    if check.latest_backup is not None and ask_restore_after_damage(None, check):
+        backups.restore(path, check.latest_backup.path, SINGLE_USER)
+        return
+    raise DatabaseError(check.message)
+
+
+def start_services(ctx: AppContext, window: QWidget) -> list[Any]:
+    """The daily backup, live refresh from other windows, and the idle lock when signed in.
+
+    Returns:
+        Objects with ``stop()``, to call before the window closes.
+    """
+    from scholar_desk.ui.idle_lock import IdleLock
+    from scholar_desk.ui.live_refresh import LiveRefresh
+
+    try:
+        backups.auto_backup(ctx.library)
+    except ScholarDeskError:
+        log.warning("automatic backup failed", exc_info=True)
+    services: list[Any] = [LiveRefresh(ctx, parent=window)]
+    if not ctx.actor.single_user:
+        services.append(IdleLock(ctx, window))
+    return services
