@@ -301,6 +301,50 @@ def _wrap(paragraph: Paragraph, width_pt: float, face: FontFace) -> list[list[_W
     return lines
 
 
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a wrapped line with one style (what a painter draws in one call).
+
+    Attributes:
+        text: The characters, with a trailing space where one separates it from the next.
+        bold: Bold face.
+        italic: Italic face.
+        superscript: Raised and smaller.
+        underline: Underlined.
+    """
+
+    text: str
+    bold: bool
+    italic: bool
+    superscript: bool
+    underline: bool
+
+
+def wrap_lines(paragraph: Paragraph, width_emu: int, face: FontFace) -> list[list[Segment]]:
+    """Break ``paragraph`` into lines exactly as the fitting measured it (for previews).
+
+    Args:
+        paragraph: The text.
+        width_emu: Width of the text area.
+        face: The font.
+
+    Returns:
+        The lines, each a list of styled segments.
+    """
+    lines: list[list[Segment]] = []
+    for line in _wrap(paragraph, width_emu / EMU_PER_PT, face):
+        segments: list[Segment] = []
+        for i, word in enumerate(line):
+            for j, (text, style, run) in enumerate(word.pieces):
+                last = j == len(word.pieces) - 1
+                if last and word.space_after and i < len(line) - 1:
+                    text += " "
+                bold, italic, sup = style
+                segments.append(Segment(text, bold, italic, sup, run.underline))
+        lines.append(segments)
+    return lines
+
+
 def line_count(paragraph: Paragraph, width_emu: int, face: FontFace) -> int:
     """How many lines ``paragraph`` takes in a text area ``width_emu`` wide."""
     return len(_wrap(paragraph, width_emu / EMU_PER_PT, face))

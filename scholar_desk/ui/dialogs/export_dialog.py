@@ -1,0 +1,344 @@
+"""Export slides / Export poster: template, size and layout, a true preview, progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.formats.layout import Layout
+from scholar_desk.core.formats.poster import LAYOUTS, SIZES
+from scholar_desk.core.formats.templates import builtin_names
+from scholar_desk.core.progress import CancelToken, ProgressSink
+from scholar_desk.core.services import slides
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.widgets.layout_preview import LayoutPreview
+from scholar_desk.ui.workers import Job
+
+_FILE_ITEM = "Template file\u2026"
+_LAYOUT_LABELS = {"classic": "Classic (three columns)", "better": "#betterposter"}
+
+
+class ExportDialog(QDialog):
+    """Exports an abstract as a slide deck or a poster, with a preview of the pages."""
+
+    preview_ready = Signal()
+    export_finished = Signal(object)  # slides.ExportResult
+
+    def __init__(
+        self, parent: QWidget | None, ctx: AppContext, abstract_id: int, mode: str = "slides"
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.abstract_id = abstract_id
+        self.mode = "poster" if mode == "poster" else "slides"
+        self.result: slides.ExportResult | None = None
+        self._preview_job: Job | None = None
+        self._export_job: Job | None = None
+        self._preview_generation = 0
+        self.setWindowTitle("Export poster" if self.mode == "poster" else "Export slides")
+        self.resize(900, 640)
+
+        self.template_combo = QComboBox(self)
+        for name in builtin_names(self.mode):
+            self.template_combo.addItem(name.split("-", 1)[1].capitalize(), name)
+        self.template_combo.addItem(_FILE_ITEM, "")
+        self.template_file = QLineEdit(self)
+        self.template_file.setPlaceholderText("An institutional .pptx or .potx")
+        self.template_browse = QPushButton("Browse\u2026", self)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_combo)
+        template_row.addWidget(self.template_file, 1)
+        template_row.addWidget(self.template_browse)
+
+        self.size_combo = QComboBox(self)
+        for size in SIZES:
+            self.size_combo.addItem(size.replace("x", " \u00d7 ").replace("in", " in"), size)
+        self.layout_combo = QComboBox(self)
+        for name in LAYOUTS:
+            self.layout_combo.addItem(_LAYOUT_LABELS[name], name)
+        self.logos = QLineEdit(self)
+        self.logos.setPlaceholderText("Logo files, separated by ;")
+        self.logo_browse = QPushButton("Add logo\u2026", self)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logos, 1)
+        logo_row.addWidget(self.logo_browse)
+
+        self.out_path = QLineEdit(self)
+        suggested = Path.home() / f"abstract-{abstract_id}-{self.mode}.pptx"
+        self.out_path.setText(str(suggested))
+        self.out_browse = QPushButton("Browse\u2026", self)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out_path, 1)
+        out_row.addWidget(self.out_browse)
+
+        form = QFormLayout()
+        form.addRow("Template", template_row)
+        if self.mode == "poster":
+            form.addRow("Size", self.size_combo)
+            form.addRow("Layout", self.layout_combo)
+            form.addRow("Logos", logo_row)
+        else:
+            self.size_combo.hide()
+            self.layout_combo.hide()
+            self.logos.hide()
+            self.logo_browse.hide()
+        form.addRow("Save as", out_row)
+
+        self.preview = LayoutPreview(self)
+        self.prev_button = QPushButton("\u25c0", self)
+        self.next_button = QPushButton("\u25b6", self)
+        self.page_label = QLabel(self)
+        nav = QHBoxLayout()
+        nav.addWidget(self.prev_button)
+        nav.addWidget(self.page_label, 1)
+        nav.addWidget(self.next_button)
+
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton("Export", self)
+        self.export_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        self.show_button = QPushButton("Show in folder", self)
+        self.show_button.setEnabled(False)
+        self.close_button = QPushButton("Close", self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.show_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+
+        root = QVBoxLayout(self)
+        root.addLayout(form)
+        root.addWidget(self.preview, 1)
+        root.addLayout(nav)
+        root.addWidget(self.progress)
+        root.addLayout(buttons)
+
+        self.template_combo.currentIndexChanged.connect(self._on_options_changed)
+        self.template_file.editingFinished.connect(self._on_options_changed)
+        self.size_combo.currentIndexChanged.connect(self._on_options_changed)
+        self.layout_combo.currentIndexChanged.connect(self._on_options_changed)
+        self.logos.editingFinished.connect(self._on_options_changed)
+        self.template_browse.clicked.connect(self._on_template_browse_clicked)
+        self.logo_browse.clicked.connect(self._on_logo_browse_clicked)
+        self.out_browse.clicked.connect(self._on_out_browse_clicked)
+        self.prev_button.clicked.connect(lambda: self.preview.set_page(self.preview.page() - 1))
+        self.next_button.clicked.connect(lambda: self.preview.set_page(self.preview.page() + 1))
+        self.preview.page_changed.connect(self._on_preview_page_changed)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self.show_button.clicked.connect(self._on_show_button_clicked)
+        self.close_button.clicked.connect(self.reject)
+        self._sync_template_widgets()
+        self.refresh_preview()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, ctx: AppContext, abstract_id: int, mode: str = "slides"
+    ) -> ExportDialog:
+        """Open the dialog (non-blocking) for an abstract and return it."""
+        dialog = cls(parent, ctx, abstract_id, mode)
+        dialog.open()
+        return dialog
+
+    # Options -------------------------------------------------------------------------
+
+    def template(self) -> str | None:
+        """The chosen built-in name or template file (``None`` when no file is given)."""
+        name = self.template_combo.currentData()
+        if name:
+            return str(name)
+        text = self.template_file.text().strip()
+        return text or None
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments for the slides service."""
+        opts: dict[str, Any] = {"template": self.template()}
+        if self.mode == "poster":
+            opts["size"] = self.size_combo.currentData()
+            opts["layout"] = self.layout_combo.currentData()
+            opts["logos"] = [p.strip() for p in self.logos.text().split(";") if p.strip()]
+        return opts
+
+    def _sync_template_widgets(self) -> None:
+        file_mode = not self.template_combo.currentData()
+        self.template_file.setEnabled(file_mode)
+        self.template_browse.setEnabled(file_mode)
+
+    def _on_options_changed(self) -> None:
+        self._sync_template_widgets()
+        self.refresh_preview()
+
+    def _on_template_browse_clicked(self) -> None:
+        dialog = QFileDialog(self, "Choose a template", "", "PowerPoint (*.pptx *.potx)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self._on_template_file_selected)
+        dialog.open()
+
+    def _on_template_file_selected(self, path: str) -> None:
+        self.template_file.setText(path)
+        self._on_options_changed()
+
+    def _on_logo_browse_clicked(self) -> None:
+        dialog = QFileDialog(self, "Add a logo", "", "Images (*.png *.jpg *.jpeg *.webp *.svg)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self._on_logo_file_selected)
+        dialog.open()
+
+    def _on_logo_file_selected(self, path: str) -> None:
+        current = [p for p in self.logos.text().split(";") if p.strip()]
+        self.logos.setText(";".join([*current, path]))
+        self._on_options_changed()
+
+    def _on_out_browse_clicked(self) -> None:
+        dialog = QFileDialog(self, "Save as", self.out_path.text(), "PowerPoint (*.pptx)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pptx")
+        dialog.fileSelected.connect(self.out_path.setText)
+        dialog.open()
+
+    # Preview -------------------------------------------------------------------------
+
+    def refresh_preview(self) -> None:
+        """Build the layout in a worker and show it when ready."""
+        if self.template() is None:
+            self.preview.set_message("Choose a template file to see a preview.")
+            return
+        self._preview_generation += 1
+        generation = self._preview_generation
+        self.preview.set_message("Building the preview\u2026")
+        library, actor, abstract_id, mode = (
+            self.ctx.library,
+            self.ctx.actor,
+            self.abstract_id,
+            self.mode,
+        )
+        opts = self.options()
+
+        def task(progress: ProgressSink, cancel: CancelToken) -> Layout:
+            with library.reading() as session:
+                if mode == "poster":
+                    return slides.build_poster(session, actor, abstract_id, **opts)
+                return slides.build_deck(session, actor, abstract_id, **opts)
+
+        job = Job(task)
+        job.signals.succeeded.connect(lambda layout: self._on_preview_built(generation, layout))
+        job.signals.failed.connect(lambda exc: self._on_preview_failed(generation, exc))
+        self._preview_job = job
+        self.ctx.pool.start(job)
+
+    def _on_preview_built(self, generation: int, layout: object) -> None:
+        if generation != self._preview_generation or not isinstance(layout, Layout):
+            return
+        self.preview.set_layout(layout)
+        self.preview_ready.emit()
+
+    def _on_preview_failed(self, generation: int, exc: object) -> None:
+        if generation != self._preview_generation:
+            return
+        if isinstance(exc, ScholarDeskError):
+            self.preview.set_message(exc.user_message)
+        else:
+            self.preview.set_message("The preview could not be built.")
+        self.preview_ready.emit()
+
+    def _on_preview_page_changed(self, index: int) -> None:
+        count = self.preview.page_count()
+        self.page_label.setText(f"Page {index + 1} of {count}" if count else "")
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index + 1 < count)
+
+    # Export --------------------------------------------------------------------------
+
+    def _on_export_button_clicked(self) -> None:
+        out = self.out_path.text().strip()
+        library, actor, abstract_id, mode = (
+            self.ctx.library,
+            self.ctx.actor,
+            self.abstract_id,
+            self.mode,
+        )
+        opts = self.options()
+
+        def task(progress: ProgressSink, cancel: CancelToken) -> slides.ExportResult:
+            with library.reading() as session:
+                if mode == "poster":
+                    return slides.export_poster(
+                        session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
+                    )
+                return slides.export_deck(
+                    session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
+                )
+
+        job = Job(task)
+        job.signals.progressed.connect(self._on_job_progressed)
+        job.signals.succeeded.connect(self._on_job_succeeded)
+        job.signals.failed.connect(self._on_job_failed)
+        job.signals.cancelled.connect(self._on_job_cancelled)
+        self._export_job = job
+        self._set_busy(True)
+        self.status.setText("Exporting\u2026")
+        self.show_button.setEnabled(False)
+        self.ctx.pool.start(job)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+        self.export_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.close_button.setEnabled(not busy)
+
+    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.status.setText(message)
+
+    def _on_job_succeeded(self, result: object) -> None:
+        self._set_busy(False)
+        if isinstance(result, slides.ExportResult):
+            self.result = result
+            noun = "slide" if result.pages == 1 else "slides"
+            what = "poster" if self.mode == "poster" else f"{result.pages} {noun}"
+            self.status.setText(f"Saved {what} to {result.path}")
+            self.show_button.setEnabled(True)
+            self.export_finished.emit(result)
+
+    def _on_job_failed(self, exc: object) -> None:
+        self._set_busy(False)
+        self.status.setText("Not exported.")
+        if isinstance(exc, BaseException):
+            show_error(self, exc)
+
+    def _on_job_cancelled(self) -> None:
+        self._set_busy(False)
+        self.status.setText("Cancelled. Nothing was written.")
+
+    def _on_cancel_button_clicked(self) -> None:
+        if self._export_job is not None:
+            self._export_job.cancel_token.cancel()
+
+    def _on_show_button_clicked(self) -> None:
+        if self.result is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.path.parent)))
