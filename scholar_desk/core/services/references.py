@@ -56,6 +56,7 @@ from scholar_desk.core.formats.reference import (
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 from scholar_desk.core.services.session import Actor
 
+_DIGITS = re.compile(r"\d+")
 _REFERENCES = cast(Table, Reference.__table__)
 CHUNK = 5000
 FUZZY_THRESHOLD = 92.0
@@ -369,6 +370,8 @@ def _same_work(a: _Keys, b: _Keys, *, exact: bool) -> str | None:
         return None
     if a.year is None or b.year is None or not a.author or not b.author:
         return None
+    if _DIGITS.findall(a.title) != _DIGITS.findall(b.title):
+        return None  # "Part 1" and "Part 2", "phase II/III" trials: different works
     score = fuzz.ratio(a.title, b.title)
     if score >= FUZZY_THRESHOLD:
         return f"similar title ({score:.0f}%), same year and first author"

@@ -1,0 +1,241 @@
+"""Import references: a dry run shows what would happen, then the import runs in a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scholar_desk.core.formats.reference import ParseResult
+from scholar_desk.core.progress import CancelToken, ProgressSink
+from scholar_desk.core.services import references as svc
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.workers import Job
+
+
+class ImportDialog(QDialog):
+    """Reads the files and shows the dry-run report; Import writes in one transaction."""
+
+    import_finished = Signal(object)  # ImportReport
+    dry_run_finished = Signal(object)  # ImportReport
+
+    def __init__(self, ctx: AppContext, paths: Sequence[Path], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import references")
+        self.resize(900, 560)
+        self._ctx = ctx
+        self._paths = [Path(p) for p in paths]
+        self._results: list[ParseResult] = []
+        self._jobs: list[Job] = []
+        self.report: svc.ImportReport | None = None
+        self.final_report: svc.ImportReport | None = None
+        self.progress_dialog: QProgressDialog | None = None
+
+        self._summary = QLabel("Reading " + ", ".join(p.name for p in self._paths) + "…")
+        self._summary.setWordWrap(True)
+        self._duplicates = self._table(["File", "Line", "Key", "Title", "Same as", "Why"])
+        self._problems = self._table(["File", "Line", "Kind", "Message"])
+        tabs = QTabWidget()
+        tabs.addTab(self._duplicates, "Duplicates")
+        tabs.addTab(self._problems, "Skipped and warnings")
+        self._tabs = tabs
+
+        self._choice = QButtonGroup(self)
+        choices = QHBoxLayout()
+        choices.addWidget(QLabel("Duplicates:"))
+        for value, label in (
+            (svc.OnDuplicate.SKIP, "Skip them"),
+            (svc.OnDuplicate.MERGE, "Merge into existing (keep old key)"),
+            (svc.OnDuplicate.KEEP, "Keep both"),
+        ):
+            button = QRadioButton(label)
+            button.setProperty("choice", value.value)
+            self._choice.addButton(button)
+            choices.addWidget(button)
+            if value is svc.OnDuplicate.SKIP:
+                button.setChecked(True)
+        choices.addStretch(1)
+
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._ok = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self._ok.setText("Import")
+        self._ok.setEnabled(False)
+        self._buttons.accepted.connect(self._on_import_clicked)
+        self._buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._summary)
+        layout.addWidget(tabs, 1)
+        layout.addLayout(choices)
+        layout.addWidget(self._buttons)
+
+    @staticmethod
+    def _table(headers: list[str]) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def choice(self) -> svc.OnDuplicate:
+        """The chosen duplicate policy."""
+        button = self._choice.checkedButton()
+        return svc.OnDuplicate(button.property("choice") if button else "skip")
+
+    def set_choice(self, value: svc.OnDuplicate | str) -> None:
+        """Select a duplicate policy (tests and callers)."""
+        for button in self._choice.buttons():
+            button.setChecked(button.property("choice") == svc.OnDuplicate(value).value)
+
+    # Dry run --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the files and run the dry run in the pool."""
+        library = self._ctx.library
+        paths = self._paths
+
+        def task(progress: ProgressSink, cancel: CancelToken) -> Any:
+            results = svc.read_files(paths, progress, cancel)
+            with library.reading() as session:
+                report = svc.import_parsed(session, results, dry_run=True, cancel=cancel)
+            return results, report
+
+        job = Job(task)
+        job.signals.succeeded.connect(self._on_dry_run_succeeded)
+        job.signals.failed.connect(self._on_job_failed)
+        self._run(job)
+
+    def _run(self, job: Job) -> None:
+        self._jobs.append(job)
+        job.signals.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
+        self._ctx.pool.start(job)
+
+    def _on_dry_run_succeeded(self, value: object) -> None:
+        results, report = value  # type: ignore[misc]  # the task's own tuple
+        self._results = results
+        self.report = report
+        self._show(report)
+        self._ok.setEnabled(report.imported + report.duplicates > 0)
+        self.dry_run_finished.emit(report)
+
+    def _show(self, report: svc.ImportReport) -> None:
+        lines = [report.summary()]
+        for item in report.files:
+            note = "" if item.encoding in ("utf-8", "utf-16") else f", read as {item.encoding}"
+            lines.append(
+                f"{item.file}: {item.entries} entries — {item.imported} new, "
+                f"{item.duplicates} duplicates, {item.skipped} skipped{note}"
+            )
+        lines.append("Nothing has been written yet.")
+        self._summary.setText("\n".join(lines))
+        self._fill(
+            self._duplicates,
+            [
+                (
+                    m.file,
+                    m.line,
+                    m.citation_key,
+                    m.title,
+                    f"{m.existing_key} (library)"
+                    if m.existing_id
+                    else f"{m.existing_key} (line {m.existing_line})",
+                    m.reason,
+                )
+                for m in report.matches
+            ],
+        )
+        self._fill(self._problems, [(p.file, p.line, p.kind, p.message) for p in report.problems])
+        self._tabs.setTabText(0, f"Duplicates ({len(report.matches)})")
+        self._tabs.setTabText(1, f"Skipped and warnings ({len(report.problems)})")
+
+    @staticmethod
+    def _fill(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
+        table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if isinstance(value, int):
+                    item.setData(Qt.ItemDataRole.DisplayRole, value)
+                table.setItem(r, c, item)
+
+    # Import ---------------------------------------------------------------------------
+
+    def _on_import_clicked(self) -> None:
+        self._ok.setEnabled(False)
+        library = self._ctx.library
+        results = self._results
+        policy = self.choice()
+
+        def task(progress: ProgressSink, cancel: CancelToken) -> Any:
+            with library.transaction() as session:
+                return svc.import_parsed(
+                    session, results, on_duplicate=policy, progress=progress, cancel=cancel
+                )
+
+        job = Job(task)
+        dialog = QProgressDialog("Importing references…", "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Import")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(job.cancel_token.cancel)
+        job.signals.progressed.connect(self._on_job_progressed)
+        job.signals.succeeded.connect(self._on_import_succeeded)
+        job.signals.failed.connect(self._on_job_failed)
+        job.signals.cancelled.connect(self._on_import_cancelled)
+        self.progress_dialog = dialog
+        self._run(job)
+
+    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setMaximum(max(total, 0))
+            self.progress_dialog.setValue(min(done, total))
+            self.progress_dialog.setLabelText(message)
+
+    def _close_progress(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.reset()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    def _on_import_succeeded(self, report: object) -> None:
+        self._close_progress()
+        self.final_report = report  # type: ignore[assignment]  # the task returns a report
+        self.import_finished.emit(report)
+        self.accept()
+
+    def _on_import_cancelled(self) -> None:
+        self._close_progress()
+        self._summary.setText("Import cancelled. Nothing was changed.")
+        self._ok.setEnabled(True)
+
+    def _on_job_failed(self, exc: object) -> None:
+        self._close_progress()
+        self._summary.setText("The import could not run; nothing was changed.")
+        show_error(self, exc if isinstance(exc, BaseException) else RuntimeError(str(exc)))
+
+    def cancel_jobs(self) -> None:
+        """Ask running jobs to stop (before the window closes)."""
+        for job in list(self._jobs):
+            job.cancel_token.cancel()

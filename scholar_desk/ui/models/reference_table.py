@@ -1,0 +1,168 @@
+"""The references table: ordered ids from SQL, row records fetched in blocks on demand."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from typing_extensions import override
+
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.references import ReferenceRow
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+BLOCK = 256
+CACHE_ROWS = 4096
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _Column(NamedTuple):
+    title: str
+    sort_key: str
+    value: Callable[[ReferenceRow], Any]
+    width: int
+
+
+COLUMNS: tuple[_Column, ...] = (
+    _Column("Key", "citation_key", lambda r: r.citation_key, 130),
+    _Column("First author", "first_author", lambda r: r.first_author, 140),
+    _Column("Year", "year", lambda r: "" if r.year is None else str(r.year), 55),
+    _Column("Title", "title", lambda r: r.title, 420),
+    _Column("Journal", "journal", lambda r: r.journal, 220),
+    _Column("Type", "entry_type", lambda r: r.entry_type, 90),
+    _Column("Tags", "id", lambda r: r.tags_text, 120),
+)
+
+
+class ReferenceTableModel(QAbstractTableModel):
+    """Holds only the ordered ids a query returned; rows come from the database in blocks."""
+
+    def __init__(self, library: Library, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._ids: list[int] = []
+        self._cache: OrderedDict[int, ReferenceRow] = OrderedDict()
+        self.search = ""
+        self.sort_key = "title"
+        self.descending = False
+        self.tag: str | None = None
+
+    # Queries ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Run the current query again (after an import or an edit elsewhere)."""
+        with self._library.reading() as session:
+            ids = svc.reference_ids(
+                session,
+                search=self.search,
+                sort=self.sort_key,
+                descending=self.descending,
+                tag=self.tag,
+            )
+        self.beginResetModel()
+        self._ids = ids
+        self._cache.clear()
+        self.endResetModel()
+
+    def set_search(self, text: str) -> None:
+        """Filter by search-as-you-type text (FTS5 in SQL)."""
+        self.search = text.strip()
+        self.refresh()
+
+    def invalidate_rows(self, ids: Sequence[int] = ()) -> None:
+        """Forget cached rows (all, or some) so they are read again when shown."""
+        if not ids:
+            self._cache.clear()
+        for ref_id in ids:
+            self._cache.pop(ref_id, None)
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            )
+
+    def ids(self) -> list[int]:
+        """The ids in display order."""
+        return list(self._ids)
+
+    def id_at(self, row: int) -> int:
+        """The id shown on a row."""
+        return self._ids[row]
+
+    def row_of(self, ref_id: int) -> int:
+        """The row showing an id, or -1."""
+        try:
+            return self._ids.index(ref_id)
+        except ValueError:
+            return -1
+
+    def record_at(self, row: int) -> ReferenceRow | None:
+        """The cached (or freshly fetched) row record."""
+        if not 0 <= row < len(self._ids):
+            return None
+        ref_id = self._ids[row]
+        found = self._cache.get(ref_id)
+        if found is None:
+            self._fetch_block(row)
+            found = self._cache.get(ref_id)
+        else:
+            self._cache.move_to_end(ref_id)
+        return found
+
+    def _fetch_block(self, row: int) -> None:
+        start = max(0, row - BLOCK // 4)
+        wanted = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
+        with self._library.reading() as session:
+            rows = svc.fetch_rows(session, wanted)
+        self._cache.update(rows)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+
+    # Qt -----------------------------------------------------------------------------
+
+    @override
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    @override
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    @override
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return COLUMNS[section].title
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    @override
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()] if index.row() < len(self._ids) else None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        record = self.record_at(index.row())
+        if record is None:
+            return "" if role == Qt.ItemDataRole.DisplayRole else None
+        value = COLUMNS[index.column()].value(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return record.title if index.column() == 3 and record.title else None
+        return value
+
+    @override
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.sort_key = COLUMNS[column].sort_key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()

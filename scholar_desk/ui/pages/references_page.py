@@ -1,0 +1,445 @@
+"""The reference library page: search as you type, the big table, and an editable detail pane."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.formats.citation import format_ama
+from scholar_desk.core.services import references as svc
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.import_dialog import ImportDialog
+from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
+
+SEARCH_DELAY_MS = 120
+_LINE_FIELDS = (
+    ("citation_key", "Key"),
+    ("entry_type", "Type"),
+    ("title", "Title"),
+    ("journal", "Journal"),
+    ("year", "Year"),
+    ("volume", "Volume"),
+    ("issue", "Issue"),
+    ("pages", "Pages"),
+    ("doi", "DOI"),
+    ("pmid", "PMID"),
+    ("url", "URL"),
+    ("keywords", "Keywords"),
+)
+
+
+class ReferenceDetailPane(QWidget):
+    """Every field of one reference, editable, with tags and what cites it."""
+
+    saved = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._detail: svc.ReferenceDetail | None = None
+        self.edits: dict[str, QLineEdit | QPlainTextEdit] = {}
+        form = QFormLayout()
+        self.edits["authors"] = QPlainTextEdit()
+        self.edits["authors"].setPlaceholderText("Family, Given and Family, Given")
+        self.edits["authors"].setMaximumHeight(60)
+        form.addRow("Authors", self.edits["authors"])
+        for name, label in _LINE_FIELDS:
+            edit = QLineEdit()
+            self.edits[name] = edit
+            form.addRow(label, edit)
+        self.edits["abstract"] = QPlainTextEdit()
+        self.edits["abstract"].setMaximumHeight(110)
+        form.addRow("Abstract", self.edits["abstract"])
+        self.extra = QPlainTextEdit()
+        self.extra.setPlaceholderText("one field per line: name = value")
+        self.extra.setMaximumHeight(90)
+        form.addRow("Other fields", self.extra)
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("comma-separated tags")
+        form.addRow("Tags", self.tags)
+        self.links = QListWidget()
+        self.links.setMaximumHeight(70)
+        form.addRow("Cited by", self.links)
+        self.save_button = QPushButton("Save")
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.header = QLabel("Select a reference")
+        self.header.setWordWrap(True)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.header)
+        inner_layout.addLayout(form)
+        inner_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        inner_layout.addStretch(1)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._scroll)
+        self.setEnabled(False)
+
+    @property
+    def detail(self) -> svc.ReferenceDetail | None:
+        """The reference shown."""
+        return self._detail
+
+    def show_reference(self, ref_id: int | None) -> None:
+        """Load one reference (None clears the pane)."""
+        if ref_id is None:
+            self._detail = None
+            self.header.setText("Select a reference")
+            self.setEnabled(False)
+            return
+        try:
+            with self._ctx.library.reading() as session:
+                detail = svc.get_reference(session, ref_id)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
+        self._detail = detail
+        ref = detail.ref
+        for name, edit in self.edits.items():
+            value = getattr(ref, name)
+            text = "" if value is None else str(value)
+            if isinstance(edit, QPlainTextEdit):
+                edit.setPlainText(text)
+            else:
+                edit.setText(text)
+                edit.setCursorPosition(0)
+        self.extra.setPlainText("\n".join(f"{k} = {v}" for k, v in ref.extra_fields.items()))
+        self.tags.setText(", ".join(detail.tags))
+        self.links.clear()
+        for link in detail.links:
+            self.links.addItem(f"{link.target_kind.title()}: {link.label}")
+        self.header.setText(format_ama(ref))
+        self.setEnabled(True)
+        self._scroll.verticalScrollBar().setValue(0)
+
+    def values(self) -> dict[str, Any]:
+        """The edited field values."""
+        out: dict[str, Any] = {}
+        for name, edit in self.edits.items():
+            out[name] = edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
+        extra = {}
+        for line in self.extra.toPlainText().splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip():
+                extra[key.strip()] = value.strip()
+        out["extra_fields"] = extra
+        return out
+
+    def _on_save_clicked(self) -> None:
+        if self._detail is None:
+            return
+        ref_id = self._detail.id
+        tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
+        try:
+            with self._ctx.library.transaction() as session:
+                svc.update_reference(session, ref_id, self._detail.version, self.values())
+                svc.set_tags(session, ref_id, tags)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
+        self.show_reference(ref_id)
+        self.saved.emit(ref_id)
+
+
+class ReferencesPage(QWidget):
+    """Search, browse and edit the reference library; import, export, cite, merge."""
+
+    status_changed = Signal(str)
+    import_finished = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._dialogs: list[ImportDialog] = []
+        self.model = ReferenceTableModel(ctx.library, self)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            "Search title, authors, journal, year, abstract, keywords, tags"
+        )
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self.search.textChanged.connect(self._search_timer.start)
+
+        self.import_button = QPushButton("Import…")
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.cite_button = QPushButton("Copy citation")
+        self.cite_button.setToolTip("Copy the selected references in AMA style")
+        self.cite_button.clicked.connect(self.copy_citation)
+        self.merge_button = QPushButton("Merge duplicates")
+        self.merge_button.setToolTip(
+            "Merge references with the same DOI, PMID, or title, year and first author"
+        )
+        self.merge_button.clicked.connect(self._on_merge_clicked)
+        self.count_label = QLabel()
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        for button in (
+            self.import_button,
+            self.export_button,
+            self.cite_button,
+            self.merge_button,
+        ):
+            top.addWidget(button)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(3, Qt.SortOrder.AscendingOrder)
+        for number, column in enumerate(COLUMNS):
+            self.table.setColumnWidth(number, column.width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self.detail = ReferenceDetailPane(ctx)
+        self.detail.saved.connect(self._on_detail_saved)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 380])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.count_label)
+        self.setAcceptDrops(True)
+        ctx.events.changed.connect(self._on_events_changed)
+        self.reload()
+
+    # Window hooks ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Query again, keeping the search and sort."""
+        self.model.refresh()
+        self._update_status()
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the search box."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def status_text(self) -> str:
+        """What the status bar shows for this page."""
+        return self.count_label.text()
+
+    def select_id(self, ref_id: int) -> None:
+        """Show and select one reference."""
+        row = self.model.row_of(ref_id)
+        if row < 0 and self.search.text():
+            self.search.clear()
+            self.model.set_search("")
+            row = self.model.row_of(ref_id)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected rows, in display order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.id_at(r) for r in rows]
+
+    def import_files(self, paths: Sequence[Path]) -> ImportDialog | None:
+        """Open the import dialog on files (menu, toolbar, drops); nothing is written yet."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return None
+        dialog = ImportDialog(self._ctx, paths, self)
+        dialog.import_finished.connect(self._on_dialog_import_finished)
+        dialog.finished.connect(lambda _code: self._forget(dialog))
+        self._dialogs.append(dialog)
+        dialog.open()
+        dialog.start()
+        return dialog
+
+    def delete_selected(self) -> None:
+        """Delete the selected references after a confirmation."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete references",
+            f"Delete {len(ids)} reference(s)? Their tags and citing links go too.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.accepted.connect(lambda: self._delete(ids))
+        box.open()
+
+    def shutdown(self) -> None:
+        """Cancel running imports before the window closes."""
+        for dialog in list(self._dialogs):
+            dialog.cancel_jobs()
+
+    # Actions ----------------------------------------------------------------------------
+
+    def copy_citation(self) -> str:
+        """Copy the selected references, AMA style, numbered when several; return the text."""
+        ids = self.selected_ids()
+        if not ids:
+            return ""
+        with self._ctx.library.reading() as session:
+            refs = svc.records_for(session, ids)
+        if len(refs) == 1:
+            text = format_ama(refs[0])
+        else:
+            text = "\n".join(f"{n}. {format_ama(r)}" for n, r in enumerate(refs, start=1))
+        QApplication.clipboard().setText(text)
+        self.status_changed.emit(f"Copied {len(refs)} citation(s)")
+        return text
+
+    def export_to(self, path: Path, ids: Sequence[int] | None = None) -> int:
+        """Write BibTeX (all, or the given ids) and return how many were written."""
+        try:
+            with self._ctx.library.reading() as session:
+                count = svc.export_bib(session, path, ids=ids)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return 0
+        self.status_changed.emit(f"Exported {count} references to {path.name}")
+        return count
+
+    def merge_duplicates(self) -> svc.MergeSummary | None:
+        """Merge all exact duplicates in the library."""
+        try:
+            with self._ctx.library.transaction() as session:
+                summary = svc.merge_exact_duplicates(session, self._ctx.actor)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return None
+        self.reload()
+        self._ctx.events.changed.emit("reference")
+        self.status_changed.emit(
+            f"Merged {summary.groups} group(s) of duplicates; removed {summary.removed}"
+        )
+        return summary
+
+    def _delete(self, ids: list[int]) -> None:
+        with self._ctx.library.transaction() as session:
+            svc.delete_references(session, ids)
+        self.reload()
+        self._ctx.events.changed.emit("reference")
+
+    def _forget(self, dialog: ImportDialog) -> None:
+        if dialog in self._dialogs:
+            self._dialogs.remove(dialog)
+
+    def _update_status(self) -> None:
+        count = self.model.rowCount()
+        text = f"{count:,} references" + (
+            f" matching “{self.model.search}”" if self.model.search else ""
+        )
+        self.count_label.setText(text)
+        self.status_changed.emit(text)
+
+    # Slots ---------------------------------------------------------------------------------
+
+    def _on_search_timer_timeout(self) -> None:
+        self.model.set_search(self.search.text())
+        self._update_status()
+
+    def _on_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
+        ids = self.selected_ids()
+        self.detail.show_reference(ids[0] if len(ids) == 1 else None)
+
+    def _on_detail_saved(self, ref_id: int) -> None:
+        self.model.invalidate_rows([ref_id])
+        self._ctx.events.changed.emit("reference")
+
+    def _on_events_changed(self, kind: str) -> None:
+        if kind in ("", "reference", "tag"):
+            self.model.invalidate_rows()
+
+    def _on_import_clicked(self) -> None:
+        dialog = QFileDialog(self, "Import references")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilter("References (*.bib *.bibtex *.ris *.nbib *.txt *.medline)")
+        dialog.filesSelected.connect(lambda names: self.import_files([Path(n) for n in names]))
+        dialog.open()
+
+    def _on_export_clicked(self) -> None:
+        dialog = QFileDialog(self, "Export BibTeX")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("bib")
+        dialog.setNameFilter("BibTeX (*.bib)")
+        selection = self.selected_ids()
+        dialog.fileSelected.connect(
+            lambda name: self.export_to(Path(name), selection if len(selection) > 1 else None)
+        )
+        dialog.open()
+
+    def _on_merge_clicked(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Merge duplicates",
+            "Merge every group of exact duplicates (same DOI, PMID, or title, year and first "
+            "author)? The most complete record of each group is kept (the oldest when equal); "
+            "the others' fields, tags and links move to it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.accepted.connect(self.merge_duplicates)
+        box.open()
+
+    def _on_dialog_import_finished(self, report: object) -> None:
+        self.reload()
+        self._ctx.events.changed.emit("reference")
+        if isinstance(report, svc.ImportReport):
+            self.status_changed.emit(report.summary())
+        self.import_finished.emit(report)
+
+    # Drops ---------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.session import SINGLE_USER
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.pages.references_page import ReferencesPage
+from scholar_desk.ui.workers import make_pool
+
+BIB = """@article{Smith2020,
+  author = {Smith, John Andrew and Lee, Kim},
+  title = {Chronic pain after knee replacement},
+  journal = {Pain Med}, year = {2020}, volume = {21}, number = {3}, pages = {100--110},
+  doi = {10.1000/pm.1}}
+@article{Doe2019, author = {Doe, Jane}, title = {Nerve blocks in the emergency department},
+  journal = {Anesthesiology}, year = 2019}
+@article{Broken, title = {never closed
+"""
+
+
+@pytest.fixture
+def ctx(library: Library) -> Iterator[AppContext]:
+    pool = make_pool()
+    yield AppContext(library, SINGLE_USER, pool, QUndoStack())
+    assert pool.waitForDone(10000)
+
+
+@pytest.fixture
+def bib(tmp_path: Path) -> Path:
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    return path
+
+
+def test_import_dialog_dry_run_then_import(qtbot, ctx: AppContext, bib: Path) -> None:
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 0
+    dialog = page.import_files([bib])
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    report = dialog.report
+    assert (report.imported, report.duplicates, report.skipped) == (2, 0, 1)
+    assert page.model.rowCount() == 0  # nothing written by the dry run
+    assert dialog._problems.rowCount() == 1
+    with qtbot.waitSignal(page.import_finished, timeout=10000):
+        dialog._buttons.accepted.emit()
+    assert page.model.rowCount() == 2
+    # Importing again shows the duplicates before anything is written.
+    again = page.import_files([bib])
+    qtbot.waitUntil(lambda: again.report is not None, timeout=10000)
+    assert again.report.duplicates == 2
+    assert again._duplicates.rowCount() == 2
+    again.reject()
+
+
+def test_search_detail_edit_and_citation(qtbot, ctx: AppContext, bib: Path) -> None:
+    with ctx.library.transaction() as session:
+        svc.import_files(session, [bib])
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.keyClicks(page.search, "knee")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.table.selectRow(0)
+    assert page.detail.isEnabled()
+    assert page.detail.edits["citation_key"].text() == "Smith2020"
+    text = page.copy_citation()
+    assert text == (
+        "Smith JA, Lee K. Chronic pain after knee replacement. Pain Med. "
+        "2020;21(3):100-110. doi:10.1000/pm.1"
+    )
+    assert QApplication.clipboard().text() == text
+    page.detail.edits["title"].setText("Chronic pain after total knee replacement")
+    page.detail.tags.setText("tka, review")
+    page.detail.save_button.click()
+    assert page.model.index(0, 3).data() == "Chronic pain after total knee replacement"
+    page.search.setText("review")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+
+
+def test_export_and_merge(qtbot, ctx: AppContext, bib: Path, tmp_path: Path) -> None:
+    with ctx.library.transaction() as session:
+        svc.import_files(session, [bib])
+        svc.import_files(session, [bib], on_duplicate="keep")
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 4
+    assert page.export_to(tmp_path / "out.bib") == 4
+    summary = page.merge_duplicates()
+    assert summary is not None
+    assert summary.removed == 2
+    assert page.model.rowCount() == 2
+
+
+def test_screenshot_with_thousands(qtbot, ctx: AppContext, tmp_path: Path) -> None:
+    text = "".join(
+        f'@article{{k{i}, author = {{M{{\\"u}}ller{i % 50}, J. and Lee, K.}}, '
+        f"title = {{Outcomes of genicular nerve ablation cohort {i}}}, journal = {{Pain Physician}}, "
+        f"year = {{{1990 + i % 35}}}}}\n"
+        for i in range(3000)
+    )
+    path = tmp_path / "many.bib"
+    path.write_text(text, encoding="utf-8")
+    with ctx.library.transaction() as session:
+        svc.import_files(session, [path])
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 700)
+    page.show()
+    page.table.selectRow(2)
+    assert page.model.rowCount() == 3000
+    page.grab().save(str(tmp_path / "refs.png"))
+    page.grab().save("/tmp/refs.png")

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import references as svc
+from scholar_desk.ui.models.reference_table import ID_ROLE, ReferenceTableModel
+
+BIB = "".join(
+    f"@article{{k{i}, author = {{Author{i % 7}, A}}, title = {{Title {i:03d} about pain}}, "
+    f"journal = {{J{i % 3}}}, year = {{{2000 + i % 20}}}}}\n"
+    for i in range(600)
+)
+
+
+@pytest.fixture
+def filled(library: Library, tmp_path: Path) -> Library:
+    path = tmp_path / "a.bib"
+    path.write_text(BIB, encoding="utf-8")
+    with library.transaction() as session:
+        svc.import_files(session, [path])
+    return library
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, filled: Library) -> None:
+    model = ReferenceTableModel(filled)
+    model.refresh()
+    qtmodeltester.check(model)
+    model.set_search("title 01")
+    qtmodeltester.check(model)
+
+
+def test_ids_sort_search_and_blocks(filled: Library) -> None:
+    model = ReferenceTableModel(filled)
+    model.refresh()
+    assert model.rowCount() == 600
+    assert model.index(0, 3).data() == "Title 000 about pain"
+    assert isinstance(model.index(599, 0).data(ID_ROLE), int)
+    assert model.index(599, 3).data() == "Title 599 about pain"
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 2).data() == "2019"
+    model.set_search("title 599")
+    assert model.rowCount() == 1
+    model.set_search("")
+    assert model.rowCount() == 600
