@@ -19,6 +19,8 @@ from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.formats import bibtex
+from scholar_desk.core.services import accounts, catalog, references
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
 
@@ -169,12 +171,7 @@ class _Demo:
     # Catalog -----------------------------------------------------------------------------
 
     def make_catalog(self) -> None:
-        try:
-            from scholar_desk.core.services import catalog
-
-            catalog.load_starter_catalog(self.s, DEMO_ACTOR)
-        except ImportError:
-            pass
+        catalog.load_starter_catalog(self.s, DEMO_ACTOR)
         self.journals = {
             name: self.journal(name)
             for name in (
@@ -502,14 +499,41 @@ class _Demo:
             article_type="review",
             words=2800,
         )
-        self.submission(sub_ms, "Pain Practice", "", [("draft", -5)])
-        self.project(
+        withdrawn = self.submission(
+            sub_ms,
+            "The Journal of Pain",
+            "JPAIN-2026-0077",
+            [("submitted", -60), ("with editor", -58), ("withdrawn", -30)],
+        )
+        self.submission(sub_ms, "Pain Practice", "", [("draft", -5)], previous=withdrawn)
+        self.abstract(
+            okafor,
+            drg,
+            self.nans,
+            "Dorsal root ganglion stimulation for CRPS: what the randomized evidence shows",
+            "accepted as oral",
+            -38,
+            47,
+            [okafor, mentor],
+            slot="Neuromodulation outcomes session, 10:40",
+        )
+        pns = self.project(
             okafor,
             "Peripheral nerve stimulation for post-amputation pain: a pilot trial protocol",
             "clinical study",
             "protocol",
             -60,
             mentors=[mentor],
+        )
+        self.abstract(
+            okafor,
+            pns,
+            self.aapm,
+            "Percutaneous peripheral nerve stimulation for residual limb pain: a pilot protocol",
+            "submitted",
+            -4,
+            None,
+            [okafor, self.people["alvarez"], mentor],
         )
         self.project(okafor, "Buprenorphine rotation registry", "clinical study", "on hold", -300)
         self.project(
@@ -761,51 +785,43 @@ class _Demo:
             .joinpath("demo/references.bib")
             .read_text(encoding="utf-8")
         )
-        try:
-            from scholar_desk.core.services import references
-        except ImportError:
-            return
-        references.import_demo_text(self.s, DEMO_ACTOR, text, source="demo/references.bib")
-        refs = list(self.s.scalars(select(m.Reference).order_by(m.Reference.id)))
-        abstracts = list(self.s.scalars(select(m.Abstract).order_by(m.Abstract.id)))
-        projects = list(self.s.scalars(select(m.Project).order_by(m.Project.id)))
-        links = {
-            "genicular": (0, [2, 5, 6]),
-            "spinal cord": (1, [0, 4, 5]),
+        parsed = bibtex.parse_text(text, source="demo/references.bib")
+        references.import_parsed(self.s, [parsed], tags=["demo"])
+        by_key = {r.citation_key: r.id for r in self.s.scalars(select(m.Reference))}
+        cited = {
+            ("abstract", "genicular"): [
+                "choi2011radiofrequency",
+                "cohen2021chronic",
+                "treede2019icd11",
+            ],
+            ("abstract", "spinal cord"): [
+                "kapural2015senza",
+                "petersen2021pdn",
+                "cohen2021chronic",
+            ],
+            ("project", "dorsal root"): ["deer2017accurate", "harden2010budapest"],
+            ("project", "opioid tapering"): ["dowell2016cdc"],
         }
-        for needle, (_, ref_positions) in links.items():
-            for abstract in abstracts:
-                if needle in abstract.title.lower():
-                    for position, index in enumerate(ref_positions, start=1):
-                        if index < len(refs):
+        targets = {
+            "abstract": list(self.s.scalars(select(m.Abstract))),
+            "project": list(self.s.scalars(select(m.Project))),
+        }
+        for (kind, needle), keys in cited.items():
+            for target in targets[kind]:
+                if needle in target.title.lower():
+                    for position, key in enumerate(keys, start=1):
+                        if key in by_key:
                             self.s.add(
                                 m.ReferenceLink(
-                                    reference_id=refs[index].id,
-                                    target_kind="abstract",
-                                    target_id=abstract.id,
+                                    reference_id=by_key[key],
+                                    target_kind=kind,
+                                    target_id=target.id,
                                     position=position,
                                 )
                             )
-        for project in projects:
-            if "dorsal root" in project.title.lower():
-                for position, ref in enumerate(refs[1::6] + refs[7:8], start=1):
-                    self.s.add(
-                        m.ReferenceLink(
-                            reference_id=ref.id,
-                            target_kind="project",
-                            target_id=project.id,
-                            position=position,
-                        )
-                    )
 
     def make_accounts(self) -> None:
-        try:
-            from scholar_desk.core.services import accounts
-
-            create = accounts.create_demo_accounts
-        except (ImportError, AttributeError):
-            return
-        create(
+        accounts.create_demo_accounts(
             self.s,
             self.people["patel"].id,
             self.people["okafor"].id,
