@@ -427,12 +427,119 @@ def test_mentor_and_comment_summaries_by_role(world: World, role: str) -> None:
                 assert after[cid].owner_id == actor.person_id is not None
 
 
+# Functions of the other services, on a record owned by fellow A or fellow B -------------
+# Each entry: (action, kind of the target, call). ``call(s, actor, owner, target_id, tmp)``
+# may first set up sub-records as ``owner`` (rounds, points, images) in the same unit of work.
+
+
+def _round(s: Session, owner: Actor, sub: int) -> int:
+    from scholar_desk.core.services import submissions
+
+    return submissions.add_round(s, owner, sub).id
+
+
+def _point(s: Session, owner: Actor, sub: int) -> int:
+    from scholar_desk.core.services import submissions
+
+    return submissions.add_point(s, owner, _round(s, owner, sub), "Clarify methods").id
+
+
+def _image(s: Session, owner: Actor, abstract: int, tmp: Path) -> int:
+    from PIL import Image
+
+    from scholar_desk.core.services import abstracts
+
+    path = tmp / "figure.png"
+    if not path.exists():
+        Image.new("RGB", (8, 8), "white").save(path)
+    return abstracts.add_image(s, owner, abstract, path).id
+
+
+def _svc(name: str) -> Any:
+    module, _, fn = name.partition(".")
+    return getattr(importlib.import_module(f"scholar_desk.core.services.{module}"), fn)
+
+
+OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
+    "abstracts.get_abstract_detail": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.get_abstract_detail")(s, a, i)),
+    "abstracts.save_sections": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.save_sections")(s, a, i, [("Background", "Text")])),
+    "abstracts.set_abstract_authors": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.set_abstract_authors")(s, a, i, [])),
+    "abstracts.add_image": ("update", "abstract", lambda s, a, o, i, t: _image(s, a, i, t)),
+    "abstracts.set_image_caption": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.set_image_caption")(s, a, _image(s, o, i, t), "Fig 1")),
+    "abstracts.remove_image": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.remove_image")(s, a, _image(s, o, i, t))),
+    "slides.read_content": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.read_content")(s, a, i)),
+    "slides.build_deck": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_deck")(s, a, i)),
+    "slides.build_poster": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_poster")(s, a, i)),
+    "slides.export_deck": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.export_deck")(s, a, i, t / "deck.pptx")),
+    "slides.export_poster": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.export_poster")(s, a, i, t / "poster.pptx")),
+    "projects.project_outputs": ("read", "project", lambda s, a, o, i, t: _svc("projects.project_outputs")(s, a, i)),
+    "projects.project_summary": ("read", "project", lambda s, a, o, i, t: _svc("projects.project_summary")(s, a, i)),
+    "projects.project_timeline": ("read", "project", lambda s, a, o, i, t: _svc("projects.project_timeline")(s, a, i)),
+    "projects.set_project_mentors": ("update", "project", lambda s, a, o, i, t: _svc("projects.set_project_mentors")(s, a, i, [])),
+    "projects.set_project_tags": ("update", "project", lambda s, a, o, i, t: _svc("projects.set_project_tags")(s, a, i, ["pain"])),
+    "submissions.chain": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.chain")(s, a, i)),
+    "submissions.timeline": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.timeline")(s, a, i)),
+    "submissions.rounds": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.rounds")(s, a, i)),
+    "submissions.earliest_move_date": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.earliest_move_date")(s, a, i)),
+    "submissions.round_points": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.round_points")(s, a, _round(s, o, i))),
+    "submissions.round_progress": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.round_progress")(s, a, _round(s, o, i))),
+    "submissions.change_status": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.change_status")(s, a, i, "submitted")),
+    "submissions.resubmit": ("update", "submission", lambda s, a, o, i, t: (_svc("submissions.change_status")(s, o, i, "withdrawn"), _svc("submissions.resubmit")(s, a, i, _journal(s)))),
+    "submissions.add_round": ("update", "submission", lambda s, a, o, i, t: _round(s, a, i)),
+    "submissions.update_round": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.update_round")(s, a, _round(s, o, i))),
+    "submissions.add_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.add_point")(s, a, _round(s, o, i), "A point")),
+    "submissions.update_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.update_point")(s, a, _point(s, o, i), response="Done")),
+    "submissions.delete_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.delete_point")(s, a, _point(s, o, i))),
+    "submissions.reorder_points": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.reorder_points")(s, a, _round(s, o, i), [])),
+    "documents.response_letter": ("read", "submission", lambda s, a, o, i, t: (_round(s, o, i), _svc("documents.response_letter")(s, a, i))),
+    "documents.export_response": ("read", "submission", lambda s, a, o, i, t: (_round(s, o, i), _svc("documents.export_response")(s, a, i, t / "response.docx"))),
+    "submissions.manuscript_authors": ("read", "manuscript", lambda s, a, o, i, t: _svc("submissions.manuscript_authors")(s, a, i)),
+    "submissions.manuscript_chains": ("read", "manuscript", lambda s, a, o, i, t: _svc("submissions.manuscript_chains")(s, a, i)),
+    "submissions.set_manuscript_authors": ("update", "manuscript", lambda s, a, o, i, t: _svc("submissions.set_manuscript_authors")(s, a, i, [])),
+    "documents.publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.publication_list")(s, a, i)),
+    "documents.export_publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.export_publication_list")(s, a, i, t / "pubs.docx")),
+}  # fmt: skip
+
+
+def _journal(s: Session) -> int:
+    return int(s.scalars(select(m.Journal.id)).first() or 0)
+
+
+@pytest.mark.parametrize("letter", ["a", "b"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(OTHER_CALLS))
+def test_other_service_matrix(
+    world: World, tmp_path: Path, name: str, role: str, letter: str
+) -> None:
+    action, target_kind, call = OTHER_CALLS[name]
+    try:
+        _svc(name)
+    except (ImportError, AttributeError):
+        pytest.skip(f"{name} is not there")
+    owner = world.actors["fellow_a" if letter == "a" else "fellow_b"]
+    if target_kind == "fellow":
+        target = world.person[letter]
+        # A fellow's publication list: read like the fellow's own records.
+        expected = action in EXPECTED[relation(world, role, letter)]
+    else:
+        target = world.target[(target_kind, letter)]
+        expected = action in EXPECTED[relation(world, role, letter)]
+    with scratch(world.library) as s:
+        if expected:
+            call(s, world.actors[role], owner, target, tmp_path)
+        else:
+            with pytest.raises((PermissionDeniedError, NotFoundError)):
+                call(s, world.actors[role], owner, target, tmp_path)
+
+
 # Coverage -------------------------------------------------------------------------------
 
 EXEMPT: Mapping[str, str] = {
     "items.audit": "writes the audit trail for a change its caller already checked",
     "permissions.allowed": "the rule itself, checked against EXPECTED by every row above",
     "permissions.require": "the rule itself, checked against EXPECTED by every row above",
+    "report.find_fellow": "looks a fellow up by name among those the actor may read",
+    "deadline_calendar.export_calendar": "writes all_deadlines(), checked for visibility above",
 }
 """Service functions that take an actor but need no matrix row, with the reason."""
 
@@ -482,7 +589,11 @@ COVERED_BY_ITEM_MATRIX = frozenset(
 
 def test_every_service_function_is_covered() -> None:
     covered = (
-        COVERED_BY_ITEM_MATRIX | set(ADMIN_CALLS) | set(zero_argument_readers()) | set(EXEMPT)
+        COVERED_BY_ITEM_MATRIX
+        | set(ADMIN_CALLS)
+        | set(OTHER_CALLS)
+        | set(zero_argument_readers())
+        | set(EXEMPT)
     )
     missing = sorted(set(service_functions()) - covered)
     assert not missing, (
