@@ -422,13 +422,31 @@ def fit_size(
     Returns:
         The size and its paragraphs, or ``None`` when even the floor does not fit.
     """
-    size = max_pt
-    while size >= floor_pt - 1e-6:
+
+    def attempt(size: float) -> tuple[Paragraph, ...] | None:
         paragraphs = tuple(build(size))
-        if fits(paragraphs, w, h, insets, face):
-            return size, paragraphs
-        size -= step
-    return None
+        return paragraphs if fits(paragraphs, w, h, insets, face) else None
+
+    best = attempt(max_pt)
+    if best is not None:
+        return max_pt, best
+    steps = int((max_pt - floor_pt + 1e-6) // step)
+    lowest = max_pt - steps * step
+    best = attempt(lowest)
+    if best is None:
+        return None
+    # Text height grows with size, so search the steps in between by halving.
+    good, bad = steps, 0  # in steps below max_pt
+    found = (lowest, best)
+    while good - bad > 1:
+        middle = (good + bad) // 2
+        size = max_pt - middle * step
+        paragraphs = attempt(size)
+        if paragraphs is None:
+            bad = middle
+        else:
+            good, found = middle, (size, paragraphs)
+    return found
 
 
 def _runs_of(words: Iterable[_Word]) -> tuple[Run, ...]:
