@@ -308,9 +308,14 @@ def sign_in(library: Library, username: str | None, *, demo: bool = False) -> Ac
     # Only now: importing accounts prepares an argon2 hash, a noticeable part of start-up.
     from scholar_desk.core.services import accounts
 
-    # Hook for the accounts work: ui/dialogs/login_dialog.py::LoginDialog.ask(None, library,
-    # username) -> Actor | None. Until it exists, --user with SCHOLAR_DESK_PASSWORD works,
-    # and the demo signs in as its director.
+    password = os.environ.get("SCHOLAR_DESK_PASSWORD")
+    if demo and password is None:
+        # The demo database's accounts all share the documented demo password: open it
+        # as its director (or as --user) without asking.
+        return _login(library, username or "director", accounts.DEMO_PASSWORD)
+    if username and password is not None:
+        return _login(library, username, password)  # scripted start: --user and the env
+    # ui/dialogs/login_dialog.py::LoginDialog.ask(None, library, username) -> Actor | None.
     try:
         from scholar_desk.ui.dialogs.login_dialog import LoginDialog
     except ModuleNotFoundError as missing:
@@ -319,14 +324,14 @@ def sign_in(library: Library, username: str | None, *, demo: bool = False) -> Ac
     else:
         actor: Actor | None = LoginDialog.ask(None, library, username)
         return actor
-    password = os.environ.get("SCHOLAR_DESK_PASSWORD")
-    if demo and password is None:
-        username = username or "director"
-        password = getattr(accounts, "DEMO_PASSWORD", "demo")
-    if not username or password is None:
-        raise AuthenticationError(
-            "This database has accounts. Start with --user NAME and set SCHOLAR_DESK_PASSWORD."
-        )
+    raise AuthenticationError(
+        "This database has accounts. Start with --user NAME and set SCHOLAR_DESK_PASSWORD."
+    )
+
+
+def _login(library: Library, username: str, password: str) -> Actor:
+    from scholar_desk.core.services import accounts
+
     with library.transaction() as session:
         # try_login records a failed attempt; the transaction commits it before we raise.
         result = accounts.try_login(session, username, password)

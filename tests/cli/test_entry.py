@@ -91,7 +91,8 @@ def test_no_command_opens_the_window(tmp_path):
 def test_a_folder_as_database_is_one_clear_message_and_exit_2(tmp_path):
     result = _window(tmp_path, "--db", str(tmp_path))
     assert result.returncode == 2
-    assert "is a folder" in result.stderr
+    assert result.stderr.startswith("scholar-desk: ")
+    assert str(tmp_path) in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -98,12 +98,12 @@ def test_an_empty_database_says_so(qtbot, app_ctx):
 
 
 def test_the_window_opens_a_dashboard_item_on_its_page(qtbot, app_ctx):
-    deadline = _create(app_ctx, "deadline", title="Renew DEA", due_on="2026-09-10")
+    project = _create(app_ctx, "project", title="Stuck", kind="education", status="analysis")
     window = MainWindow(app_ctx)
     qtbot.addWidget(window)
     window.show()
     dashboard = window.show_page("dashboard")
     assert isinstance(dashboard, DashboardPage)
-    dashboard.open_requested.emit("deadline", deadline.id)
-    assert window.current_key() == "deadlines"
-    assert window.current_page().current_record().id == deadline.id
+    dashboard.open_requested.emit("project", project.id)
+    assert window.current_key() == "projects"
+    assert window.current_page().current_record().id == project.id
