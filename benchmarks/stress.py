@@ -57,12 +57,14 @@ def kill_loop(folder: Path, kills: int, rng: random.Random) -> dict[str, object]
             mode = "import" if rng.random() < 0.5 else "edit"
             zygote.stdin.write(f"{mode}\n")
             zygote.stdin.flush()
-            pid = int(zygote.stdout.readline().split()[1])
+            pid = int(crash_worker.read_until(zygote.stdout, "started").split()[1])
+            if rng.random() < 0.5:
+                crash_worker.read_until(zygote.stdout, "committed")
             pause.wait(rng.uniform(0.0, 0.3))
             os.kill(pid, signal.SIGKILL)
             zygote.stdin.write(f"reap {pid}\n")
             zygote.stdin.flush()
-            zygote.stdout.readline()
+            crash_worker.read_until(zygote.stdout, "reaped")
             found = crash_worker.inspect_database(db)
             bad = found["integrity"] != "ok" or found["fts"] != "ok"
             corrupt += bad

@@ -1,6 +1,7 @@
 """Worker processes for the two-writer, lock and kill tests (and benchmarks/stress.py).
 
-Usage (one JSON or text line per event on stdout):
+Usage (one JSON or text line per event on stdout; a forked worker also prints
+``committed PID`` after each transaction):
     python crash_worker.py writer DB MANUSCRIPT_ID --count N | --seconds S
     python crash_worker.py hold DB
     python crash_worker.py zygote DB
@@ -20,6 +21,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
@@ -89,6 +91,7 @@ def _import(library: Library) -> None:
                         source=batch,
                     )
                 )
+        print(f"committed {pid}", flush=True)
 
 
 def _edit(library: Library) -> None:
@@ -103,6 +106,17 @@ def _edit(library: Library) -> None:
                 items.update_item(
                     session, SINGLE_USER, "project", project_id, {"notes": f"gen-{pid}-{n}"}
                 )
+        print(f"committed {pid}", flush=True)
+
+
+def read_until(stream: Any, prefix: str) -> str:
+    """The next line from a zygote that starts with ``prefix`` (skipping progress lines)."""
+    while True:
+        line = stream.readline()
+        if not line:
+            raise EOFError(f"the worker ended before '{prefix}'")
+        if line.startswith(prefix):
+            return line.strip()
 
 
 def inspect_database(db: Path) -> dict[str, object]:
