@@ -387,3 +387,18 @@ def test_a_conflict_resolved_in_the_conflict_dialog_is_saved(qtbot, window, app_
     assert (saved["title"], saved["irb_number"]) == ("Mine", "X-1")
     app_ctx.undo.undo()
     assert _titles(app_ctx) == ["Shared"]
+
+
+def test_status_column_is_painted_as_a_chip(qtbot, window, app_ctx):
+    from scholar_desk.ui.widgets.status_delegate import StatusDelegate
+
+    _create(app_ctx, "project", title="Chip", kind="education", status="on hold")
+    page = window.show_page("projects")
+    column = next(
+        c
+        for c in range(page.model.columnCount())
+        if page.model.headerData(c, Qt.Orientation.Horizontal) == "Status"
+    )
+    assert isinstance(page.table.itemDelegateForColumn(column), StatusDelegate)
+    page.table.selectRow(0)
+    assert not page.table.grab().isNull()

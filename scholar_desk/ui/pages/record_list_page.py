@@ -41,6 +41,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.record_editor import RecordEditor
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.record_table import ID_ROLE, RecordFilterProxy, RecordTableModel
+from scholar_desk.ui.widgets.status_delegate import StatusDelegate
 
 DetailFactory = Callable[[AppContext, Record], QWidget]
 
@@ -178,6 +179,11 @@ class RecordListPage(QWidget):
         open_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         open_shortcut.triggered.connect(self.open_current)
         self.table.addAction(open_shortcut)
+        self.status_delegate = StatusDelegate(self.table)
+        for column in range(self.model.columnCount()):
+            spec = self.model.column_spec(column)
+            if spec is not None and spec.name == "status":
+                self.table.setItemDelegateForColumn(column, self.status_delegate)
         layout.addWidget(self.table, 1)
 
         self.empty_label = QLabel(self)
@@ -243,7 +249,8 @@ class RecordListPage(QWidget):
                 ),
                 default=0,
             )
-            hint = max(hh.sectionSizeHint(column), widest + _CELL_PADDING)
+            padding = _CELL_PADDING + (16 if spec is not None and spec.name == "status" else 0)
+            hint = max(hh.sectionSizeHint(column), widest + padding)
             cap = _COLUMN_CAPS.get(spec.type if spec else "", _MAX_COLUMN_WIDTH)
             widths.append(min(hint, cap))
         # The first column stretches; keep it at least a third of the view by narrowing the
