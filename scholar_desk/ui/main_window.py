@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QSettings, QSize, Qt, QUrl
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPaintEvent,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -622,7 +623,24 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         key = s.value("window/page")
-        self.show_page(key if key in self.specs else next(iter(self.specs)))
+        key = key if key in self.specs else next(iter(self.specs))
+        # The page is built just after the window's first paint, so a heavy page (the
+        # references table) never holds back the window itself.
+        self.nav.blockSignals(True)
+        self.nav.setCurrentItem(self._nav_item(key))
+        self.nav.blockSignals(False)
+        self._initial_key: str | None = key
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._initial_key is not None:
+            QTimer.singleShot(0, self._build_initial_page)
+
+    def _build_initial_page(self) -> None:
+        key, self._initial_key = self._initial_key, None
+        if key is not None and key == self.current_key() and key not in self._pages:
+            self._activate(key)
 
     def _save_layout(self) -> None:
         s = self._settings

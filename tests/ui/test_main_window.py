@@ -402,3 +402,19 @@ def test_status_column_is_painted_as_a_chip(qtbot, window, app_ctx):
     assert isinstance(page.table.itemDelegateForColumn(column), StatusDelegate)
     page.table.selectRow(0)
     assert not page.table.grab().isNull()
+
+
+def test_the_remembered_page_is_built_after_the_first_paint(qtbot, app_ctx):
+    first = MainWindow(app_ctx)
+    qtbot.addWidget(first)
+    first.show()
+    first.show_page("journals")
+    first.close()
+
+    second = MainWindow(app_ctx)
+    qtbot.addWidget(second)
+    assert second.current_key() == "journals"
+    assert second.page("journals") is None
+    second.show()
+    qtbot.waitUntil(lambda: second.page("journals") is not None)
+    assert second.stack.currentWidget() is second.page("journals")
