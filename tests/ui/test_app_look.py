@@ -25,3 +25,24 @@ def test_every_navigation_icon_is_drawn(qapp):
         pixmap = icons.icon(spec.icon).pixmap(24, 24)
         image = pixmap.toImage()
         assert any(image.pixelColor(x, y).alpha() for x in range(24) for y in range(24)), spec.icon
+
+
+def test_an_exception_in_a_slot_becomes_a_dialog(qtbot, monkeypatch):
+    import sys
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from scholar_desk.core.errors import ScholarDeskError
+    from scholar_desk.ui import app
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app.install_excepthook()
+    before = set(QApplication.topLevelWidgets())
+    exc = ScholarDeskError("The database is busy in another window.")
+    sys.excepthook(type(exc), exc, None)
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w not in before
+    ]
+    for box in boxes:
+        qtbot.addWidget(box)
+    assert [b.text() for b in boxes] == ["The database is busy in another window."]
