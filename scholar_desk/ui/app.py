@@ -211,6 +211,9 @@ def configure_application(app: QApplication) -> None:
         hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(Settings.load().theme))
 
 
+_ORPHAN_BOXES: list[Any] = []
+
+
 def _excepthook(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> None:
@@ -222,7 +225,11 @@ def _excepthook(
     # show_error logs anything unexpected with its traceback.
     from scholar_desk.ui.errors import show_error
 
-    show_error(QApplication.activeWindow(), exc.with_traceback(tb))
+    box = show_error(QApplication.activeWindow(), exc.with_traceback(tb))
+    if box.parent() is None:
+        # Without a parent only this reference keeps the box alive until it is closed.
+        _ORPHAN_BOXES.append(box)
+        box.finished.connect(lambda _result: _ORPHAN_BOXES.remove(box))
 
 
 def install_excepthook() -> None:
