@@ -29,6 +29,7 @@ from scholar_desk.core.services.kinds import get_kind
 from scholar_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
+_ORPHAN_BOXES: list[Any] = []
 
 
 class _RecordCommand(QUndoCommand):
@@ -78,7 +79,10 @@ class _RecordCommand(QUndoCommand):
             self.setObsolete(True)
             from scholar_desk.ui.errors import show_error
 
-            show_error(QApplication.activeWindow(), exc)
+            box = show_error(QApplication.activeWindow(), exc)
+            if box.parent() is None:  # keep it alive until closed
+                _ORPHAN_BOXES.append(box)
+                box.finished.connect(lambda _result: _ORPHAN_BOXES.remove(box))
         finally:
             self._changed()
 

@@ -418,3 +418,32 @@ def test_the_remembered_page_is_built_after_the_first_paint(qtbot, app_ctx):
     second.show()
     qtbot.waitUntil(lambda: second.page("journals") is not None)
     assert second.stack.currentWidget() is second.page("journals")
+
+
+def test_an_undo_the_workflow_forbids_is_shown_and_dropped(qtbot, window, app_ctx):
+    from PySide6.QtWidgets import QApplication
+
+    from scholar_desk.ui.commands import UpdateCommand
+
+    manuscript = _create(app_ctx, "manuscript", title="A paper", article_type="review")
+    journal = _create(app_ctx, "journal", name="PAIN")
+    sub = _create(
+        app_ctx, "submission", manuscript_id=manuscript.id, journal_id=journal.id, status="draft"
+    )
+    UpdateCommand(app_ctx, "submission", sub, {"status": "submitted"}).push()
+    assert app_ctx.undo.count() == 1
+
+    before = set(QApplication.allWidgets())
+    app_ctx.undo.undo()
+    boxes = [
+        w for w in QApplication.allWidgets() if isinstance(w, QMessageBox) and w not in before
+    ]
+    for box in boxes:
+        if box.parent() is None:
+            qtbot.addWidget(box)
+    assert any("can move only to" in b.text() for b in boxes)
+    assert app_ctx.undo.count() == 0
+    with app_ctx.library.reading() as session:
+        assert (
+            items.get_item(session, app_ctx.actor, "submission", sub.id)["status"] == "submitted"
+        )
