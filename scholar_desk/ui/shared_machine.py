@@ -49,7 +49,6 @@ def start_services(ctx: AppContext, window: QWidget) -> list[Any]:
     Returns:
         Objects with ``stop()``, to call before the window closes.
     """
-    from scholar_desk.ui.idle_lock import IdleLock
     from scholar_desk.ui.live_refresh import LiveRefresh
 
     try:
@@ -58,5 +57,9 @@ def start_services(ctx: AppContext, window: QWidget) -> list[Any]:
         log.warning("automatic backup failed", exc_info=True)
     services: list[Any] = [LiveRefresh(ctx, parent=window)]
     if not ctx.actor.single_user:
+        # Imported only when signed in: it pulls in accounts, whose argon2 set-up costs
+        # about 0.15 s of every start otherwise.
+        from scholar_desk.ui.idle_lock import IdleLock
+
         services.append(IdleLock(ctx, window))
     return services
