@@ -30,7 +30,7 @@ _OLD = ", ".join(f"old.{c}" for c in COLUMNS)
 
 CREATE_STATEMENTS: tuple[str, ...] = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({_COLS}, "
-    "content='references', content_rowid='id', prefix='2 3', "
+    "content='references', content_rowid='id', prefix='2', "
     "tokenize='unicode61 remove_diacritics 2')",
     f"""CREATE TRIGGER IF NOT EXISTS references_fts_ai AFTER INSERT ON "references" BEGIN
         INSERT INTO {FTS_TABLE}(rowid, {_COLS}) VALUES (new.id, {_NEW});
@@ -78,9 +78,14 @@ def search_terms(query: str) -> list[str]:
         query: What the user typed.
 
     Returns:
-        Words in order; empty when there is nothing to search for.
+        Words in order (a trailing one-letter word is left out); empty when there is
+        nothing to search for.
     """
-    return _TOKEN.findall(query)
+    terms = _TOKEN.findall(query)
+    # A one-letter prefix matches nearly everything and is slow: wait for the next letter.
+    if terms and len(terms[-1]) < 2 and not terms[-1].isdigit():
+        terms.pop()
+    return terms
 
 
 def fts_query(terms: Sequence[str]) -> str:
@@ -154,6 +159,10 @@ def matching_ids(session: Session, query: str) -> list[int]:
     Returns:
         The ids.
     """
+    terms = search_terms(query)
+    if terms and is_sqlite(session):
+        sql = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_q")
+        return list(session.scalars(sql, {"fts_q": fts_query(terms)}))
     clause = matching_clause(session, query)
     stmt = select(Reference.id)
     if clause is not None:

@@ -146,16 +146,18 @@ class _Values:
         return word
 
 
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
 def _matching_brace(text: str, start: int) -> int:
     depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
+    for m in _BRACE.finditer(text, start):
+        if m.group() == "{":
             depth += 1
-        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
+        else:
             depth -= 1
             if depth == 0:
-                return i
+                return m.start()
     return len(text)
 
 

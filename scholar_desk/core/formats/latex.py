@@ -136,7 +136,13 @@ def decode(value: str) -> str:
 _BARE = re.compile(r"(?<!\\)([%&])")
 
 
+PYLATEXENC_LIMIT = 50_000
+"""Longer values skip pylatexenc, which takes minutes on megabytes of text."""
+
+
 def _slow(value: str) -> str:
+    if len(value) > PYLATEXENC_LIMIT:
+        return collapse_spaces(_TOKEN.sub(_replace, value).replace("\\", ""))
     # pylatexenc 2.11 drops the argument of \texttt; it is plain text in a reference.
     return reference_decode(value.replace("\\texttt", "\\textrm"))
 

@@ -236,6 +236,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only, words separated by single spaces."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
     plain = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", plain.replace("ß", "ss")).strip()
@@ -357,6 +359,8 @@ def format_name(family: str, given: str = "", jr: str = "", *, has_von: bool = F
     given = given.replace("{", "").replace("}", "").strip()
     jr = jr.replace("{", "").replace("}", "")
     words = family.split()
+    if family == "others" and not given and not jr:
+        return family  # BibTeX's "and others" (et al.)
     needs_braces = (
         "," in family
         or " and " in family.lower()

@@ -1238,6 +1238,17 @@ def reference_ids(
     return list(session.scalars(stmt))
 
 
+def matching_ids(session: Session, search: str) -> list[int] | None:
+    """Ids matching search text, unordered (``None`` when the text has no words).
+
+    The table orders them itself by the positions of the full sorted list it already
+    holds, which is faster than ``ORDER BY`` over tens of thousands of matches.
+    """
+    if not fulltext.search_terms(search):
+        return None
+    return fulltext.matching_ids(session, search)
+
+
 def count_references(session: Session) -> int:
     """How many references the library holds."""
     return int(session.scalar(select(func.count()).select_from(Reference)) or 0)

@@ -50,28 +50,41 @@ class ReferenceTableModel(QAbstractTableModel):
         self.sort_key = "title"
         self.descending = False
         self.tag: str | None = None
+        self._order: list[int] | None = None
 
     # Queries ------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Run the current query again (after an import or an edit elsewhere)."""
+        self._order = None
+        self._apply()
+
+    def _apply(self) -> None:
         with self._library.reading() as session:
-            ids = svc.reference_ids(
-                session,
-                search=self.search,
-                sort=self.sort_key,
-                descending=self.descending,
-                tag=self.tag,
-            )
+            if self._order is None:
+                self._order = svc.reference_ids(
+                    session, sort=self.sort_key, descending=self.descending, tag=self.tag
+                )
+            hits = svc.matching_ids(session, self.search) if self.search else None
+        if hits is None:
+            ids = list(self._order)
+        else:
+            # Keep the sorted list already held and drop what does not match: no
+            # ORDER BY over tens of thousands of matches in SQL.
+            size = max(max(self._order, default=0), max(hits, default=0)) + 1
+            mask = bytearray(size)
+            for ref_id in hits:
+                mask[ref_id] = 1
+            ids = [ref_id for ref_id in self._order if mask[ref_id]]
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
         self.endResetModel()
 
     def set_search(self, text: str) -> None:
-        """Filter by search-as-you-type text (FTS5 in SQL)."""
+        """Filter by search-as-you-type text (FTS5), keeping the current order."""
         self.search = text.strip()
-        self.refresh()
+        self._apply()
 
     def invalidate_rows(self, ids: Sequence[int] = ()) -> None:
         """Forget cached rows (all, or some) so they are read again when shown."""

@@ -27,7 +27,7 @@ _TAGS_OF = (
 
 UP = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS references_fts USING fts5({_COLS}, "
-    "content='references', content_rowid='id', prefix='2 3', "
+    "content='references', content_rowid='id', prefix='2', "
     "tokenize='unicode61 remove_diacritics 2')",
     f"""CREATE TRIGGER IF NOT EXISTS references_fts_ai AFTER INSERT ON "references" BEGIN
         INSERT INTO references_fts(rowid, {_COLS}) VALUES (new.id, {_NEW});
