@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -29,6 +31,24 @@ def test_migrated_schema_matches_models(library: Library) -> None:
     assert diff == []
 
 
+def test_head_constant_matches_the_revisions() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(library_module.alembic_config())
+    assert script.get_heads() == [library_module.HEAD_REVISION]
+
+
+def test_opening_a_current_database_does_not_import_alembic(library: Library) -> None:
+    code = (
+        "import sys\n"
+        "from scholar_desk.core.db.library import Library\n"
+        f"Library.open({str(library.path)!r}).close()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('alembic')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_open_is_idempotent_and_at_head(tmp_path: Path) -> None:
     path = tmp_path / "lib.sqlite3"
     for _ in range(2):
@@ -41,7 +61,7 @@ def test_upgrade_from_first_revision_backs_up_and_keeps_data(tmp_path: Path) -> 
     path = tmp_path / "old.sqlite3"
     lib = Library(path)
     with lib.engine.begin() as conn:
-        cfg = library_module._alembic_config()
+        cfg = library_module.alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
     with lib.engine.begin() as conn:
