@@ -476,7 +476,9 @@ def _add_import(sub: Any, common: argparse.ArgumentParser) -> None:
         "import", parents=[common], help="import references (.bib, .ris, .nbib/MEDLINE)"
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="files to import")
-    p.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    p.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; write nothing"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument(
         "--on-duplicate",

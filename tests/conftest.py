@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from scholar_desk.core import clock  # noqa: E402 - Qt's platform must be chosen first
-from scholar_desk.core.db.library import Library  # noqa: E402
+from scholar_desk.core import clock
+from scholar_desk.core.db.library import Library
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"

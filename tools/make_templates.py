@@ -212,7 +212,7 @@ def main() -> None:
     for look in THEMES:
         deck(look).save(OUT / f"deck-{look}.pptx")
         poster(look).save(OUT / f"poster-{look}.pptx")
-        print(f"wrote deck-{look}.pptx and poster-{look}.pptx to {OUT}")  # noqa: T201
+        print(f"wrote deck-{look}.pptx and poster-{look}.pptx to {OUT}")
 
 
 if __name__ == "__main__":

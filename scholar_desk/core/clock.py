@@ -20,5 +20,5 @@ def today() -> dt.date:
 
 def set_clock(func: Callable[[], dt.datetime] | None) -> None:
     """Replace the clock (tests only); ``None`` restores the real one."""
-    global _now  # noqa: PLW0603 - a process-wide clock is the point
+    global _now
     _now = func if func is not None else (lambda: dt.datetime.now(dt.UTC))

@@ -63,8 +63,7 @@ class ConflictError(ScholarDeskError):
         theirs_version: int,
     ) -> None:
         super().__init__(
-            f"This {kind} was changed elsewhere since you opened it. "
-            "Choose which values to keep.",
+            f"This {kind} was changed elsewhere since you opened it. Choose which values to keep.",
         )
         self.kind = kind
         self.record_id = record_id

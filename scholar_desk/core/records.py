@@ -85,9 +85,7 @@ SUBMISSION_TRANSITIONS: Mapping[SubmissionStatus, frozenset[SubmissionStatus]] =
 )
 """Allowed moves of a submission's status; a rejected manuscript goes on as a new submission."""
 
-DECISION_STATUSES = frozenset(
-    {_S.MAJOR_REVISION, _S.MINOR_REVISION, _S.ACCEPTED, _S.REJECTED}
-)
+DECISION_STATUSES = frozenset({_S.MAJOR_REVISION, _S.MINOR_REVISION, _S.ACCEPTED, _S.REJECTED})
 OPEN_SUBMISSION_STATUSES = frozenset(
     {_S.SUBMITTED, _S.WITH_EDITOR, _S.UNDER_REVIEW, _S.REVISION_SUBMITTED}
 )
@@ -109,9 +107,7 @@ _A = AbstractStatus
 ABSTRACT_TRANSITIONS: Mapping[AbstractStatus, frozenset[AbstractStatus]] = MappingProxyType(
     {
         _A.DRAFT: frozenset({_A.SUBMITTED, _A.WITHDRAWN}),
-        _A.SUBMITTED: frozenset(
-            {_A.ACCEPTED_POSTER, _A.ACCEPTED_ORAL, _A.REJECTED, _A.WITHDRAWN}
-        ),
+        _A.SUBMITTED: frozenset({_A.ACCEPTED_POSTER, _A.ACCEPTED_ORAL, _A.REJECTED, _A.WITHDRAWN}),
         _A.ACCEPTED_POSTER: frozenset({_A.PRESENTED, _A.ACCEPTED_ORAL, _A.WITHDRAWN}),
         _A.ACCEPTED_ORAL: frozenset({_A.PRESENTED, _A.ACCEPTED_POSTER, _A.WITHDRAWN}),
         _A.REJECTED: frozenset(),

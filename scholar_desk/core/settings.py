@@ -23,7 +23,9 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """The per-user configuration folder."""
     home = os.environ.get("SCHOLAR_DESK_HOME")
-    return Path(home) / "config" if home else platformdirs.user_config_path(APP_NAME, appauthor=False)
+    return (
+        Path(home) / "config" if home else platformdirs.user_config_path(APP_NAME, appauthor=False)
+    )
 
 
 def default_database() -> str:

@@ -47,7 +47,7 @@ class Job(QRunnable):
             result = self._task(self.signals.emit_progress, self.cancel_token)
         except CancelledError:
             self.signals.cancelled.emit()
-        except Exception as exc:  # noqa: BLE001 - every failure must reach the GUI thread
+        except Exception as exc:
             log.exception("background job failed")
             self.signals.failed.emit(exc)
         else:

@@ -23,7 +23,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         """Store as naive UTC."""
         if value is None:
             return None

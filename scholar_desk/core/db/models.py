@@ -178,7 +178,9 @@ class ManuscriptAuthor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     manuscript_id: Mapped[int] = mapped_column(ForeignKey("manuscripts.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT"), index=True
+    )
     position: Mapped[int]
     corresponding: Mapped[bool] = mapped_column(Boolean, default=False)
     senior: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -366,7 +368,9 @@ class Abstract(Versioned, Base):
     project: Mapped[Project | None] = relationship(back_populates="abstracts")
     conference: Mapped[Conference | None] = relationship()
     sections: Mapped[list[AbstractSection]] = relationship(
-        back_populates="abstract", cascade="all, delete-orphan", order_by="AbstractSection.position"
+        back_populates="abstract",
+        cascade="all, delete-orphan",
+        order_by="AbstractSection.position",
     )
     authors: Mapped[list[AbstractAuthor]] = relationship(
         back_populates="abstract", cascade="all, delete-orphan", order_by="AbstractAuthor.position"
@@ -401,7 +405,9 @@ class AbstractAuthor(Base):
     abstract_id: Mapped[int] = mapped_column(
         ForeignKey("abstracts.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="RESTRICT"), index=True
+    )
     position: Mapped[int]
     presenting: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -612,4 +618,3 @@ class AppSetting(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-

@@ -203,4 +203,3 @@ def _irb_expiry(session: Session, visible: frozenset[int] | None) -> Iterable[De
                 project.owner_id,
                 derived=True,
             )
-
