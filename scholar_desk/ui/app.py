@@ -411,6 +411,10 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
         from scholar_desk.ui.shared_machine import start_services
 
         services.extend(start_services(ctx, window))
+        if not os.environ.get(STARTUP_PROBE):
+            from scholar_desk.ui.dialogs.reminder_dialog import ReminderDialog
+
+            ReminderDialog.open_for(window, ctx, lambda: window.show_page("deadlines"))
 
     probe = _FirstPaint(window, started, report=bool(os.environ.get(STARTUP_PROBE)))
     probe.painted.connect(start_services)

@@ -173,3 +173,18 @@ def test_reminder_ask_is_silent_when_nothing_is_due(qtbot, library):
 def test_item_role_carries_the_deadline(page):
     item = page.proxy.data(page.proxy.index(0, 0), ITEM_ROLE)
     assert item.kind == "task"
+
+
+def test_reminder_opens_without_blocking_and_show_calls_back(qtbot, app_ctx):
+    shown = []
+    dialog = ReminderDialog.open_for(None, app_ctx, lambda: shown.append(True))
+    assert dialog is not None
+    assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        dialog.show_button.click()
+    assert shown == [True]
+
+
+def test_reminder_open_for_is_silent_when_nothing_is_due(qtbot, library):
+    ctx = AppContext(library, SINGLE_USER, make_pool(), QUndoStack(), DataEvents())
+    assert ReminderDialog.open_for(None, ctx, lambda: None) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
@@ -86,6 +87,20 @@ class ReminderDialog(QDialog):
 
     def _on_show_clicked(self) -> None:
         self.done(SHOW_DEADLINES)
+
+    @classmethod
+    def open_for(
+        cls, parent: QWidget | None, ctx: AppContext, on_show: Callable[[], object]
+    ) -> ReminderDialog | None:
+        """Open the reminder without blocking when anything is due; ``on_show`` runs if asked."""
+        reminder = cls.reminder_for(ctx)
+        if reminder.empty:
+            return None
+        dialog = cls(reminder, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda code: on_show() if code == SHOW_DEADLINES else None)
+        dialog.open()
+        return dialog
 
     @classmethod
     def reminder_for(cls, ctx: AppContext) -> Reminder:
