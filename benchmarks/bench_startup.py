@@ -28,6 +28,12 @@ QTimer.singleShot(0, lambda: (print("startup-probe: shown", flush=True), app.qui
 app.exec()
 """
 
+SQLALCHEMY_WINDOW = BARE_WINDOW.replace(
+    "from PySide6.QtCore import QTimer",
+    "import sqlalchemy.orm\nfrom PySide6.QtCore import QTimer",
+)
+"""The comparison DESIGN.md names: PySide6 + SQLAlchemy + a shown window."""
+
 
 def make_database(path: Path, count: int = REFERENCES) -> None:
     """A database with ``count`` references, a few projects, at the current schema."""
@@ -95,20 +101,30 @@ def run() -> list[tuple[str, str, str, str]]:
             "SCHOLAR_DESK_STARTUP_PROBE": "1",
         }
         bare = [_time_process([sys.executable, "-c", BARE_WINDOW], env) for _ in range(RUNS)]
+        with_orm = [
+            _time_process([sys.executable, "-c", SQLALCHEMY_WINDOW], env) for _ in range(RUNS)
+        ]
         ours = [
             _time_process([sys.executable, "-m", "scholar_desk", "--db", str(db)], env)
             for _ in range(RUNS)
         ]
     bare_s = statistics.median(bare)
+    orm_s = statistics.median(with_orm)
     ours_s = statistics.median(ours)
-    ok = ours_s < BUDGET_S and ours_s < 2 * bare_s
+    what = f"start to usable window, {REFERENCES:,} references (median of {RUNS})"
     return [
         (
-            f"start to usable window, {REFERENCES:,} references (median of {RUNS})",
-            f"{ours_s:.2f} s ({ours_s / bare_s:.1f}x bare)",
-            f"{'PASS' if ok else 'FAIL'} < {BUDGET_S} s and < 2x bare",
+            what,
+            f"{ours_s:.2f} s",
+            f"{'PASS' if ours_s < BUDGET_S else 'FAIL'} < {BUDGET_S} s",
+            f"PySide6 + SQLAlchemy + a shown window: {orm_s:.2f} s",
+        ),
+        (
+            "start-up relative to a bare PySide6 window",
+            f"{ours_s / bare_s:.1f}x ({ours_s / orm_s:.1f}x PySide6 + SQLAlchemy)",
+            f"{'PASS' if ours_s < 2 * bare_s else 'FAIL'} < 2x bare",
             f"bare PySide6 window: {bare_s:.2f} s",
-        )
+        ),
     ]
 
 
