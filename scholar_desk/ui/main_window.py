@@ -53,6 +53,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from scholar_desk import __version__
+from scholar_desk.core.records import Role
+from scholar_desk.core.services.session import Actor
 from scholar_desk.core.settings import Settings, config_dir, data_dir
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
@@ -78,6 +80,9 @@ class PageSpec(NamedTuple):
         icon: A name from `scholar_desk.ui.icons`.
         factory: Makes the page on first show: ``factory(ctx) -> QWidget``.
         group: A heading the entry sits under in the navigation.
+        shown_to: Whether the signed-in actor sees the page at all (``None``: everyone).
+            The services still decide what each role may do; this only keeps the
+            navigation free of pages that would say "not allowed".
     """
 
     key: str
@@ -85,6 +90,15 @@ class PageSpec(NamedTuple):
     icon: str
     factory: PageFactory
     group: str = ""
+    shown_to: Callable[[Actor], bool] | None = None
+
+
+def _mentors_and_directors(actor: Actor) -> bool:
+    return actor.role in (Role.MENTOR, Role.DIRECTOR)
+
+
+def _directors(actor: Actor) -> bool:
+    return actor.single_user or actor.role == Role.DIRECTOR
 
 
 def lazy_page(module: str, class_name: str) -> PageFactory:
@@ -161,9 +175,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("journals", "Journals", "journal", record_page("journal"), "Directory"),
     PageSpec("people", "People", "people", record_page("person"), "Directory"),
     PageSpec("mentees", "Mentees", "mentor",
-             lazy_page("scholar_desk.ui.pages.mentor_page", "MentorPage"), "Review"),
+             lazy_page("scholar_desk.ui.pages.mentor_page", "MentorPage"), "Review",
+             _mentors_and_directors),
     PageSpec("audit", "Audit log", "shield",
-             lazy_page("scholar_desk.ui.pages.audit_page", "AuditPage"), "Review"),
+             lazy_page("scholar_desk.ui.pages.audit_page", "AuditPage"), "Review", _directors),
 )  # fmt: skip
 """The navigation, in order. Add a page with one line."""
 
@@ -185,6 +200,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        pages = [p for p in pages if p.shown_to is None or p.shown_to(ctx.actor)]
         self.specs = {spec.key: spec for spec in pages}
         self._pages: dict[str, QWidget] = {}
         self._settings = window_settings()

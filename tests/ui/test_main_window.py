@@ -57,10 +57,12 @@ def _save(qtbot, editor: RecordEditor) -> None:
 
 
 def test_every_page_opens(window):
-    for spec in PAGES:
-        page = window.show_page(spec.key)
+    # The single user has no mentees; every other page is there.
+    assert window.page_keys() == [spec.key for spec in PAGES if spec.key != "mentees"]
+    for key in window.page_keys():
+        page = window.show_page(key)
         assert isinstance(page, QWidget)
-        assert window.current_key() == spec.key
+        assert window.current_key() == key
         assert window.stack.currentWidget() is page
     projects = window.show_page("projects")
     assert isinstance(projects, RecordListPage)
@@ -447,3 +449,30 @@ def test_an_undo_the_workflow_forbids_is_shown_and_dropped(qtbot, window, app_ct
         assert (
             items.get_item(session, app_ctx.actor, "submission", sub.id)["status"] == "submitted"
         )
+
+
+@pytest.mark.parametrize(
+    ("role", "mentees", "audit"),
+    [(None, False, True), ("fellow", False, False), ("mentor", True, False),
+     ("director", True, True)],
+)
+def test_navigation_shows_review_pages_only_to_roles_that_use_them(
+    qtbot, library, role, mentees, audit
+):
+    from PySide6.QtGui import QUndoStack
+
+    from scholar_desk.core.records import Role
+    from scholar_desk.core.services.session import SINGLE_USER, Actor
+    from scholar_desk.ui.context import AppContext, DataEvents
+    from scholar_desk.ui.main_window import MainWindow
+    from scholar_desk.ui.workers import make_pool
+
+    actor = SINGLE_USER if role is None else Actor("someone", Role(role), 1, 1)
+    pool = make_pool()
+    window = MainWindow(AppContext(library, actor, pool, QUndoStack(), DataEvents()))
+    qtbot.addWidget(window)
+    keys = window.page_keys()
+    assert ("mentees" in keys) is mentees
+    assert ("audit" in keys) is audit
+    assert "dashboard" in keys
+    assert pool.waitForDone(5000)
