@@ -831,7 +831,8 @@ class _Demo:
 
 
 def _sections(title: str) -> Iterator[tuple[str, str]]:
-    topic = title.split(":")[0].lower()
+    topic = title.split(":")[0]
+    topic = topic[0].lower() + topic[1:]
     yield (
         "Background",
         f"Evidence on {topic} in routine practice remains limited, and "
