@@ -453,8 +453,12 @@ def test_an_undo_the_workflow_forbids_is_shown_and_dropped(qtbot, window, app_ct
 
 @pytest.mark.parametrize(
     ("role", "mentees", "audit"),
-    [(None, False, True), ("fellow", False, False), ("mentor", True, False),
-     ("director", True, True)],
+    [
+        (None, False, True),
+        ("fellow", False, False),
+        ("mentor", True, False),
+        ("director", True, True),
+    ],
 )
 def test_navigation_shows_review_pages_only_to_roles_that_use_them(
     qtbot, library, role, mentees, audit
