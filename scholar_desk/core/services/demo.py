@@ -802,7 +802,7 @@ class _Demo:
             ("project", "dorsal root"): ["deer2017accurate", "harden2010budapest"],
             ("project", "opioid tapering"): ["dowell2016cdc"],
         }
-        targets = {
+        targets: dict[str, list[m.Abstract] | list[m.Project]] = {
             "abstract": list(self.s.scalars(select(m.Abstract))),
             "project": list(self.s.scalars(select(m.Project))),
         }
