@@ -104,3 +104,14 @@ def test_written_entry_round_trips_and_reparses() -> None:
     again = bibtex.parse_text(text).references[0]
     again.line = ref.line
     assert again == ref
+
+
+def test_fast_split_counts_lines_after_a_trailing_backslash() -> None:
+    text = (
+        '@article{a,\n  title = "{A \\TeX\\\n  title}",\n}\n\n'
+        "@article{b,\n  title = {B},\n}\n\n@article{c,\n  title = {C\n"
+    )
+    result = bibtex.parse_text(text)
+    assert [(r.citation_key, r.line) for r in result.references] == [("a", 1), ("b", 6)]
+    assert [(p.line, p.kind) for p in result.skipped] == [(10, "skipped")]
+    assert bibtex.parse_text(text.replace("@article{b", "@article{a")).problems[0].line == 6

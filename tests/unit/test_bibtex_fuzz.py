@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -79,3 +81,73 @@ def test_mutated_bib_never_crashes(ops: list[tuple[str, int, int]]) -> None:
         assert isinstance(ref.title, str)
         text_out = "".join(bibtex.write([ref]))
         assert text_out.count("@") >= 1
+
+
+def _whole_file(text: str) -> list[tuple[int, object]]:
+    from bibtexparser.entrypoint import parse_string
+
+    return [(b.start_line or 0, b) for b in parse_string(text, parse_stack=[]).blocks]
+
+
+def _comparable(result: bibtex.ParseResult, lines: bool) -> tuple[object, ...]:
+    from dataclasses import replace
+
+    if lines:
+        return (result.references, result.problems, result.blocks)
+    return (
+        [replace(r, line=0) for r in result.references],
+        [
+            replace(p, line=0, message=re.sub(r"line \d+", "line N", p.message))
+            for p in result.problems
+        ],
+        result.blocks,
+    )
+
+
+def assert_fast_split_equals_bibtexparser(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast splitter reads every file as bibtexparser's own splitter does.
+
+    bibtexparser does not count a line that ends in a backslash, so there its line
+    numbers drift; the fast path counts true lines, and only the lines may differ.
+    """
+    fast = bibtex.parse_text(text, "f.bib")
+    with monkeypatch.context() as patch:
+        patch.setattr(bibtex, "split_blocks", _whole_file)
+        slow = bibtex.parse_text(text, "f.bib")
+    lines = "\\\n" not in text and "\\\r\n" not in text
+    assert _comparable(fast, lines) == _comparable(slow, lines)
+
+
+SMALL_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["drop_brace", "add_brace", "nul", "cut"]),
+        st.integers(0, len(SEED)),
+        st.integers(0, 1000),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SMALL_OPS, st.sampled_from(["", '"', ",", "=", "@", "\\", "\n@misc{x,", "#"]))
+def test_fast_split_equals_bibtexparser_on_mutations(
+    ops: list[tuple[str, int, int]], insert: str
+) -> None:
+    data = _mutate(SEED, ops)
+    text = data.decode("utf-8", errors="replace")
+    at = len(text) // 2
+    text = text[:at] + insert + text[at:]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert_fast_split_equals_bibtexparser(text, monkeypatch)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_fast_split_equals_bibtexparser_on_every_corpus_file(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(corpus.glob("bib*/*"))
+    assert len(files) > 30
+    for path in files:
+        text, _encoding, _warnings = decode_bytes(path.read_bytes(), path.name)
+        assert_fast_split_equals_bibtexparser(text, monkeypatch)

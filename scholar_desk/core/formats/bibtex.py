@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
@@ -92,7 +93,11 @@ class _Values:
         if len(value) >= 2 and value[0] == "{" and value[-1] == "}":
             inner = value[1:-1]
             if ("{" not in inner and "}" not in inner and not inner.endswith("\\")) or (
-                "#" not in value and _matching_brace(value, 0) == len(value) - 1
+                "#" not in value
+                and (
+                    _ONE_GROUP.fullmatch(value) is not None
+                    or _matching_brace(value, 0) == len(value) - 1
+                )
             ):
                 return inner
         if value.isdigit():
@@ -206,7 +211,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
     text = text.removeprefix("\ufeff")
     result = ParseResult(source=source)
     try:
-        library = parse_string(text, parse_stack=[])
+        blocks = split_blocks(text)
     except RecursionError:
         result.problems.append(
             Problem(1, "The file nests braces too deeply to be read.", shorten(text), "skipped")
@@ -215,31 +220,30 @@ def parse_text(text: str, source: str = "") -> ParseResult:
     strings: dict[str, str] = {}
     values = _Values(strings)
     first_line: dict[str, int] = {}
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, model.Entry):
-            _add_entry(block, line, values, result, first_line)
-        elif isinstance(block, model.DuplicateBlockKeyBlock):
-            dup = block.ignore_error_block
-            if isinstance(dup, model.Entry):
-                first = first_line.get(dup.key.lower(), 0)
-                result.problems.append(
-                    Problem(
-                        line,
-                        f"The key '{dup.key}' is used again (first on line {first}); "
-                        "this entry gets a new key.",
-                        shorten(block.raw or ""),
-                    )
-                )
-                _add_entry(dup, line, values, result, first_line)
-            elif isinstance(dup, model.String):
-                result.problems.append(
-                    Problem(line, f"@string '{dup.key}' is defined again; the new value is used.")
-                )
-                strings[dup.key.lower()] = values.evaluate(dup.value)
-                result.blocks.append(("string", (block.raw or "").strip()))
+    entry_keys: set[str] = set()
+    string_keys: set[str] = set()
+    for start_line, block in blocks:
+        line = start_line + 1
+        if isinstance(block, _FastEntry):
+            if block.key in entry_keys:
+                _duplicate_entry(block, line, values, result, first_line)
             else:
-                _skip(block, line, result)
+                entry_keys.add(block.key)
+                _add_entry(
+                    block.entry_type, block.key, block.fields, line, values, result, first_line
+                )
+            continue
+        if isinstance(block, model.DuplicateBlockKeyBlock):
+            # Keys are checked across the whole file below, not per part the splitter saw.
+            inner = block.ignore_error_block
+            if isinstance(inner, model.Entry | model.String):
+                block = inner
+        if isinstance(block, model.Entry):
+            if block.key in entry_keys:
+                _duplicate_entry(_FastEntry.of(block), line, values, result, first_line)
+            else:
+                entry_keys.add(block.key)
+                _add_model_entry(block, line, values, result, first_line)
         elif isinstance(block, model.DuplicateFieldKeyBlock):
             entry = block.ignore_error_block
             if isinstance(entry, model.Entry):
@@ -251,12 +255,19 @@ def parse_text(text: str, source: str = "") -> ParseResult:
                         shorten(block.raw or ""),
                     )
                 )
-                _add_entry(entry, line, values, result, first_line)
+                _add_model_entry(entry, line, values, result, first_line)
             else:
                 _skip(block, line, result)
         elif isinstance(block, model.ParsingFailedBlock):
             _skip(block, line, result)
         elif isinstance(block, model.String):
+            if block.key in string_keys:
+                result.problems.append(
+                    Problem(
+                        line, f"@string '{block.key}' is defined again; the new value is used."
+                    )
+                )
+            string_keys.add(block.key)
             strings[block.key.lower()] = values.evaluate(block.value)
             result.blocks.append(("string", (block.raw or "").strip()))
         elif isinstance(block, model.Preamble):
@@ -266,6 +277,191 @@ def parse_text(text: str, source: str = "") -> ParseResult:
         elif isinstance(block, model.ImplicitComment):
             _check_implicit(block, line, result)
     return result
+
+
+def _duplicate_entry(
+    entry: _FastEntry,
+    line: int,
+    values: _Values,
+    result: ParseResult,
+    first_line: dict[str, int],
+) -> None:
+    first = first_line.get(entry.key.lower(), 0)
+    result.problems.append(
+        Problem(
+            line,
+            f"The key '{entry.key}' is used again (first on line {first}); "
+            "this entry gets a new key.",
+            shorten(entry.raw),
+        )
+    )
+    _add_entry(entry.entry_type, entry.key, entry.fields, line, values, result, first_line)
+
+
+# Splitting --------------------------------------------------------------------------------
+#
+# bibtexparser's splitter walks the file mark by mark in Python: about 6,000 entries a
+# second, most of an import's time. Nearly every block of a real file is a well-formed
+# ``@type{key, name = value, ...}``; `split_blocks` reads those with one regular
+# expression each and hands everything else to bibtexparser, so its rules decide every
+# block that is not plain. A block start (``@name{`` or ``@name(``) at the beginning of a
+# line ends whatever bibtexparser was reading (it aborts a broken block there), so the
+# file can be cut at those starts and each piece read on its own.
+
+
+class _FastEntry:
+    """An entry block as bibtexparser would split it (its `model.Entry`, lighter)."""
+
+    __slots__ = ("entry_type", "fields", "key", "raw", "start_line")
+
+    def __init__(
+        self, entry_type: str, key: str, fields: list[tuple[str, str]], start_line: int, raw: str
+    ) -> None:
+        self.entry_type = entry_type
+        self.key = key
+        self.fields = fields
+        self.start_line = start_line
+        self.raw = raw
+
+    @classmethod
+    def of(cls, entry: model.Entry) -> _FastEntry:
+        return cls(
+            entry.entry_type,
+            entry.key,
+            [(f.key, f.value if isinstance(f.value, str) else str(f.value)) for f in entry.fields],
+            entry.start_line or 0,
+            entry.raw or "",
+        )
+
+
+_BLOCK_STARTS = re.compile(r"(?m)^[^\S\n]*(@\w*[ \t]*)[{(]")
+# Inside braces a brace right after a backslash is text (bibtexparser's rule), and
+# nothing else matters; possessive loops keep this linear.
+_INNER = r"(?:[^{}\\]++|\\++[{}]?)"
+
+
+def _brace_group(depth: int) -> str:
+    if depth == 1:
+        return r"\{" + _INNER + r"*+\}"
+    return r"\{(?:" + _INNER + "|" + _brace_group(depth - 1) + r")*+\}"
+
+
+# In quotes braces and commas are text; a quote right after a backslash is text too.
+# ``{"}`` has a rule of its own in bibtexparser: such values take the slow path.
+_QUOTED = r'"(?:[^"\\{]++|\\++"?|\{(?!"))*+"'
+_FAST_HEAD = re.compile(r"@(\w*)[ \t]*\{([^{}\",=@\\]*),")
+_FAST_FIELD = re.compile(
+    r"([^{}\",=@\\]*)=((?:[^{}\",@\\]++|" + _brace_group(8) + "|" + _QUOTED + r")*+)([,}])"
+)
+_FAST_END = re.compile(r"\s*\}")
+_ONE_GROUP = re.compile(_brace_group(8))
+_SPECIAL_TYPES = ("comment", "preamble", "string")
+
+
+def _fast_entry(text: str, start: int, end: int, line: int) -> _FastEntry | None:
+    """The entry that ``text[start:end]`` holds if it is plain, else None.
+
+    Plain: ``@type{key,`` then ``name = value`` fields with brace or quote enclosed or
+    bare values, each name once, the closing brace, nothing but spaces after it.
+    """
+    head = _FAST_HEAD.match(text, start, end)
+    if head is None:
+        return None
+    entry_type = head.group(1).lower()
+    key = head.group(2).strip()
+    if not key or entry_type.startswith(_SPECIAL_TYPES):
+        return None
+    fields: list[tuple[str, str]] = []
+    names: set[str] = set()
+    pos = head.end()
+    while True:
+        m = _FAST_FIELD.match(text, pos, end)
+        if m is None:
+            closing = _FAST_END.match(text, pos, end)
+            if closing is None:
+                return None
+            pos = closing.end()
+            break
+        name = m.group(1).strip()
+        if not name or name in names:
+            return None
+        names.add(name)
+        fields.append((name, m.group(2).strip()))
+        pos = m.end()
+        if m.group(3) == "}":
+            break
+    if text[pos:end].strip():
+        return None
+    return _FastEntry(entry_type, key, fields, line, text[start:pos])
+
+
+def split_blocks(text: str) -> list[tuple[int, Any]]:
+    """The file's blocks as bibtexparser's splitter gives them, plain entries faster.
+
+    Args:
+        text: BibTeX text.
+
+    Returns:
+        ``(0-based start line, block)``: `_FastEntry` for plain entries, bibtexparser
+        blocks for the rest, in file order (the caller checks duplicate keys across the
+        file; a duplicate's ``DuplicateBlockKeyBlock`` may or may not be there).
+    """
+    try:
+        return _split_fast(text)
+    except _SplitMismatchError:
+        return [(b.start_line or 0, b) for b in parse_string(text, parse_stack=[]).blocks]
+
+
+def _split_fast(text: str) -> list[tuple[int, Any]]:
+    starts = [(m.start(1), m.end()) for m in _BLOCK_STARTS.finditer(text)]
+    out: list[tuple[int, Any]] = []
+    line = 0
+    counted = 0
+    slow_from = 0
+    slow_line = 0
+    for number, (start, _open) in enumerate(starts):
+        end = starts[number + 1][0] if number + 1 < len(starts) else len(text)
+        line += text.count("\n", counted, start)
+        counted = start
+        entry = _fast_entry(text, start, end, line)
+        if entry is None:
+            continue
+        if slow_from < start:
+            out.extend(_slow_blocks(text, slow_from, start, slow_line, starts, number))
+        out.append((line, entry))
+        slow_from = end
+        line += text.count("\n", counted, end)
+        counted = end
+        slow_line = line
+    if slow_from < len(text):
+        out.extend(_slow_blocks(text, slow_from, len(text), slow_line, starts, len(starts)))
+    return out
+
+
+def _slow_blocks(
+    text: str, start: int, end: int, line: int, starts: list[tuple[int, int]], following: int
+) -> list[tuple[int, Any]]:
+    """The bibtexparser blocks for ``text[start:end]``, lines counted from ``line``.
+
+    The next block start is read too, so a broken block ends the way it would in the
+    whole file ("unexpected block start"); the block it opens is dropped.
+    """
+    piece = text[start:end]
+    if not piece.strip():
+        return []
+    cut = following < len(starts)
+    if cut:
+        piece += text[starts[following][0] : starts[following][1]]
+    blocks = list(parse_string(piece, parse_stack=[]).blocks)
+    if cut:
+        if not blocks or not isinstance(blocks[-1], model.ParsingFailedBlock):
+            raise _SplitMismatchError
+        blocks.pop()
+    return [((block.start_line or 0) + line, block) for block in blocks]
+
+
+class _SplitMismatchError(Exception):
+    """A piece did not end as expected (never seen; the whole file is then re-read)."""
 
 
 def _skip(block: model.ParsingFailedBlock, line: int, result: ParseResult) -> None:
@@ -312,30 +508,42 @@ def _check_implicit(block: model.ImplicitComment, line: int, result: ParseResult
         )
 
 
-def _add_entry(
+def _add_model_entry(
     entry: model.Entry,
     line: int,
     values: _Values,
     result: ParseResult,
     first_line: dict[str, int],
 ) -> None:
-    first_line.setdefault(entry.key.lower(), line)
+    fast = _FastEntry.of(entry)
+    _add_entry(fast.entry_type, fast.key, fast.fields, line, values, result, first_line)
+
+
+def _add_entry(
+    entry_type: str,
+    entry_key: str,
+    raw_fields: list[tuple[str, str]],
+    line: int,
+    values: _Values,
+    result: ParseResult,
+    first_line: dict[str, int],
+) -> None:
+    first_line.setdefault(entry_key.lower(), line)
     fields: dict[str, str] = {}
     problems = result.problems
-    for fld in entry.fields:
-        raw = fld.value if isinstance(fld.value, str) else str(fld.value)
-        key = fld.key.lower()
+    for name, raw in raw_fields:
+        key = name.lower()
         if not _FIELD_NAME.fullmatch(key):
             problems.append(
-                Problem(line, f"The field {fld.key.strip()!r} has no valid name and was ignored.")
+                Problem(line, f"The field {name.strip()!r} has no valid name and was ignored.")
             )
             continue
         _evaluate_into(key, raw, values, fields, problems, line)
-    if any(_CONTROL.search(v) for v in fields.values()) or _CONTROL.search(entry.key):
+    if _CONTROL.search("".join(fields.values())) or _CONTROL.search(entry_key):
         problems.append(Problem(line, "Control characters were removed from this entry."))
         fields = {k: _CONTROL.sub("", v) for k, v in fields.items()}
-    key = _CONTROL.sub("", entry.key).strip()
-    result.references.append(_record(entry.entry_type, key, fields, line, result.source))
+    key = _CONTROL.sub("", entry_key).strip()
+    result.references.append(_record(entry_type, key, fields, line, result.source))
 
 
 def _evaluate_into(
@@ -425,7 +633,7 @@ def _names(raw: str) -> tuple[str, str]:
     names = []
     first_family = ""
     raw = latex.collapse_spaces(raw)
-    people = _AND.split(raw) if "{" not in raw else split_multiple_persons_names(raw)
+    people = _AND.split(raw) if "{" not in raw else _split_people(raw)
     for person in people:
         person = person.strip()
         if not person:
@@ -438,6 +646,28 @@ def _names(raw: str) -> tuple[str, str]:
 
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# bibtexparser's rules for "and" between names, as one regex: brace groups (where a
+# backslash escapes the next character) are skipped; a brace or backslash outside them
+# sends the text to bibtexparser's own loop.
+_PEOPLE = re.compile(
+    r"(" + _brace_group(8).replace(r"\\++[{}]?", r"\\.") + r")"
+    r"|(?P<sep>[ \r\n\t]+[aA][nN][dD][ \r\n\t]+)|(?P<bad>[{}\\])",
+    re.DOTALL,
+)
+
+
+def _split_people(raw: str) -> list[str]:
+    """What ``split_multiple_persons_names`` gives for a name list, faster."""
+    people = []
+    start = 0
+    for m in _PEOPLE.finditer(raw):
+        if m.lastgroup == "sep":
+            people.append(raw[start : m.start()])
+            start = m.end()
+        elif m.lastgroup == "bad":
+            return list(split_multiple_persons_names(raw))
+    people.append(raw[start:])
+    return people
 
 
 def _simple_name(person: str) -> tuple[str, str] | None:
