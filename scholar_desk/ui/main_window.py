@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QProcess, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -339,6 +340,10 @@ class MainWindow(QMainWindow):
         self.import_action = action(
             "&Import References…", "import", "Ctrl+I", self._on_import_action_triggered
         )
+        self.open_db_action = action(
+            "&Open Database…", None, QKeySequence.StandardKey.Open, self._on_open_db_triggered
+        )
+        self.new_db_action = action("New &Database…", None, None, self._on_new_db_triggered)
         self.quit_action = action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -404,11 +409,52 @@ class MainWindow(QMainWindow):
         for action in (self.manage_accounts_action, self.audit_action, self.backups_action):
             action.setVisible(director)
 
+    # Other databases ----------------------------------------------------------------------
+
+    _DB_FILTER = "Scholar Desk databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+
+    def ask_database_path(self, *, new: bool) -> str | None:
+        """Ask for a database file to open (or to create); ``None`` when cancelled."""
+        start = str(data_dir())
+        if new:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "New Database", f"{start}/library.sqlite3", self._DB_FILTER
+            )
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, "Open Database", start, self._DB_FILTER)
+        return path or None
+
+    def open_database(self, path: str) -> bool:
+        """Open ``path`` in a window of its own (created and migrated if new).
+
+        A separate process keeps this window's database, undo history and sign-in
+        untouched; both can stay open, as two windows on one database can.
+        """
+        args = ["-m", "scholar_desk", "--db", path]
+        started = QProcess.startDetached(sys.executable, args)
+        ok = bool(started[0] if isinstance(started, tuple) else started)
+        if not ok:
+            self.statusBar().showMessage(f"Could not start a window for {path}", 8000)
+        return ok
+
+    def _on_open_db_triggered(self) -> None:
+        path = self.ask_database_path(new=False)
+        if path:
+            self.open_database(path)
+
+    def _on_new_db_triggered(self) -> None:
+        path = self.ask_database_path(new=True)
+        if path:
+            self.open_database(path)
+
     def _make_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_db_action)
+        file_menu.addAction(self.new_db_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 

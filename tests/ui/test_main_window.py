@@ -480,3 +480,28 @@ def test_navigation_shows_review_pages_only_to_roles_that_use_them(
     assert ("audit" in keys) is audit
     assert "dashboard" in keys
     assert pool.waitForDone(5000)
+
+
+def test_open_database_starts_a_window_of_its_own(window, monkeypatch, tmp_path):
+    from PySide6.QtCore import QProcess
+
+    started = []
+
+    def fake_start(program, args):
+        started.append((program, list(args)))
+        return True, 4242
+
+    target = str(tmp_path / "other.sqlite3")
+    monkeypatch.setattr(QProcess, "startDetached", fake_start)
+    monkeypatch.setattr(window, "ask_database_path", lambda *, new: target)
+    window.open_db_action.trigger()
+    window.new_db_action.trigger()
+    assert [args for _, args in started] == [["-m", "scholar_desk", "--db", target]] * 2
+
+
+def test_cancelled_open_database_starts_nothing(window, monkeypatch):
+    from PySide6.QtCore import QProcess
+
+    monkeypatch.setattr(QProcess, "startDetached", lambda *a: pytest.fail("started"))
+    monkeypatch.setattr(window, "ask_database_path", lambda *, new: None)
+    window.open_db_action.trigger()
