@@ -57,6 +57,15 @@ class LoginDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
+        heading = QLabel("Scholar Desk", self)
+        heading.setObjectName("loginHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        heading.setFont(font)
+        where = QLabel(_database_name(library), self)
+        where.setObjectName("loginDatabase")
+        where.setStyleSheet("color: palette(placeholder-text);")
         form = QFormLayout()
         form.addRow("&User name", self.user_edit)
         form.addRow("&Password", self.password_edit)
@@ -68,6 +77,11 @@ class LoginDialog(QDialog):
         buttons.accepted.connect(self.try_sign_in)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
+        layout.addWidget(where)
+        layout.addSpacing(4)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -75,6 +89,7 @@ class LoginDialog(QDialog):
         self._retry_timer = QTimer(self)
         self._retry_timer.setSingleShot(True)
         self._retry_timer.timeout.connect(self._on_retry_timer_timeout)
+        self.setMinimumWidth(380)
         (self.password_edit if self.user_edit.text() else self.user_edit).setFocus()
 
     def try_sign_in(self) -> bool:
@@ -135,3 +150,10 @@ class LoginDialog(QDialog):
             return dialog.actor
         finally:
             dialog.deleteLater()
+
+
+def _database_name(library: Library) -> str:
+    """The database file's name (or the server URL) the sign-in is for."""
+    if library.path is not None:
+        return f"Database: {library.path.name}"
+    return f"Database: {library.url.render_as_string(hide_password=True)}"
