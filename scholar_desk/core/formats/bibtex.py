@@ -315,7 +315,12 @@ class _FastEntry:
     __slots__ = ("entry_type", "fields", "key", "raw", "start_line")
 
     def __init__(
-        self, entry_type: str, key: str, fields: list[tuple[str, str]], start_line: int, raw: str
+        self,
+        entry_type: str,
+        key: str,
+        fields: list[tuple[str, str, bool]],
+        start_line: int,
+        raw: str,
     ) -> None:
         self.entry_type = entry_type
         self.key = key
@@ -328,13 +333,18 @@ class _FastEntry:
         return cls(
             entry.entry_type,
             entry.key,
-            [(f.key, f.value if isinstance(f.value, str) else str(f.value)) for f in entry.fields],
+            [
+                (f.key, f.value if isinstance(f.value, str) else str(f.value), False)
+                for f in entry.fields
+            ],
             entry.start_line or 0,
             entry.raw or "",
         )
 
 
-_BLOCK_STARTS = re.compile(r"(?m)^[^\S\n]*(@\w*[ \t]*)[{(]")
+# bibtexparser's block start; it ends a broken block only at the start of a line (after
+# spaces), which `_split_fast` checks (a search for "@" is faster than one for "^").
+_BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
 # Inside braces a brace right after a backslash is text (bibtexparser's rule), and
 # nothing else matters; possessive loops keep this linear.
 _INNER = r"(?:[^{}\\]++|\\++[{}]?)"
@@ -350,8 +360,11 @@ def _brace_group(depth: int) -> str:
 # ``{"}`` has a rule of its own in bibtexparser: such values take the slow path.
 _QUOTED = r'"(?:[^"\\{]++|\\++"?|\{(?!"))*+"'
 _FAST_HEAD = re.compile(r"@(\w*)[ \t]*\{([^{}\",=@\\]*),")
+# Group 2: a value that is one brace group (most values; its text is what is inside),
+# group 3: any other value, evaluated by `_Values`.
 _FAST_FIELD = re.compile(
-    r"([^{}\",=@\\]*)=((?:[^{}\",@\\]++|" + _brace_group(8) + "|" + _QUOTED + r")*+)([,}])"
+    r"([^{}\",=@\\]*)=(?:\s*(" + _brace_group(8) + r")\s*(?=[,}])"
+    r"|((?:[^{}\",@\\]++|" + _brace_group(8) + "|" + _QUOTED + r")*+))([,}])"
 )
 _FAST_END = re.compile(r"\s*\}")
 _ONE_GROUP = re.compile(_brace_group(8))
@@ -371,7 +384,7 @@ def _fast_entry(text: str, start: int, end: int, line: int) -> _FastEntry | None
     key = head.group(2).strip()
     if not key or entry_type.startswith(_SPECIAL_TYPES):
         return None
-    fields: list[tuple[str, str]] = []
+    fields: list[tuple[str, str, bool]] = []
     names: set[str] = set()
     pos = head.end()
     while True:
@@ -382,13 +395,17 @@ def _fast_entry(text: str, start: int, end: int, line: int) -> _FastEntry | None
                 return None
             pos = closing.end()
             break
-        name = m.group(1).strip()
+        name, group, other, closing_mark = m.groups()
+        name = name.strip()
         if not name or name in names:
             return None
         names.add(name)
-        fields.append((name, m.group(2).strip()))
+        if group is not None:
+            fields.append((name, group, True))
+        else:
+            fields.append((name, other.strip(), False))
         pos = m.end()
-        if m.group(3) == "}":
+        if closing_mark == "}":
             break
     if text[pos:end].strip():
         return None
@@ -413,7 +430,12 @@ def split_blocks(text: str) -> list[tuple[int, Any]]:
 
 
 def _split_fast(text: str) -> list[tuple[int, Any]]:
-    starts = [(m.start(1), m.end()) for m in _BLOCK_STARTS.finditer(text)]
+    starts = [
+        (m.start(), m.end())
+        for m in _BLOCK_START.finditer(text)
+        if (prefix := text[text.rfind("\n", 0, m.start()) + 1 : m.start()]) == ""
+        or prefix.isspace()
+    ]
     out: list[tuple[int, Any]] = []
     line = 0
     counted = 0
@@ -522,7 +544,7 @@ def _add_model_entry(
 def _add_entry(
     entry_type: str,
     entry_key: str,
-    raw_fields: list[tuple[str, str]],
+    raw_fields: list[tuple[str, str, bool]],
     line: int,
     values: _Values,
     result: ParseResult,
@@ -531,12 +553,17 @@ def _add_entry(
     first_line.setdefault(entry_key.lower(), line)
     fields: dict[str, str] = {}
     problems = result.problems
-    for name, raw in raw_fields:
+    for name, raw, one_group in raw_fields:
         key = name.lower()
         if not _FIELD_NAME.fullmatch(key):
             problems.append(
                 Problem(line, f"The field {name.strip()!r} has no valid name and was ignored.")
             )
+            continue
+        if one_group:
+            # What `_Values.evaluate` gives for one balanced brace group: its inside.
+            if key not in fields:
+                fields[key] = raw[1:-1]
             continue
         _evaluate_into(key, raw, values, fields, problems, line)
     if _CONTROL.search("".join(fields.values())) or _CONTROL.search(entry_key):

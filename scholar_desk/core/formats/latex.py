@@ -88,25 +88,30 @@ def _accented(letter: str, accent: str) -> str:
     return unicodedata.normalize("NFC", letter + _COMBINING[accent])
 
 
+# Matches whose whole text says what they become (most matches: braces, dashes, ties).
+_SIMPLE = {
+    "{": "",
+    "}": "",
+    "~": "\u00a0",
+    **_QUOTES,
+    **{"\\" + ch: ch for ch in "&%_$#{}"},
+}
+
+
 def _replace(match: re.Match[str]) -> str:
-    kind = match.lastgroup
-    groups = match.groupdict()
-    if groups["acc"] is not None:
-        letter = groups["accarg"] or groups["accbare"]
-        return _accented(letter.rstrip(), groups["acc"])
-    if groups["lacc"] is not None:
-        return _accented(groups["laccarg"] or groups["laccbare"], groups["lacc"])
-    if groups["sym"] is not None:
-        return _SYMBOLS[groups["sym"]]
-    if groups["esc"] is not None:
-        return str(groups["esc"])
-    if groups["named"] is not None:
-        return _NAMED[groups["named"]]
-    if groups["quote"] is not None:
-        return _QUOTES[groups["quote"]]
-    if kind == "tilde":
-        return "\u00a0"
-    return ""  # a grouping brace
+    simple = _SIMPLE.get(match.group())
+    if simple is not None:
+        return simple
+    kind = match.lastgroup  # the innermost group that closed last names the form
+    if kind == "accarg" or kind == "accbare":
+        return _accented(match.group(kind).rstrip(), match.group("acc"))
+    if kind == "laccarg" or kind == "laccbare":
+        return _accented(match.group(kind), match.group("lacc"))
+    if kind == "sym":
+        return _SYMBOLS[match.group("sym")]
+    if kind == "named":
+        return _NAMED[match.group("named")]
+    return ""  # \emph and friends: the braces that follow are removed on their own
 
 
 def collapse_spaces(text: str) -> str:
@@ -118,7 +123,14 @@ def collapse_spaces(text: str) -> str:
     Returns:
         The text with BibTeX's view of whitespace.
     """
-    if "  " not in text and not any(ch in text for ch in "\n\t\r\f\v"):
+    if not (
+        "  " in text
+        or "\n" in text
+        or "\t" in text
+        or "\r" in text
+        or "\f" in text
+        or "\v" in text
+    ):
         return text.strip(" ")  # nothing to collapse: a few C scans, no regex
     return _WS.sub(" ", text).strip(" ")
 

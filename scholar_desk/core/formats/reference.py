@@ -239,8 +239,17 @@ def fold(text: str) -> str:
     if text.isascii():
         return _NON_WORD.sub(" ", text.lower()).strip()
     plain = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    # Only non-ASCII characters can be combining marks: look at those alone.
+    plain = _NON_ASCII.sub(_drop_combining, plain)
     return _NON_WORD.sub(" ", plain.replace("ß", "ss")).strip()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    char = match.group()
+    return "" if unicodedata.combining(char) else char
 
 
 def title_key(title: str) -> str:
