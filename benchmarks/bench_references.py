@@ -2,12 +2,13 @@
 
 ``run()`` returns rows ``(what, measured, budget, comparison)`` for ``benchmarks/run.py``.
 It generates its own data: a 20,000-entry .bib with LaTeX accents, names and DOIs, and a
-100,000-reference database. Run alone: ``python -m benchmarks.bench_references``.
+100,000-reference database. Run alone: ``python benchmarks/bench_references.py``.
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import random
 import statistics
@@ -18,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 IMPORT_ENTRIES = 20_000
+IMPORT_RUNS = 3
 LIBRARY_SIZE = 100_000
 
 _FAMILIES = [
@@ -160,7 +162,23 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def _fill_library(library: object, count: int) -> None:
+def realistic_vocabulary(size: int = 4000, seed: int = 11) -> list[str]:
+    """Distinct words for titles and abstracts: the benchmark's 42 first, then made-up
+    ones of two to four syllables; used with Zipf-like weights (rank ** -1.07)."""
+    rnd = random.Random(seed)
+    onsets = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "st"]
+    syllables = [o + v for o in onsets for v in ("a", "e", "i", "o", "u", "ar", "en", "ol")]
+    words = list(dict.fromkeys(w for w in _WORDS))
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rnd.choice(syllables) for _ in range(rnd.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def _fill_library(library: object, count: int, vocabulary: list[str] | None = None) -> None:
     from sqlalchemy import insert
 
     from scholar_desk.core import clock
@@ -170,12 +188,28 @@ def _fill_library(library: object, count: int) -> None:
     rnd = random.Random(7)
     now = clock.now()
     fams = [plain for _, plain in _FAMILIES]
+    if vocabulary is None:
+
+        def pick(n: int) -> list[str]:
+            return rnd.sample(_WORDS, n)
+
+        def text(n: int) -> str:
+            return " ".join(rnd.choice(_WORDS) for _ in range(n))
+    else:
+        weights = list(itertools.accumulate(1 / (r + 1) ** 1.07 for r in range(len(vocabulary))))
+
+        def pick(n: int) -> list[str]:
+            return rnd.choices(vocabulary, cum_weights=weights, k=n)
+
+        def text(n: int) -> str:
+            return " ".join(pick(n))
+
     with library.transaction() as session:  # type: ignore[attr-defined]
         for start in range(0, count, 10_000):
             rows = []
             for i in range(start, min(start + 10_000, count)):
                 family = rnd.choice(fams)
-                words = rnd.sample(_WORDS, 8)
+                words = pick(8)
                 ref = ParsedReference(
                     citation_key=f"lib{i}",
                     authors=f"{family}, A. and {rnd.choice(fams)}, B.",
@@ -186,8 +220,8 @@ def _fill_library(library: object, count: int) -> None:
                     volume=str(rnd.randint(1, 99)),
                     pages=f"{rnd.randint(1, 500)}\u2013{rnd.randint(501, 999)}",
                     doi=f"10.1000/lib.{i}",
-                    abstract=" ".join(rnd.choice(_WORDS) for _ in range(60)),
-                    keywords=", ".join(rnd.sample(_WORDS, 3)),
+                    abstract=text(60),
+                    keywords=", ".join(pick(3)),
                 )
                 rows.append(svc._row(ref, now))
             session.execute(insert(svc._REFERENCES), rows)
@@ -204,7 +238,9 @@ def _bench_import(tmp: Path) -> list[tuple[str, str, str, str]]:
     text = bib.read_text(encoding="utf-8")
     plain = []
     ours = []
-    for attempt in range(2):
+    # Same file, already in memory and in the page cache; runs interleaved so load from
+    # other processes on the machine falls on both; the median of each is reported.
+    for attempt in range(IMPORT_RUNS):
         gc.collect()
         start = time.perf_counter()
         parsed = parse_string(text, parse_stack=[])
@@ -218,16 +254,58 @@ def _bench_import(tmp: Path) -> list[tuple[str, str, str, str]]:
             with library.transaction() as session:
                 report = svc.import_parsed(session, results)
             ours.append(time.perf_counter() - start)
+            del results
         assert report.imported == IMPORT_ENTRIES, report.summary()
-    p, o = min(plain), min(ours)
+    p, o = statistics.median(plain), statistics.median(ours)
     return [
         (
             "import 20,000-entry .bib end to end (decode, names, dedupe, store, FTS)",
             f"{o:.2f} s ({IMPORT_ENTRIES / o:,.0f}/s)",
             f"< {1.5 * p:.2f} s (1.5x parse)",
-            f"bibtexparser plain parse {p:.2f} s; ratio {o / p:.2f}x",
+            f"bibtexparser plain parse {p:.2f} s; ratio {o / p:.2f}x "
+            f"(medians of {IMPORT_RUNS} interleaved runs)",
         ),
     ]
+
+
+_TYPED = (
+    "genicular nerve",
+    "opioid tapering 2019",
+    "Müller ketamine",
+    "spinal cord stim",
+    "pain medicine",
+    "ultrasound-guided block",
+)
+
+
+def _search_row(library: object, phrases: tuple[str, ...], label: str) -> tuple[str, ...]:
+    """Type each phrase a letter at a time (from 2 letters) into the table model.
+
+    Timed per keystroke: from the query string to the model holding the matching ids in
+    display order (what the view needs for its first screen).
+    """
+    from scholar_desk.ui.models.reference_table import ReferenceTableModel
+
+    typed = [phrase[:n] for phrase in phrases for n in range(2, len(phrase) + 1)]
+    search_model = ReferenceTableModel(library)  # type: ignore[arg-type]
+    search_model.refresh()  # the page holds the sorted ids already
+    times = []
+    counts = []
+    for query in typed:
+        t = time.perf_counter()
+        search_model.set_search(query)
+        times.append((time.perf_counter() - t) * 1000)
+        counts.append(search_model.rowCount())
+    times.sort()
+    p50 = statistics.median(times)
+    p95 = times[int(len(times) * 0.95) - 1]
+    return (
+        f"search as you type, {LIBRARY_SIZE:,} references (p50 / p95), {label}",
+        f"{p50:.1f} / {p95:.1f} ms",
+        "< 30 / < 100 ms",
+        f"{len(times)} keystrokes through the table model, {statistics.median(counts):,.0f} "
+        f"median / {max(counts):,} max hits",
+    )
 
 
 def _bench_library(tmp: Path) -> list[tuple[str, str, str, str]]:
@@ -250,38 +328,7 @@ def _bench_library(tmp: Path) -> list[tuple[str, str, str, str]]:
         with library.reading() as session:
             assert svc.count_references(session) == LIBRARY_SIZE
             svc.reference_ids(session, search="warm")  # open the FTS index once
-        typed = []
-        for phrase in (
-            "genicular nerve",
-            "opioid tapering 2019",
-            "Müller ketamine",
-            "spinal cord stim",
-            "pain medicine",
-            "ultrasound-guided block",
-        ):
-            typed += [phrase[:n] for n in range(2, len(phrase) + 1)]
-        search_model = ReferenceTableModel(library)
-        search_model.refresh()  # the page holds the sorted ids already
-        times = []
-        counts = []
-        for query in typed:
-            t = time.perf_counter()
-            search_model.set_search(query)
-            times.append((time.perf_counter() - t) * 1000)
-            counts.append(search_model.rowCount())
-        del search_model
-        times.sort()
-        p50 = statistics.median(times)
-        p95 = times[int(len(times) * 0.95) - 1]
-        rows.append(
-            (
-                "search as you type, 100,000 references (p50 / p95)",
-                f"{p50:.1f} / {p95:.1f} ms",
-                "< 30 / < 100 ms",
-                f"{len(times)} keystrokes through the table model, up to "
-                f"{max(counts):,} hits (small vocabulary: a worst case)",
-            )
-        )
+        rows.append(_search_row(library, _TYPED, "small vocabulary: a worst case"))
 
         sort_times = []
         with library.reading() as session:
@@ -347,9 +394,32 @@ def _bench_library(tmp: Path) -> list[tuple[str, str, str, str]]:
         )
         view.close()
         del view, model
+    rows.insert(1, _realistic_search(tmp))
     del app
     rows.append(("(setup) generate 100,000-reference library", f"{fill:.1f} s", "", ""))
     return rows
+
+
+def _realistic_search(tmp: Path) -> tuple[str, ...]:
+    """The same typing over a library whose titles and abstracts use 4,000 words."""
+    from scholar_desk.core.db.library import Library
+    from scholar_desk.core.services import references as svc
+
+    path = tmp / "lib100k-realistic.sqlite3"
+    v = realistic_vocabulary()
+    with Library.open(path) as library:
+        _fill_library(library, LIBRARY_SIZE, v)
+    with Library.open(path) as library:
+        with library.reading() as session:
+            svc.reference_ids(session, search="warm")
+        phrases = (
+            f"{v[0]} {v[120]}",
+            f"{v[8]} {v[700]}",
+            f"Müller {v[35]}",
+            f"{v[2600]} 2019",
+            f"{v[15]} {v[16]} {v[300]}",
+        )
+        return _search_row(library, phrases, "realistic vocabulary (4,000 words, Zipf-like)")
 
 
 _MEMORY_SCRIPT = """
@@ -445,7 +515,7 @@ def _bench_stall(tmp: Path) -> list[tuple[str, str, str, str]]:
         (
             "longest event-loop stall while a 20,000-entry import runs in a Job",
             f"{worst:.0f} ms",
-            "window never freezes (< 100 ms)",
+            "window never freezes (aim < 50 ms)",
             f"10 ms timer, {len(gaps)} ticks over {elapsed:.1f} s",
         )
     ]

@@ -119,6 +119,42 @@ def test_cancel_leaves_library_unchanged(library: Library, tmp_path: Path) -> No
     assert _count(library) == 0
 
 
+def test_cancel_while_indexing_leaves_library_and_index_unchanged(
+    library: Library, tmp_path: Path
+) -> None:
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        seen.append(message)
+        if message == "Indexing references" and done >= total * 3 // 4:
+            token.cancel()  # rows are in "references" and the index by now
+
+    big = "".join(
+        f"@article{{k{i}, title = {{Title number {i} of many}}, year = 2000, note = {{kept}}}}\n"
+        for i in range(5000)
+    )
+    path = _write(tmp_path, "big.bib", big)
+    with pytest.raises(CancelledError), library.transaction() as session:
+        svc.import_files(session, [path], progress=progress, cancel=token)
+    assert "Indexing references" in seen
+    assert _count(library) == 0
+    with library.reading() as session:
+        assert svc.matching_ids(session, "many") == []
+    # The staging table went with the rollback: the same import now goes through.
+    with library.transaction() as session:
+        report = svc.import_files(session, [path])
+    assert report.imported == 5000
+    with library.reading() as session:
+        assert len(svc.matching_ids(session, "many") or []) == 5000
+        stored = svc.records_for(session, report.imported_ids[:2])
+        assert [r.citation_key for r in stored] == ["k0", "k1"]
+        assert stored[0].extra_fields == {"note": "kept"}
+        created = session.scalar(select(Reference.created_at).limit(1))
+        assert created is not None
+        assert created.tzinfo is not None
+
+
 def test_unusable_file_writes_nothing(library: Library, tmp_path: Path) -> None:
     good = _write(tmp_path, "a.bib", BIB)
     binary = tmp_path / "b.bib"
