@@ -12,7 +12,7 @@ from scholar_desk.core.formats.reference import (
     clean_doi,
     clean_pmid,
     format_name,
-    read_text,
+    parse_path,
     shorten,
 )
 
@@ -54,11 +54,7 @@ def parse_file(path: Path) -> ParseResult:
     Raises:
         ImportFileError: The file cannot be read or is not text.
     """
-    text, encoding, problems = read_text(path)
-    result = parse_text(text, path.name)
-    result.encoding = encoding
-    result.problems[:0] = problems
-    return result
+    return parse_path(path, parse_text)
 
 
 def parse_text(text: str, source: str = "") -> ParseResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -137,6 +138,23 @@ def shorten(raw: str) -> str:
 
 
 # Reading files ----------------------------------------------------------------------------
+
+
+def parse_path(path: Path, parse_text: Callable[[str, str], ParseResult]) -> ParseResult:
+    """Read a file with `read_text` and parse it, keeping the encoding and its warning.
+
+    Args:
+        path: The file.
+        parse_text: The format's ``parse_text(text, source)``.
+
+    Raises:
+        ImportFileError: The file cannot be read or is not text.
+    """
+    text, encoding, problems = read_text(path)
+    result = parse_text(text, path.name)
+    result.encoding = encoding
+    result.problems[:0] = problems
+    return result
 
 
 def read_text(path: Path) -> tuple[str, str, list[Problem]]:

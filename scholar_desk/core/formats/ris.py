@@ -19,7 +19,7 @@ from scholar_desk.core.formats.reference import (
     clean_doi,
     clean_pmid,
     format_name,
-    read_text,
+    parse_path,
     shorten,
 )
 
@@ -82,11 +82,7 @@ def parse_file(path: Path) -> ParseResult:
     Raises:
         ImportFileError: The file cannot be read or is not text.
     """
-    text, encoding, problems = read_text(path)
-    result = parse_text(text, path.name)
-    result.encoding = encoding
-    result.problems[:0] = problems
-    return result
+    return parse_path(path, parse_text)
 
 
 def parse_text(text: str, source: str = "") -> ParseResult:
