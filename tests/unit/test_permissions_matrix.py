@@ -455,6 +455,23 @@ def _image(s: Session, owner: Actor, abstract: int, tmp: Path) -> int:
     return abstracts.add_image(s, owner, abstract, path).id
 
 
+def _reference(s: Session) -> int:
+    row = m.Reference(
+        citation_key=f"matrix{s.scalar(select(m.Reference.id).order_by(m.Reference.id.desc())) or 0}",
+        title="A cited work",
+        extra_fields={},
+    )
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _cited(s: Session, owner: Actor, abstract: int) -> int:
+    ref = _reference(s)
+    _svc("citations.cite")(s, owner, "abstract", abstract, [ref])
+    return ref
+
+
 def _svc(name: str) -> Any:
     module, _, fn = name.partition(".")
     return getattr(importlib.import_module(f"scholar_desk.core.services.{module}"), fn)
@@ -498,6 +515,9 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "submissions.set_manuscript_authors": ("update", "manuscript", lambda s, a, o, i, t: _svc("submissions.set_manuscript_authors")(s, a, i, [])),
     "documents.publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.publication_list")(s, a, i)),
     "documents.export_publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.export_publication_list")(s, a, i, t / "pubs.docx")),
+    "citations.citations": ("read", "abstract", lambda s, a, o, i, t: _svc("citations.citations")(s, a, "abstract", i)),
+    "citations.cite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.cite")(s, a, "abstract", i, [_reference(s)])),
+    "citations.uncite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.uncite")(s, a, "abstract", i, _cited(s, o, i))),
 }  # fmt: skip
 
 
