@@ -1,0 +1,95 @@
+"""Cite selected references in an abstract, project or manuscript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.services import citations
+from scholar_desk.core.services.citations import Citation, CitingTarget
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.errors import show_error
+
+_KIND_TITLES = {"abstract": "Abstract", "project": "Project", "manuscript": "Manuscript"}
+
+
+class CiteDialog(QDialog):
+    """Pick what cites the selected references; saving appends them to its list."""
+
+    def __init__(
+        self, ctx: AppContext, reference_ids: Sequence[int], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.reference_ids = list(reference_ids)
+        self.result_list: list[Citation] | None = None
+        self.setWindowTitle("Cite in…")
+        self.setMinimumWidth(520)
+        count = len(self.reference_ids)
+        intro = QLabel(
+            f"Add the {count} selected reference{'s' if count != 1 else ''} to the end of "
+            "the numbered reference list of:",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.target_combo = QComboBox(self)
+        with ctx.library.reading() as session:
+            self.targets: list[CitingTarget] = citations.citing_targets(session, ctx.actor)
+        for target in self.targets:
+            self.target_combo.addItem(f"{_KIND_TITLES[target.kind]}: {target.title}")
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        if not self.targets:
+            self.hint.setText("There is no abstract, project or manuscript you may change.")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Cite")
+        self.ok_button.setEnabled(bool(self.targets) and bool(self.reference_ids))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.target_combo)
+        layout.addWidget(self.hint)
+        layout.addWidget(buttons)
+
+    def selected_target(self) -> CitingTarget | None:
+        """The record chosen in the list."""
+        index = self.target_combo.currentIndex()
+        return self.targets[index] if 0 <= index < len(self.targets) else None
+
+    def accept(self) -> None:
+        target = self.selected_target()
+        if target is None:
+            return
+        try:
+            with self.ctx.library.transaction() as session:
+                self.result_list = citations.cite(
+                    session, self.ctx.actor, target.kind, target.target_id, self.reference_ids
+                )
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.events.changed.emit("reference")
+        self.ctx.events.changed.emit(target.kind)
+        super().accept()
+
+    @classmethod
+    def open_for(
+        cls, parent: QWidget | None, ctx: AppContext, reference_ids: Sequence[int]
+    ) -> CiteDialog:
+        """Open the dialog without blocking and return it."""
+        dialog = cls(ctx, reference_ids, parent)
+        dialog.open()
+        return dialog
