@@ -232,6 +232,7 @@ def _bench_import(tmp: Path) -> list[tuple[str, str, str, str]]:
 
     from scholar_desk.core.db.library import Library
     from scholar_desk.core.services import references as svc
+    from scholar_desk.core.services.session import SINGLE_USER
 
     bib = tmp / "bench20k.bib"
     make_bib(bib, IMPORT_ENTRIES)
@@ -252,7 +253,7 @@ def _bench_import(tmp: Path) -> list[tuple[str, str, str, str]]:
             start = time.perf_counter()
             results = svc.read_files([bib])
             with library.transaction() as session:
-                report = svc.import_parsed(session, results)
+                report = svc.import_parsed(session, SINGLE_USER, results)
             ours.append(time.perf_counter() - start)
             del results
         assert report.imported == IMPORT_ENTRIES, report.summary()
@@ -467,6 +468,7 @@ def _bench_stall(tmp: Path) -> list[tuple[str, str, str, str]]:
     from scholar_desk.core.db.library import Library
     from scholar_desk.core.progress import CancelToken, ProgressSink
     from scholar_desk.core.services import references as svc
+    from scholar_desk.core.services.session import SINGLE_USER
     from scholar_desk.ui.workers import Job, make_pool
 
     app = QApplication.instance() or QApplication([])
@@ -486,7 +488,9 @@ def _bench_stall(tmp: Path) -> list[tuple[str, str, str, str]]:
     def task(progress: ProgressSink, cancel: CancelToken) -> object:
         results = svc.read_files([bib], progress, cancel)
         with library.transaction() as session:
-            return svc.import_parsed(session, results, progress=progress, cancel=cancel)
+            return svc.import_parsed(
+                session, SINGLE_USER, results, progress=progress, cancel=cancel
+            )
 
     timer = QTimer()
     timer.setInterval(10)

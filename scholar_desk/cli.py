@@ -499,10 +499,10 @@ def _run_import(ctx: CliContext) -> int:
     options: dict[str, Any] = {"on_duplicate": ctx.args.on_duplicate, "tags": ctx.args.tag}
     if ctx.args.dry_run:
         with ctx.library.reading() as session:
-            report = references.import_parsed(session, results, dry_run=True, **options)
+            report = references.import_parsed(session, ctx.actor, results, dry_run=True, **options)
     else:
         with ctx.library.transaction() as session:
-            report = references.import_parsed(session, results, **options)
+            report = references.import_parsed(session, ctx.actor, results, **options)
     if ctx.args.json:
         ctx.print_json(report.to_json())
         return EXIT_OK

@@ -236,3 +236,24 @@ def test_restore_needs_a_director(cli: Cli, people: dict[str, int], tmp_path: Pa
     assert code == 2
     assert "may not" in err
     assert cli("restore", str(backup), user="boss", password="password123")[0] == 0
+
+
+def test_a_mentor_cannot_import_references(
+    cli: Cli, people: dict[str, int], tmp_path: Path
+) -> None:
+    _accounts(cli, people)
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{Smith2020, title = {Knee pain}, year = {2020}}\n", encoding="utf-8")
+    code, _, err = cli("import", str(bib), user="men", password="password123")
+    assert code == 2
+    assert "mentor" in err
+    assert "reference" in err
+    code, out, _ = cli(
+        "import", "--dry-run", "--json", str(bib), user="men", password="password123"
+    )
+    assert code == 0
+    assert json.loads(out)["imported"] == 1
+    code, out, _ = cli("list", "references", "--json", user="men", password="password123")
+    assert (code, json.loads(out)) == (0, [])
+    code, _, err = cli("import", str(bib), user="ann", password="password123")
+    assert code == 0, err

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.db.models import Reference
 from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.session import SINGLE_USER
 
 pytestmark = pytest.mark.corpus
 
@@ -36,7 +37,7 @@ def test_every_corpus_file_imports_and_counts_add_up(corpus: Path, tmp_path: Pat
     for number, path in enumerate(_files(corpus)):
         with Library.open(tmp_path / f"lib{number}.sqlite3") as library:
             with library.transaction() as session:
-                report = svc.import_files(session, [path], on_duplicate="skip")
+                report = svc.import_files(session, SINGLE_USER, [path], on_duplicate="skip")
             with library.reading() as session:
                 stored = len(list(session.scalars(select(Reference.id))))
         assert report.imported == stored, path.name
@@ -118,14 +119,14 @@ def test_export_import_round_trip_on_every_corpus_file(corpus: Path, tmp_path: P
     for number, path in enumerate(_files(corpus)):
         with Library.open(tmp_path / f"a{number}.sqlite3") as first:
             with first.transaction() as session:
-                svc.import_files(session, [path], on_duplicate="keep")
+                svc.import_files(session, SINGLE_USER, [path], on_duplicate="keep")
             out = tmp_path / f"out{number}.bib"
             with first.reading() as session:
                 svc.export_bib(session, out)
             before = snapshot(first)
         with Library.open(tmp_path / f"b{number}.sqlite3") as second:
             with second.transaction() as session:
-                report = svc.import_files(session, [out], on_duplicate="keep")
+                report = svc.import_files(session, SINGLE_USER, [out], on_duplicate="keep")
             after = snapshot(second)
         assert report.skipped == 0, path.name
         different = len(set(after) ^ set(before)) // 2

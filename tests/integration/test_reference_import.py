@@ -10,6 +10,7 @@ from scholar_desk.core.db.models import BibBlock, Reference
 from scholar_desk.core.errors import ImportFileError
 from scholar_desk.core.progress import CancelledError, CancelToken
 from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.session import SINGLE_USER
 
 BIB = """@article{Smith2020,
   author = {Smith, John and Lee, Kim},
@@ -36,7 +37,7 @@ def _count(library: Library) -> int:
 def test_import_dedupe_and_policies(library: Library, tmp_path: Path) -> None:
     first = _write(tmp_path, "a.bib", BIB)
     with library.transaction() as session:
-        report = svc.import_files(session, [first], tags=["review"])
+        report = svc.import_files(session, SINGLE_USER, [first], tags=["review"])
     assert (report.imported, report.duplicates, report.skipped) == (2, 0, 0)
     again = BIB.replace("10.1000/PM.1", "https://doi.org/10.1000/pm.1").replace(
         "Ultrasound-guided nerve blocks in the emergency department",
@@ -45,13 +46,13 @@ def test_import_dedupe_and_policies(library: Library, tmp_path: Path) -> None:
     again += "@misc{New2021, title = {Something new entirely}, year = 2021}\n"
     second = _write(tmp_path, "b.bib", again)
     with library.reading() as session:
-        dry = svc.import_files(session, [second], dry_run=True)
+        dry = svc.import_files(session, SINGLE_USER, [second], dry_run=True)
     assert (dry.imported, dry.duplicates, dry.skipped) == (1, 2, 0)
     reasons = sorted(m.reason.split(" (")[0] for m in dry.matches)
     assert reasons == ["same DOI", "similar title"]
     assert _count(library) == 2
     with library.transaction() as session:
-        kept = svc.import_files(session, [second], on_duplicate="keep")
+        kept = svc.import_files(session, SINGLE_USER, [second], on_duplicate="keep")
     assert (kept.imported, kept.duplicates) == (3, 0)
     with library.reading() as session:
         keys = set(session.scalars(select(Reference.citation_key)))
@@ -60,7 +61,7 @@ def test_import_dedupe_and_policies(library: Library, tmp_path: Path) -> None:
 
 def test_merge_keeps_old_key_and_fills_fields(library: Library, tmp_path: Path) -> None:
     with library.transaction() as session:
-        svc.import_files(session, [_write(tmp_path, "a.bib", BIB)])
+        svc.import_files(session, SINGLE_USER, [_write(tmp_path, "a.bib", BIB)])
     richer = (
         "@article{X, title = {Chronic postsurgical pain after knee replacement}, "
         "author = {Smith, John}, year = 2020, doi = {10.1000/pm.1}, volume = {21}, "
@@ -68,7 +69,11 @@ def test_merge_keeps_old_key_and_fills_fields(library: Library, tmp_path: Path) 
     )
     with library.transaction() as session:
         report = svc.import_files(
-            session, [_write(tmp_path, "b.bib", richer)], on_duplicate="merge", tags=["tka"]
+            session,
+            SINGLE_USER,
+            [_write(tmp_path, "b.bib", richer)],
+            on_duplicate="merge",
+            tags=["tka"],
         )
     assert (report.imported, report.duplicates, report.merged) == (0, 1, 1)
     with library.reading() as session:
@@ -82,11 +87,11 @@ def test_merge_keeps_old_key_and_fills_fields(library: Library, tmp_path: Path) 
 
 def test_search_sort_tags_and_fts(library: Library, tmp_path: Path) -> None:
     with library.transaction() as session:
-        svc.import_files(session, [_write(tmp_path, "a.bib", BIB)])
+        svc.import_files(session, SINGLE_USER, [_write(tmp_path, "a.bib", BIB)])
     with library.transaction() as session:
         ids = svc.reference_ids(session, search="knee repl")
         assert len(ids) == 1
-        svc.set_tags(session, ids[0], ["orthopaedics", "tka"])
+        svc.set_tags(session, SINGLE_USER, ids[0], ["orthopaedics", "tka"])
     with library.reading() as session:
         assert svc.reference_ids(session, search="orthopaed") == ids  # tags are searched
         assert svc.reference_ids(session, search="2019") != ids  # year is searched
@@ -96,7 +101,9 @@ def test_search_sort_tags_and_fts(library: Library, tmp_path: Path) -> None:
         assert [rows[i].year for i in by_year] == [2020, 2019]
     with library.transaction() as session:
         detail = svc.get_reference(session, ids[0])
-        svc.update_reference(session, ids[0], detail.version, {"title": "Totally renamed"})
+        svc.update_reference(
+            session, SINGLE_USER, ids[0], detail.version, {"title": "Totally renamed"}
+        )
     with library.reading() as session:
         assert svc.reference_ids(session, search="knee") == []
         assert svc.reference_ids(session, search="renamed") == ids
@@ -115,7 +122,7 @@ def test_cancel_leaves_library_unchanged(library: Library, tmp_path: Path) -> No
     )
     path = _write(tmp_path, "big.bib", big)
     with pytest.raises(CancelledError), library.transaction() as session:
-        svc.import_files(session, [path], progress=progress, cancel=token)
+        svc.import_files(session, SINGLE_USER, [path], progress=progress, cancel=token)
     assert _count(library) == 0
 
 
@@ -136,14 +143,14 @@ def test_cancel_while_indexing_leaves_library_and_index_unchanged(
     )
     path = _write(tmp_path, "big.bib", big)
     with pytest.raises(CancelledError), library.transaction() as session:
-        svc.import_files(session, [path], progress=progress, cancel=token)
+        svc.import_files(session, SINGLE_USER, [path], progress=progress, cancel=token)
     assert "Indexing references" in seen
     assert _count(library) == 0
     with library.reading() as session:
         assert svc.matching_ids(session, "many") == []
     # The staging table went with the rollback: the same import now goes through.
     with library.transaction() as session:
-        report = svc.import_files(session, [path])
+        report = svc.import_files(session, SINGLE_USER, [path])
     assert report.imported == 5000
     with library.reading() as session:
         assert len(svc.matching_ids(session, "many") or []) == 5000
@@ -160,17 +167,19 @@ def test_unusable_file_writes_nothing(library: Library, tmp_path: Path) -> None:
     binary = tmp_path / "b.bib"
     binary.write_bytes(b"\x00" * 1000 + b"@article{x, title={t}}")
     with pytest.raises(ImportFileError), library.transaction() as session:
-        svc.import_files(session, [good, binary])
+        svc.import_files(session, SINGLE_USER, [good, binary])
     assert _count(library) == 0
 
 
 def test_merge_all_exact_duplicates(library: Library, tmp_path: Path) -> None:
     with library.transaction() as session:
-        svc.import_files(session, [_write(tmp_path, "a.bib", BIB)])
-        svc.import_files(session, [_write(tmp_path, "b.bib", BIB)], on_duplicate="keep")
+        svc.import_files(session, SINGLE_USER, [_write(tmp_path, "a.bib", BIB)])
+        svc.import_files(
+            session, SINGLE_USER, [_write(tmp_path, "b.bib", BIB)], on_duplicate="keep"
+        )
     assert _count(library) == 4
     with library.transaction() as session:
-        summary = svc.merge_exact_duplicates(session)
+        summary = svc.merge_exact_duplicates(session, SINGLE_USER)
     assert (summary.groups, summary.removed) == (2, 2)
     with library.reading() as session:
         keys = sorted(session.scalars(select(Reference.citation_key)))
@@ -179,7 +188,7 @@ def test_merge_all_exact_duplicates(library: Library, tmp_path: Path) -> None:
 
 def test_blocks_are_kept_and_exported(library: Library, tmp_path: Path, data_dir: Path) -> None:
     with library.transaction() as session:
-        report = svc.import_files(session, [data_dir / "bib" / "traps.bib"])
+        report = svc.import_files(session, SINGLE_USER, [data_dir / "bib" / "traps.bib"])
     assert report.entries == 5
     with library.reading() as session:
         kinds = sorted(session.scalars(select(BibBlock.block_kind)))

@@ -6,8 +6,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from scholar_desk.core.db.library import Library
+from scholar_desk.core.db.models import Account
 from scholar_desk.core.services import references as svc
 from scholar_desk.core.services.session import SINGLE_USER
 from scholar_desk.ui.context import AppContext
@@ -63,7 +65,7 @@ def test_import_dialog_dry_run_then_import(qtbot, ctx: AppContext, bib: Path) ->
 
 def test_search_detail_edit_and_citation(qtbot, ctx: AppContext, bib: Path) -> None:
     with ctx.library.transaction() as session:
-        svc.import_files(session, [bib])
+        svc.import_files(session, SINGLE_USER, [bib])
     page = ReferencesPage(ctx)
     qtbot.addWidget(page)
     page.show()
@@ -88,8 +90,8 @@ def test_search_detail_edit_and_citation(qtbot, ctx: AppContext, bib: Path) -> N
 
 def test_export_and_merge(qtbot, ctx: AppContext, bib: Path, tmp_path: Path) -> None:
     with ctx.library.transaction() as session:
-        svc.import_files(session, [bib])
-        svc.import_files(session, [bib], on_duplicate="keep")
+        svc.import_files(session, SINGLE_USER, [bib])
+        svc.import_files(session, SINGLE_USER, [bib], on_duplicate="keep")
     page = ReferencesPage(ctx)
     qtbot.addWidget(page)
     assert page.model.rowCount() == 4
@@ -110,7 +112,7 @@ def test_screenshot_with_thousands(qtbot, ctx: AppContext, tmp_path: Path) -> No
     path = tmp_path / "many.bib"
     path.write_text(text, encoding="utf-8")
     with ctx.library.transaction() as session:
-        svc.import_files(session, [path])
+        svc.import_files(session, SINGLE_USER, [path])
     page = ReferencesPage(ctx)
     qtbot.addWidget(page)
     page.resize(1300, 700)
@@ -119,3 +121,54 @@ def test_screenshot_with_thousands(qtbot, ctx: AppContext, tmp_path: Path) -> No
     assert page.model.rowCount() == 3000
     page.grab().save(str(tmp_path / "refs.png"))
     page.grab().save("/tmp/refs.png")
+
+
+def _signed_in(library: Library, bib: Path) -> dict[str, AppContext]:
+    """A library with references and login on; a context per role."""
+    from scholar_desk.core.services import accounts
+
+    with library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [bib])
+        accounts.create_account(session, SINGLE_USER, "boss", "password123", "director")
+        accounts.create_account(session, SINGLE_USER, "men", "password123", "mentor")
+        found = {a.username: a for a in session.scalars(select(Account))}
+        actors = {name: accounts.actor_of(row) for name, row in found.items()}
+    return {name: AppContext(library, a, make_pool(), QUndoStack()) for name, a in actors.items()}
+
+
+def test_a_mentor_reads_the_library_but_cannot_change_it(
+    qtbot, library: Library, bib: Path
+) -> None:
+    contexts = _signed_in(library, bib)
+    page = ReferencesPage(contexts["men"])
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 2
+    for button in (page.import_button, page.merge_button):
+        assert not button.isEnabled()
+        assert "mentor" in button.toolTip()
+    assert page.export_button.isEnabled()
+    assert page.cite_button.isEnabled()
+    page.table.selectRow(0)
+    assert page.detail.detail is not None
+    assert not page.detail.save_button.isEnabled()
+    assert page.detail.tags.isReadOnly()
+    assert page.detail.edits["title"].isReadOnly()
+    # Drops and Edit > Delete come here too: refused with a status message, nothing written.
+    with qtbot.waitSignal(page.status_changed) as status:
+        assert page.import_files([bib]) is None
+    assert "Not imported" in status.args[0]
+    with qtbot.waitSignal(page.status_changed) as status:
+        page.delete_selected()
+    assert "Not deleted" in status.args[0]
+    page.reload()
+    assert page.model.rowCount() == 2
+
+
+def test_a_director_may_change_the_library(qtbot, library: Library, bib: Path) -> None:
+    page = ReferencesPage(_signed_in(library, bib)["boss"])
+    qtbot.addWidget(page)
+    assert page.import_button.isEnabled()
+    assert page.merge_button.isEnabled()
+    page.table.selectRow(0)
+    assert page.detail.save_button.isEnabled()
+    assert not page.detail.tags.isReadOnly()

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.session import SINGLE_USER
 from scholar_desk.ui.models.reference_table import ID_ROLE, ReferenceTableModel
 
 BIB = "".join(
@@ -21,7 +22,7 @@ def filled(library: Library, tmp_path: Path) -> Library:
     path = tmp_path / "a.bib"
     path.write_text(BIB, encoding="utf-8")
     with library.transaction() as session:
-        svc.import_files(session, [path])
+        svc.import_files(session, SINGLE_USER, [path])
     return library
 
 

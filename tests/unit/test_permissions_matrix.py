@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import scholar_desk.core.services as services_pkg
@@ -26,7 +26,15 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.errors import NotFoundError, PermissionDeniedError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import accounts, audit, comments, items, kinds, mentor
+from scholar_desk.core.services import (
+    accounts,
+    audit,
+    comments,
+    items,
+    kinds,
+    mentor,
+    references,
+)
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
 ROLES = ("fellow_a", "fellow_b", "mentor", "director", "no_login")
@@ -387,7 +395,7 @@ def zero_argument_readers() -> dict[str, Callable[..., Any]]:
     return out
 
 
-WRITERS_WITHOUT_ARGUMENTS = frozenset({"comments.mark_seen"})
+WRITERS_WITHOUT_ARGUMENTS = frozenset({"comments.mark_seen", "references.merge_exact_duplicates"})
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -518,11 +526,74 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "citations.citations": ("read", "abstract", lambda s, a, o, i, t: _svc("citations.citations")(s, a, "abstract", i)),
     "citations.cite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.cite")(s, a, "abstract", i, [_reference(s)])),
     "citations.uncite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.uncite")(s, a, "abstract", i, _cited(s, o, i))),
+    "references.link_reference": ("update", "abstract", lambda s, a, o, i, t: references.link_reference(s, a, _reference(s), "abstract", i)),
 }  # fmt: skip
 
 
 def _journal(s: Session) -> int:
     return int(s.scalars(select(m.Journal.id)).first() or 0)
+
+
+# The shared reference library: every write asks about the library (owner None) ----------
+
+LIBRARY_BIB = (
+    "@article{matrixlib, author = {Doe, Jane}, title = {A library record for the matrix},"
+    " journal = {Pain}, year = {2020}, doi = {10.1000/matrix.lib}}\n"
+)
+
+
+def _library_file(tmp: Path) -> Path:
+    path = tmp / "library.bib"
+    path.write_text(LIBRARY_BIB, encoding="utf-8")
+    return path
+
+
+def _edit_reference(s: Session, a: Actor) -> Any:
+    ref = _reference(s)
+    version = references.get_reference(s, ref).version
+    return references.update_reference(s, a, ref, version, {"title": "Changed"})
+
+
+REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
+    "references.import_files": lambda s, a, t: references.import_files(s, a, [_library_file(t)]),
+    "references.import_parsed": lambda s, a, t: references.import_parsed(s, a, references.read_files([_library_file(t)])),
+    "references.merge_exact_duplicates": lambda s, a, t: references.merge_exact_duplicates(s, a),
+    "references.update_reference": lambda s, a, t: _edit_reference(s, a),
+    "references.set_tags": lambda s, a, t: references.set_tags(s, a, _reference(s), ["review"]),
+    "references.delete_references": lambda s, a, t: references.delete_references(s, a, [_reference(s)]),
+    "references.regenerate_keys": lambda s, a, t: references.regenerate_keys(s, a, [_reference(s)]),
+}  # fmt: skip
+"""Reference-library writes: fellows and directors may, mentors and no-login may not."""
+
+LIBRARY_WRITERS = frozenset({"fellow_a", "fellow_b", "director"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reference_library_writes_by_role(world: World, tmp_path: Path, role: str) -> None:
+    actor = world.actors[role]
+    for name, call in sorted(REFERENCE_WRITES.items()):
+        with scratch(world.library) as s:
+            if role in LIBRARY_WRITERS:
+                call(s, actor, tmp_path)
+            else:
+                with pytest.raises(PermissionDeniedError):
+                    call(s, actor, tmp_path)
+                if "import" in name:
+                    assert s.scalar(select(func.count()).select_from(m.Reference)) == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reference_import_dry_run_needs_only_read(world: World, tmp_path: Path, role: str) -> None:
+    """A dry run writes nothing: a mentor may try one; without a login nobody may."""
+    actor = world.actors[role]
+    with scratch(world.library) as s:
+        if role == "no_login":
+            with pytest.raises(PermissionDeniedError):
+                references.import_files(s, actor, [_library_file(tmp_path)], dry_run=True)
+        else:
+            report = references.import_files(s, actor, [_library_file(tmp_path)], dry_run=True)
+            assert report.imported == 1
+        assert s.scalar(select(func.count()).select_from(m.Reference)) == 0
 
 
 @pytest.mark.parametrize("letter", ["a", "b"])
@@ -613,6 +684,7 @@ def test_every_service_function_is_covered() -> None:
         | set(ADMIN_CALLS)
         | set(OTHER_CALLS)
         | set(zero_argument_readers())
+        | set(REFERENCE_WRITES)
         | set(EXEMPT)
     )
     missing = sorted(set(service_functions()) - covered)

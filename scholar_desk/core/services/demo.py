@@ -786,7 +786,9 @@ class _Demo:
             .read_text(encoding="utf-8")
         )
         parsed = bibtex.parse_text(text, source="demo/references.bib")
-        references.import_parsed(self.s, [parsed], tags=["demo"])
+        # Login is still off here (make_accounts runs last), so the role-less demo actor
+        # has full control.
+        references.import_parsed(self.s, DEMO_ACTOR, [parsed], tags=["demo"])
         by_key = {r.citation_key: r.id for r in self.s.scalars(select(m.Reference))}
         cited = {
             ("abstract", "genicular"): [

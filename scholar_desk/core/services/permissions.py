@@ -19,8 +19,13 @@ RESOLVE = "resolve"
 MANAGE = "manage"
 ACTIONS = (READ, CREATE, UPDATE, DELETE, COMMENT, RESOLVE, MANAGE)
 
-SHARED_KINDS = frozenset({"person", "journal", "conference"})
-"""Catalog kinds everyone reads and fellows and directors maintain."""
+REFERENCE = "reference"
+SHARED_KINDS = frozenset({"person", "journal", "conference", REFERENCE})
+"""Catalog kinds everyone reads and fellows and directors maintain.
+
+``reference`` is the shared reference library: the permission of every reference-library
+write (import, edit, tag, delete, merge, re-key) is checked with ``owner_id=None``.
+"""
 
 ACCOUNT = "account"
 AUDIT = "audit"
@@ -83,7 +88,7 @@ def allowed(session: Session, actor: Actor, action: str, kind: str, owner_id: in
     fellows'; a mentor reads and comments on mentees' records and changes no content;
     a director reads everything, comments, and manages accounts, audit and backups.
     Fellows and directors maintain the shared catalogs (people, journals,
-    conferences). A fellow may comment on and resolve comments on their own records.
+    conferences, the reference library). A fellow may comment on and resolve comments on their own records.
     Anything not listed is denied.
     """
     if actor.single_user:

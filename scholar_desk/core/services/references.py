@@ -2,6 +2,8 @@
 
 Every function takes a `Session` first and returns plain records; an import runs in the
 caller's one transaction, so a cancel, an error or a crash leaves the library as it was.
+The library is shared: everyone with access reads it, and every function that writes takes
+the `Actor` second and asks `permissions` (kind ``reference``) before it changes anything.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from scholar_desk.core.formats.reference import (
     title_key,
 )
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
+from scholar_desk.core.services import permissions
 from scholar_desk.core.services.session import Actor
 
 _DIGITS = re.compile(r"\d+")
@@ -822,6 +825,7 @@ def _merge_values(target: ParsedReference, other: ParsedReference) -> bool:
 
 def import_files(
     session: Session,
+    actor: Actor,
     paths: Sequence[Path],
     *,
     on_duplicate: OnDuplicate | str = OnDuplicate.SKIP,
@@ -835,6 +839,7 @@ def import_files(
 
     Args:
         session: The unit of work (a writing one unless ``dry_run``).
+        actor: Who imports; a dry run writes nothing, so reading the library is enough.
         paths: BibTeX, RIS or MEDLINE files.
         on_duplicate: What to do with duplicates by default.
         decisions: Per-record overrides, by `DuplicateMatch.index`.
@@ -847,12 +852,16 @@ def import_files(
         The report.
 
     Raises:
+        PermissionDeniedError: The actor may not add references (for a dry run: may
+            not read the library).
         ImportFileError: A file is unusable; nothing was written.
         CancelledError: Cancel was asked for; the caller rolls back.
     """
+    _require_import(session, actor, dry_run=dry_run)  # before reading: no wait to refuse
     results = read_files(paths, progress, cancel)
     return import_parsed(
         session,
+        actor,
         results,
         on_duplicate=on_duplicate,
         decisions=decisions,
@@ -863,8 +872,14 @@ def import_files(
     )
 
 
+def _require_import(session: Session, actor: Actor, *, dry_run: bool) -> None:
+    action = permissions.READ if dry_run else permissions.CREATE
+    permissions.require(session, actor, action, permissions.REFERENCE, None)
+
+
 def import_parsed(
     session: Session,
+    actor: Actor,
     results: Sequence[ParseResult],
     *,
     on_duplicate: OnDuplicate | str = OnDuplicate.SKIP,
@@ -878,7 +893,12 @@ def import_parsed(
 
     The records are copied first, so the same results can be imported again (the
     import dialog reads once, shows a dry run, then imports).
+
+    Raises:
+        PermissionDeniedError: The actor may not add references (for a dry run: may
+            not read the library).
     """
+    _require_import(session, actor, dry_run=dry_run)
     with _full_collections.deferred():
         return _import_parsed(
             session,
@@ -1189,7 +1209,7 @@ def _filled(values: Sequence[Any]) -> int:
 
 def merge_exact_duplicates(
     session: Session,
-    actor: Actor | None = None,
+    actor: Actor,
     *,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
@@ -1203,7 +1223,11 @@ def merge_exact_duplicates(
 
     Returns:
         How many groups were merged and references removed.
+
+    Raises:
+        PermissionDeniedError: The actor may not change the library.
     """
+    permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -1536,12 +1560,13 @@ def records_for(session: Session, ids: Sequence[int]) -> list[ParsedReference]:
 
 
 def update_reference(
-    session: Session, ref_id: int, version: int, changes: Mapping[str, Any]
+    session: Session, actor: Actor, ref_id: int, version: int, changes: Mapping[str, Any]
 ) -> ReferenceDetail:
     """Save edited fields of one reference.
 
     Args:
         session: A writing unit of work.
+        actor: Who edits.
         ref_id: The reference.
         version: The version the user's values were read at.
         changes: Field name to new value; ``extra_fields`` replaces the whole dict.
@@ -1550,10 +1575,12 @@ def update_reference(
         The saved reference.
 
     Raises:
+        PermissionDeniedError: The actor may not change the library.
         ConflictError: Someone saved it since ``version``.
         ValidationError: A value is not acceptable.
         NotFoundError: It no longer exists.
     """
+    permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
     row, current = _load(session, ref_id)
     if row.version != version:
         raise ConflictError("reference", ref_id, dict(changes), current.main_values(), row.version)
@@ -1605,12 +1632,17 @@ def update_reference(
     return get_reference(session, ref_id)
 
 
-def set_tags(session: Session, ref_id: int, names: Sequence[str]) -> tuple[str, ...]:
+def set_tags(session: Session, actor: Actor, ref_id: int, names: Sequence[str]) -> tuple[str, ...]:
     """Replace the tags of one reference.
 
     Returns:
         The tags now on it, sorted.
+
+    Raises:
+        PermissionDeniedError: The actor may not change the library.
+        NotFoundError: It no longer exists.
     """
+    permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
     if session.get(Reference, ref_id) is None:
         raise NotFoundError("That reference no longer exists.", f"reference {ref_id}")
     clean = sorted({n.strip() for n in names if n.strip()})
@@ -1621,12 +1653,16 @@ def set_tags(session: Session, ref_id: int, names: Sequence[str]) -> tuple[str, 
     return tuple(clean)
 
 
-def delete_references(session: Session, ids: Sequence[int]) -> int:
+def delete_references(session: Session, actor: Actor, ids: Sequence[int]) -> int:
     """Delete references (their tags and citing links go with them).
 
     Returns:
         How many were deleted.
+
+    Raises:
+        PermissionDeniedError: The actor may not delete from the library.
     """
+    permissions.require(session, actor, permissions.DELETE, permissions.REFERENCE, None)
     count = 0
     for part in _chunks(list(ids), 900):
         result = session.execute(delete(Reference).where(Reference.id.in_(part)))
@@ -1636,13 +1672,17 @@ def delete_references(session: Session, ids: Sequence[int]) -> int:
 
 
 def regenerate_keys(
-    session: Session, ids: Sequence[int], pattern: str = DEFAULT_KEY_PATTERN
+    session: Session, actor: Actor, ids: Sequence[int], pattern: str = DEFAULT_KEY_PATTERN
 ) -> dict[int, str]:
     """Give references new citation keys from a pattern (unique; a, b, c... on clash).
 
     Returns:
         New key by id.
+
+    Raises:
+        PermissionDeniedError: The actor may not change the library.
     """
+    permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
     refs = records_for(session, ids)
     id_order = [i for i in ids if i]
     targets = list(zip(id_order, refs, strict=False))
@@ -1668,10 +1708,29 @@ def regenerate_keys(
     return out
 
 
-def link_reference(session: Session, ref_id: int, target_kind: str, target_id: int) -> None:
-    """Record that a project, manuscript or abstract cites a reference (idempotent)."""
-    if target_kind not in ("project", "manuscript", "abstract"):
+_CITING: Mapping[str, Any] = {"project": Project, "manuscript": Manuscript, "abstract": Abstract}
+
+
+def link_reference(
+    session: Session, actor: Actor, ref_id: int, target_kind: str, target_id: int
+) -> None:
+    """Record that a project, manuscript or abstract cites a reference (idempotent).
+
+    A link changes the citing record, not the shared library, so the actor needs
+    permission to update that record (a fellow their own, nobody a mentee's).
+
+    Raises:
+        ValidationError: ``target_kind`` cannot cite references.
+        NotFoundError: The citing record does not exist.
+        PermissionDeniedError: The actor may not change the citing record.
+    """
+    model = _CITING.get(target_kind)
+    if model is None:
         raise ValidationError({"target_kind": "must be project, manuscript or abstract"})
+    target = session.get(model, target_id)
+    if target is None:
+        raise NotFoundError(f"That {target_kind} no longer exists.", f"{target_kind} {target_id}")
+    permissions.require(session, actor, permissions.UPDATE, target_kind, target.owner_id)
     exists = session.scalar(
         select(ReferenceLink.id).where(
             ReferenceLink.reference_id == ref_id,

@@ -114,12 +114,13 @@ class ImportDialog(QDialog):
     def start(self) -> None:
         """Read the files and run the dry run in the pool."""
         library = self._ctx.library
+        actor = self._ctx.actor
         paths = self._paths
 
         def task(progress: ProgressSink, cancel: CancelToken) -> Any:
             results = svc.read_files(paths, progress, cancel)
             with library.reading() as session:
-                report = svc.import_parsed(session, results, dry_run=True, cancel=cancel)
+                report = svc.import_parsed(session, actor, results, dry_run=True, cancel=cancel)
             return results, report
 
         job = Job(task)
@@ -185,13 +186,19 @@ class ImportDialog(QDialog):
     def _on_import_clicked(self) -> None:
         self._ok.setEnabled(False)
         library = self._ctx.library
+        actor = self._ctx.actor
         results = self._results
         policy = self.choice()
 
         def task(progress: ProgressSink, cancel: CancelToken) -> Any:
             with library.transaction() as session:
                 return svc.import_parsed(
-                    session, results, on_duplicate=policy, progress=progress, cancel=cancel
+                    session,
+                    actor,
+                    results,
+                    on_duplicate=policy,
+                    progress=progress,
+                    cancel=cancel,
                 )
 
         job = Job(task)

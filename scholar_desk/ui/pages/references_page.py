@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.citation import format_ama
+from scholar_desk.core.services import permissions
 from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.errors import show_error
@@ -50,6 +52,29 @@ _LINE_FIELDS = (
     ("url", "URL"),
     ("keywords", "Keywords"),
 )
+
+
+def library_read_only_reason(ctx: AppContext) -> str:
+    """Why ``ctx.actor`` may not change the reference library; ``""`` when they may.
+
+    The services refuse anyway (`permissions`, kind ``reference``); the page asks here so
+    it can disable what the actor cannot do and say why.
+    """
+    try:
+        with ctx.library.reading() as session:
+            may = permissions.allowed(
+                session, ctx.actor, permissions.CREATE, permissions.REFERENCE, None
+            )
+    except ScholarDeskError:
+        may = False
+    return "" if may else _read_only_text(ctx.actor)
+
+
+def _read_only_text(actor: Actor) -> str:
+    if actor.single_user:
+        return "This database has accounts: sign in to change the reference library."
+    role = actor.role.value if actor.role else "user"
+    return f"As a {role}, you can read the reference library but not change it."
 
 
 class ReferenceDetailPane(QWidget):
@@ -107,6 +132,14 @@ class ReferenceDetailPane(QWidget):
         """The reference shown."""
         return self._detail
 
+    def set_read_only(self, reason: str) -> None:
+        """Make the fields read-only and disable Save, with ``reason`` as the tooltip."""
+        for edit in (*self.edits.values(), self.extra, self.tags):
+            edit.setReadOnly(bool(reason))
+            edit.setToolTip(reason)
+        self.save_button.setEnabled(not reason)
+        self.save_button.setToolTip(reason)
+
     def show_reference(self, ref_id: int | None) -> None:
         """Load one reference (None clears the pane)."""
         if ref_id is None:
@@ -159,8 +192,9 @@ class ReferenceDetailPane(QWidget):
         tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
         try:
             with self._ctx.library.transaction() as session:
-                svc.update_reference(session, ref_id, self._detail.version, self.values())
-                svc.set_tags(session, ref_id, tags)
+                actor = self._ctx.actor
+                svc.update_reference(session, actor, ref_id, self._detail.version, self.values())
+                svc.set_tags(session, actor, ref_id, tags)
         except ScholarDeskError as exc:
             show_error(self, exc)
             return
@@ -245,6 +279,12 @@ class ReferencesPage(QWidget):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.count_label)
         self.setAcceptDrops(True)
+        self.read_only_reason = library_read_only_reason(ctx)
+        if self.read_only_reason:
+            for button in (self.import_button, self.merge_button):
+                button.setEnabled(False)
+                button.setToolTip(self.read_only_reason)
+        self.detail.set_read_only(self.read_only_reason)
         ctx.events.changed.connect(self._on_events_changed)
         self.reload()
 
@@ -285,6 +325,9 @@ class ReferencesPage(QWidget):
         paths = [Path(p) for p in paths]
         if not paths:
             return None
+        if self.read_only_reason:
+            self.status_changed.emit(f"Not imported. {self.read_only_reason}")
+            return None
         dialog = ImportDialog(self._ctx, paths, self)
         dialog.import_finished.connect(self._on_dialog_import_finished)
         dialog.finished.connect(lambda _code: self._forget(dialog))
@@ -297,6 +340,9 @@ class ReferencesPage(QWidget):
         """Delete the selected references after a confirmation."""
         ids = self.selected_ids()
         if not ids:
+            return
+        if self.read_only_reason:
+            self.status_changed.emit(f"Not deleted. {self.read_only_reason}")
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -357,8 +403,12 @@ class ReferencesPage(QWidget):
         return summary
 
     def _delete(self, ids: list[int]) -> None:
-        with self._ctx.library.transaction() as session:
-            svc.delete_references(session, ids)
+        try:
+            with self._ctx.library.transaction() as session:
+                svc.delete_references(session, self._ctx.actor, ids)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
         self.reload()
         self._ctx.events.changed.emit("reference")
 
