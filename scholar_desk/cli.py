@@ -763,6 +763,49 @@ def _run_poster(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _add_cite(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "cite",
+        parents=[common],
+        help="references an abstract, project or manuscript cites (list, add, remove)",
+    )
+    p.add_argument("kind", choices=["abstract", "project", "manuscript"], help="what cites")
+    p.add_argument("target_id", type=int, metavar="ID", help="its id")
+    p.add_argument("references", type=int, nargs="*", metavar="REF_ID", help="references to add")
+    p.add_argument("--remove", type=int, metavar="REF_ID", help="remove this reference")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=_run_cite)
+
+
+def _run_cite(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from scholar_desk.core.services import citations
+
+    args = ctx.args
+    if args.references or args.remove is not None:
+        with ctx.library.transaction() as session:
+            if args.references:
+                listed = citations.cite(
+                    session, ctx.actor, args.kind, args.target_id, args.references
+                )
+            if args.remove is not None:
+                listed = citations.uncite(
+                    session, ctx.actor, args.kind, args.target_id, args.remove
+                )
+    else:
+        with ctx.library.reading() as session:
+            listed = citations.citations(session, ctx.actor, args.kind, args.target_id)
+    if args.json:
+        ctx.print_json([{"id": c.reference_id, **asdict(c)} for c in listed])
+    else:
+        for c in listed:
+            print(f"{c.number}. {c.text}  [{c.citation_key}, id {c.reference_id}]")
+        if not listed:
+            print(f"This {args.kind} cites no references yet.")
+    return EXIT_OK
+
+
 _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_init,
     _add_demo,
@@ -782,6 +825,7 @@ _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_deadlines,
     _add_calendar,
     _add_doc,
+    _add_cite,
 ]
 
 
