@@ -172,3 +172,38 @@ def test_a_director_may_change_the_library(qtbot, library: Library, bib: Path) -
     page.table.selectRow(0)
     assert page.detail.save_button.isEnabled()
     assert not page.detail.tags.isReadOnly()
+
+
+def test_cite_in_and_remove_link(qtbot, ctx: AppContext, bib: Path) -> None:
+    from scholar_desk.core.services import citations, items
+
+    with ctx.library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [bib])
+        fellow = items.create_item(
+            session, SINGLE_USER, "person", {"given_name": "Maya", "family_name": "Patel"}
+        )
+        abstract = items.create_item(
+            session, SINGLE_USER, "abstract", {"title": "GNRFA", "owner_id": fellow.id}
+        )
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.cite_selected() is None  # nothing selected yet
+    page.table.selectAll()
+    dialog = page.cite_selected()
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.finished, timeout=3000):
+        dialog.accept()
+    with ctx.library.reading() as session:
+        cited = citations.citations(session, SINGLE_USER, "abstract", abstract.id)
+    assert len(cited) == 2
+    page.table.clearSelection()
+    page.table.selectRow(0)
+    assert page.detail.links.count() == 1
+    assert page.detail.links.item(0).text() == "Abstract: GNRFA"
+    page.detail.links.setCurrentRow(0)
+    assert page.detail.unlink_button.isEnabled()
+    page.detail.unlink_button.click()
+    assert page.detail.links.count() == 0
+    with ctx.library.reading() as session:
+        assert len(citations.citations(session, SINGLE_USER, "abstract", abstract.id)) == 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -29,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.citation import format_ama
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import citations, permissions
 from scholar_desk.core.services import references as svc
 from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
@@ -108,7 +110,15 @@ class ReferenceDetailPane(QWidget):
         form.addRow("Tags", self.tags)
         self.links = QListWidget()
         self.links.setMaximumHeight(70)
+        self.links.setToolTip("Select a link and press Remove link to stop citing it there")
         form.addRow("Cited by", self.links)
+        self.unlink_button = QPushButton("Remove link")
+        self.unlink_button.setEnabled(False)
+        self.unlink_button.clicked.connect(self._on_unlink_clicked)
+        self.links.currentRowChanged.connect(
+            lambda row: self.unlink_button.setEnabled(row >= 0 and self._detail is not None)
+        )
+        form.addRow("", self.unlink_button)
         self.save_button = QPushButton("Save")
         self.save_button.clicked.connect(self._on_save_clicked)
         self.header = QLabel("Select a reference")
@@ -167,7 +177,10 @@ class ReferenceDetailPane(QWidget):
         self.tags.setText(", ".join(detail.tags))
         self.links.clear()
         for link in detail.links:
-            self.links.addItem(f"{link.target_kind.title()}: {link.label}")
+            item = QListWidgetItem(f"{link.target_kind.title()}: {link.label}")
+            item.setData(Qt.ItemDataRole.UserRole, (link.target_kind, link.target_id))
+            self.links.addItem(item)
+        self.unlink_button.setEnabled(False)
         self.header.setText(format_ama(ref))
         self.setEnabled(True)
         self._scroll.verticalScrollBar().setValue(0)
@@ -184,6 +197,21 @@ class ReferenceDetailPane(QWidget):
                 extra[key.strip()] = value.strip()
         out["extra_fields"] = extra
         return out
+
+    def _on_unlink_clicked(self) -> None:
+        item = self.links.currentItem()
+        if item is None or self._detail is None:
+            return
+        kind, target_id = item.data(Qt.ItemDataRole.UserRole)
+        ref_id = self._detail.id
+        try:
+            with self._ctx.library.transaction() as session:
+                citations.uncite(session, self._ctx.actor, kind, target_id, ref_id)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
+        self.show_reference(ref_id)
+        self._ctx.events.changed.emit(kind)
 
     def _on_save_clicked(self) -> None:
         if self._detail is None:
@@ -232,6 +260,12 @@ class ReferencesPage(QWidget):
         self.cite_button = QPushButton("Copy citation")
         self.cite_button.setToolTip("Copy the selected references in AMA style")
         self.cite_button.clicked.connect(self.copy_citation)
+        self.cite_in_button = QPushButton("Cite in…")
+        self.cite_in_button.setToolTip(
+            "Add the selected references to an abstract's, project's or manuscript's "
+            "numbered reference list (used by slides and posters)"
+        )
+        self.cite_in_button.clicked.connect(self.cite_selected)
         self.merge_button = QPushButton("Merge duplicates")
         self.merge_button.setToolTip(
             "Merge references with the same DOI, PMID, or title, year and first author"
@@ -245,6 +279,7 @@ class ReferencesPage(QWidget):
             self.import_button,
             self.export_button,
             self.cite_button,
+            self.cite_in_button,
             self.merge_button,
         ):
             top.addWidget(button)
@@ -435,6 +470,14 @@ class ReferencesPage(QWidget):
     ) -> None:
         ids = self.selected_ids()
         self.detail.show_reference(ids[0] if len(ids) == 1 else None)
+
+    def cite_selected(self) -> CiteDialog | None:
+        """Open the dialog that cites the selected references somewhere; None if none."""
+        ids = self.selected_ids()
+        if not ids:
+            self.status_changed.emit("Select the references to cite first.")
+            return None
+        return CiteDialog.open_for(self, self._ctx, ids)
 
     def _on_detail_saved(self, ref_id: int) -> None:
         self.model.invalidate_rows([ref_id])
