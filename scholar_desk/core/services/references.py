@@ -1711,40 +1711,6 @@ def regenerate_keys(
 _CITING: Mapping[str, Any] = {"project": Project, "manuscript": Manuscript, "abstract": Abstract}
 
 
-def link_reference(
-    session: Session, actor: Actor, ref_id: int, target_kind: str, target_id: int
-) -> None:
-    """Record that a project, manuscript or abstract cites a reference (idempotent).
-
-    A link changes the citing record, not the shared library, so the actor needs
-    permission to update that record (a fellow their own, nobody a mentee's).
-
-    Raises:
-        ValidationError: ``target_kind`` cannot cite references.
-        NotFoundError: The citing record does not exist.
-        PermissionDeniedError: The actor may not change the citing record.
-    """
-    model = _CITING.get(target_kind)
-    if model is None:
-        raise ValidationError({"target_kind": "must be project, manuscript or abstract"})
-    target = session.get(model, target_id)
-    if target is None:
-        raise NotFoundError(f"That {target_kind} no longer exists.", f"{target_kind} {target_id}")
-    permissions.require(session, actor, permissions.UPDATE, target_kind, target.owner_id)
-    exists = session.scalar(
-        select(ReferenceLink.id).where(
-            ReferenceLink.reference_id == ref_id,
-            ReferenceLink.target_kind == target_kind,
-            ReferenceLink.target_id == target_id,
-        )
-    )
-    if exists is None:
-        session.add(
-            ReferenceLink(reference_id=ref_id, target_kind=target_kind, target_id=target_id)
-        )
-        session.flush()
-
-
 # Export -----------------------------------------------------------------------------------
 
 
