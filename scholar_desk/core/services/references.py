@@ -60,6 +60,7 @@ from scholar_desk.core.formats.reference import (
 )
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 from scholar_desk.core.services import permissions
+from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
 
 _DIGITS = re.compile(r"\d+")
@@ -900,7 +901,7 @@ def import_parsed(
     """
     _require_import(session, actor, dry_run=dry_run)
     with _full_collections.deferred():
-        return _import_parsed(
+        report = _import_parsed(
             session,
             results,
             on_duplicate=on_duplicate,
@@ -910,6 +911,19 @@ def import_parsed(
             progress=progress,
             cancel=cancel,
         )
+    if not dry_run:
+        sources = ", ".join(sorted({r.source for r in results if r.source})) or "text"
+        audit(
+            session,
+            actor,
+            "import",
+            REFERENCE_KIND,
+            None,
+            "",
+            None,
+            f"{report.summary()} from {sources}",
+        )
+    return report
 
 
 def _import_parsed(
@@ -1315,6 +1329,18 @@ def merge_exact_duplicates(
         removed += len(others)
         kept.append(keeper_row.id)
     session.expire_all()
+    if removed:
+        audit(
+            session,
+            actor,
+            "merge",
+            REFERENCE_KIND,
+            None,
+            "",
+            None,
+            f"{len(groups)} groups of exact duplicates merged; {removed} removed; kept ids "
+            + ", ".join(map(str, kept)),
+        )
     return MergeSummary(len(groups), removed, tuple(kept))
 
 
@@ -1582,6 +1608,7 @@ def update_reference(
     """
     permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
     row, current = _load(session, ref_id)
+    original = replace(current)
     if row.version != version:
         raise ConflictError("reference", ref_id, dict(changes), current.main_values(), row.version)
     errors: dict[str, str] = {}
@@ -1629,6 +1656,10 @@ def update_reference(
         current.first_author = name_parts(names[0])[0] if names else ""
     _write_back(row, current)
     session.flush()
+    for name in changes:
+        old, new = getattr(original, name, None), getattr(current, name, None)
+        if old != new:
+            audit(session, actor, "update", REFERENCE_KIND, ref_id, name, old, new)
     return get_reference(session, ref_id)
 
 
@@ -1646,6 +1677,18 @@ def set_tags(session: Session, actor: Actor, ref_id: int, names: Sequence[str]) 
     if session.get(Reference, ref_id) is None:
         raise NotFoundError("That reference no longer exists.", f"reference {ref_id}")
     clean = sorted({n.strip() for n in names if n.strip()})
+    before = sorted(_tags_by_id(session, [ref_id]).get(ref_id, []))
+    if before != clean:
+        audit(
+            session,
+            actor,
+            "update",
+            REFERENCE_KIND,
+            ref_id,
+            "tags",
+            ", ".join(before),
+            ", ".join(clean),
+        )
     session.execute(delete(reference_tags).where(reference_tags.c.reference_id == ref_id))
     if clean:
         _add_tags(session, [(ref_id, clean)])
@@ -1665,6 +1708,13 @@ def delete_references(session: Session, actor: Actor, ids: Sequence[int]) -> int
     permissions.require(session, actor, permissions.DELETE, permissions.REFERENCE, None)
     count = 0
     for part in _chunks(list(ids), 900):
+        gone = session.execute(
+            select(Reference.id, Reference.citation_key, Reference.title).where(
+                Reference.id.in_(part)
+            )
+        ).all()
+        for ref_id, key, title in gone:
+            audit(session, actor, "delete", REFERENCE_KIND, ref_id, "", f"{key}: {title}", None)
         result = session.execute(delete(Reference).where(Reference.id.in_(part)))
         count += int(getattr(result, "rowcount", 0) or 0)
     session.expire_all()
@@ -1686,6 +1736,7 @@ def regenerate_keys(
     refs = records_for(session, ids)
     id_order = [i for i in ids if i]
     targets = list(zip(id_order, refs, strict=False))
+    old_keys = {ref_id: ref.citation_key for ref_id, ref in targets}
     # Free the old keys first so a reference may keep its own key.
     session.execute(
         update(Reference)
@@ -1704,9 +1755,24 @@ def regenerate_keys(
             .values(citation_key=ref.citation_key, version=Reference.version + 1)
         )
         out[ref_id] = ref.citation_key
+    for ref_id, new_key in out.items():
+        if old_keys[ref_id] != new_key:
+            audit(
+                session,
+                actor,
+                "update",
+                REFERENCE_KIND,
+                ref_id,
+                "citation_key",
+                old_keys[ref_id],
+                new_key,
+            )
     session.expire_all()
     return out
 
+
+REFERENCE_KIND = "reference"
+"""The kind name of references in the audit trail."""
 
 _CITING: Mapping[str, Any] = {"project": Project, "manuscript": Manuscript, "abstract": Abstract}
 
