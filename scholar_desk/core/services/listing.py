@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.records import to_json_value
-from scholar_desk.core.services import deadlines, items
+from scholar_desk.core.services import deadlines, items, references
 from scholar_desk.core.services.kinds import by_plural
 from scholar_desk.core.services.session import Actor
 
@@ -91,8 +91,6 @@ def _deadlines(session: Session, actor: Actor) -> ListTable:
 
 
 def _references(session: Session, actor: Actor, **options: Any) -> ListTable:
-    from scholar_desk.core.services import references
-
     rows = references.list_references(session, actor, search=options.get("search"))
     columns = (
         ("id", "ID"),
