@@ -36,7 +36,7 @@ class ReminderDialog(QDialog):
         self.setObjectName("reminderDialog")
         self.setWindowTitle("Deadlines")
         self.setModal(True)
-        self.resize(560, 360)
+        self.setMinimumWidth(600)
 
         overdue, soon = len(reminder.overdue), len(reminder.soon)
         parts = []
@@ -57,6 +57,11 @@ class ReminderDialog(QDialog):
         self.tree.setColumnWidth(1, 300)
         for item in (*reminder.overdue, *reminder.soon):
             self._add(item, reminder.today)
+        # As tall as the list needs (up to ten rows), so one overdue task is not a big box.
+        rows = min(self.tree.topLevelItemCount(), 10)
+        row_height = max(self.tree.sizeHintForRow(0), self.fontMetrics().height() + 8)
+        header = self.tree.header().sizeHint().height()
+        self.tree.setFixedHeight(header + row_height * max(rows, 1) + 6)
 
         buttons = QDialogButtonBox(self)
         self.show_button = buttons.addButton(
