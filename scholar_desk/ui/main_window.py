@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         self._make_actions()
+        self._disable_what_the_role_cannot_do()
         self._make_menus()
         self._make_toolbar()
         self._make_status_bar()
@@ -408,6 +409,20 @@ class MainWindow(QMainWindow):
         director = self.ctx.actor.single_user or self.ctx.actor.role == "director"
         for action in (self.manage_accounts_action, self.audit_action, self.backups_action):
             action.setVisible(director)
+
+    def _disable_what_the_role_cannot_do(self) -> None:
+        # The services refuse anyway; a greyed action with a reason is kinder than an error.
+        from scholar_desk.core.services import permissions
+
+        with self.ctx.library.reading() as session:
+            can_import = permissions.allowed(
+                session, self.ctx.actor, permissions.CREATE, "reference", None
+            )
+        if not can_import:
+            self.import_action.setEnabled(False)
+            self.import_action.setToolTip(
+                "Your role may read the reference library, not add to it."
+            )
 
     # Other databases ----------------------------------------------------------------------
 

@@ -505,3 +505,27 @@ def test_cancelled_open_database_starts_nothing(window, monkeypatch):
     monkeypatch.setattr(QProcess, "startDetached", lambda *a: pytest.fail("started"))
     monkeypatch.setattr(window, "ask_database_path", lambda *, new: None)
     window.open_db_action.trigger()
+
+
+@pytest.mark.parametrize(
+    ("role", "enabled"), [("mentor", False), ("fellow", True), ("director", True)]
+)
+def test_import_action_follows_what_the_role_may_do(qtbot, library, role, enabled):
+    from PySide6.QtGui import QUndoStack
+
+    from scholar_desk.core.records import Role
+    from scholar_desk.core.services import accounts
+    from scholar_desk.core.services.session import SINGLE_USER, Actor
+    from scholar_desk.ui.context import AppContext, DataEvents
+    from scholar_desk.ui.main_window import MainWindow
+    from scholar_desk.ui.workers import make_pool
+
+    with library.transaction() as s:  # two accounts turn login on
+        accounts.create_account(s, SINGLE_USER, "first", "password123", "fellow")
+        accounts.create_account(s, SINGLE_USER, "second", "password123", "fellow")
+    pool = make_pool()
+    actor = Actor("someone", Role(role), 1, 1)
+    window = MainWindow(AppContext(library, actor, pool, QUndoStack(), DataEvents()))
+    qtbot.addWidget(window)
+    assert window.import_action.isEnabled() is enabled
+    assert pool.waitForDone(5000)
