@@ -806,6 +806,45 @@ def _run_cite(ctx: CliContext) -> int:
     return EXIT_OK
 
 
+def _add_rekey(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "rekey", parents=[common], help="give references new citation keys from a pattern"
+    )
+    p.add_argument("references", type=int, nargs="*", metavar="REF_ID", help="references")
+    p.add_argument("--all", action="store_true", help="every reference in the library")
+    p.add_argument(
+        "--pattern",
+        default="{author}{year}{title}",
+        help="key pattern with {author}, {year}, {title}, {journal} (default: %(default)s)",
+    )
+    p.add_argument("--json", action="store_true", help="print old and new keys as JSON")
+    p.set_defaults(func=_run_rekey)
+
+
+def _run_rekey(ctx: CliContext) -> int:
+    from scholar_desk.core.errors import ValidationError
+    from scholar_desk.core.services import references
+
+    args = ctx.args
+    if bool(args.references) == bool(args.all):
+        raise ValidationError({"references": "Give reference ids, or --all (not both)."})
+    with ctx.library.transaction() as session:
+        ids = references.reference_ids(session) if args.all else list(args.references)
+        old = {r.id: r.citation_key for r in references.fetch_rows(session, ids).values()}
+        missing = [str(i) for i in ids if i not in old]
+        if missing:
+            raise ValidationError({"references": f"No reference with id {', '.join(missing)}."})
+        new = references.regenerate_keys(session, ctx.actor, ids, args.pattern)
+    changed = [{"id": i, "old": old[i], "new": key} for i, key in new.items() if old[i] != key]
+    if args.json:
+        ctx.print_json(changed)
+    else:
+        for row in changed:
+            print(f"{row['old']} -> {row['new']}")
+        print(f"{len(changed)} of {len(ids)} keys changed")
+    return EXIT_OK
+
+
 _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_init,
     _add_demo,
@@ -826,6 +865,7 @@ _COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = [
     _add_calendar,
     _add_doc,
     _add_cite,
+    _add_rekey,
 ]
 
 
