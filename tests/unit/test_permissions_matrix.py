@@ -510,6 +510,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "submissions.round_progress": ("read", "submission", lambda s, a, o, i, t: _svc("submissions.round_progress")(s, a, _round(s, o, i))),
     "submissions.change_status": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.change_status")(s, a, i, "submitted")),
     "submissions.resubmit": ("update", "submission", lambda s, a, o, i, t: (_svc("submissions.change_status")(s, o, i, "withdrawn"), _svc("submissions.resubmit")(s, a, i, _journal(s)))),
+    "submissions.undo_move": ("update", "submission", lambda s, a, o, i, t: (_svc("submissions.change_status")(s, o, i, "submitted"), _svc("submissions.undo_move")(s, a, i, "submitted", "draft"))),
     "submissions.add_round": ("update", "submission", lambda s, a, o, i, t: _round(s, a, i)),
     "submissions.update_round": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.update_round")(s, a, _round(s, o, i))),
     "submissions.add_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.add_point")(s, a, _round(s, o, i), "A point")),

@@ -332,6 +332,66 @@ def change_status(
     return items.get_item(session, actor, "submission", sub.id)
 
 
+def undo_move(
+    session: Session, actor: Actor, submission_id: int, moved_to: str, back_to: str
+) -> Record:
+    """Take back the latest status move, as if it had not been made.
+
+    The latest event must be the move from ``back_to`` to ``moved_to`` (so a move someone
+    else made meanwhile is never taken back). The dates the move set are recomputed from
+    the events that remain; a revision round the move opened goes too, unless reviewer
+    points were entered in it since.
+
+    Raises:
+        ValidationError: The latest move is not that one, or its round has points.
+        PermissionDeniedError: The actor may not change this submission.
+        NotFoundError: No such submission.
+    """
+    sub = _submission(session, submission_id)
+    _require(session, actor, permissions.UPDATE, sub)
+    moves = sorted(sub.events, key=lambda e: e.id)
+    last = moves[-1] if moves else None
+    if (
+        last is None
+        or last.from_status is None
+        or last.to_status != moved_to
+        or last.from_status != back_to
+        or sub.status != moved_to
+    ):
+        raise ValidationError(
+            {
+                "status": f"The move from {back_to} to {moved_to} is no longer the latest "
+                "change of this submission, so it cannot be taken back."
+            }
+        )
+    if last.to_status in REVISION_STATUSES:
+        opened = [r for r in sub.rounds if r.received_on == last.on and r.submitted_on is None]
+        if any(r.points for r in opened):
+            raise ValidationError(
+                {
+                    "status": "The revision round this decision opened already has reviewer "
+                    "points; remove them first if the decision is to be taken back."
+                }
+            )
+        for rnd in opened[-1:]:
+            sub.rounds.remove(rnd)
+    if last.to_status == _S.REVISION_SUBMITTED:
+        for rnd in sub.rounds:
+            if rnd.submitted_on == last.on:
+                rnd.submitted_on = None
+    sub.events.remove(last)
+    remaining = sorted(sub.events, key=lambda e: (e.on, e.id))
+    sub.status = back_to
+    sub.status_changed_on = remaining[-1].on if remaining else None
+    submitted = [e.on for e in remaining if e.to_status == _S.SUBMITTED]
+    sub.submitted_on = submitted[0] if submitted else None
+    decided = [e.on for e in remaining if e.to_status in DECISION_STATUSES]
+    sub.decided_on = decided[-1] if decided else None
+    session.flush()
+    items.audit(session, actor, "undo", "submission", sub.id, "status", moved_to, back_to)
+    return items.get_item(session, actor, "submission", sub.id)
+
+
 def _open_round(
     session: Session, sub: m.Submission, received: dt.date, due: dt.date | None
 ) -> m.RevisionRound:
