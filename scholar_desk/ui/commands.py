@@ -14,6 +14,7 @@ dropped from the stack, so the stack never claims a state the database is not in
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -24,7 +25,7 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import items
+from scholar_desk.core.services import items, submissions
 from scholar_desk.core.services.kinds import get_kind
 from scholar_desk.ui.context import AppContext
 
@@ -149,7 +150,22 @@ class UpdateCommand(_RecordCommand):
 
     @override
     def _undo(self) -> None:
-        self._write(self.old_values)
+        old = dict(self.old_values)
+        if self.kind_name == "submission" and "status" in old:
+            # The workflow forbids moving back; the move itself is taken back instead.
+            with self.ctx.library.transaction() as session:
+                record = submissions.undo_move(
+                    session,
+                    self.ctx.actor,
+                    self.record_id,
+                    str(self.changes["status"]),
+                    str(old.pop("status")),
+                )
+            self._version = record.version
+            self.record = record
+            if not old:
+                return
+        self._write(old)
 
     def _write(self, values: Mapping[str, Any]) -> Record:
         with self.ctx.library.transaction() as session:
@@ -164,6 +180,48 @@ class UpdateCommand(_RecordCommand):
         self._version = record.version
         self.record = record
         return record
+
+
+class StatusMoveCommand(_RecordCommand):
+    """Move a submission along its workflow; undo takes the move back (dates and round too)."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        submission_id: int,
+        from_status: str,
+        to_status: str,
+        on: dt.date | None = None,
+        note: str = "",
+        revision_due_on: dt.date | None = None,
+    ) -> None:
+        super().__init__(ctx, "submission", f"Move submission to “{to_status}”")
+        self.submission_id = submission_id
+        self.from_status = from_status
+        self.to_status = to_status
+        self.on = on
+        self.note = note
+        self.revision_due_on = revision_due_on
+
+    @override
+    def _do(self) -> Record:
+        with self.ctx.library.transaction() as session:
+            return submissions.change_status(
+                session,
+                self.ctx.actor,
+                self.submission_id,
+                self.to_status,
+                self.on,
+                self.note,
+                revision_due_on=self.revision_due_on,
+            )
+
+    @override
+    def _undo(self) -> None:
+        with self.ctx.library.transaction() as session:
+            submissions.undo_move(
+                session, self.ctx.actor, self.submission_id, self.to_status, self.from_status
+            )
 
 
 class DeleteCommand(_RecordCommand):

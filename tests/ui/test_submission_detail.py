@@ -117,6 +117,15 @@ def test_change_status_through_the_widget(qtbot, ctx, ids, library, monkeypatch)
     )
     titles = [label.text() for label in page.timeline.title_labels]
     assert titles == ["Submitted to PAIN"]
+    # Ctrl+Z takes the move back; the page follows the database.
+    assert ctx.undo.undoText() == "Move submission to “submitted”"
+    ctx.undo.undo()
+    qtbot.waitUntil(lambda: page.status_chip.text() == "draft", timeout=2000)
+    with library.reading() as s:
+        record = items.get_item(s, SINGLE_USER, "submission", ids["sub"])
+    assert (record["status"], record["submitted_on"]) == ("draft", None)
+    ctx.undo.redo()
+    qtbot.waitUntil(lambda: page.status_chip.text() == "submitted", timeout=2000)
 
 
 def test_refused_date_shows_error_and_changes_nothing(qtbot, ctx, ids, library, monkeypatch):

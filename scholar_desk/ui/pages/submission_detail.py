@@ -41,6 +41,7 @@ from scholar_desk.core.services.submissions import (
     TimelineEvent,
 )
 from scholar_desk.ui import icons
+from scholar_desk.ui.commands import StatusMoveCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.status_dialogs import ChangeStatusDialog, ResubmitDialog
 from scholar_desk.ui.errors import show_error
@@ -536,17 +537,17 @@ class SubmissionDetail(QWidget):
         choice = ChangeStatusDialog.ask(self, current, allowed, self._earliest, clock.today())
         if choice is None:
             return False
+        command = StatusMoveCommand(
+            self.ctx,
+            self.submission_id,
+            current,
+            choice.status,
+            choice.on,
+            choice.note,
+            choice.revision_due_on,
+        )
         try:
-            with self.ctx.library.transaction() as session:
-                submissions.change_status(
-                    session,
-                    self.ctx.actor,
-                    self.submission_id,
-                    choice.status,
-                    choice.on,
-                    choice.note,
-                    revision_due_on=choice.revision_due_on,
-                )
+            command.push()  # Ctrl+Z takes the move back
         except ScholarDeskError as exc:
             show_error(self, exc)
             return False
