@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from scholar_desk.core.db.library import Library
@@ -207,3 +207,41 @@ def test_cite_in_and_remove_link(qtbot, ctx: AppContext, bib: Path) -> None:
     assert page.detail.links.count() == 0
     with ctx.library.reading() as session:
         assert len(citations.citations(session, SINGLE_USER, "abstract", abstract.id)) == 1
+
+
+def test_rekey_selected_from_a_pattern(qtbot, ctx: AppContext, bib: Path) -> None:
+    with ctx.library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [bib])
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.rekey_selected() is None
+    page.table.selectAll()
+    dialog = page.rekey_selected()
+    assert dialog is not None
+    dialog.pattern_edit.setText("{journal}{year}")
+    with qtbot.waitSignal(page.status_changed, timeout=3000) as said:
+        dialog.accept()
+    assert said.args == ["2 citation keys regenerated"]
+    with ctx.library.reading() as session:
+        keys = sorted(row["citation_key"] for row in svc.list_references(session, SINGLE_USER))
+    assert keys == ["A2019", "PM2020"]
+
+
+def test_rekey_with_a_bad_pattern_changes_nothing(qtbot, ctx: AppContext, bib: Path) -> None:
+    with ctx.library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [bib])
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    page.table.selectAll()
+    dialog = page.rekey_selected()
+    qtbot.addWidget(dialog)
+    dialog.pattern_edit.setText("{nope}")
+    dialog.accept()
+    assert dialog.changed is None
+    assert dialog.isVisible()
+    boxes = dialog.findChildren(QMessageBox)
+    assert any("not a usable key pattern" in b.text() for b in boxes)
+    with ctx.library.reading() as session:
+        keys = sorted(row["citation_key"] for row in svc.list_references(session, SINGLE_USER))
+    assert keys == ["Doe2019", "Smith2020"]

@@ -36,6 +36,7 @@ from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
+from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
 
@@ -266,6 +267,11 @@ class ReferencesPage(QWidget):
             "numbered reference list (used by slides and posters)"
         )
         self.cite_in_button.clicked.connect(self.cite_selected)
+        self.rekey_button = QPushButton("Rekey…")
+        self.rekey_button.setToolTip(
+            "Give the selected references new citation keys from a pattern"
+        )
+        self.rekey_button.clicked.connect(self.rekey_selected)
         self.merge_button = QPushButton("Merge duplicates")
         self.merge_button.setToolTip(
             "Merge references with the same DOI, PMID, or title, year and first author"
@@ -280,6 +286,7 @@ class ReferencesPage(QWidget):
             self.export_button,
             self.cite_button,
             self.cite_in_button,
+            self.rekey_button,
             self.merge_button,
         ):
             top.addWidget(button)
@@ -316,7 +323,7 @@ class ReferencesPage(QWidget):
         self.setAcceptDrops(True)
         self.read_only_reason = library_read_only_reason(ctx)
         if self.read_only_reason:
-            for button in (self.import_button, self.merge_button):
+            for button in (self.import_button, self.merge_button, self.rekey_button):
                 button.setEnabled(False)
                 button.setToolTip(self.read_only_reason)
         self.detail.set_read_only(self.read_only_reason)
@@ -470,6 +477,20 @@ class ReferencesPage(QWidget):
     ) -> None:
         ids = self.selected_ids()
         self.detail.show_reference(ids[0] if len(ids) == 1 else None)
+
+    def rekey_selected(self) -> RekeyDialog | None:
+        """Open the dialog that regenerates the selected references' keys; None if none."""
+        ids = self.selected_ids()
+        if not ids:
+            self.status_changed.emit("Select the references to rekey first.")
+            return None
+        dialog = RekeyDialog.open_for(self, self._ctx, ids)
+        dialog.accepted.connect(
+            lambda: self.status_changed.emit(
+                f"{len(dialog.changed or {})} citation keys regenerated"
+            )
+        )
+        return dialog
 
     def cite_selected(self) -> CiteDialog | None:
         """Open the dialog that cites the selected references somewhere; None if none."""
