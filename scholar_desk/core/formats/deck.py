@@ -373,6 +373,13 @@ class _DeckBuilder:
             )
         return Slide(tuple(items), kind="title", title="Questions", background=spec.decorations)
 
+    def _caption(self, caption: str, size: float, width: int) -> tuple[list[Paragraph], int]:
+        """A figure caption at ``size`` and its height in a box ``width`` wide."""
+        paras = [_para(caption, size, align="center")]
+        inner = width - INSETS.left - INSETS.right
+        height = paragraphs_height_emu(paras, inner, self.fonts.body)
+        return paras, height + INSETS.top + INSETS.bottom
+
     def figure_slides(self, heading: str) -> list[Slide]:
         slides: list[Slide] = []
         for number, figure in enumerate(self.content.figures, start=1):
@@ -383,25 +390,12 @@ class _DeckBuilder:
                 else (f"Figure {number}")
             )
             body = self.body_rect
+
             size = 20.0
-            caption_paras = [_para(caption, size, align="center")]
-            caption_h = (
-                paragraphs_height_emu(
-                    caption_paras, body.w - INSETS.left - INSETS.right, self.fonts.body
-                )
-                + INSETS.top
-                + INSETS.bottom
-            )
+            caption_paras, caption_h = self._caption(caption, size, body.w)
             if caption_h > body.h // 3:
                 size = BODY_FLOOR_PT
-                caption_paras = [_para(caption, size, align="center")]
-                caption_h = (
-                    paragraphs_height_emu(
-                        caption_paras, body.w - INSETS.left - INSETS.right, self.fonts.body
-                    )
-                    + INSETS.top
-                    + INSETS.bottom
-                )
+                caption_paras, caption_h = self._caption(caption, size, body.w)
             if caption_h > body.h // 3:
                 over = words_over(caption_paras, body.w, body.h // 3, INSETS, self.fonts.body)
                 raise ExportError(

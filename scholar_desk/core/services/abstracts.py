@@ -391,11 +391,7 @@ class AbstractDetail:
 
 
 def _abstract(session: Session, abstract_id: int) -> m.Abstract:
-    obj = session.get(m.Abstract, abstract_id)
-    if obj is None:
-        raise NotFoundError(
-            f"There is no abstract with id {abstract_id}. It may have been deleted."
-        )
+    obj: m.Abstract = items.load(session, "abstract", abstract_id)
     return obj
 
 

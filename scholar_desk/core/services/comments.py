@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import NotFoundError, ValidationError
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.kinds import KINDS, Kind
 from scholar_desk.core.services.session import Actor
@@ -78,11 +78,7 @@ def _kind(name: str) -> Kind:
 
 
 def _target(session: Session, kind: Kind, item_id: int) -> tuple[int | None, str]:
-    obj: Any = session.get(kind.model, item_id)
-    if obj is None:
-        raise NotFoundError(
-            f"There is no {kind.name} with id {item_id}. It may have been deleted."
-        )
+    obj: Any = items.load(session, kind.name, item_id)
     owner = obj.owner_id if kind.owned else None
     return owner, kind.label(obj)
 

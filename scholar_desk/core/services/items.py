@@ -116,6 +116,15 @@ def list_items(
     return [to_record(kind, obj, labels) for obj in objs]
 
 
+def load(session: Session, kind_name: str, item_id: int) -> Any:
+    """The ORM row of a record, for other services' own use (never returned to callers).
+
+    Raises:
+        NotFoundError: No such record.
+    """
+    return _load(session, get_kind(kind_name), item_id)
+
+
 def _load(session: Session, kind: Kind, item_id: int) -> Any:
     obj = session.get(kind.model, item_id)
     if obj is None:

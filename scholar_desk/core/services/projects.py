@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
-from scholar_desk.core.errors import NotFoundError, ValidationError
+from scholar_desk.core.errors import ValidationError
 from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.session import Actor
@@ -159,9 +159,7 @@ class ProjectEvent:
 
 
 def _project(session: Session, actor: Actor, project_id: int, action: str) -> m.Project:
-    project = session.get(m.Project, project_id)
-    if project is None:
-        raise NotFoundError(f"There is no project with id {project_id}. It may have been deleted.")
+    project: m.Project = items.load(session, "project", project_id)
     permissions.require(session, actor, action, "project", project.owner_id)
     return project
 

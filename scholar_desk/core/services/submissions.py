@@ -171,11 +171,7 @@ class AuthorRecord:
 
 
 def _submission(session: Session, submission_id: int) -> m.Submission:
-    sub = session.get(m.Submission, submission_id)
-    if sub is None:
-        raise NotFoundError(
-            f"There is no submission with id {submission_id}. It may have been deleted."
-        )
+    sub: m.Submission = items.load(session, "submission", submission_id)
     return sub
 
 
