@@ -1,0 +1,145 @@
+"""Accounts and the audit trail."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+
+ROLES = ("fellow", "mentor", "director")
+
+
+def _new_password(prompt: str) -> str:
+    """The new password from SCHOLAR_DESK_NEW_PASSWORD or typed twice (never echoed)."""
+    from scholar_desk.core.errors import ValidationError
+
+    password = os.environ.get("SCHOLAR_DESK_NEW_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise ValidationError(
+            {"password": "set SCHOLAR_DESK_NEW_PASSWORD or run in a terminal to type it"}
+        )
+    first = getpass.getpass(f"{prompt}: ")
+    if getpass.getpass("Again: ") != first:
+        raise ValidationError({"password": "the two passwords differ; nothing was changed"})
+    return first
+
+
+group("user", help="accounts: add, list, passwd, assign")
+
+
+@command(
+    "user add",
+    help="create an account",
+    args=[
+        Arg("name", help="login name"),
+        Arg("--role", required=True, choices=ROLES),
+        Arg("--person", type=int, default=None, help="id of the person it stands for"),
+    ],
+)
+def _run_user_add(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    password = _new_password(f"Password for {ctx.args.name}")
+    with ctx.library.transaction() as session:
+        info = accounts.create_account(
+            session, ctx.actor, ctx.args.name, password, ctx.args.role, ctx.args.person
+        )
+        login_on = accounts.login_required(session)
+    note = " (the first account is always the director)" if info.role != ctx.args.role else ""
+    print(f"Created {info.role} account {info.username} (id {info.id}){note}.")
+    if login_on:
+        print("This database now asks everyone to sign in (--user NAME).")
+    return EXIT_OK
+
+
+@command(
+    "user list",
+    help="list accounts (directors)",
+    args=[Arg("--json", action="store_true", help="print a JSON array of objects")],
+)
+def _run_user_list(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    with ctx.library.reading() as session:
+        rows = accounts.list_accounts(session, ctx.actor)
+    if ctx.args.json:
+        ctx.print_json([r.to_json() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        state = "" if r.active else "  (disabled)"
+        person = f"  person {r.person_id} {r.person_name}" if r.person_id else ""
+        mentees = f"  mentees {', '.join(map(str, r.mentees))}" if r.mentees else ""
+        print(f"{r.id:>4}  {r.username:<20} {r.role:<9}{person}{mentees}{state}")
+    return EXIT_OK
+
+
+@command(
+    "user passwd",
+    help="set a password",
+    args=[Arg("name", help="your own account, or any for a director")],
+)
+def _run_user_passwd(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    password = _new_password(f"New password for {ctx.args.name}")
+    with ctx.library.transaction() as session:
+        accounts.set_password(session, ctx.actor, ctx.args.name, password)
+    print(f"Password of {ctx.args.name} changed.")
+    return EXIT_OK
+
+
+@command(
+    "user assign",
+    help="assign a fellow to a mentor",
+    args=[
+        Arg("mentor", help="the mentor's login name"),
+        Arg("fellow_person_id", type=int, help="the fellow's person id"),
+    ],
+)
+def _run_user_assign(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    with ctx.library.transaction() as session:
+        info = accounts.assign_mentor(
+            session, ctx.actor, ctx.args.mentor, ctx.args.fellow_person_id
+        )
+    print(f"{info.username} now mentors person ids {', '.join(map(str, info.mentees))}.")
+    return EXIT_OK
+
+
+@command(
+    "audit",
+    help="browse the audit trail (directors)",
+    args=[
+        Arg("--json", action="store_true", help="print a JSON array of objects"),
+        Arg("--kind", default=None, help="only this kind of record"),
+        Arg("--by", dest="by_user", default=None, help="only changes by this account"),
+        Arg("--record", type=int, default=None, help="only this record id"),
+        Arg("--limit", type=int, default=1000, help="at most this many (newest first)"),
+    ],
+)
+def _run_audit(ctx: CliContext) -> int:
+    from scholar_desk.core.services import audit
+
+    with ctx.library.reading() as session:
+        rows = audit.query(
+            session,
+            ctx.actor,
+            kind=ctx.args.kind,
+            user=ctx.args.by_user,
+            record_id=ctx.args.record,
+            limit=ctx.args.limit,
+        )
+    if ctx.args.json:
+        ctx.print_json([r.to_json() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        change = f" {r.field}: {r.old_value!s:.40} -> {r.new_value!s:.40}" if r.field else ""
+        print(
+            f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor:<12} {r.action:<7} {r.kind} {r.record_id}{change}"
+        )
+    return EXIT_OK

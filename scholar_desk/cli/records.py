@@ -1,0 +1,145 @@
+"""Tracker records: list them, comment on them, and see their deadlines."""
+
+from __future__ import annotations
+
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+
+
+def _list_kinds() -> list[str]:
+    from scholar_desk.core.services.kinds import LIST_KINDS
+
+    return sorted(LIST_KINDS)
+
+
+@command(
+    "list",
+    help="list records of one kind",
+    args=[
+        Arg("kind", choices=_list_kinds, help="what to list"),
+        Arg("--json", action="store_true", help="print a JSON array of objects"),
+        Arg("--search", default=None, help="references only: search text"),
+    ],
+)
+def _run_list(ctx: CliContext) -> int:
+    from scholar_desk.core.services import listing
+
+    with ctx.library.reading() as session:
+        options = {"search": ctx.args.search} if ctx.args.kind == "references" else {}
+        table = listing.list_kind(session, ctx.actor, ctx.args.kind, **options)
+    if ctx.args.json:
+        ctx.print_json(table.rows)
+    else:
+        print(table.as_text())
+    return EXIT_OK
+
+
+group("comment", help="review comments: add, list, resolve")
+
+
+@command(
+    "comment add",
+    help="comment on an item",
+    args=[
+        Arg("kind", help="project, manuscript, submission, abstract..."),
+        Arg("id", type=int, help="the item's id"),
+        Arg("text", help="the comment"),
+    ],
+)
+def _run_comment_add(ctx: CliContext) -> int:
+    from scholar_desk.core.services import comments
+
+    with ctx.library.transaction() as session:
+        info = comments.add_comment(session, ctx.actor, ctx.args.kind, ctx.args.id, ctx.args.text)
+    print(f"Comment {info.id} added to {info.target_kind} {info.target_id}.")
+    return EXIT_OK
+
+
+@command(
+    "comment list",
+    help="list comments you may read",
+    args=[
+        Arg("--json", action="store_true", help="print a JSON array of objects"),
+        Arg("--kind", default=None, help="only comments on this kind"),
+        Arg("--id", type=int, default=None, help="only comments on this item"),
+        Arg("--open", action="store_true", help="only unresolved comments"),
+    ],
+)
+def _run_comment_list(ctx: CliContext) -> int:
+    from scholar_desk.core.services import comments
+
+    with ctx.library.reading() as session:
+        rows = comments.list_comments(
+            session, ctx.actor, ctx.args.kind, ctx.args.id, unresolved_only=ctx.args.open
+        )
+    if ctx.args.json:
+        ctx.print_json([r.to_json() for r in rows])
+        return EXIT_OK
+    for r in rows:
+        state = "resolved" if r.resolved else "open"
+        print(
+            f"{r.id:>4}  {r.created_at:%Y-%m-%d}  {r.author:<12} {state:<8} "
+            f"{r.target_kind} {r.target_id} ({r.target_label}): {r.body}"
+        )
+    return EXIT_OK
+
+
+@command(
+    "comment resolve",
+    help="mark a comment resolved",
+    args=[Arg("comment_id", type=int)],
+)
+def _run_comment_resolve(ctx: CliContext) -> int:
+    from scholar_desk.core.services import comments
+
+    with ctx.library.transaction() as session:
+        info = comments.resolve_comment(session, ctx.actor, ctx.args.comment_id)
+    print(f"Comment {info.id} resolved.")
+    return EXIT_OK
+
+
+@command(
+    "deadlines",
+    help="overdue and upcoming deadlines",
+    args=[
+        Arg("--days", type=int, default=30, help="how far ahead to look (default 30)"),
+        Arg("--json", action="store_true", help="print a JSON array of objects"),
+    ],
+)
+def _run_deadlines(ctx: CliContext) -> int:
+    from scholar_desk.core import clock
+    from scholar_desk.core.services import deadline_calendar, deadlines
+
+    today = clock.today()
+    with ctx.library.reading() as session:
+        overdue, soon = deadlines.upcoming(session, ctx.actor, days=ctx.args.days, today=today)
+    rows = deadline_calendar.deadline_rows([*overdue, *soon], today)
+    if ctx.args.json:
+        ctx.print_json(rows)
+        return EXIT_OK
+    for row in rows:
+        days = int(str(row["days_left"]))
+        when = "today" if days == 0 else (f"{-days} d overdue" if days < 0 else f"in {days} d")
+        print(f"{row['due_on']}  {when:>13}  {row['kind']!s:<12}  {row['title']}")
+    print(f"({len(overdue)} overdue, {len(soon)} due within {ctx.args.days} days)")
+    return EXIT_OK
+
+
+@command(
+    "calendar",
+    help="deadlines as an iCalendar (.ics) file",
+    args=[
+        Arg("out", metavar="OUT.ics", help="file to write"),
+        Arg("--include-done", action="store_true", help="also ticked-off tasks"),
+    ],
+)
+def _run_calendar(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import deadline_calendar
+
+    with ctx.library.reading() as session:
+        count = deadline_calendar.export_calendar(
+            session, ctx.actor, Path(ctx.args.out), include_done=ctx.args.include_done
+        )
+    print(f"Wrote {count} deadlines to {ctx.args.out}")
+    return EXIT_OK

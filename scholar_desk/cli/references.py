@@ -1,0 +1,154 @@
+"""The reference library: import, export, citations and citation keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+
+
+@command(
+    "import",
+    help="import references (.bib, .ris, .nbib/MEDLINE)",
+    args=[
+        Arg("files", nargs="+", metavar="FILE", help="files to import"),
+        Arg("--dry-run", action="store_true", help="report what would happen; write nothing"),
+        Arg("--json", action="store_true", help="print the report as JSON"),
+        Arg(
+            "--on-duplicate",
+            choices=["skip", "merge", "keep"],
+            default="skip",
+            help="what to do with duplicates (default: skip)",
+        ),
+        Arg("--tag", action="append", default=[], help="tag every imported reference"),
+    ],
+)
+def _run_import(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import references
+
+    results = references.read_files([Path(f) for f in ctx.args.files])
+    options: dict[str, Any] = {"on_duplicate": ctx.args.on_duplicate, "tags": ctx.args.tag}
+    if ctx.args.dry_run:
+        with ctx.library.reading() as session:
+            report = references.import_parsed(session, ctx.actor, results, dry_run=True, **options)
+    else:
+        with ctx.library.transaction() as session:
+            report = references.import_parsed(session, ctx.actor, results, **options)
+    if ctx.args.json:
+        ctx.print_json(report.to_json())
+        return EXIT_OK
+    for item in report.files:
+        print(
+            f"{item.file}: {item.entries} entries, {item.imported} imported, "
+            f"{item.duplicates} duplicates, {item.skipped} skipped"
+            + ("" if item.encoding in ("utf-8", "utf-16") else f" (read as {item.encoding})")
+        )
+    for problem in report.problems:
+        print(f"{problem.file}:{problem.line}: {problem.kind}: {problem.message}")
+    print(report.summary())
+    return EXIT_OK
+
+
+group("export", help="export records to a file", metavar="FORMAT", dest="export_format")
+
+
+@command(
+    "export bib",
+    help="references as BibTeX",
+    args=[
+        Arg("out", metavar="OUT.bib", help="file to write"),
+        Arg("--project", type=int, default=None, help="only references of this project"),
+        Arg("--tag", default=None, help="only references with this tag"),
+    ],
+)
+def _run_export_bib(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.services import references
+
+    with ctx.library.reading() as session:
+        count = references.export_bib(
+            session, Path(ctx.args.out), project_id=ctx.args.project, tag=ctx.args.tag
+        )
+    print(f"Wrote {count} references to {ctx.args.out}")
+    return EXIT_OK
+
+
+@command(
+    "cite",
+    help="references an abstract, project or manuscript cites (list, add, remove)",
+    args=[
+        Arg("kind", choices=["abstract", "project", "manuscript"], help="what cites"),
+        Arg("target_id", type=int, metavar="ID", help="its id"),
+        Arg("references", type=int, nargs="*", metavar="REF_ID", help="references to add"),
+        Arg("--remove", type=int, metavar="REF_ID", help="remove this reference"),
+        Arg("--json", action="store_true", help="print the list as JSON"),
+    ],
+)
+def _run_cite(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from scholar_desk.core.services import citations
+
+    args = ctx.args
+    if args.references or args.remove is not None:
+        with ctx.library.transaction() as session:
+            if args.references:
+                listed = citations.cite(
+                    session, ctx.actor, args.kind, args.target_id, args.references
+                )
+            if args.remove is not None:
+                listed = citations.uncite(
+                    session, ctx.actor, args.kind, args.target_id, args.remove
+                )
+    else:
+        with ctx.library.reading() as session:
+            listed = citations.citations(session, ctx.actor, args.kind, args.target_id)
+    if args.json:
+        ctx.print_json([{"id": c.reference_id, **asdict(c)} for c in listed])
+    else:
+        for c in listed:
+            print(f"{c.number}. {c.text}  [{c.citation_key}, id {c.reference_id}]")
+        if not listed:
+            print(f"This {args.kind} cites no references yet.")
+    return EXIT_OK
+
+
+@command(
+    "rekey",
+    help="give references new citation keys from a pattern",
+    args=[
+        Arg("references", type=int, nargs="*", metavar="REF_ID", help="references"),
+        Arg("--all", action="store_true", help="every reference in the library"),
+        Arg(
+            "--pattern",
+            default="{author}{year}{title}",
+            help="key pattern with {author}, {year}, {title}, {journal} (default: %(default)s)",
+        ),
+        Arg("--json", action="store_true", help="print old and new keys as JSON"),
+    ],
+)
+def _run_rekey(ctx: CliContext) -> int:
+    from scholar_desk.core.errors import ValidationError
+    from scholar_desk.core.services import references
+
+    args = ctx.args
+    if bool(args.references) == bool(args.all):
+        raise ValidationError({"references": "Give reference ids, or --all (not both)."})
+    with ctx.library.transaction() as session:
+        ids = references.reference_ids(session) if args.all else list(args.references)
+        old = {r.id: r.citation_key for r in references.fetch_rows(session, ids).values()}
+        missing = [str(i) for i in ids if i not in old]
+        if missing:
+            raise ValidationError({"references": f"No reference with id {', '.join(missing)}."})
+        new = references.regenerate_keys(session, ctx.actor, ids, args.pattern)
+    changed = [{"id": i, "old": old[i], "new": key} for i, key in new.items() if old[i] != key]
+    if args.json:
+        ctx.print_json(changed)
+    else:
+        for row in changed:
+            print(f"{row['old']} -> {row['new']}")
+        print(f"{len(changed)} of {len(ids)} keys changed")
+    return EXIT_OK

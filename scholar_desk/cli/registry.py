@@ -1,0 +1,188 @@
+"""One table of commands: each is declared with its arguments beside its runner.
+
+A runner is registered with :func:`command`; :func:`build_parser` turns the table into
+an argparse parser. Argument declarations are data (:class:`Arg`), and a ``choices`` given
+as a callable is only called when that command's parser is built, so ``--help`` and
+``--version`` never import the core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scholar_desk.core.db.library import Library
+    from scholar_desk.core.services.session import Actor
+
+EXIT_OK = 0
+EXIT_BUG = 1
+EXIT_USER_ERROR = 2
+
+
+@dataclass
+class CliContext:
+    """What a subcommand runs with."""
+
+    library: Library
+    actor: Actor
+    args: argparse.Namespace
+
+    def print_json(self, value: Any) -> None:
+        """Print a JSON document to stdout."""
+        print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+Runner = Callable[[CliContext], int]
+BeforeOpen = Callable[[argparse.Namespace, str], "int | None"]
+
+
+class Arg:
+    """One ``add_argument`` call, kept until the command's parser is built.
+
+    ``choices`` may be a callable returning the choices, called only then.
+    """
+
+    def __init__(self, *flags: str, **options: Any) -> None:
+        self.flags = flags
+        self.options = options
+
+    def add_to(self, parser: argparse.ArgumentParser) -> None:
+        """Declare this argument on ``parser``."""
+        options = dict(self.options)
+        if callable(options.get("choices")):
+            options["choices"] = list(options["choices"]())
+        parser.add_argument(*self.flags, **options)
+
+
+@dataclass(frozen=True)
+class Command:
+    """A runnable command: its words (``("user", "add")``), help, arguments and runner."""
+
+    words: tuple[str, ...]
+    help: str
+    run: Runner
+    args: tuple[Arg, ...] = ()
+    needs_login: bool = True
+    before_open: BeforeOpen | None = None
+
+
+@dataclass
+class Group:
+    """A command word with actions under it (``user`` in ``user add``)."""
+
+    name: str
+    help: str
+    metavar: str = "ACTION"
+    dest: str = ""
+    commands: list[Command] = field(default_factory=list)
+
+
+COMMANDS: list[Command] = []
+_GROUPS: dict[str, Group] = {}
+
+
+def group(name: str, help: str, *, metavar: str = "ACTION", dest: str = "") -> None:
+    """Declare a command word that takes an action (``user``, ``doc``, ``export``)."""
+    _GROUPS[name] = Group(name, help, metavar, dest or f"{name}_action")
+
+
+def command(
+    words: str,
+    *,
+    help: str,
+    args: Iterable[Arg] = (),
+    needs_login: bool = True,
+    before_open: BeforeOpen | None = None,
+) -> Callable[[Runner], Runner]:
+    """Register the decorated runner as the command ``words`` (e.g. ``"user add"``).
+
+    Args:
+        words: The command, with its group first for a grouped command.
+        help: One line for ``--help``.
+        args: The command's arguments.
+        needs_login: Whether the command signs in where accounts exist.
+        before_open: Called before the database is opened; a status it returns ends the
+            command there.
+    """
+
+    def register(run: Runner) -> Runner:
+        COMMANDS.append(
+            Command(tuple(words.split()), help, run, tuple(args), needs_login, before_open)
+        )
+        return run
+
+    return register
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the subcommand must survive the subparser's default.
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: $SCHOLAR_DESK_DB or the user data folder)",
+    )
+    common.add_argument(
+        "--user", default=argparse.SUPPRESS, help="account to act as, where accounts exist"
+    )
+    return common
+
+
+def _fill(parser: argparse.ArgumentParser, cmd: Command) -> None:
+    for arg in cmd.args:
+        arg.add_to(parser)
+    parser.set_defaults(func=cmd.run, needs_login=cmd.needs_login, before_open=cmd.before_open)
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The first word of the command in ``argv`` (``None`` for ``--help``/``--version``)."""
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+        elif arg in ("--db", "--user"):
+            skip_next = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def build_parser(
+    version: str, description: str, *, only: str | None = None
+) -> argparse.ArgumentParser:
+    """The argument parser for every registered command.
+
+    Args:
+        version: Printed by ``--version``.
+        description: The program's description in ``--help``.
+        only: Give arguments to this command word alone; the others are listed with
+            their help but their arguments (and what those import) are left out.
+    """
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="scholar-desk", description=description, parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"scholar-desk {version}")
+    parser.add_argument("--demo", action="store_true", help="open the window on a demo database")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    grouped: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    for cmd in COMMANDS:
+        head = cmd.words[0]
+        full = only is None or only == head
+        if len(cmd.words) == 1:
+            p = sub.add_parser(head, parents=[common], help=cmd.help)
+            if full:
+                _fill(p, cmd)
+            continue
+        info = _GROUPS[head]
+        if head not in grouped:
+            gp = sub.add_parser(head, parents=[common], help=info.help)
+            grouped[head] = gp.add_subparsers(dest=info.dest, metavar=info.metavar, required=True)
+        if full:
+            action = grouped[head].add_parser(cmd.words[1], parents=[common], help=cmd.help)
+            _fill(action, cmd)
+    return parser
