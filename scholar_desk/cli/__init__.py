@@ -105,7 +105,7 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(only=command_word(args_list))
+    parser = build_parser(only=command_word(args_list) or "")
     args = parser.parse_args(args_list)
     if args.command is None:
         parser.error("a command is needed here")
