@@ -1,0 +1,112 @@
+"""The reference library: import with duplicate checks, merge, keys, search, edit, export.
+
+Every function takes a `Session` first and returns plain records; an import runs in the
+caller's one transaction, so a cancel, an error or a crash leaves the library as it was.
+The library is shared: everyone with access reads it, and every function that writes takes
+the `Actor` second and asks `permissions` (kind ``reference``) before it changes anything.
+
+One module per part (records, reading, duplicates, keys, merges, importing, queries,
+edits, export); this facade keeps the names callers use, e.g. ``references.import_files``.
+"""
+
+from scholar_desk.core.services.references.edits import (
+    delete_references,
+    regenerate_keys,
+    set_tags,
+    update_reference,
+)
+from scholar_desk.core.services.references.export import (
+    export_bib,
+)
+from scholar_desk.core.services.references.importing import (
+    STORE_CHUNK,
+    import_files,
+    import_parsed,
+)
+from scholar_desk.core.services.references.keys import (
+    make_key,
+)
+from scholar_desk.core.services.references.merges import (
+    merge_exact_duplicates,
+)
+from scholar_desk.core.services.references.queries import (
+    SORT_COLUMNS,
+    count_references,
+    fetch_rows,
+    get_reference,
+    links_of,
+    list_references,
+    matching_ids,
+    records_for,
+    reference_ids,
+)
+from scholar_desk.core.services.references.reading import (
+    detect_format,
+    read_file,
+    read_files,
+)
+from scholar_desk.core.services.references.records import (
+    _REFERENCES as _REFERENCES,
+)
+from scholar_desk.core.services.references.records import (
+    CHUNK,
+    DEFAULT_KEY_PATTERN,
+    EDITABLE,
+    FUZZY_MIN_LENGTH,
+    FUZZY_THRESHOLD,
+    REFERENCE_KIND,
+    DuplicateMatch,
+    FileProblem,
+    FileSummary,
+    ImportReport,
+    LinkInfo,
+    MergeSummary,
+    OnDuplicate,
+    ProgressCallback,
+    ReferenceDetail,
+    ReferenceRow,
+)
+from scholar_desk.core.services.references.records import (
+    _row as _row,
+)
+
+__all__ = [
+    "CHUNK",
+    "DEFAULT_KEY_PATTERN",
+    "EDITABLE",
+    "FUZZY_MIN_LENGTH",
+    "FUZZY_THRESHOLD",
+    "REFERENCE_KIND",
+    "SORT_COLUMNS",
+    "STORE_CHUNK",
+    "DuplicateMatch",
+    "FileProblem",
+    "FileSummary",
+    "ImportReport",
+    "LinkInfo",
+    "MergeSummary",
+    "OnDuplicate",
+    "ProgressCallback",
+    "ReferenceDetail",
+    "ReferenceRow",
+    "count_references",
+    "delete_references",
+    "detect_format",
+    "export_bib",
+    "fetch_rows",
+    "get_reference",
+    "import_files",
+    "import_parsed",
+    "links_of",
+    "list_references",
+    "make_key",
+    "matching_ids",
+    "merge_exact_duplicates",
+    "read_file",
+    "read_files",
+    "records_for",
+    "reference_ids",
+    "regenerate_keys",
+    "set_tags",
+    "update_reference",
+]

@@ -1,0 +1,235 @@
+"""Finding incoming records that are the same work as one in the library or the import."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scholar_desk.core.db.models import (
+    Reference,
+)
+from scholar_desk.core.formats.reference import (
+    ParsedReference,
+    author_key,
+    doi_key,
+    title_key,
+)
+from scholar_desk.core.services.references.records import (
+    FUZZY_MIN_LENGTH,
+    FUZZY_THRESHOLD,
+    _chunks,
+)
+
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class _Keys:
+    doi: str
+    pmid: str
+    title: str
+    year: int | None
+    author: str
+
+
+def _keys_of(ref: ParsedReference) -> _Keys:
+    return _Keys(
+        doi=doi_key(ref.doi) if ref.doi else "",
+        pmid=ref.pmid,
+        title=title_key(ref.title),
+        year=ref.year,
+        author=author_key(ref.first_author),
+    )
+
+
+@dataclass
+class _Existing:
+    id: int
+    citation_key: str
+    title: str
+    doi: str
+    pmid: str
+    title_key: str
+    year: int | None
+    first_author: str
+
+
+def _same_work(a: _Keys, b: _Keys, *, exact: bool) -> str | None:
+    if a.doi and b.doi and a.doi != b.doi:
+        return None
+    if a.year is not None and b.year is not None and a.year != b.year:
+        return None
+    if a.author and b.author and a.author != b.author:
+        return None
+    if not a.title or not b.title:
+        return None
+    if a.title == b.title:
+        return "same title, year and first author"
+    if exact or min(len(a.title), len(b.title)) < FUZZY_MIN_LENGTH:
+        return None
+    if a.year is None or b.year is None or not a.author or not b.author:
+        return None
+    if _DIGITS.findall(a.title) != _DIGITS.findall(b.title):
+        return None  # "Part 1" and "Part 2", "phase II/III" trials: different works
+    score = fuzz.ratio(a.title, b.title)
+    if score >= FUZZY_THRESHOLD:
+        return f"similar title ({score:.0f}%), same year and first author"
+    return None
+
+
+def _existing_columns() -> tuple[Any, ...]:
+    return (
+        Reference.id,
+        Reference.citation_key,
+        Reference.title,
+        Reference.doi,
+        Reference.pmid,
+        Reference.title_key,
+        Reference.year,
+        Reference.first_author,
+    )
+
+
+def _library_matches(
+    session: Session, refs: Sequence[ParsedReference], keys: Sequence[_Keys]
+) -> list[tuple[_Existing, str] | None]:
+    """For each incoming record, a library record that is the same work (or None)."""
+    out: list[tuple[_Existing, str] | None] = [None] * len(refs)
+    if session.scalar(select(Reference.id).limit(1)) is None:
+        return out
+    cols = _existing_columns()
+
+    def fetch(column: Any, values: Iterable[Any]) -> list[_Existing]:
+        found = []
+        wanted = sorted({v for v in values if v})
+        for part in _chunks(wanted):
+            for row in session.execute(select(*cols).where(column.in_(part))):
+                found.append(_Existing(*row))
+        return found
+
+    by_doi = {e.doi: e for e in fetch(Reference.doi, (k.doi for k in keys))}
+    by_pmid = {e.pmid: e for e in fetch(Reference.pmid, (k.pmid for k in keys))}
+    by_title: dict[str, list[_Existing]] = defaultdict(list)
+    for e in fetch(Reference.title_key, (k.title for k in keys)):
+        by_title[e.title_key].append(e)
+    by_author: dict[tuple[int | None, str], list[_Existing]] = defaultdict(list)
+    for e in fetch(Reference.first_author, (r.first_author for r in refs)):
+        by_author[(e.year, author_key(e.first_author))].append(e)
+
+    def keys_of_existing(e: _Existing) -> _Keys:
+        return _Keys(
+            doi_key(e.doi) if e.doi else "",
+            e.pmid,
+            e.title_key,
+            e.year,
+            author_key(e.first_author),
+        )
+
+    # Records without a title can only be recognised by their key and other fields.
+    by_key = {
+        e.citation_key: e
+        for e in fetch(
+            Reference.citation_key,
+            (r.citation_key for r, k in zip(refs, keys, strict=True) if not k.title),
+        )
+    }
+    for i, k in enumerate(keys):
+        if k.doi and k.doi in by_doi:
+            out[i] = (by_doi[k.doi], "same DOI")
+            continue
+        if not k.title:
+            same_key = by_key.get(refs[i].citation_key)
+            if (
+                same_key is not None
+                and not same_key.title_key
+                and same_key.year == k.year
+                and (author_key(same_key.first_author) == k.author)
+            ):
+                out[i] = (same_key, "same key, no title, same year and first author")
+            continue
+        if k.pmid and k.pmid in by_pmid:
+            out[i] = (by_pmid[k.pmid], "same PMID")
+            continue
+        hit = None
+        for e in by_title.get(k.title, ()):
+            reason = _same_work(k, keys_of_existing(e), exact=True)
+            if reason:
+                hit = (e, reason)
+                break
+        if hit is None:
+            for e in by_author.get((k.year, k.author), ()):
+                reason = _same_work(k, keys_of_existing(e), exact=False)
+                if reason:
+                    hit = (e, reason)
+                    break
+        out[i] = hit
+    return out
+
+
+def _file_matches(keys: Sequence[_Keys]) -> list[tuple[int, str] | None]:
+    """For each record, an earlier record of the same import that is the same work.
+
+    Blocking keeps this near-linear: exact keys are dict lookups and fuzzy titles are
+    compared only within the same (year, first author) and (year, title start) blocks.
+    """
+    out: list[tuple[int, str] | None] = [None] * len(keys)
+    by_doi: dict[str, int] = {}
+    by_pmid: dict[str, int] = {}
+    by_exact: dict[tuple[str, int | None, str], int] = {}
+    by_author: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    by_start: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    # A record with a DOI can only fuzzily match one without a DOI (a different DOI is a
+    # different work, the same DOI is found above), so it looks in these lists alone.
+    no_doi_author: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    no_doi_start: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        hit: tuple[int, str] | None = None
+        if k.doi and k.doi in by_doi:
+            hit = (by_doi[k.doi], "same DOI")
+        elif k.pmid and k.pmid in by_pmid:
+            hit = (by_pmid[k.pmid], "same PMID")
+        else:
+            j = by_exact.get((k.title, k.year, k.author))
+            if j is not None and _same_work(k, keys[j], exact=True):
+                hit = (j, "same title, year and first author")
+            elif k.title and len(k.title) >= FUZZY_MIN_LENGTH:
+                seen: set[int] = set()
+                authors, starts = (no_doi_author, no_doi_start) if k.doi else (by_author, by_start)
+                for j in (
+                    *authors.get((k.year, k.author), ()),
+                    *starts.get((k.year, k.title[:12]), ()),
+                ):
+                    if j in seen:
+                        continue
+                    seen.add(j)
+                    reason = _same_work(k, keys[j], exact=False)
+                    if reason:
+                        hit = (j, reason)
+                        break
+        if hit is not None:
+            # Point at the first record of the group, so chains resolve to one target.
+            target = hit[0]
+            while out[target] is not None:
+                target = out[target][0]  # type: ignore[index]  # checked just above
+            out[i] = (target, hit[1])
+            continue
+        if k.doi:
+            by_doi.setdefault(k.doi, i)
+        if k.pmid:
+            by_pmid.setdefault(k.pmid, i)
+        if k.title:
+            by_exact.setdefault((k.title, k.year, k.author), i)
+            if len(k.title) >= FUZZY_MIN_LENGTH and k.year is not None:
+                by_author[(k.year, k.author)].append(i)
+                by_start[(k.year, k.title[:12])].append(i)
+                if not k.doi:
+                    no_doi_author[(k.year, k.author)].append(i)
+                    no_doi_start[(k.year, k.title[:12])].append(i)
+    return out

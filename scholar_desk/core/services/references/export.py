@@ -1,0 +1,94 @@
+"""Exporting references to a BibTeX file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scholar_desk.core.db.models import (
+    BibBlock,
+    Project,
+    Tag,
+)
+from scholar_desk.core.errors import (
+    ExportError,
+    NotFoundError,
+)
+from scholar_desk.core.formats import bibtex
+from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
+from scholar_desk.core.services.references.queries import records_for, reference_ids
+
+
+def export_bib(
+    session: Session,
+    out: Path,
+    *,
+    ids: Sequence[int] | None = None,
+    project_id: int | None = None,
+    tag: str | None = None,
+    progress: ProgressSink = no_progress,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Write references to a BibTeX file, every field kept (written whole or not at all).
+
+    Args:
+        session: The unit of work.
+        out: The ``.bib`` file to write.
+        ids: Only these references (a selection).
+        project_id: Only references cited by this project.
+        tag: Only references with this tag.
+        progress: Progress reports.
+        cancel: Checked between blocks.
+
+    Returns:
+        How many references were written.
+
+    Raises:
+        ExportError: The file cannot be written.
+        NotFoundError: The project or tag does not exist.
+    """
+    if project_id is not None and session.get(Project, project_id) is None:
+        raise NotFoundError(f"There is no project with id {project_id}.")
+    if tag is not None and session.scalar(select(Tag.id).where(Tag.name == tag)) is None:
+        raise NotFoundError(f"There is no tag named '{tag}'.")
+    wanted = reference_ids(session, sort="citation_key", tag=tag, project_id=project_id)
+    if ids is not None:
+        chosen = set(ids)
+        wanted = [i for i in wanted if i in chosen]
+    blocks = [
+        (kind, text)
+        for kind, text in session.execute(
+            select(BibBlock.block_kind, BibBlock.text).order_by(BibBlock.id)
+        )
+        if kind in ("preamble", "string")
+    ]
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=out.name, suffix=".part", dir=out.parent)
+    except OSError as exc:
+        raise ExportError(f"Cannot write to {out.parent}: {exc.strerror}.", str(exc)) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            for chunk in bibtex.write([], blocks):
+                handle.write(chunk)
+            for start in range(0, len(wanted), 1000):
+                if cancel is not None:
+                    cancel.check()
+                for ref in records_for(session, wanted[start : start + 1000]):
+                    handle.write(bibtex.format_entry(ref) + "\n")
+                progress(min(start + 1000, len(wanted)), len(wanted), "Writing BibTeX")
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"Cannot write {out}: {exc.strerror}.", str(exc)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(wanted)

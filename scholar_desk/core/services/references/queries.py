@@ -1,0 +1,235 @@
+"""Queries for the references table, the detail pane and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scholar_desk.core.db import fulltext
+from scholar_desk.core.db.models import (
+    Abstract,
+    Manuscript,
+    Project,
+    Reference,
+    ReferenceLink,
+    Tag,
+    reference_tags,
+)
+from scholar_desk.core.formats.reference import (
+    ParsedReference,
+)
+from scholar_desk.core.services.references.records import (
+    LinkInfo,
+    ReferenceDetail,
+    ReferenceRow,
+    _chunks,
+    _load,
+    _tags_by_id,
+    _to_parsed,
+)
+from scholar_desk.core.services.session import Actor
+
+SORT_COLUMNS: dict[str, Any] = {
+    "title": Reference.title_key,
+    "first_author": Reference.first_author,
+    "year": Reference.year,
+    "journal": Reference.journal,
+    "citation_key": Reference.citation_key,
+    "entry_type": Reference.entry_type,
+    "id": Reference.id,
+}
+
+
+def _filtered(
+    session: Session,
+    stmt: Any,
+    *,
+    search: str | None,
+    tag: str | None,
+    project_id: int | None,
+    ids: Sequence[int] | None = None,
+) -> Any:
+    if search:
+        clause = fulltext.matching_clause(session, search)
+        if clause is not None:
+            stmt = stmt.where(clause)
+    if tag:
+        stmt = stmt.where(
+            Reference.id.in_(
+                select(reference_tags.c.reference_id)
+                .join(Tag, Tag.id == reference_tags.c.tag_id)
+                .where(Tag.name == tag)
+            )
+        )
+    if project_id is not None:
+        stmt = stmt.where(
+            Reference.id.in_(
+                select(ReferenceLink.reference_id).where(
+                    ReferenceLink.target_kind == "project", ReferenceLink.target_id == project_id
+                )
+            )
+        )
+    if ids is not None:
+        stmt = stmt.where(Reference.id.in_(list(ids)))
+    return stmt
+
+
+def reference_ids(
+    session: Session,
+    *,
+    search: str | None = None,
+    sort: str = "title",
+    descending: bool = False,
+    tag: str | None = None,
+    project_id: int | None = None,
+) -> list[int]:
+    """Ids of the references to show, in display order (sorting and filtering in SQL).
+
+    Args:
+        session: The unit of work.
+        search: Search-as-you-type text over title, authors, journal, year, abstract,
+            keywords and tags.
+        sort: A key of `SORT_COLUMNS`.
+        descending: Reverse order.
+        tag: Only references with this tag.
+        project_id: Only references cited by this project.
+
+    Returns:
+        The ordered ids.
+    """
+    column = SORT_COLUMNS.get(sort, Reference.title_key)
+    order: tuple[Any, ...] = (
+        (column.desc(), Reference.id.desc()) if descending else (column, Reference.id)
+    )
+    if column is Reference.id:
+        order = order[:1]
+    stmt = _filtered(
+        session, select(Reference.id), search=search, tag=tag, project_id=project_id
+    ).order_by(*order)
+    return list(session.scalars(stmt))
+
+
+def matching_ids(session: Session, search: str) -> list[int] | None:
+    """Ids matching search text, unordered (``None`` when the text has no words).
+
+    The table orders them itself by the positions of the full sorted list it already
+    holds, which is faster than ``ORDER BY`` over tens of thousands of matches.
+    """
+    if not fulltext.search_terms(search):
+        return None
+    return fulltext.matching_ids(session, search)
+
+
+def count_references(session: Session) -> int:
+    """How many references the library holds."""
+    return int(session.scalar(select(func.count()).select_from(Reference)) or 0)
+
+
+_ROW_COLUMNS = (
+    Reference.id,
+    Reference.citation_key,
+    Reference.first_author,
+    Reference.year,
+    Reference.title,
+    Reference.journal,
+    Reference.entry_type,
+    Reference.doi,
+    Reference.tags_text,
+)
+
+
+def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, ReferenceRow]:
+    """Table rows for a block of ids (the table model asks for a screenful at a time).
+
+    Args:
+        session: The unit of work.
+        ids: The ids wanted.
+
+    Returns:
+        Rows by id; ids that no longer exist are missing.
+    """
+    out: dict[int, ReferenceRow] = {}
+    for part in _chunks(list(ids), 900):
+        for row in session.execute(select(*_ROW_COLUMNS).where(Reference.id.in_(part))):
+            out[row[0]] = ReferenceRow(*row)
+    return out
+
+
+def list_references(
+    session: Session,
+    actor: Actor | None = None,
+    *,
+    search: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """JSON-ready rows for ``scholar-desk list references``, model field names, ``id`` first.
+
+    Args:
+        session: The unit of work.
+        actor: Who asks (every account may read references).
+        search: Optional search text.
+        limit: At most this many rows.
+
+    Returns:
+        One dict per reference, sorted by title.
+    """
+    columns = [c for c in Reference.__table__.columns if c.name not in ("tags_text",)]
+    stmt = _filtered(session, select(*columns), search=search, tag=None, project_id=None)
+    stmt = stmt.order_by(Reference.title_key, Reference.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = []
+    for row in session.execute(stmt).mappings():
+        item = {name: row[name] for name in row}
+        for name in ("created_at", "updated_at"):
+            if isinstance(item.get(name), dt.datetime):
+                item[name] = item[name].isoformat()
+        rows.append(item)
+    if rows:
+        tags = _tags_by_id(session, [r["id"] for r in rows])
+        for item in rows:
+            item["tags"] = tags.get(item["id"], [])
+    return rows
+
+
+def get_reference(session: Session, ref_id: int) -> ReferenceDetail:
+    """Everything about one reference, for the detail pane.
+
+    Raises:
+        NotFoundError: It no longer exists.
+    """
+    row, ref = _load(session, ref_id)
+    return ReferenceDetail(
+        row.id, row.version, ref, tuple(ref.tags), tuple(links_of(session, ref_id))
+    )
+
+
+def links_of(session: Session, ref_id: int) -> list[LinkInfo]:
+    """Projects, manuscripts and abstracts that cite a reference, with their titles."""
+    models: dict[str, Any] = {"project": Project, "manuscript": Manuscript, "abstract": Abstract}
+    out = []
+    links = session.execute(
+        select(ReferenceLink.target_kind, ReferenceLink.target_id)
+        .where(ReferenceLink.reference_id == ref_id)
+        .order_by(ReferenceLink.target_kind, ReferenceLink.position, ReferenceLink.target_id)
+    ).all()
+    for kind, target in links:
+        model = models.get(kind)
+        label = ""
+        if model is not None:
+            label = session.scalar(select(model.title).where(model.id == target)) or ""
+        out.append(LinkInfo(kind, target, label or f"{kind} {target}"))
+    return out
+
+
+def records_for(session: Session, ids: Sequence[int]) -> list[ParsedReference]:
+    """Full records (with tags) for ids, in the order given, e.g. for citations."""
+    found: dict[int, ParsedReference] = {}
+    for part in _chunks(list(ids), 900):
+        for row in session.scalars(select(Reference).where(Reference.id.in_(part))):
+            found[row.id] = _to_parsed(row)
+    return [found[i] for i in ids if i in found]

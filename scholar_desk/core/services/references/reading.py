@@ -1,0 +1,129 @@
+"""Reading reference files (BibTeX, RIS, MEDLINE) before anything is written."""
+
+from __future__ import annotations
+
+import gc
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from scholar_desk.core.errors import (
+    ImportFileError,
+)
+from scholar_desk.core.formats import bibtex, medline, ris
+from scholar_desk.core.formats.reference import (
+    ParseResult,
+    read_text,
+)
+from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
+
+
+class _FullCollections:
+    """Defers the garbage collector's full collections while an import runs.
+
+    A full collection walks every tracked object of the process while holding the GIL;
+    with the GUI loaded that is 30-90 ms, and reading and storing 20,000 references
+    allocates enough to start five of them: five freezes of the window while the import
+    runs in a worker. Young collections go on (short-lived cycles are still freed); the
+    full ones wait until the import is over. Nested and concurrent uses are counted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: tuple[int, int, int] | None = None
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._saved = gen0, gen1, _gen2 = gc.get_threshold()
+                gc.set_threshold(gen0, gen1, 1_000_000_000)
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._saved is not None:
+                    gc.set_threshold(*self._saved)
+                    self._saved = None
+
+
+_full_collections = _FullCollections()
+
+
+def detect_format(path: Path, text: str) -> str:
+    """``bibtex``, ``ris`` or ``medline`` from the extension, else from the content.
+
+    Raises:
+        ImportFileError: The file is in none of these formats.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".bib", ".bibtex", ".biblatex"):
+        return "bibtex"
+    if suffix == ".ris":
+        return "ris"
+    if suffix in (".nbib", ".medline"):
+        return "medline"
+    head = text.lstrip("\ufeff \t\r\n")[:4000]
+    if re.match(r"TY  -", head) or re.search(r"(?m)^TY  - ", head):
+        return "ris"
+    if re.search(r"(?m)^PMID- ", head):
+        return "medline"
+    if re.search(r"@\s*[A-Za-z]+\s*[{(]", text[:200000]):
+        return "bibtex"
+    raise ImportFileError(
+        f"{path.name} is not a BibTeX, RIS or PubMed/MEDLINE file.",
+        f"suffix {suffix!r}; no entry found",
+    )
+
+
+def read_file(path: Path) -> ParseResult:
+    """Read one reference file of any supported format.
+
+    Args:
+        path: The file.
+
+    Returns:
+        What it holds.
+
+    Raises:
+        ImportFileError: The file cannot be read, decoded or recognised.
+    """
+    if not path.is_file():
+        raise ImportFileError(f"{path} does not exist or is not a file.")
+    text, encoding, warnings = read_text(path)
+    kind = detect_format(path, text)
+    if kind == "bibtex":
+        result = bibtex.parse_text(text, path.name)
+    elif kind == "ris":
+        result = ris.parse_text(text, path.name)
+    else:
+        result = medline.parse_text(text, path.name)
+    result.encoding = encoding
+    result.problems[:0] = warnings
+    return result
+
+
+def read_files(
+    paths: Sequence[Path],
+    progress: ProgressSink = no_progress,
+    cancel: CancelToken | None = None,
+) -> list[ParseResult]:
+    """Read every file before anything is written (an unusable file stops the import).
+
+    Raises:
+        ImportFileError: One of the files cannot be used.
+        CancelledError: Cancel was asked for.
+    """
+    results = []
+    with _full_collections.deferred():
+        for number, path in enumerate(paths):
+            if cancel is not None:
+                cancel.check()
+            progress(number, len(paths), f"Reading {path.name}")
+            results.append(read_file(Path(path)))
+    return results
