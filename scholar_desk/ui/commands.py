@@ -23,14 +23,37 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication
 from typing_extensions import override
 
-from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.errors import ConflictError, ScholarDeskError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import items, submissions
+from scholar_desk.core.services import audit, items, merge, submissions
 from scholar_desk.core.services.kinds import get_kind
 from scholar_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
 _ORPHAN_BOXES: list[Any] = []
+
+
+class UndoBlockedError(ScholarDeskError):
+    """Undo met fields someone changed again after this edit; those are left as they are."""
+
+    def __init__(self, kind: str, clashes: Iterable[merge.Clash], partly: bool) -> None:
+        parts = []
+        for clash in clashes:
+            who = clash.changed_by or "someone"
+            at = clash.changed_at
+            when = f" at {_local(at)}" if at is not None else ""
+            parts.append(f"{clash.label} ({who} changed it{when})")
+        done = "Undo took back the rest of your edit, but not " if partly else "Cannot undo: "
+        super().__init__(
+            f"{done}{', '.join(parts)}: it was changed again after your edit, and undoing "
+            f"would erase that change. Edit the {kind} by hand if it should change back."
+        )
+
+
+def _local(at: dt.datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class _RecordCommand(QUndoCommand):
@@ -165,7 +188,40 @@ class UpdateCommand(_RecordCommand):
             self.record = record
             if not old:
                 return
-        self._write(old)
+        try:
+            self._write(old)
+        except ConflictError:
+            self._undo_over_newer(old)
+
+    def _undo_over_newer(self, old: Mapping[str, Any]) -> None:
+        """Someone saved since: take back only the fields they left as this edit wrote them."""
+        assert self.record is not None  # undo only ever follows a successful write
+        written = {name: self.record.get(name) for name in old}
+        kind = get_kind(self.kind_name)
+        labels = {f.name: f.label for f in kind.fields}
+        with self.ctx.library.transaction() as session:
+            latest = items.get_item(session, self.ctx.actor, self.kind_name, self.record_id)
+            who = audit.last_changes(session, self.kind_name, self.record_id)
+            result = merge.merge_fields(
+                written,
+                old,
+                {name: latest.get(name) for name in old},
+                labels=labels,
+                who=lambda name: who.get(name, ("", None)),
+            )
+            if result.values:
+                latest = items.update_item(
+                    session,
+                    self.ctx.actor,
+                    self.kind_name,
+                    self.record_id,
+                    result.values,
+                    expected_version=latest.version,
+                )
+        self._version = latest.version
+        self.record = latest
+        if result.clashes:
+            raise UndoBlockedError(kind.name, result.clashes, bool(result.values))
 
     def _write(self, values: Mapping[str, Any]) -> Record:
         with self.ctx.library.transaction() as session:

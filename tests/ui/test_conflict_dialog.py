@@ -1,61 +1,56 @@
-"""The conflict dialog: both versions side by side, a choice per field."""
+"""The conflict chooser: only the fields both sides changed, side by side, with who and when."""
 
 from __future__ import annotations
 
-from scholar_desk.core.errors import ConflictError
+import datetime as dt
+
+from PySide6.QtWidgets import QLabel
+
+from scholar_desk.core.services.merge import Clash
 from scholar_desk.ui.dialogs.conflict_dialog import MINE, THEIRS, ConflictDialog
 
-
-def _conflict() -> ConflictError:
-    return ConflictError(
-        "project",
-        7,
-        mine={"title": "My title", "notes": "my notes", "status": "writing"},
-        theirs={"title": "Their title", "notes": "their notes", "status": "writing", "kind": "x"},
-        theirs_version=4,
-    )
+AT = dt.datetime(2026, 11, 30, 14, 5, tzinfo=dt.UTC)
 
 
-def test_shows_each_field_with_both_values(qtbot):
-    dlg = ConflictDialog(_conflict())
+def _clashes():
+    return [
+        Clash("title", "Title", "Old", "My title", "Their title", "omar", AT),
+        Clash("section:results", "Results", "r0", None, "r-theirs", "", None),
+    ]
+
+
+def test_shows_each_clash_with_both_values_and_who_saved_it(qtbot):
+    dlg = ConflictDialog("project", _clashes(), ["Notes"])
     qtbot.addWidget(dlg)
-    assert dlg.table.rowCount() == 3
-    rows = {
-        dlg.table.item(r, 0).text(): (dlg.table.item(r, 1).text(), dlg.table.item(r, 2).text())
-        for r in range(3)
-    }
-    assert rows["Title"] == ("My title", "Their title")
-    assert rows["Notes"] == ("my notes", "their notes")
-    # Equal values need no choice.
-    assert not dlg.choices["status"].isEnabled()
+    mine, theirs, who = dlg.texts["title"]
+    assert (mine, theirs) == ("My title", "Their title")
+    local = AT.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert who == f"Saved by omar, {local}"
+    assert dlg.texts["section:results"][:2] == ("(you removed this section)", "r-theirs")
+    assert dlg.texts["section:results"][2] == "Saved by another window"
+    assert "Notes" in dlg.kept_label.text()
+    labels = " ".join(label.text() for label in dlg.findChildren(QLabel))
+    assert "save again" not in labels
+    # Values wrap instead of being clipped.
+    values = [lbl for lbl in dlg.findChildren(QLabel) if lbl.text() == "Their title"]
+    assert values
+    assert values[0].wordWrap()
 
 
-def test_choose_per_field_and_accept(qtbot):
-    dlg = ConflictDialog(_conflict())
+def test_choose_per_clash_and_accept(qtbot):
+    dlg = ConflictDialog("project", _clashes())
     qtbot.addWidget(dlg)
     dlg.open()
-    dlg.choose("notes", THEIRS)
+    dlg.choose("section:results", THEIRS)
     with qtbot.waitSignal(dlg.finished):
         dlg.accept()
-    assert dlg.chosen_values() == {
-        "title": "My title",
-        "notes": "their notes",
-        "status": "writing",
-    }
-    assert dlg.changes_to_save() == {"title": "My title"}
+    assert dlg.choices() == {"title": MINE, "section:results": THEIRS}
 
 
 def test_keep_all(qtbot):
-    dlg = ConflictDialog(_conflict())
+    dlg = ConflictDialog("project", _clashes())
     qtbot.addWidget(dlg)
     dlg.choose_all(THEIRS)
-    assert dlg.changes_to_save() == {}
+    assert set(dlg.choices().values()) == {THEIRS}
     dlg.choose_all(MINE)
-    assert dlg.changes_to_save() == {"title": "My title", "notes": "my notes"}
-
-
-def test_a_conflict_without_details_just_explains(qtbot):
-    dlg = ConflictDialog(ConflictError("record", 0, {}, {}, 0))
-    qtbot.addWidget(dlg)
-    assert dlg.table.rowCount() == 0
-    assert dlg.chosen_values() == {}
+    assert set(dlg.choices().values()) == {MINE}

@@ -222,10 +222,11 @@ def test_delete_refused_by_the_service_is_shown_and_changes_nothing(
     assert app_ctx.undo.count() == 0
 
 
-def test_a_stale_edit_becomes_a_conflict_and_keeps_the_users_change(
-    qtbot, window, app_ctx, monkeypatch
-):
-    monkeypatch.setattr(record_editor, "_conflict_dialog_class", lambda: None)
+def test_a_stale_edit_of_another_field_merges_without_asking(qtbot, window, app_ctx, monkeypatch):
+    def never(*_a, **_k):
+        raise AssertionError("nothing to ask: the fields differ")
+
+    monkeypatch.setattr(record_editor.ConflictDialog, "ask", never)
     made = _create(app_ctx, "project", title="Shared", kind="education", status="idea")
     page = window.show_page("projects")
     page.select_id(made.id)
@@ -233,13 +234,6 @@ def test_a_stale_edit_becomes_a_conflict_and_keeps_the_users_change(
     with app_ctx.library.transaction() as session:  # another window saves first
         items.update_item(session, app_ctx.actor, "project", made.id, {"irb_number": "X-1"})
     editor.fields["title"].widget.setText("Mine")
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-
-    assert editor.isVisible()
-    assert any("changed elsewhere" in b.text() for b in editor.findChildren(QMessageBox))
-    assert editor.fields["title"].widget.text() == "Mine"
-    assert editor.fields["irb_number"].widget.text() == "X-1"
-    assert _titles(app_ctx) == ["Shared"]
     _save(qtbot, editor)
     with app_ctx.library.reading() as session:
         saved = items.get_item(session, app_ctx.actor, "project", made.id)
@@ -367,28 +361,30 @@ def test_detail_factory_opens_a_richer_widget_and_back_returns(qtbot, window, ap
 def test_a_conflict_resolved_in_the_conflict_dialog_is_saved(qtbot, window, app_ctx, monkeypatch):
     asked = []
 
-    class FakeConflictDialog:
-        @staticmethod
-        def ask(parent, conflict):
-            asked.append(conflict)
-            return {"title": "Mine", "irb_number": "X-1"}
+    def ask(parent, what, clashes, kept_theirs=(), *, show=None):
+        asked.append(([c.name for c in clashes], list(kept_theirs)))
+        return {"title": "mine"}
 
-    monkeypatch.setattr(record_editor, "_conflict_dialog_class", lambda: FakeConflictDialog)
+    monkeypatch.setattr(record_editor.ConflictDialog, "ask", ask)
     made = _create(app_ctx, "project", title="Shared", kind="education", status="idea")
     page = window.show_page("projects")
     page.select_id(made.id)
     editor = page.edit_current()
     with app_ctx.library.transaction() as session:
-        items.update_item(session, app_ctx.actor, "project", made.id, {"irb_number": "X-1"})
+        items.update_item(
+            session, app_ctx.actor, "project", made.id, {"irb_number": "X-1", "title": "Theirs"}
+        )
     editor.fields["title"].widget.setText("Mine")
     with qtbot.waitSignal(editor.finished, timeout=5000):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert len(asked) == 1
+    assert asked == [(["title"], ["IRB number"])]
     with app_ctx.library.reading() as session:
         saved = items.get_item(session, app_ctx.actor, "project", made.id)
     assert (saved["title"], saved["irb_number"]) == ("Mine", "X-1")
     app_ctx.undo.undo()
-    assert _titles(app_ctx) == ["Shared"]
+    with app_ctx.library.reading() as session:
+        undone = items.get_item(session, app_ctx.actor, "project", made.id)
+    assert (undone["title"], undone["irb_number"]) == ("Theirs", "X-1")
 
 
 def test_status_column_is_painted_as_a_chip(qtbot, window, app_ctx):

@@ -195,3 +195,34 @@ def _entry(row: m.AuditEvent) -> AuditEntry:
         old_value=row.old_value,
         new_value=row.new_value,
     )
+
+
+def last_changes(
+    session: Session, kind_name: str, record_id: int, since_version_of: dt.datetime | None = None
+) -> dict[str, tuple[str, dt.datetime]]:
+    """Who last changed each field of a record, and when, for a conflict chooser.
+
+    The caller has already read the record (and so may read its history).
+
+    Args:
+        session: The unit of work.
+        kind_name: The kind of record.
+        record_id: The record.
+        since_version_of: Only changes at or after this moment, if given.
+
+    Returns:
+        ``{field: (actor, at)}`` from the newest update of each field.
+    """
+    where: list[ColumnElement[bool]] = [
+        m.AuditEvent.kind == kind_name,
+        m.AuditEvent.record_id == record_id,
+        m.AuditEvent.action == "update",
+    ]
+    if since_version_of is not None:
+        where.append(m.AuditEvent.at >= since_version_of)
+    out: dict[str, tuple[str, dt.datetime]] = {}
+    for row in session.scalars(
+        select(m.AuditEvent).where(*where).order_by(m.AuditEvent.id.desc()).limit(500)
+    ):
+        out.setdefault(row.field, (row.actor, row.at))
+    return out

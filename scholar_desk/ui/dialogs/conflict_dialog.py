@@ -1,85 +1,137 @@
-"""Someone saved the record first: show both versions and choose per field."""
+"""Both you and someone else changed the same fields: show each side by side and choose."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from scholar_desk.core.errors import ConflictError
-from scholar_desk.core.services.kinds import KINDS
+from scholar_desk.core.services.merge import MINE, THEIRS, Clash
 
-MINE = "mine"
-THEIRS = "theirs"
+__all__ = ["MINE", "THEIRS", "ConflictDialog", "value_text", "when_text"]
 
 
-def _text(value: Any) -> str:
-    if value is None:
+def value_text(value: Any) -> str:
+    """A stored value as the chooser shows it."""
+    if value is None or value == "":
         return "(empty)"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value) if str(value) != "" else "(empty)"
+    return str(value)
 
 
-def _same(a: Any, b: Any) -> bool:
-    return _text(a) == _text(b)
+def when_text(at: dt.datetime | None) -> str:
+    """A moment in the user's local time, e.g. '2026-11-30 09:05'."""
+    if at is None:
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _who_text(clash: Clash) -> str:
+    who = clash.changed_by or "another window"
+    when = when_text(clash.changed_at)
+    return f"Saved by {who}, {when}" if when else f"Saved by {who}"
 
 
 class ConflictDialog(QDialog):
-    """A row per field you changed: your value, the saved value, and which to keep."""
+    """One box per clashing field: your value and the saved one, with who saved it and when."""
 
-    def __init__(self, conflict: ConflictError, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        what: str,
+        clashes: Sequence[Clash],
+        kept_theirs: Sequence[str] = (),
+        parent: QWidget | None = None,
+        *,
+        show: Callable[[str, Any], str] | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.conflict = conflict
-        self.setWindowTitle("Changed elsewhere")
-        kind = KINDS.get(conflict.kind)
-        labels = {f.name: f.label for f in kind.fields} if kind else {}
-        self.fields = list(conflict.mine)
+        self.clashes = list(clashes)
+        self.setWindowTitle("Changed in two places")
+        shown = show or (lambda _name, value: value_text(value))
         intro = QLabel(
-            f"This {conflict.kind} was saved in another window or by someone else after you "
-            "opened it. For each field, choose which value to keep, then save again."
-            if self.fields
-            else f"This {conflict.kind} was changed elsewhere. Close this, reload it and "
-            "make your change again.",
+            f"Both you and someone else changed {'this field' if len(clashes) == 1 else 'these fields'} "
+            f"of the {what} since you opened it. Choose which value to keep for each; "
+            "OK saves your choice together with your other changes.",
             self,
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(len(self.fields), 4, self)
-        self.table.setHorizontalHeaderLabels(["Field", "Yours", "Saved elsewhere", "Keep"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.choices: dict[str, QComboBox] = {}
-        for row, name in enumerate(self.fields):
-            mine = conflict.mine.get(name)
-            theirs = conflict.theirs.get(name)
-            for col, text in enumerate((labels.get(name, name), _text(mine), _text(theirs))):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.table.setItem(row, col, item)
-            combo = QComboBox(self.table)
-            combo.addItem("Yours", MINE)
-            combo.addItem("Saved elsewhere", THEIRS)
-            if _same(mine, theirs):
-                combo.setCurrentIndex(1)
-                combo.setEnabled(False)
-            self.table.setCellWidget(row, 3, combo)
-            self.choices[name] = combo
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        if kept_theirs:
+            self.kept_label = QLabel(
+                "Kept as saved elsewhere (you did not change them): "
+                + ", ".join(kept_theirs)
+                + ".",
+                self,
+            )
+            self.kept_label.setWordWrap(True)
+            layout.addWidget(self.kept_label)
+        body = QWidget(self)
+        rows = QVBoxLayout(body)
+        self.groups: dict[str, QButtonGroup] = {}
+        self.texts: dict[str, tuple[str, str, str]] = {}
+        for clash in self.clashes:
+            box = QGroupBox(clash.label, body)
+            grid = QGridLayout(box)
+            mine_text, theirs_text = shown(clash.name, clash.mine), shown(clash.name, clash.theirs)
+            if clash.mine is None and clash.name.startswith("section:"):
+                mine_text = "(you removed this section)"
+            if clash.theirs is None and clash.name.startswith("section:"):
+                theirs_text = "(removed elsewhere)"
+            who = _who_text(clash)
+            self.texts[clash.name] = (mine_text, theirs_text, who)
+            mine_button = QRadioButton("Keep &yours", box)
+            theirs_button = QRadioButton("Keep the &saved one", box)
+            mine_button.setAccessibleName(f"Keep your {clash.label}")
+            theirs_button.setAccessibleName(f"Keep the saved {clash.label}")
+            group = QButtonGroup(box)
+            group.addButton(mine_button)
+            group.addButton(theirs_button)
+            mine_button.setProperty("side", MINE)
+            theirs_button.setProperty("side", THEIRS)
+            mine_button.setChecked(True)
+            self.groups[clash.name] = group
+            for col, (heading, text, button) in enumerate(
+                (("Yours", mine_text, mine_button), (who, theirs_text, theirs_button))
+            ):
+                title = QLabel(f"<b>{heading}</b>", box)
+                value = QLabel(text, box)
+                value.setWordWrap(True)
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                grid.addWidget(title, 0, col)
+                grid.addWidget(value, 1, col)
+                grid.addWidget(button, 2, col)
+                grid.setColumnStretch(col, 1)
+            rows.addWidget(box)
+        rows.addStretch()
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
         all_mine = QPushButton("Keep all &mine", self)
         all_theirs = QPushButton("Keep all &theirs", self)
         all_mine.clicked.connect(lambda: self.choose_all(MINE))
@@ -88,56 +140,49 @@ class ConflictDialog(QDialog):
         quick.addWidget(all_mine)
         quick.addWidget(all_theirs)
         quick.addStretch()
+        layout.addLayout(quick)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table)
-        layout.addLayout(quick)
         layout.addWidget(buttons)
-        self.resize(720, 120 + 36 * max(1, len(self.fields)))
+        self.resize(760, min(720, 200 + 150 * max(1, len(self.clashes))))
 
     def choose(self, name: str, which: str) -> None:
-        """Pick ``mine`` or ``theirs`` for one field."""
-        combo = self.choices[name]
-        combo.setCurrentIndex(combo.findData(which))
+        """Pick ``mine`` or ``theirs`` for one clash."""
+        for button in self.groups[name].buttons():
+            if button.property("side") == which:
+                button.setChecked(True)
 
     def choose_all(self, which: str) -> None:
-        """Pick the same side for every field that differs."""
-        for name, combo in self.choices.items():
-            if combo.isEnabled():
-                self.choose(name, which)
+        """Pick the same side for every clash."""
+        for name in self.groups:
+            self.choose(name, which)
 
-    def chosen_values(self) -> dict[str, Any]:
-        """The value to keep for each field, by name."""
-        out: dict[str, Any] = {}
-        for name, combo in self.choices.items():
-            source: Mapping[str, Any] = (
-                self.conflict.mine if combo.currentData() == MINE else self.conflict.theirs
-            )
-            out[name] = source.get(name)
+    def choices(self) -> dict[str, str]:
+        """``mine`` or ``theirs`` per clash name."""
+        out: dict[str, str] = {}
+        for name, group in self.groups.items():
+            checked = group.checkedButton()
+            out[name] = str(checked.property("side")) if checked is not None else MINE
         return out
 
-    def changes_to_save(self) -> dict[str, Any]:
-        """Only the fields where the kept value differs from what is stored now."""
-        return {
-            name: value
-            for name, value in self.chosen_values().items()
-            if not _same(value, self.conflict.theirs.get(name))
-        }
-
     @classmethod
-    def ask(cls, parent: QWidget | None, conflict: ConflictError) -> dict[str, Any] | None:
-        """Show the conflict; return the value to keep per field, or ``None`` on Cancel.
-
-        Save the result with ``expected_version=conflict.theirs_version``.
-        """
-        dialog = cls(conflict, parent)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        what: str,
+        clashes: Sequence[Clash],
+        kept_theirs: Sequence[str] = (),
+        *,
+        show: Callable[[str, Any], str] | None = None,
+    ) -> Mapping[str, str] | None:
+        """Show the clashes; return ``mine``/``theirs`` per clash, or ``None`` on Cancel."""
+        dialog = cls(what, clashes, kept_theirs, parent, show=show)
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted  # callers' tests patch ask()
-            return dialog.chosen_values() if accepted and dialog.fields else None
+            return dialog.choices() if accepted else None
         finally:
             dialog.deleteLater()

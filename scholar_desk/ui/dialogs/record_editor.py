@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.errors import ConflictError, ScholarDeskError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
-from scholar_desk.core.services import items
+from scholar_desk.core.services import audit, items, merge
 from scholar_desk.core.services.kinds import Kind, get_kind
 from scholar_desk.ui import icons
 from scholar_desk.ui.commands import CreateCommand, UpdateCommand
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog, value_text
 from scholar_desk.ui.errors import show_error
 
 NO_VALUE = "—"
@@ -424,31 +424,54 @@ class RecordEditor(QDialog):
         self.save()
 
     def _on_conflict(self, exc: ConflictError) -> None:
-        self._rebase_on_latest()
-        dialog_class = _conflict_dialog_class()
-        if dialog_class is None:
+        """Merge with what was saved elsewhere; ask only about fields both changed."""
+        if self.record is None:
             show_error(self, exc)
             return
-        chosen = dialog_class.ask(self, exc)
-        if chosen is None:
-            return  # the form keeps the user's changes over the latest version
-        for name, value in chosen.items():
-            if name in self.fields:
-                self.fields[name].fill(value)
+        base = self.record
+        changes = self.changed_values()
+        kind = self.kind.name
+        with self.ctx.library.reading() as session:
+            latest = items.get_item(session, self.ctx.actor, kind, base.id)
+            mine, bad = items.coerce(session, self.kind, changes)
+            who = audit.last_changes(session, kind, base.id)
+        mine.update({name: changes[name] for name in bad})  # shown as typed; save re-checks
+        names = list(self.fields)
+        result = merge.merge_fields(
+            {n: base.get(n) for n in names},
+            mine,
+            {n: latest.get(n) for n in names},
+            labels={n: f.spec.label for n, f in self.fields.items()},
+            who=lambda name: who.get(name, ("", None)),
+        )
+        choices: Mapping[str, str] = {}
+        if result.clashes:
+            kept = [self.fields[n].spec.label for n in result.kept_theirs]
+            asked = ConflictDialog.ask(self, kind, result.clashes, kept, show=self.value_text)
+            if asked is None:
+                self._rebase_on(latest, mine)  # the form keeps the user's changes
+                return
+            choices = asked
+        self._rebase_on(latest, result.resolve(choices))
         self.save()
 
-    def _rebase_on_latest(self) -> None:
-        """Reload the stored record, keeping what the user changed, so Save can go again."""
-        if self.record is None:
-            return
-        mine = self.changed_values()
-        with self.ctx.library.reading() as session:
-            latest = items.get_item(session, self.ctx.actor, self.kind.name, self.record.id)
+    def value_text(self, name: str, value: Any) -> str:
+        """A field's value as the form would show it (a linked record by its label)."""
+        field = self.fields.get(name)
+        if field is not None and isinstance(field.widget, QComboBox) and value is not None:
+            index = field.widget.findData(value)
+            if index >= 0:
+                return field.widget.itemText(index)
+        return value_text(value)
+
+    def _rebase_on(self, latest: Record, values: Mapping[str, Any]) -> None:
+        """Show the stored record with ``values`` over it, so Save writes only those."""
         self.record = latest
         self._fill(latest, {})
         self._initial = self.raw_values()
-        for name, value in mine.items():
-            self.fields[name].fill(value)
+        for name, value in values.items():
+            if name in self.fields:
+                self.fields[name].fill(value)
 
     # Openers ----------------------------------------------------------------------------
 
@@ -485,17 +508,6 @@ class RecordEditor(QDialog):
             return dialog.result_record
         finally:
             dialog.deleteLater()
-
-
-def _conflict_dialog_class() -> Any:
-    """The conflict chooser, once `ui/dialogs/conflict_dialog.py` exists; else ``None``."""
-    module = "scholar_desk.ui.dialogs.conflict_dialog"
-    try:
-        return importlib.import_module(module).ConflictDialog
-    except ModuleNotFoundError as missing:
-        if missing.name != module:
-            raise
-        return None
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:

@@ -1,0 +1,149 @@
+"""Two windows (two Library objects) on one SQLite file: stale saves merge, nothing is lost."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import items
+from scholar_desk.core.services.session import Actor
+from scholar_desk.ui.context import AppContext, DataEvents
+from scholar_desk.ui.dialogs.conflict_dialog import MINE, THEIRS, ConflictDialog
+from scholar_desk.ui.main_window import MainWindow
+from scholar_desk.ui.workers import make_pool
+
+
+@pytest.fixture
+def two(qtbot, tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    windows = []
+    for name in ("maya", "omar"):
+        lib = Library.open(path)
+        ctx = AppContext(lib, Actor(username=name), make_pool(), QUndoStack(), DataEvents())
+        win = MainWindow(ctx)
+        qtbot.addWidget(win)
+        win.show()
+        windows.append((win, ctx))
+    yield windows
+    for win, ctx in windows:
+        win.close()
+        assert ctx.pool.waitForDone(5000)
+        ctx.undo.clear()
+        ctx.library.close()
+
+
+def _project(ctx, **values):
+    with ctx.library.transaction() as session:
+        return items.create_item(
+            session, ctx.actor, "project", {"kind": "education", "status": "idea", **values}
+        )
+
+
+def _stored(ctx, item_id):
+    with ctx.library.reading() as session:
+        return items.get_item(session, ctx.actor, "project", item_id)
+
+
+def _editor(win, item_id):
+    page = win.show_page("projects")
+    page.reload()
+    page.select_id(item_id)
+    return page.edit_current()
+
+
+def _save(qtbot, editor):
+    with qtbot.waitSignal(editor.finished, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+
+def test_other_window_changed_another_field_is_kept_silently(qtbot, two, monkeypatch):
+    (win1, ctx1), (win2, _ctx2) = two
+    made = _project(ctx1, title="Shared", notes="")
+    monkeypatch.setattr(ConflictDialog, "ask", lambda *a, **k: pytest.fail("nothing to ask"))
+    mine = _editor(win1, made.id)
+    theirs = _editor(win2, made.id)
+    theirs.fields["notes"].widget.setPlainText("Pharmacy agreed")
+    _save(qtbot, theirs)
+    mine.fields["title"].widget.setText("Shared, revised")
+    _save(qtbot, mine)
+    stored = _stored(ctx1, made.id)
+    assert (stored["title"], stored["notes"]) == ("Shared, revised", "Pharmacy agreed")
+
+
+@pytest.mark.parametrize("which", [MINE, THEIRS])
+def test_both_changed_one_field_chooser_shows_both_with_who_and_when(
+    qtbot, two, monkeypatch, which
+):
+    (win1, ctx1), (win2, _ctx2) = two
+    made = _project(ctx1, title="Shared", irb_number="")
+    shown = {}
+
+    def ask(parent, what, clashes, kept_theirs=(), *, show=None):
+        dialog = ConflictDialog(what, clashes, kept_theirs, parent, show=show)
+        qtbot.addWidget(dialog)
+        shown["texts"] = dict(dialog.texts)
+        shown["kept"] = dialog.kept_label.text()
+        shown["intro"] = [lbl.text() for lbl in dialog.findChildren(type(dialog.kept_label))]
+        dialog.choose_all(which)
+        return dialog.choices()
+
+    monkeypatch.setattr(ConflictDialog, "ask", ask)
+    mine = _editor(win1, made.id)
+    theirs = _editor(win2, made.id)
+    theirs.fields["title"].widget.setText("Omar's title")
+    theirs.fields["irb_number"].widget.setText("IRB-7")
+    _save(qtbot, theirs)
+    mine.fields["title"].widget.setText("Maya's title")
+    mine.fields["notes"].widget.setPlainText("Maya's notes")
+    _save(qtbot, mine)
+
+    mine_text, theirs_text, who = shown["texts"]["title"]
+    assert (mine_text, theirs_text) == ("Maya's title", "Omar's title")
+    assert who.startswith("Saved by omar, 20")
+    assert "IRB number" in shown["kept"]
+    assert not any("(empty)" in text for text in shown["intro"])
+    assert not any("save again" in text for text in shown["intro"])
+    stored = _stored(ctx1, made.id)
+    expected = "Maya's title" if which == MINE else "Omar's title"
+    # Either choice keeps the other side's untouched field and this side's other change.
+    assert (stored["title"], stored["irb_number"], stored["notes"]) == (
+        expected,
+        "IRB-7",
+        "Maya's notes",
+    )
+
+
+def test_undo_after_the_other_window_saved_merges(qtbot, two):
+    (win1, ctx1), (win2, _ctx2) = two
+    made = _project(ctx1, title="Shared")
+    mine = _editor(win1, made.id)
+    mine.fields["title"].widget.setText("Maya's title")
+    _save(qtbot, mine)
+    theirs = _editor(win2, made.id)
+    theirs.fields["notes"].widget.setPlainText("Omar's notes")
+    _save(qtbot, theirs)
+    ctx1.undo.undo()
+    stored = _stored(ctx1, made.id)
+    assert (stored["title"], stored["notes"]) == ("Shared", "Omar's notes")
+
+
+def test_undo_of_a_field_changed_again_elsewhere_says_why_and_keeps_it(qtbot, two):
+    (win1, ctx1), (win2, _ctx2) = two
+    made = _project(ctx1, title="Shared")
+    mine = _editor(win1, made.id)
+    mine.fields["title"].widget.setText("Maya's title")
+    _save(qtbot, mine)
+    theirs = _editor(win2, made.id)
+    theirs.fields["title"].widget.setText("Omar's title")
+    _save(qtbot, theirs)
+    ctx1.undo.undo()
+    assert _stored(ctx1, made.id)["title"] == "Omar's title"
+    boxes = [b for b in QApplication.allWidgets() if isinstance(b, QMessageBox)]
+    texts = " ".join(b.text() for b in boxes)
+    assert "Cannot undo: Title (omar changed it at" in texts
+    assert "would erase that change" in texts
+    for box in boxes:
+        box.close()
