@@ -18,8 +18,9 @@ from scholar_desk.core.db.library import Library
 from scholar_desk.core.services import abstracts, items
 from scholar_desk.core.services.session import SINGLE_USER
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.pages import abstract_editor
-from scholar_desk.ui.pages.abstract_editor import OVER_COLOR, AbstractEditor, ConflictChoice
+from scholar_desk.ui.pages.abstract_editor import OVER_COLOR, AbstractEditor
 from scholar_desk.ui.workers import make_pool
 
 
@@ -151,24 +152,25 @@ def test_removing_a_section(qtbot, ctx, ids) -> None:
     assert editor.count_label.text() == "0 / 10 words"
 
 
-def test_conflict_then_overwrite_or_reload(qtbot, ctx, ids, library, monkeypatch) -> None:
+def test_a_save_over_another_windows_save_merges_sections(
+    qtbot, ctx, ids, library, monkeypatch
+) -> None:
     editor = _editor(qtbot, ctx, ids)
     with library.transaction() as s:  # another window saves first
-        abstracts.save_sections(s, SINGLE_USER, ids["abstract"], [("Background", "theirs")])
+        abstracts.save_sections(
+            s, SINGLE_USER, ids["abstract"], [("Background", ""), ("Methods", "theirs")]
+        )
     qtbot.keyClicks(editor.sections[0].body_edit, "mine")
-    monkeypatch.setattr(ConflictChoice, "ask", staticmethod(lambda parent: "reload"))
-    assert not editor.save()
-    assert editor.sections[0].body_edit.toPlainText() == "theirs"
-    assert not editor.dirty
-
-    with library.transaction() as s:
-        abstracts.save_sections(s, SINGLE_USER, ids["abstract"], [("Background", "newer")])
-    _type_at_end(qtbot, editor.sections[0].body_edit, " and mine")
-    monkeypatch.setattr(ConflictChoice, "ask", staticmethod(lambda parent: "overwrite"))
+    monkeypatch.setattr(ConflictDialog, "ask", lambda *a, **k: pytest.fail("nothing to ask"))
     assert editor.save()
     with library.reading() as s:
         detail = abstracts.get_abstract_detail(s, SINGLE_USER, ids["abstract"])
-    assert detail.sections[0].body == "theirs and mine"
+    assert [(x.heading, x.body) for x in detail.sections] == [
+        ("Background", "mine"),
+        ("Methods", "theirs"),
+    ]  # the other window removed the empty Results section; that is kept too
+    assert not editor.dirty
+    assert editor.sections[1].body_edit.toPlainText() == "theirs"
 
 
 def test_validation_error_is_shown(qtbot, ctx, ids, library) -> None:

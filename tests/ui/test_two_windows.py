@@ -147,3 +147,87 @@ def test_undo_of_a_field_changed_again_elsewhere_says_why_and_keeps_it(qtbot, tw
     assert "would erase that change" in texts
     for box in boxes:
         box.close()
+
+
+def _abstract_editors(qtbot, two):
+    from scholar_desk.core.services import abstracts
+    from scholar_desk.ui.pages.abstract_editor import AbstractEditor
+
+    (_w1, ctx1), (_w2, ctx2) = two
+    with ctx1.library.transaction() as session:
+        made = items.create_item(session, ctx1.actor, "abstract", {"title": "GNRFA"})
+        abstracts.save_sections(
+            session,
+            ctx1.actor,
+            made.id,
+            [("Background", "b0"), ("Methods", "m0"), ("Results", "r0")],
+        )
+    editors = []
+    for ctx in (ctx1, ctx2):
+        editor = AbstractEditor(ctx, made.id)
+        qtbot.addWidget(editor)
+        editors.append(editor)
+    return made.id, editors
+
+
+def _sections(ctx, abstract_id):
+    from scholar_desk.core.services import abstracts
+
+    with ctx.library.reading() as session:
+        detail = abstracts.get_abstract_detail(session, ctx.actor, abstract_id)
+    return [(s.heading, s.body) for s in detail.sections]
+
+
+def _set_body(editor, heading, text):
+    section = next(s for s in editor.sections if s.heading_edit.text() == heading)
+    section.body_edit.setPlainText(text)
+
+
+@pytest.mark.parametrize("which", [MINE, THEIRS])
+def test_abstract_results_changed_in_both_methods_in_one_nothing_lost(
+    qtbot, two, monkeypatch, which
+):
+    """Window 1 saves Results, then Methods; window 2 changed only Results and saves."""
+    (_w1, ctx1), _ = two
+    abstract_id, (first, second) = _abstract_editors(qtbot, two)
+    _set_body(first, "Results", "r-maya")
+    assert first.save()
+    _set_body(first, "Methods", "m-maya")
+    assert first.save()
+    _set_body(second, "Results", "r-omar")
+    shown = {}
+
+    def ask(parent, what, clashes, kept_theirs=(), *, show=None):
+        dialog = ConflictDialog(what, clashes, kept_theirs, parent, show=show)
+        qtbot.addWidget(dialog)
+        shown.update(dialog.texts)
+        dialog.choose_all(which)
+        return dialog.choices()
+
+    monkeypatch.setattr(ConflictDialog, "ask", ask)
+    assert second.save()
+    (name, (mine_text, theirs_text, who)) = next(iter(shown.items()))
+    assert len(shown) == 1
+    assert (mine_text, theirs_text) == ("r-omar", "r-maya")
+    assert who.startswith("Saved by maya, 20")
+    results = "r-omar" if which == MINE else "r-maya"
+    assert _sections(ctx1, abstract_id) == [
+        ("Background", "b0"),
+        ("Methods", "m-maya"),
+        ("Results", results),
+    ]
+
+
+def test_abstract_sections_changed_on_different_sides_merge_silently(qtbot, two, monkeypatch):
+    (_w1, ctx1), _ = two
+    abstract_id, (first, second) = _abstract_editors(qtbot, two)
+    _set_body(first, "Methods", "m-maya")
+    assert first.save()
+    _set_body(second, "Results", "r-omar")
+    monkeypatch.setattr(ConflictDialog, "ask", lambda *a, **k: pytest.fail("nothing to ask"))
+    assert second.save()
+    assert _sections(ctx1, abstract_id) == [
+        ("Background", "b0"),
+        ("Methods", "m-maya"),
+        ("Results", "r-omar"),
+    ]

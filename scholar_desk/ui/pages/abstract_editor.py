@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -35,10 +35,11 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError, ScholarDeskError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import abstracts, items
+from scholar_desk.core.services import abstracts, audit, items, merge
 from scholar_desk.core.services.abstracts import AbstractDetail, CountResult, CountRule
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.widgets.status_chip import StatusChip
 from scholar_desk.ui.widgets.timeline import transparent_scroll
@@ -50,38 +51,6 @@ EXPORT_MODULE = "scholar_desk.ui.dialogs.export_dialog"
 
 def _id_of(item: int | Record) -> int:
     return item.id if isinstance(item, Record) else int(item)
-
-
-class ConflictChoice:
-    """Asks what to do when the abstract was saved elsewhere; tests monkeypatch `ask`."""
-
-    RELOAD = "reload"
-    OVERWRITE = "overwrite"
-    CANCEL = "cancel"
-
-    @staticmethod
-    def ask(parent: QWidget) -> str:
-        """Return `RELOAD`, `OVERWRITE` or `CANCEL`."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Abstract changed elsewhere",
-            "This abstract was saved in another window since you opened it.",
-            QMessageBox.StandardButton.Cancel,
-            parent,
-        )
-        box.setInformativeText(
-            "Reload to see the other version (your edits here are dropped), or keep yours "
-            "and overwrite it."
-        )
-        reload = box.addButton("Reload theirs", QMessageBox.ButtonRole.DestructiveRole)
-        overwrite = box.addButton("Overwrite with mine", QMessageBox.ButtonRole.AcceptRole)
-        box.exec()  # a blocking question; tests monkeypatch ask()
-        clicked = box.clickedButton()
-        if clicked is reload:
-            return ConflictChoice.RELOAD
-        if clicked is overwrite:
-            return ConflictChoice.OVERWRITE
-        return ConflictChoice.CANCEL
 
 
 class ImagePicker:
@@ -446,10 +415,7 @@ class AbstractEditor(QWidget):
         self.title_edit.setPlainText(detail.title)
         for editor in list(self.sections):
             self._drop_section(editor)
-        sections = [(s.heading, s.body) for s in detail.sections]
-        if not sections:
-            sections = [(h, "") for h in detail.required_sections]
-        for heading, body in sections:
+        for heading, body in _shown_sections(detail):
             self.add_section(heading, body)
         self.person_combo.clear()
         for person_id, label in people:
@@ -625,18 +591,71 @@ class AbstractEditor(QWidget):
                     title=self.title_edit.toPlainText(),
                 )
         except ConflictError:
-            choice = ConflictChoice.ask(self)
-            if choice == ConflictChoice.RELOAD:
-                self.reload()
-            elif choice == ConflictChoice.OVERWRITE:
-                return self._save(None)
-            return False
+            return self._merge_and_save()
         except ScholarDeskError as exc:
             show_error(self, exc)
             return False
         self.version = detail.version
         self.detail = detail
         self.set_dirty(False)
+        self._changed()
+        self.saved.emit(detail)
+        return True
+
+    def _merge_and_save(self) -> bool:
+        """Merge with the version saved elsewhere, section by section; ask only on clashes."""
+        base = self.detail
+        assert base is not None  # a save follows a load
+        try:
+            with self.ctx.library.reading() as session:
+                latest = abstracts.get_abstract_detail(session, self.ctx.actor, self.abstract_id)
+                who = audit.last_changes(session, "abstract", self.abstract_id)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return False
+
+        def changed_by(name: str) -> tuple[str, dt.datetime | None]:
+            return who.get(name, ("", None))
+
+        title = merge.merge_fields(
+            {"title": base.title},
+            {"title": self.title_edit.toPlainText().strip()},
+            {"title": latest.title},
+            labels={"title": "Title"},
+            who=changed_by,
+        )
+        sections = merge.merge_sections(
+            _shown_sections(base),
+            [(h.strip(), b.strip()) for h, b in self.section_values()],
+            _shown_sections(latest),
+            who=changed_by,
+        )
+        choices: Mapping[str, str] = {}
+        clashes = title.clashes + sections.clashes
+        if clashes:
+            kept = ["Title"] * bool(title.kept_theirs) + list(sections.kept_theirs)
+            asked = ConflictDialog.ask(self, "abstract", clashes, kept)
+            if asked is None:
+                return False  # the form keeps the user's edits; the next save merges again
+            choices = asked
+        new_title = title.resolve(choices).get("title", latest.title)
+        try:
+            with self.ctx.library.transaction() as session:
+                detail = abstracts.save_sections(
+                    session,
+                    self.ctx.actor,
+                    self.abstract_id,
+                    sections.resolve(choices),
+                    latest.version,
+                    title=new_title,
+                )
+        except ConflictError:
+            return self._merge_and_save()  # saved elsewhere again meanwhile
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return False
+        self.reload()
+        self.version = detail.version
         self._changed()
         self.saved.emit(detail)
         return True
@@ -768,6 +787,12 @@ class AbstractEditor(QWidget):
             return
         if kind in ("", "abstract", "conference", "person"):
             self.reload()
+
+
+def _shown_sections(detail: AbstractDetail) -> list[tuple[str, str]]:
+    """The sections the editor shows: the stored ones, or the meeting's headings to fill."""
+    sections = [(s.heading, s.body) for s in detail.sections]
+    return sections or [(h, "") for h in detail.required_sections]
 
 
 def _paint(label: QLabel, color: str, *, bold: bool = False) -> None:
