@@ -206,7 +206,7 @@ def test_abstract_results_changed_in_both_methods_in_one_nothing_lost(
 
     monkeypatch.setattr(ConflictDialog, "ask", ask)
     assert second.save()
-    (name, (mine_text, theirs_text, who)) = next(iter(shown.items()))
+    (_name, (mine_text, theirs_text, who)) = next(iter(shown.items()))
     assert len(shown) == 1
     assert (mine_text, theirs_text) == ("r-omar", "r-maya")
     assert who.startswith("Saved by maya, 20")
