@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _WINDOW_VALUE_OPTIONS = ("--db", "--user")
+# Reference files the desktop hands over ("Open with Scholar Desk"): the window imports them.
+REFERENCE_SUFFIXES = (".bib", ".ris", ".nbib")
 
 
 @dataclass(frozen=True)
@@ -20,20 +22,24 @@ class WindowArgs:
         db: A database path or SQLAlchemy URL, or ``None`` for the default.
         demo: Open the demo database (filled on first use) instead.
         user: The account to sign in as, where accounts exist.
+        files: Reference files to open the import dialog with.
     """
 
     db: str | None = None
     demo: bool = False
     user: str | None = None
+    files: tuple[str, ...] = ()
 
 
 def window_args(argv: Sequence[str]) -> WindowArgs | None:
     """Return the window's options when ``argv`` asks for the window, else ``None``.
 
-    Only ``--db``, ``--user`` (as ``--db X`` or ``--db=X``) and ``--demo`` open the window;
+    Only ``--db``, ``--user`` (as ``--db X`` or ``--db=X``), ``--demo`` and reference files
+    (``.bib``, ``.ris``, ``.nbib``, which the window offers to import) open the window;
     anything else (a subcommand, ``--help``, ``--version``) goes to the command line.
     """
     values: dict[str, str] = {}
+    files: list[str] = []
     demo = False
     items = list(argv)
     i = 0
@@ -49,10 +55,14 @@ def window_args(argv: Sequence[str]) -> WindowArgs | None:
         elif arg.split("=", 1)[0] in _WINDOW_VALUE_OPTIONS and "=" in arg:
             name, value = arg.split("=", 1)
             values[name] = value
+        elif not arg.startswith("-") and arg.lower().endswith(REFERENCE_SUFFIXES):
+            files.append(arg)
         else:
             return None
         i += 1
-    return WindowArgs(db=values.get("--db"), demo=demo, user=values.get("--user"))
+    return WindowArgs(
+        db=values.get("--db"), demo=demo, user=values.get("--user"), files=tuple(files)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options is not None:
         from scholar_desk.ui.app import run
 
-        return run(db=options.db, demo=options.demo, user=options.user)
+        return run(db=options.db, demo=options.demo, user=options.user, files=options.files)
     from scholar_desk import cli
 
     return cli.main(args)

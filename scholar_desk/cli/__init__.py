@@ -131,7 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scholar-desk: interrupted; nothing more was written.", file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 - a bug: say so, show where, exit 1
-        traceback.print_exc()
-        print("scholar-desk: unexpected error (a bug); nothing more was written.", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, log where, exit 1
+        from scholar_desk.core.logs import log_unexpected
+
+        log_file = log_unexpected(exc, f"unexpected error in: scholar-desk {' '.join(args_list)}")
+        where = f"details in {log_file}" if log_file else "".join(traceback.format_exception(exc))
+        print(
+            f"scholar-desk: unexpected error (a bug); nothing more was written; {where}",
+            file=sys.stderr,
+        )
         return EXIT_BUG

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -203,7 +204,11 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationName("Scholar Desk")
     app.setOrganizationName("Scholar Desk")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("scholar-desk")
+    # The desktop entry's name, so Wayland and the task bar match windows to the menu entry.
+    app.setDesktopFileName("org.scholardesk.ScholarDesk")
+    from scholar_desk.ui.app_icon import app_icon
+
+    app.setWindowIcon(app_icon())
     theme = Settings.load().theme
     apply_theme(theme)
     hints = QGuiApplication.styleHints()
@@ -238,27 +243,10 @@ def install_excepthook() -> None:
 
 
 def configure_logging() -> None:
-    """Warnings to stderr; everything from INFO to a log file in the data folder."""
-    root = logging.getLogger()
-    if root.handlers:
-        return
-    root.setLevel(logging.INFO)
-    console = logging.StreamHandler()
-    console.setLevel(logging.WARNING)
-    console.setFormatter(logging.Formatter("scholar-desk: %(levelname)s: %(message)s"))
-    root.addHandler(console)
-    try:
-        from logging.handlers import RotatingFileHandler
+    """Warnings to stderr; everything from INFO to the rotating log file in the data folder."""
+    from scholar_desk.core.logs import configure_logging as configure
 
-        folder = data_dir() / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
-            folder / "scholar-desk.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
+    configure()
 
 
 # The database and who is working ---------------------------------------------------------
@@ -373,8 +361,18 @@ class _FirstPaint(QObject):
         return False
 
 
-def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -> int:
-    """Run the window until it is closed; return the exit status."""
+def run(
+    db: str | None = None,
+    *,
+    demo: bool = False,
+    user: str | None = None,
+    files: Sequence[str] = (),
+) -> int:
+    """Run the window until it is closed; return the exit status.
+
+    ``files`` are reference files handed over by the desktop: once the window is up, the
+    import dialog opens with them.
+    """
     started = _process_start()
     configure_logging()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "scholar-desk"])
@@ -418,6 +416,8 @@ def run(db: str | None = None, *, demo: bool = False, user: str | None = None) -
 
     probe = _FirstPaint(window, started, report=bool(os.environ.get(STARTUP_PROBE)))
     probe.painted.connect(start_services)
+    if files and not os.environ.get(STARTUP_PROBE):
+        probe.painted.connect(lambda: window.import_files([Path(f) for f in files]))
     window.show()
     try:
         return app.exec()

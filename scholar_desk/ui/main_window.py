@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -53,7 +52,6 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from scholar_desk import __version__
 from scholar_desk.core.records import Role
 from scholar_desk.core.services.session import Actor
 from scholar_desk.core.settings import Settings, config_dir, data_dir
@@ -641,17 +639,9 @@ class MainWindow(QMainWindow):
         apply_theme(settings.theme)
 
     def _on_about_triggered(self) -> None:
-        box = QMessageBox(self)
-        box.setWindowTitle("About Scholar Desk")
-        box.setIconPixmap(icons.icon("mentor").pixmap(48, 48))
-        box.setText(f"<b>Scholar Desk</b> {__version__}")
-        box.setInformativeText(
-            "An offline research tracker for medical fellows and their mentors: projects, "
-            "manuscripts, submissions, abstracts, references, slides and the scholarly "
-            "activity report."
-        )
-        box.finished.connect(box.deleteLater)
-        box.open()
+        from scholar_desk.ui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog.show_for(self.ctx.library, self)
 
     def _on_data_folder_triggered(self) -> None:
         folder = self.ctx.library.path.parent if self.ctx.library.path else data_dir()

@@ -58,6 +58,13 @@ def test_a_command_runs_without_loading_qt(tmp_path):
         (["list", "projects"], None),
         (["--db", "x.sqlite3", "list", "projects"], None),
         (["--db"], None),
+        (["refs.bib"], WindowArgs(files=("refs.bib",))),
+        (
+            ["--db", "x.sqlite3", "a.RIS", "b.nbib"],
+            WindowArgs(db="x.sqlite3", files=("a.RIS", "b.nbib")),
+        ),
+        (["import", "refs.bib"], None),
+        (["notes.txt"], None),
     ],
 )
 def test_only_window_options_open_the_window(argv, expected):
@@ -101,3 +108,38 @@ def test_demo_opens_the_window_on_a_filled_demo_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "startup-probe: shown" in result.stdout
     assert (tmp_path / "home" / "data" / "demo.sqlite3").stat().st_size > 0
+
+
+def test_an_unexpected_error_prints_one_line_naming_the_log(tmp_path):
+    # A bug stands in as a runner that raises something other than a ScholarDeskError.
+    code = (
+        "import sys\n"
+        "from scholar_desk import cli\n"
+        "real_build_parser = cli.build_parser\n"
+        "def build_parser(only=''):\n"
+        "    parser = real_build_parser(only=only)\n"
+        "    for action in parser._subparsers._group_actions:\n"
+        "        for sub in action.choices.values():\n"
+        "            sub.set_defaults(func=lambda ctx: 1 / 0)\n"
+        "    return parser\n"
+        "cli.build_parser = build_parser\n"
+        f"sys.exit(cli.main(['init', '--db', {str(tmp_path / 'x.sqlite3')!r}]))\n"
+    )
+    env = {**os.environ, "SCHOLAR_DESK_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    log_file = tmp_path / "home" / "data" / "logs" / "scholar-desk.log"
+    assert lines == [
+        f"scholar-desk: unexpected error (a bug); nothing more was written; details in {log_file}"
+    ]
+    logged = log_file.read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in logged
+    assert "Traceback" in logged

@@ -6,7 +6,7 @@ import platform
 import sys
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QT_VERSION_STR, Qt
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,7 +43,7 @@ def support_facts(library: Library) -> list[tuple[str, str]]:
         ("Database", database_location(library)),
         ("Data folder", str(data_dir())),
         ("Log folder", str(log_folder)),
-        ("Qt", f"{QT_VERSION_STR} (PySide6 {pyside_version})"),
+        ("Qt", f"{qVersion()} (PySide6 {pyside_version})"),
         ("Python", f"{platform.python_version()} ({sys.executable})"),
         ("System", f"{platform.system()} {platform.release()} {platform.machine()}"),
     ]
