@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.orm import Session
 from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError, ScholarDeskError
@@ -312,3 +313,32 @@ class DeleteCommand(_RecordCommand):
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class CallCommand(_RecordCommand):
+    """A write with a hand-written inverse (mentors, tags, a byline).
+
+    Both are functions of the session, each run in its own transaction.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        kind_name: str,
+        text: str,
+        do: Callable[[Session], Any],
+        undo: Callable[[Session], Any],
+    ) -> None:
+        super().__init__(ctx, kind_name, text)
+        self._forward = do
+        self._backward = undo
+
+    @override
+    def _do(self) -> Any:
+        with self.ctx.library.transaction() as session:
+            return self._forward(session)
+
+    @override
+    def _undo(self) -> None:
+        with self.ctx.library.transaction() as session:
+            self._backward(session)

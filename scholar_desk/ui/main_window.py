@@ -66,7 +66,16 @@ DetailFactory = Callable[[AppContext, Any], QWidget]
 REFERENCE_SUFFIXES = frozenset({".bib", ".ris", ".nbib", ".txt"})
 """Files the window accepts by drag and drop, for the references page's import."""
 
+MINIMUM_SIZE = QSize(1024, 640)
+"""The smallest window every page is laid out for (tests/ui/test_layout_fits.py)."""
+
 REFERENCES_KEY = "references"
+_PAGE_ACTION_NAMES = {
+    "new_item": "new_action",
+    "edit_current": "edit_action",
+    "delete_selected": "delete_action",
+}
+"""A page's own QAction the window's action mirrors (enabled state and the reason)."""
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -202,11 +211,12 @@ class MainWindow(QMainWindow):
         pages = [p for p in pages if p.shown_to is None or p.shown_to(ctx.actor)]
         self.specs = {spec.key: spec for spec in pages}
         self._pages: dict[str, QWidget] = {}
+        self._mirrored: set[QAction] = set()
         self._settings = window_settings()
         self.setObjectName("mainWindow")
         self.setWindowTitle(self._window_title())
         self.setAcceptDrops(True)
-        self.setMinimumSize(QSize(720, 480))
+        self.setMinimumSize(MINIMUM_SIZE)
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
@@ -312,10 +322,30 @@ class MainWindow(QMainWindow):
         page = self._ensure_page(key)
         self.stack.setCurrentWidget(page)
         self.setWindowTitle(f"{self.specs[key].title} — {self._window_title()}")
-        for action, method in self._page_actions:
-            action.setEnabled(callable(getattr(page, method, None)))
+        self._mirror_page_actions()
         status_text = getattr(page, "status_text", None)
         self.status_label.setText(status_text() if callable(status_text) else "")
+
+    def _mirror_page_actions(self) -> None:
+        """Enable New/Edit/Delete as the current page's own actions are, with their reason."""
+        page = self.current_page() if self.current_key() in self._pages else None
+        for action, method in self._page_actions:
+            own = getattr(page, _PAGE_ACTION_NAMES.get(method, ""), None)
+            if isinstance(own, QAction):
+                action.setEnabled(own.isEnabled())
+                action.setToolTip(own.toolTip())
+                if own not in self._mirrored:
+                    self._mirrored.add(own)
+                    own.changed.connect(self._on_page_action_changed)
+            else:
+                action.setEnabled(callable(getattr(page, method, None)))
+                action.setToolTip(action.text().replace("&", "").rstrip("…"))
+
+    def _on_page_action_changed(self) -> None:
+        sender = self.sender()
+        page = self.current_page()
+        if page is not None and isinstance(sender, QAction) and sender.parent() is page:
+            self._mirror_page_actions()
 
     # Actions and menus ------------------------------------------------------------------
 
@@ -413,14 +443,12 @@ class MainWindow(QMainWindow):
         from scholar_desk.core.services import permissions
 
         with self.ctx.library.reading() as session:
-            can_import = permissions.allowed(
-                session, self.ctx.actor, permissions.CREATE, "reference", None
+            refusal = permissions.refusal(
+                session, self.ctx.actor, permissions.CREATE, permissions.REFERENCE, None
             )
-        if not can_import:
+        if refusal:
             self.import_action.setEnabled(False)
-            self.import_action.setToolTip(
-                "Your role may read the reference library, not add to it."
-            )
+            self.import_action.setToolTip(refusal)
 
     # Other databases ----------------------------------------------------------------------
 

@@ -234,7 +234,7 @@ def test_restore_needs_a_director(cli: Cli, people: dict[str, int], tmp_path: Pa
     assert cli("backup", str(tmp_path / "c.sqlite3"), user="ann", password="password123")[0] == 2
     code, _, err = cli("restore", str(backup), user="men", password="password123")
     assert code == 2
-    assert "may not" in err
+    assert "Only a director can manage backups." in err
     assert cli("restore", str(backup), user="boss", password="password123")[0] == 0
 
 
@@ -246,8 +246,7 @@ def test_a_mentor_cannot_import_references(
     bib.write_text("@article{Smith2020, title = {Knee pain}, year = {2020}}\n", encoding="utf-8")
     code, _, err = cli("import", str(bib), user="men", password="password123")
     assert code == 2
-    assert "mentor" in err
-    assert "reference" in err
+    assert err.strip().endswith("Mentors can read the reference library, not change it.")
     code, out, _ = cli(
         "import", "--dry-run", "--json", str(bib), user="men", password="password123"
     )

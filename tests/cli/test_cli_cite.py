@@ -66,7 +66,7 @@ def test_mentor_cannot_change_citations(demo_db: Path) -> None:
     denied = run(demo_db, "mentor", "cite", "abstract", str(abstract), str(refs[2]))
     assert denied.returncode == 2
     assert denied.stderr.count("\n") == 1
-    assert "may not update" in denied.stderr
+    assert "Mentors can read and comment, not change abstracts." in denied.stderr
     assert run(demo_db, "fellow1", "cite", "abstract", str(abstract), "--json").stdout == before
 
 

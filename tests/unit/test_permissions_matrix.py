@@ -629,6 +629,7 @@ EXEMPT: Mapping[str, str] = {
     "items.audit": "writes the audit trail for a change its caller already checked",
     "permissions.allowed": "the rule itself, checked against EXPECTED by every row above",
     "permissions.require": "the rule itself, checked against EXPECTED by every row above",
+    "permissions.refusal": "says why allowed() is False; tests/unit/test_permission_refusals.py",
     "report.find_fellow": "looks a fellow up by name among those the actor may read",
     "deadline_calendar.export_calendar": "writes all_deadlines(), checked for visibility above",
 }

@@ -44,7 +44,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import LimitUnit, Record
-from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services import citations, items, permissions
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.session import Actor
 
@@ -367,7 +367,9 @@ class AbstractDetail:
         sections: The sections in order.
         authors: The byline.
         images: The figures.
-        count: The count of the stored text.
+        count: The count of the stored text (with the cited references where the rule
+            counts references).
+        cited: The cited references as the list reads, ``1. Author A. Title...``.
     """
 
     id: int
@@ -388,6 +390,7 @@ class AbstractDetail:
     authors: tuple[AbstractAuthorRecord, ...]
     images: tuple[ImageRecord, ...]
     count: CountResult
+    cited: tuple[str, ...] = ()
 
 
 def _abstract(session: Session, abstract_id: int) -> m.Abstract:
@@ -422,6 +425,7 @@ def get_abstract_detail(session: Session, actor: Actor, abstract_id: int) -> Abs
     conf = obj.conference
     rule = rule_of(conf)
     sections = tuple(SectionRecord(s.position, s.heading, s.body) for s in obj.sections)
+    cited = cited_references(session, obj.id)
     return AbstractDetail(
         id=obj.id,
         version=obj.version,
@@ -442,8 +446,26 @@ def get_abstract_detail(session: Session, actor: Actor, abstract_id: int) -> Abs
         sections=sections,
         authors=tuple(_author_records(obj)),
         images=tuple(_image_record(i) for i in obj.images),
-        count=count_abstract(rule, obj.title, [(s.heading, s.body) for s in sections]),
+        count=count_abstract(
+            rule,
+            obj.title,
+            [(s.heading, s.body) for s in sections],
+            references_text(cited),
+        ),
+        cited=cited,
     )
+
+
+def cited_references(session: Session, abstract_id: int) -> tuple[str, ...]:
+    """The references an abstract cites, numbered in citing order, as its list reads."""
+    return tuple(
+        f"{c.number}. {c.text}" for c in citations.numbered(session, "abstract", abstract_id)
+    )
+
+
+def references_text(cited: Sequence[str]) -> str:
+    """The cited references as one text, counted like a References section."""
+    return "\n".join(cited)
 
 
 def _author_records(obj: m.Abstract) -> list[AbstractAuthorRecord]:

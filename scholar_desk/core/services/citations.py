@@ -84,6 +84,11 @@ def _links(session: Session, kind: str, target_id: int) -> list[m.ReferenceLink]
     )
 
 
+def numbered(session: Session, kind: str, target_id: int) -> list[Citation]:
+    """What a record cites, numbered, without a permission check (callers made one)."""
+    return _numbered(session, kind, target_id)
+
+
 def _numbered(session: Session, kind: str, target_id: int) -> list[Citation]:
     ids = [link.reference_id for link in _links(session, kind, target_id)]
     records = references.records_for(session, ids)

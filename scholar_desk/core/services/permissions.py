@@ -121,16 +121,74 @@ def allowed(session: Session, actor: Actor, action: str, kind: str, owner_id: in
     return False
 
 
+_VERBS = {
+    READ: "read",
+    CREATE: "create",
+    UPDATE: "change",
+    DELETE: "delete",
+    COMMENT: "comment on",
+    RESOLVE: "resolve comments on",
+    MANAGE: "manage",
+}
+_PLURALS = {
+    "person": "people",
+    "reference": "the reference library",
+    "account": "accounts",
+    "audit": "the audit log",
+    "backup": "backups",
+    "comment": "comments",
+}
+
+
+def _plural(kind: str) -> str:
+    if kind in _PLURALS:
+        return _PLURALS[kind]
+    return kind if kind.endswith("s") else f"{kind}s"
+
+
+def refusal(session: Session, actor: Actor, action: str, kind: str, owner_id: int | None) -> str:
+    """Why ``actor`` may not do ``action``, as a sentence; ``""`` when they may.
+
+    The window puts it in the tooltip of a greyed action and the command line prints it,
+    so both say the same ("Mentors can read and comment, not create projects.").
+    """
+    if allowed(session, actor, action, kind, owner_id):
+        return ""
+    if actor.single_user:
+        return "This database has accounts: sign in (--user NAME) to use it."
+    verb = _VERBS.get(action, action)
+    things = _plural(kind)
+    role = actor.role
+    if kind in ADMIN_KINDS:
+        if role == Role.DIRECTOR:
+            return f"Nobody can {verb} {things}."
+        return f"Only a director can {verb} {things}."
+    if kind in SHARED_KINDS:
+        if action in (COMMENT, RESOLVE):
+            return f"Only mentors and directors can {verb} {things}."
+        if kind == REFERENCE:
+            return "Mentors can read the reference library, not change it."
+        return f"Mentors can read {things}, not {verb} them."
+    if action == READ:
+        if role == Role.MENTOR:
+            return f"Mentors can read only their mentees' {things}."
+        return f"Fellows can read only their own {things}."
+    if action in (COMMENT, RESOLVE):
+        if role == Role.MENTOR:
+            return f"Mentors can {verb} only their mentees' {things}."
+        return f"Fellows can {verb} only their own {things}."
+    if role == Role.FELLOW:
+        return f"Fellows can {verb} only their own {things}."
+    title = "Mentors" if role == Role.MENTOR else "Directors"
+    return f"{title} can read and comment, not {verb} {things}."
+
+
 def require(session: Session, actor: Actor, action: str, kind: str, owner_id: int | None) -> None:
     """Raise unless ``actor`` may do ``action``.
 
     Raises:
-        PermissionDeniedError: With a sentence saying what is not allowed.
+        PermissionDeniedError: With the sentence `refusal` gives.
     """
-    if not allowed(session, actor, action, kind, owner_id):
-        if actor.single_user:
-            raise PermissionDeniedError(
-                "This database has accounts: sign in (--user NAME) to use it."
-            )
-        role = actor.role.value if actor.role else "user"
-        raise PermissionDeniedError(f"As a {role}, {actor.username} may not {action} this {kind}.")
+    reason = refusal(session, actor, action, kind, owner_id)
+    if reason:
+        raise PermissionDeniedError(reason)

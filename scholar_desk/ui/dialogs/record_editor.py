@@ -38,6 +38,7 @@ from scholar_desk.ui.commands import CreateCommand, UpdateCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog, value_text
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.widgets.record_extras import EXTRAS, RecordExtra
 
 NO_VALUE = "—"
 _NO_NUMBER = -1
@@ -186,6 +187,7 @@ class RecordEditor(QDialog):
         self.record = record
         self.result_record: Record | None = None
         self.fields: dict[str, _Field] = {}
+        self.extras: list[RecordExtra] = []
         self.setObjectName("recordEditor")
         self.setWindowTitle(
             f"New {self.kind.name}" if record is None else f"Edit {self.kind.name}"
@@ -230,6 +232,12 @@ class RecordEditor(QDialog):
         for spec in self.kind.fields:
             self._add_field(body, spec)
         body_layout.addLayout(self.form)
+        extra = EXTRAS.get(self.kind.name)
+        if extra is not None:
+            section = extra(self.ctx, body)
+            section.load(self.record.id if self.record is not None else None)
+            body_layout.addWidget(section)
+            self.extras.append(section)
         body_layout.addStretch(1)
 
         scroll = QScrollArea(self)
@@ -393,19 +401,35 @@ class RecordEditor(QDialog):
         field = self.fields[name]
         return field.error.text() if self.form.isRowVisible(field.row) else ""
 
+    def extras_dirty(self) -> bool:
+        """Whether a section below the fields (mentors, tags, byline) changed."""
+        return any(extra.is_dirty() for extra in self.extras)
+
     def save(self) -> Record | None:
-        """Validate and save through an undoable command; on success accept the dialog."""
+        """Validate and save through undoable commands (one undo step); on success accept."""
         self.clear_errors()
+        problems = [e.error() for e in self.extras if e.error()]
+        if problems:
+            self.show_errors({"": " ".join(problems)})
+            return None
+        done: list[Any] = []
         try:
             if self.record is None:
-                record = CreateCommand(self.ctx, self.kind.name, self.raw_values()).push()
+                command: Any = CreateCommand(self.ctx, self.kind.name, self.raw_values())
+                record = command.run()
+                done.append(command)
             else:
                 changes = self.changed_values()
-                if not changes:
-                    self.result_record = self.record
-                    self.accept()
-                    return self.record
-                record = UpdateCommand(self.ctx, self.kind.name, self.record, changes).push()
+                record = self.record
+                if changes:
+                    command = UpdateCommand(self.ctx, self.kind.name, self.record, changes)
+                    record = command.run()
+                    done.append(command)
+            for extra in self.extras:
+                extra_command = extra.command(record.id)
+                if extra_command is not None:
+                    extra_command.run()
+                    done.append(extra_command)
         except ValidationError as exc:
             self.show_errors(exc.fields)
             return None
@@ -415,10 +439,28 @@ class RecordEditor(QDialog):
         except ScholarDeskError as exc:
             show_error(self, exc)
             return None
+        finally:
+            self._push(done)
         self.result_record = record
-        self.saved.emit(record)
+        if done:
+            self.saved.emit(record)
         self.accept()
         return record
+
+    def _push(self, commands: list[Any]) -> None:
+        """What ran goes on the undo stack as one step, even when a later part failed."""
+        if not commands:
+            return
+        if len(commands) == 1:
+            self.ctx.undo.push(commands[0])
+        else:
+            self.ctx.undo.beginMacro(commands[0].text())
+            for command in commands:
+                self.ctx.undo.push(command)
+            self.ctx.undo.endMacro()
+        if self.record is None and isinstance(commands[0], CreateCommand):
+            self.record = commands[0].record  # a second Save changes it, not creates again
+            self._initial = self.raw_values()
 
     def _on_buttons_accepted(self) -> None:
         self.save()

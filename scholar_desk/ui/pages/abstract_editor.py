@@ -263,6 +263,22 @@ class AbstractEditor(QWidget):
         add.addWidget(self.add_section_button)
         add.addStretch(1)
         layout.addLayout(add)
+        cited_top = QHBoxLayout()
+        cited_title = QLabel("Cited references", page)
+        cited_title.setObjectName("sectionTitle")
+        cited_title.setContentsMargins(0, 10, 0, 0)
+        self.cited_count_label = QLabel(page)
+        self.cited_count_label.setObjectName("citedCount")
+        cited_top.addWidget(cited_title)
+        cited_top.addStretch(1)
+        cited_top.addWidget(self.cited_count_label, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(cited_top)
+        self.cited_label = QLabel(page)
+        self.cited_label.setObjectName("citedReferences")
+        self.cited_label.setWordWrap(True)
+        self.cited_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cited_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.cited_label)
         layout.addStretch(1)
         scroll.setWidget(page)
         transparent_scroll(scroll)
@@ -529,8 +545,11 @@ class AbstractEditor(QWidget):
     def recount(self) -> CountResult:
         """Count the text as typed against the rule and update every label."""
         title = self.title_edit.toPlainText()
-        result = abstracts.count_abstract(self.rule, title, self.section_values())
+        cited = self.detail.cited if self.detail is not None else ()
+        references = abstracts.references_text(cited)
+        result = abstracts.count_abstract(self.rule, title, self.section_values(), references)
         self.count = result
+        self._show_cited(cited, references)
         self.count_label.setText(result.label)
         _paint(self.count_label, OVER_COLOR if result.over else "")
         self.title_count_label.setText(result.title_label)
@@ -567,6 +586,19 @@ class AbstractEditor(QWidget):
             editor.count_label.setText(f"{counted.counted:,} {unit}{note}")
         self.count_changed.emit(result)
         return result
+
+    def _show_cited(self, cited: tuple[str, ...], references: str) -> None:
+        if not cited:
+            self.cited_label.setText("None. Cite references from the References page (Cite in…).")
+            self.cited_count_label.setText("")
+            return
+        self.cited_label.setText("\n".join(cited))
+        counted = abstracts.count_abstract(
+            abstracts.CountRule(unit=self.rule.unit), "", [], references
+        ).references_count
+        unit = self.rule.unit if counted != 1 else self.rule.unit.removesuffix("s")
+        note = "" if self.rule.counts_references else " (not counted)"
+        self.cited_count_label.setText(f"{counted:,} {unit}{note}")
 
     # Saving ----------------------------------------------------------------------------
 

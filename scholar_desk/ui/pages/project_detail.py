@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent
@@ -22,7 +23,7 @@ from typing_extensions import override
 from scholar_desk.core import clock
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import projects
+from scholar_desk.core.services import items, permissions, projects
 from scholar_desk.core.services.projects import (
     ManuscriptOutput,
     OutputItem,
@@ -130,6 +131,7 @@ class ProjectDetail(QWidget):
         self.output_rows: list[_OutputRow] = []
         self.chain_steps: list[_ChainStep] = []
         self.child: QWidget | None = None
+        self.child_kind = ""
         self.setObjectName("projectDetail")
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -158,6 +160,23 @@ class ProjectDetail(QWidget):
         self.facts_label.setObjectName("pageSubtitle")
         self.facts_label.setWordWrap(True)
         layout.addWidget(self.facts_label)
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        self.edit_button = self._action_button("edit", "Edit project…", self.edit_project)
+        self.add_buttons: dict[str, QToolButton] = {}
+        for kind, text in (
+            ("manuscript", "Add manuscript…"),
+            ("abstract", "Add abstract…"),
+            ("presentation", "Add presentation…"),
+        ):
+            self.add_buttons[kind] = self._action_button(
+                "new", text, lambda _=False, k=kind: self.add_output(k)
+            )
+        actions.addWidget(self.edit_button)
+        for button in self.add_buttons.values():
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         badges = QHBoxLayout()
         badges.setSpacing(8)
         self.irb_label = QLabel(self.overview)
@@ -171,6 +190,17 @@ class ProjectDetail(QWidget):
         self.summary_label.setObjectName("hint")
         badges.addWidget(self.summary_label)
         layout.addLayout(badges)
+        self.notes_label = QLabel(self.overview)
+        self.notes_label.setObjectName("projectNotes")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_label.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+        self.notes_label.setStyleSheet(
+            "QLabel#projectNotes { background: palette(alternate-base);"
+            " border-left: 3px solid palette(mid); padding: 4px 8px; }"
+        )
+        layout.addWidget(self.notes_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self.overview)
         splitter.setChildrenCollapsible(False)
@@ -204,6 +234,58 @@ class ProjectDetail(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([700, 460])
         layout.addWidget(splitter, 1)
+
+    def _action_button(self, icon: str, text: str, slot: Any) -> QToolButton:
+        button = QToolButton(self.overview)
+        button.setIcon(icons.icon(icon))
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def _update_permissions(self, owner_id: int | None) -> None:
+        """Grey what the actor may not do here, saying why in the tooltip."""
+        with self.ctx.library.reading() as session:
+
+            def reason(action: str, kind: str) -> str:
+                return permissions.refusal(session, self.ctx.actor, action, kind, owner_id)
+
+            edit = reason(permissions.UPDATE, "project")
+            self.edit_button.setEnabled(not edit)
+            self.edit_button.setToolTip(edit or "Change the project's fields, mentors and tags")
+            for kind, button in self.add_buttons.items():
+                refusal = reason(permissions.CREATE, kind)
+                button.setEnabled(not refusal)
+                button.setToolTip(refusal or f"A new {kind} linked to this project")
+
+    def edit_project(self) -> QWidget | None:
+        """Open the project's editor (fields, mentors, tags, notes)."""
+        from scholar_desk.ui.dialogs.record_editor import RecordEditor
+
+        with self.ctx.library.reading() as session:
+            record = items.get_item(session, self.ctx.actor, "project", self.project_id)
+        return RecordEditor.open_for(self, self.ctx, "project", record)
+
+    def add_output(self, kind: str) -> QWidget:
+        """Open a new manuscript, abstract or presentation already linked to this project."""
+        from scholar_desk.ui.dialogs.record_editor import RecordEditor
+
+        initial: dict[str, Any] = {"project_id": self.project_id}
+        if self.outputs is not None and self.outputs.project.owner_id is not None:
+            initial["owner_id"] = self.outputs.project.owner_id
+        return RecordEditor.open_for(self, self.ctx, kind, initial=initial)
+
+    def new_item(self) -> QWidget:
+        """File ▸ New here: a new record of what is shown (an opened abstract: an abstract)."""
+        from scholar_desk.ui.dialogs.record_editor import RecordEditor
+
+        child_kind = self.child_kind if self.child is not None else ""
+        if child_kind == "abstract":
+            return self.add_output("abstract")
+        if child_kind:
+            return RecordEditor.open_for(self, self.ctx, child_kind)
+        return RecordEditor.open_for(self, self.ctx, "project")
 
     def title(self) -> str:
         """The bar title when shown inside a list page."""
@@ -241,6 +323,10 @@ class ProjectDetail(QWidget):
             facts.append(f"started {format_date(p.started_on)}")
         self.facts_label.setText("  ·  ".join(facts))
         self._show_irb(p.irb_number, p.irb_approved_on, p.irb_expires_on)
+        self.notes_label.setText(p.notes.strip())
+        self.notes_label.setToolTip(p.notes.strip())
+        self.notes_label.setVisible(bool(p.notes.strip()))
+        self._update_permissions(p.owner_id)
         while self.tags_row.count():
             old = self.tags_row.takeAt(0)
             widget = old.widget() if old is not None else None
@@ -429,6 +515,7 @@ class ProjectDetail(QWidget):
         layout.addWidget(widget, 1)
         self.child = frame
         self.child_widget = widget
+        self.child_kind = kind
         self.stack.addWidget(frame)
         self.stack.setCurrentWidget(frame)
         return widget

@@ -33,7 +33,7 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ScholarDeskError, ValidationError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import items
+from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.kinds import get_kind
 from scholar_desk.ui import icons
 from scholar_desk.ui.commands import DeleteCommand
@@ -41,6 +41,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.record_editor import RecordEditor
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.record_table import ID_ROLE, RecordFilterProxy, RecordTableModel
+from scholar_desk.ui.widgets.elided_label import ElidedLabel
 from scholar_desk.ui.widgets.status_delegate import StatusDelegate
 
 DetailFactory = Callable[[AppContext, Record], QWidget]
@@ -102,6 +103,7 @@ class RecordListPage(QWidget):
         self._stale = True
         self._pending_state: Any = None
         self._status = ""
+        self._new_refusal: str | None = None
         self.setObjectName(f"page_{self.kind.plural}")
 
         self.stack = QStackedWidget(self)
@@ -302,10 +304,41 @@ class RecordListPage(QWidget):
         """What the status bar says about this page."""
         return self._status
 
+    def refusal(self, action: str, records: list[Record] | None = None) -> str:
+        """Why the actor may not do ``action`` (on ``records``, or a new one); ``""`` if allowed.
+
+        The services refuse anyway; asking first lets the page grey the action and say why.
+        """
+        if records is None:
+            owners = [self.ctx.actor.person_id if self.kind.owned else None]
+        else:
+            owners = list(
+                dict.fromkeys(r.get("owner_id") if self.kind.owned else None for r in records)
+            )
+        try:
+            with self.ctx.library.reading() as session:
+                for owner in owners:
+                    reason = permissions.refusal(
+                        session, self.ctx.actor, action, self.kind.name, owner
+                    )
+                    if reason:
+                        return reason
+        except ScholarDeskError as exc:
+            return exc.user_message
+        return ""
+
     def _update_actions(self) -> None:
-        has_selection = bool(self.table.selectionModel().selectedRows())
-        self.edit_action.setEnabled(has_selection)
-        self.delete_action.setEnabled(has_selection)
+        if self._new_refusal is None:
+            self._new_refusal = self.refusal(permissions.CREATE)
+        _allow(self.new_action, self._new_refusal, f"New {self.kind.name} (Ctrl+N)")
+        selected = self.selected_records() if self._loaded else []
+        if not selected:
+            for action in (self.edit_action, self.delete_action):
+                action.setEnabled(False)
+                action.setToolTip(f"Select a {self.kind.name} first")
+            return
+        _allow(self.edit_action, self.refusal(permissions.UPDATE, selected), "Edit (Ctrl+E)")
+        _allow(self.delete_action, self.refusal(permissions.DELETE, selected), "Delete (Del)")
 
     @override
     def showEvent(self, event: QShowEvent) -> None:
@@ -349,8 +382,12 @@ class RecordListPage(QWidget):
 
     # Actions (the main window's Ctrl+N, Ctrl+F, Delete call these too) ------------------
 
-    def new_item(self) -> RecordEditor:
-        """Open an empty editor."""
+    def new_item(self) -> QWidget:
+        """Open an empty editor (an open detail page may offer its own New)."""
+        own = getattr(self.detail.widget, "new_item", None) if self.detail else None
+        if callable(own):
+            widget: QWidget = own()
+            return widget
         return self._open_editor(None)
 
     def edit_current(self) -> RecordEditor | None:
@@ -481,6 +518,12 @@ class RecordListPage(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
 
+def _allow(action: QAction, refusal: str, tip: str) -> None:
+    """Enable ``action``, or grey it with the refusal as its tooltip."""
+    action.setEnabled(not refusal)
+    action.setToolTip(refusal or tip)
+
+
 class _DetailFrame(QWidget):
     """A detail widget under a bar with a Back button and its title."""
 
@@ -504,7 +547,7 @@ class _DetailFrame(QWidget):
         back.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         back.setAutoRaise(True)
         back.clicked.connect(self.back_requested)
-        heading = QLabel(title, bar)
+        heading = ElidedLabel(title, bar)
         heading.setObjectName("detailTitle")
         bar_layout.addWidget(back)
         bar_layout.addWidget(heading, 1)

@@ -32,7 +32,6 @@ from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.citation import format_ama
 from scholar_desk.core.services import citations, permissions
 from scholar_desk.core.services import references as svc
-from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
@@ -65,19 +64,11 @@ def library_read_only_reason(ctx: AppContext) -> str:
     """
     try:
         with ctx.library.reading() as session:
-            may = permissions.allowed(
+            return permissions.refusal(
                 session, ctx.actor, permissions.CREATE, permissions.REFERENCE, None
             )
-    except ScholarDeskError:
-        may = False
-    return "" if may else _read_only_text(ctx.actor)
-
-
-def _read_only_text(actor: Actor) -> str:
-    if actor.single_user:
-        return "This database has accounts: sign in to change the reference library."
-    role = actor.role.value if actor.role else "user"
-    return f"As a {role}, you can read the reference library but not change it."
+    except ScholarDeskError as exc:
+        return exc.user_message
 
 
 class ReferenceDetailPane(QWidget):

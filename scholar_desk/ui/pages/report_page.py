@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressDialog,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -161,14 +162,26 @@ class ReportPage(QWidget):
         choose_layout.addLayout(exports, 2, 0, 1, 3)
         choose_layout.setColumnStretch(2, 1)
 
+        # Each button on a row of its own under what it needs, so the box reflows at any
+        # width instead of squeezing the buttons' text.
+        self.rounds.setMinimumContentsLength(12)
+        self.rounds.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         docs = QGroupBox("Documents", self)
-        docs_layout = QGridLayout(docs)
-        docs_layout.addWidget(QLabel("Revision round:", docs), 0, 0)
-        docs_layout.addWidget(self.rounds, 0, 1)
-        docs_layout.addWidget(self.response_button, 0, 2)
-        docs_layout.addWidget(QLabel("For the first fellow ticked above:", docs), 1, 0, 1, 2)
-        docs_layout.addWidget(self.publications_button, 1, 2)
-        docs_layout.setColumnStretch(1, 1)
+        docs_layout = QVBoxLayout(docs)
+        docs_layout.setSpacing(6)
+        round_label = QLabel("&Revision round:", docs)
+        round_label.setBuddy(self.rounds)
+        docs_layout.addWidget(round_label)
+        round_row = QHBoxLayout()
+        round_row.addWidget(self.rounds, 1)
+        docs_layout.addLayout(round_row)
+        docs_layout.addWidget(self.response_button, 0, Qt.AlignmentFlag.AlignRight)
+        docs_layout.addSpacing(8)
+        fellow_label = QLabel("For the first fellow ticked on the left:", docs)
+        fellow_label.setWordWrap(True)
+        docs_layout.addWidget(fellow_label)
+        docs_layout.addWidget(self.publications_button, 0, Qt.AlignmentFlag.AlignRight)
+        docs_layout.addStretch(1)
 
         gaps_box = QFrame(self)
         gaps_layout = QVBoxLayout(gaps_box)
@@ -187,6 +200,8 @@ class ReportPage(QWidget):
         top.addWidget(docs, 2)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 16)
+        layout.setSpacing(12)
         layout.addWidget(title)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

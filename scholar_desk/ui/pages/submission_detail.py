@@ -326,8 +326,8 @@ class SubmissionDetail(QWidget):
             "No revision round yet: a revision decision opens one, or use New round.", panel
         )
         self.empty_rounds_label.setObjectName("hint")
-        actions.addWidget(self.empty_rounds_label)
-        actions.addStretch(1)
+        self.empty_rounds_label.setWordWrap(True)
+        actions.addWidget(self.empty_rounds_label, 1)
         self.up_button = self._small_button(panel, "Move up", self.move_up)
         self.down_button = self._small_button(panel, "Move down", self.move_down)
         self.delete_button = self._small_button(panel, "Delete point", self.delete_point)

@@ -1,0 +1,47 @@
+"""UI fixtures: the demo database (built once per run, copied per test) and a window on it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QUndoStack
+
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import accounts, demo
+from scholar_desk.core.services.session import Actor
+from scholar_desk.ui.context import AppContext, DataEvents
+from scholar_desk.ui.workers import make_pool
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, filled once for the whole run (tests use copies)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    with Library.open(path) as library, library.transaction() as session:
+        demo.fill(session)
+    return path
+
+
+@pytest.fixture
+def demo_ctx(qtbot, demo_file: Path, tmp_path: Path) -> Iterator[Callable[[str], AppContext]]:
+    """``demo_ctx("mentor")``: a context signed in to a fresh copy of the demo database."""
+    copy = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_file, copy)
+    library = Library.open(copy)
+    made: list[AppContext] = []
+
+    def make(username: str) -> AppContext:
+        with library.transaction() as session:
+            actor: Actor = accounts.login(session, username, accounts.DEMO_PASSWORD)
+        ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        assert ctx.pool.waitForDone(10_000)
+        ctx.undo.clear()
+    library.close()
