@@ -263,7 +263,12 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icons.icon(spec.icon), spec.title, self.nav)
             item.setData(KEY_ROLE, spec.key)
             item.setSizeHint(QSize(0, 32))
-        self.nav.setMinimumWidth(180)
+        # The sidebar keeps one width on every page and at every window size; the page
+        # gets whatever the window gains.
+        widest = max(
+            (self.nav.fontMetrics().horizontalAdvance(spec.title) for spec in pages), default=0
+        )
+        self.nav.setFixedWidth(max(200, widest + 18 + 60))
 
     def _nav_item(self, key: str) -> QListWidgetItem | None:
         for row in range(self.nav.count()):
@@ -547,14 +552,31 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.new_action)
         toolbar.addSeparator()
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
+        # The menu's Undo says what it undoes; the toolbar keeps a short fixed label (the
+        # full text in its tooltip) so a long record title never pushes the other buttons.
+        self.toolbar_undo = self._fixed_label_action(self.undo_action, "Undo")
+        self.toolbar_redo = self._fixed_label_action(self.redo_action, "Redo")
+        toolbar.addAction(self.toolbar_undo)
+        toolbar.addAction(self.toolbar_redo)
         toolbar.addSeparator()
         toolbar.addAction(self.import_action)
         toolbar.addAction(self.refresh_action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
         self.view_menu.addAction(toolbar.toggleViewAction())
+
+    def _fixed_label_action(self, source: QAction, label: str) -> QAction:
+        """A toolbar twin of ``source`` with a constant text and ``source``'s text as tooltip."""
+        twin = QAction(source.icon(), label, self)
+        twin.triggered.connect(source.trigger)
+
+        def follow() -> None:
+            twin.setEnabled(source.isEnabled())
+            twin.setToolTip(source.text().replace("&", "") or label)
+
+        source.changed.connect(follow)
+        follow()
+        return twin
 
     def _make_status_bar(self) -> None:
         status = self.statusBar()

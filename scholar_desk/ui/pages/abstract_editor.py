@@ -367,7 +367,16 @@ class AbstractEditor(QWidget):
         image_row.addStretch(1)
         layout.addLayout(image_row)
         layout.addStretch(1)
-        return side
+        # A short window scrolls the side panel rather than squeezing the count card.
+        scroll = QScrollArea(self)
+        scroll.setObjectName("abstractSide")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(side)
+        scroll.setMinimumWidth(side.minimumWidth() + scroll.verticalScrollBar().sizeHint().width())
+        transparent_scroll(scroll)
+        return scroll
 
     def _title(self, text: str, parent: QWidget) -> QLabel:
         label = QLabel(text, parent)

@@ -83,6 +83,10 @@ class _Stat(QFrame):
         layout.setSpacing(2)
         self.caption = QLabel(caption, self)
         self.caption.setObjectName("cardTitle")
+        # Five cards share a row: at the smallest window a long caption takes two lines
+        # instead of pushing the last card out of sight.
+        self.caption.setWordWrap(True)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.number = QLabel("0", self)
         self.number.setObjectName("cardNumber")
         layout.addWidget(self.caption)

@@ -1,0 +1,135 @@
+"""Every page at the smallest window size: no label or button shows less than its text.
+
+A label's or button's text must fit its widget, or be elided (ending in "…" with the whole
+text in its tooltip). Labels that wrap are left to their layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from pytestqt.exceptions import TimeoutError
+
+from scholar_desk.ui.app import apply_theme
+from scholar_desk.ui.main_window import MINIMUM_SIZE, MainWindow
+from scholar_desk.ui.widgets.elided_label import ElidedLabel
+
+DETAIL_PAGES = ("projects", "submissions", "abstracts")
+
+
+def _plain(label: QLabel) -> str:
+    text = label.text()
+    if "<" in text and label.textFormat() != label.textFormat().PlainText:
+        doc = QTextDocument()
+        doc.setHtml(text)
+        return doc.toPlainText()
+    return text
+
+
+def _elided(widget: QWidget, shown: str) -> bool:
+    if isinstance(widget, ElidedLabel):
+        return shown == widget.full_text() or widget.toolTip() == widget.full_text()
+    return shown.endswith("…") and len(widget.toolTip()) > len(shown)
+
+
+def clipped(root: QWidget) -> list[str]:
+    """Visible labels and buttons whose text does not fit and is not elided."""
+    problems = []
+    widgets: list[QWidget] = [*root.findChildren(QLabel), *root.findChildren(QAbstractButton)]
+    for widget in widgets:
+        if not widget.isVisible() or widget.width() <= 0:
+            continue
+        if isinstance(widget, QLabel):
+            pixmap = widget.pixmap()
+            if widget.wordWrap() or not widget.text() or (pixmap and not pixmap.isNull()):
+                continue
+            text = _plain(widget)
+            metrics = widget.fontMetrics()
+            need = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+            have = widget.contentsRect().width() - 2 * widget.margin() - max(widget.indent(), 0)
+            tall = metrics.height() * (text.count("\n") + 1)
+            high = widget.contentsRect().height() - 2 * widget.margin()
+            if tall > high + 1:
+                problems.append(f"label {text[:50]!r}: {high} px high, needs {tall}")
+        else:
+            text = widget.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+            if not text:
+                continue
+            need, have = widget.sizeHint().width(), widget.width()
+        if need > have + 1 and not _elided(widget, text):
+            kind = "label" if isinstance(widget, QLabel) else "button"
+            problems.append(f"{kind} {text[:50]!r}: {have} px wide, needs {need}")
+    return problems
+
+
+def _settled(qtbot, window: QWidget) -> list[str]:
+    """What is clipped once the page's posted layout requests have run."""
+    found: list[str] = []
+
+    def fits() -> bool:
+        found[:] = clipped(window)
+        return not found
+
+    with contextlib.suppress(TimeoutError):  # what is still clipped goes to the caller
+        qtbot.waitUntil(fits, timeout=1000)
+    return list(found)
+
+
+@pytest.mark.parametrize("user", ["fellow1", "mentor", "director"])
+def test_every_page_fits_at_the_minimum_size(qtbot, demo_ctx, user):
+    apply_theme("light")  # the style sheet sets the heading sizes being checked
+    window = MainWindow(demo_ctx(user))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resize(MINIMUM_SIZE)
+    assert window.size() == MINIMUM_SIZE
+    problems = []
+    for key in window.page_keys():
+        page = window.show_page(key)
+        problems += [f"{key}: {p}" for p in _settled(qtbot, window)]
+        if key in DETAIL_PAGES and page.model.rowCount():
+            page.table.selectRow(0)
+            page.open_current()
+            problems += [f"{key} (open): {p}" for p in _settled(qtbot, window)]
+            page.close_detail()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_window_does_not_shrink_below_the_minimum(qtbot, demo_ctx):
+    window = MainWindow(demo_ctx("fellow1"))
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(QSize(600, 400))
+    assert window.width() >= MINIMUM_SIZE.width()
+    assert window.height() >= MINIMUM_SIZE.height()
+
+
+def test_toolbar_and_sidebar_keep_their_width(qtbot, demo_ctx):
+    ctx = demo_ctx("fellow1")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(MINIMUM_SIZE)
+    page = window.show_page("projects")
+    import_button = window.toolbar.widgetForAction(window.import_action)
+    before = (import_button.x(), window.nav.width())
+    page.table.selectRow(0)
+    from scholar_desk.ui.commands import UpdateCommand
+
+    record = page.current_record()
+    UpdateCommand(ctx, "project", record, {"title": "A" * 30 + " much longer title"}).push()
+    qtbot.waitUntil(lambda: window.toolbar_undo.isEnabled())
+    assert window.toolbar_undo.text() == "Undo"
+    assert "much longer" not in window.toolbar_undo.text()
+    assert window.toolbar_undo.toolTip().startswith("Undo Edit project")
+    for key in window.page_keys():
+        window.show_page(key)
+        assert window.nav.width() == before[1], key
+    window.resize(QSize(1920, 1080))
+    qtbot.waitUntil(lambda: window.width() == 1920)
+    assert (import_button.x(), window.nav.width()) == before
