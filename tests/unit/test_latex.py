@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import importlib.util
+import json
+from importlib import resources
 from pathlib import Path
 
 import bibtexparser
@@ -87,3 +90,54 @@ def test_pylatexenc_texttt_bug_is_the_only_extra_difference(corpus: Path) -> Non
     value = r"A \texttt{book} entry"
     assert latex.reference_decode(value) == "A entry"  # pylatexenc drops the argument
     assert latex.decode(value) == "A book entry"
+
+
+def _load_tool():
+    path = Path(__file__).resolve().parents[2] / "tools" / "make_latex_macros.py"
+    spec = importlib.util.spec_from_file_location("make_latex_macros", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_macro_table_matches_the_installed_pylatexenc() -> None:
+    shipped = json.loads(
+        (resources.files("scholar_desk.resources") / "latex_macros.json").read_text("utf-8")
+    )
+    assert shipped == json.loads(json.dumps(_load_tool().tables())), (
+        "run python tools/make_latex_macros.py"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        r"German hyphenation and {\it Umlaut\/}s in {\TeX}",
+        r"Soliciting Bids for \acro{TUG}\,'97",
+        r"{SHSU \ ({\tt niord.shsu.edu}\,, {\tt SHSU.bitnet})}",
+        r"Update: \MF\ {\bf mode\_def\/} settings for \TeX\ output",
+        r"{\TeX} would find it difficult {\dots}",
+        r"a\dots x and a\quad b",
+    ],
+)
+def test_macros_without_arguments_stay_on_the_fast_path(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = latex.reference_decode(value)
+
+    def no_pylatexenc(_value: str) -> str:
+        raise AssertionError("went to pylatexenc")
+
+    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    assert latex.decode(value) == expected
+
+
+def test_macros_with_arguments_still_go_to_pylatexenc(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = latex._slow
+    monkeypatch.setattr(latex, "_slow", lambda v: calls.append(v) or real(v))
+    assert latex.decode(r"see \url{http://x.org/a}") == "see <http://x.org/a>"
+    assert latex.decode(r"\cite{key} shows") == "<cit.> shows"
+    assert len(calls) == 2

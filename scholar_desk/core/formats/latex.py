@@ -2,8 +2,12 @@ r"""Fast LaTeX to Unicode for BibTeX field values, with pylatexenc for the rare 
 
 pylatexenc is correct but slow (about 170 entries a second on a whole entry). Nearly every
 value in real files is plain text, text with protecting braces, or text with the common
-accent and escape forms, so `decode` handles exactly those forms itself and hands a value
-to pylatexenc only when something else (another macro, math) is left over. The fast path
+accent and escape forms, or macros without arguments (``\TeX``, ``{\it ...\/}``), so
+`decode` handles exactly those forms itself and hands a value to pylatexenc only when
+something else (a macro with arguments, math) is left over. What pylatexenc makes of
+each macro it knows comes from resources/latex_macros.json (tools/make_latex_macros.py
+writes it from pylatexenc's own tables, and a test keeps the two equal); like
+pylatexenc, a macro it does not know becomes nothing. The fast path
 either decodes the whole value or none of it, so the result equals pylatexenc's.
 
 Two deliberate differences from pylatexenc (tests/unit/test_latex.py proves the rest):
@@ -19,9 +23,11 @@ Whitespace is collapsed to single spaces (``~`` stays a no-break space), as BibT
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 _SPECIAL = re.compile(r"[\\{}$~`'?!&%-]")
@@ -77,6 +83,8 @@ _TOKEN = re.compile(
   | (?P<quote>---|--|``|''|\?`|!`)
   | (?P<tilde>~)
   | (?P<brace>[{}])
+  | \\(?P<word>[A-Za-z]+)[ \t\n\r]*
+  | \\(?P<ctrl>[/ ,])
     )
     """,
     re.VERBOSE,
@@ -111,7 +119,34 @@ def _replace(match: re.Match[str]) -> str:
         return _SYMBOLS[match.group("sym")]
     if kind == "named":
         return _NAMED[match.group("named")]
+    if kind == "word":
+        text = _macro_texts().get(match.group("word"), "")
+        # None: the macro takes arguments; leave it for pylatexenc (the backslash stays).
+        return match.group() if text is None else text
+    if kind == "ctrl":
+        return _control_symbols()[match.group("ctrl")]
     return ""  # \emph and friends: the braces that follow are removed on their own
+
+
+@lru_cache(maxsize=1)
+def _macro_tables() -> dict[str, Any]:
+    """Pylatexenc's view of every macro it knows, as tools/make_latex_macros.py wrote it."""
+    source = resources.files("scholar_desk.resources") / "latex_macros.json"
+    return dict(json.loads(source.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _macro_texts() -> dict[str, str | None]:
+    """Macro name to its text; ``None`` for one that takes arguments. Unknown: nothing."""
+    tables = _macro_tables()
+    texts: dict[str, str | None] = dict(tables["text"])
+    texts.update(dict.fromkeys(tables["with_arguments"]))
+    return texts
+
+
+@lru_cache(maxsize=1)
+def _control_symbols() -> dict[str, str]:
+    return dict(_macro_tables()["control_symbols"])
 
 
 def collapse_spaces(text: str) -> str:
