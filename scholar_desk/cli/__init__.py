@@ -78,12 +78,12 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
     Raises:
         AuthenticationError: Accounts exist and the login failed.
     """
-    from scholar_desk.core.services import accounts
+    from scholar_desk.core.services import permissions
     from scholar_desk.core.services.session import SINGLE_USER
     from scholar_desk.core.services.session import Actor as _Actor
 
     with library.reading() as session:
-        login_required = accounts.login_required(session)
+        login_required = permissions.login_on(session)
     if not login_required or not needs_login:
         return SINGLE_USER if not login_required else _Actor(username=username or "system")
     password = os.environ.get("SCHOLAR_DESK_PASSWORD")
@@ -96,6 +96,9 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
         username = input("User name: ")
     if password is None:
         password = getpass.getpass(f"Password for {username}: ") if sys.stdin.isatty() else ""
+    # Only now: the accounts service and its password hashing are needed to sign in.
+    from scholar_desk.core.services import accounts
+
     with library.transaction() as session:
         # The attempt (and any lockout) is committed before a failure is raised.
         result = accounts.try_login(session, username, password)

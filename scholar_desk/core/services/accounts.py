@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -45,7 +46,16 @@ DEMO_PASSWORD = "demo"  # documented in docs/security.md: demo databases only
 _WRONG = "Wrong user name or password."
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
 # Verified against when the user name is unknown, so both paths cost the same time.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user name is unknown, so both take as long.
+
+    Made on first use, not at import: hashing takes a noticeable part of a second, and
+    most commands on a single-user database never sign anybody in.
+    """
+    return _hasher.hash("not a real password")
 
 
 @dataclass(frozen=True)
@@ -167,7 +177,7 @@ def try_login(session: Session, username: str, password: str) -> LoginResult:
     """
     account = _find(session, username)
     if account is None or not account.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return LoginResult(None, _WRONG)
     now = clock.now()
     if account.locked_until is not None and account.locked_until > now:
