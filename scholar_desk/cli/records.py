@@ -6,9 +6,9 @@ from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
 
 
 def _list_kinds() -> list[str]:
-    from scholar_desk.core.services.kinds import LIST_KINDS
+    from scholar_desk.core.services.kinds import list_choices
 
-    return sorted(LIST_KINDS)
+    return list_choices()
 
 
 @command(

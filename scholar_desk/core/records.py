@@ -86,6 +86,8 @@ SUBMISSION_TRANSITIONS: Mapping[SubmissionStatus, frozenset[SubmissionStatus]] =
 """Allowed moves of a submission's status; a rejected manuscript goes on as a new submission."""
 
 DECISION_STATUSES = frozenset({_S.MAJOR_REVISION, _S.MINOR_REVISION, _S.ACCEPTED, _S.REJECTED})
+REVISION_STATUSES = frozenset({_S.MAJOR_REVISION, _S.MINOR_REVISION})
+"""Decisions that ask for a revision (and open a revision round)."""
 OPEN_SUBMISSION_STATUSES = frozenset(
     {_S.SUBMITTED, _S.WITH_EDITOR, _S.UNDER_REVIEW, _S.REVISION_SUBMITTED}
 )

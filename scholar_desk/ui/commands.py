@@ -175,12 +175,14 @@ class UpdateCommand(_RecordCommand):
     @override
     def _undo(self) -> None:
         old = dict(self.old_values)
-        if self.kind_name == "submission" and "status" in old:
-            # The workflow forbids moving back; the move itself is taken back instead.
+        workflow = get_kind(self.kind_name).workflow
+        if "status" in old and workflow is not None and workflow.take_back is not None:
+            # A workflow forbids moving back; the kind's workflow takes the move back instead.
             with self.ctx.library.transaction() as session:
-                record = submissions.undo_move(
+                record = items.take_back_move(
                     session,
                     self.ctx.actor,
+                    self.kind_name,
                     self.record_id,
                     str(self.changes["status"]),
                     str(old.pop("status")),

@@ -511,6 +511,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "submissions.change_status": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.change_status")(s, a, i, "submitted")),
     "submissions.resubmit": ("update", "submission", lambda s, a, o, i, t: (_svc("submissions.change_status")(s, o, i, "withdrawn"), _svc("submissions.resubmit")(s, a, i, _journal(s)))),
     "submissions.undo_move": ("update", "submission", lambda s, a, o, i, t: (_svc("submissions.change_status")(s, o, i, "submitted"), _svc("submissions.undo_move")(s, a, i, "submitted", "draft"))),
+    "items.take_back_move": ("update", "submission", lambda s, a, o, i, t: (_svc("submissions.change_status")(s, o, i, "submitted"), _svc("items.take_back_move")(s, a, "submission", i, "submitted", "draft"))),
     "submissions.add_round": ("update", "submission", lambda s, a, o, i, t: _round(s, a, i)),
     "submissions.update_round": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.update_round")(s, a, _round(s, o, i))),
     "submissions.add_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.add_point")(s, a, _round(s, o, i), "A point")),
@@ -649,7 +650,8 @@ def service_functions() -> dict[str, Callable[..., Any]]:
             if (
                 name.startswith("_")
                 or not inspect.isfunction(fn)
-                or fn.__module__ != module.__name__
+                # A package's functions live in its modules; its __init__ names them.
+                or not (fn.__module__ + ".").startswith(module.__name__ + ".")
             ):
                 continue
             params = list(inspect.signature(fn).parameters)

@@ -1,14 +1,15 @@
 """Create, read, update and delete any tracker record, with validation, audit and undo.
 
 Every editable kind goes through these functions, so validation, permissions, the
-audit trail and conflict detection live in one place for the CLI and the window.
+audit trail and conflict detection live in one place for the CLI and the window. What
+differs between kinds (date order, field checks, status workflow, create hooks) is
+declared on the `Kind`; nothing here names a kind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -21,22 +22,12 @@ from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
-from scholar_desk.core.records import (
-    ABSTRACT_TRANSITIONS,
-    DECISION_STATUSES,
-    SUBMISSION_TRANSITIONS,
-    AbstractStatus,
-    FieldSpec,
-    Record,
-    SubmissionStatus,
-)
+from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import permissions
-from scholar_desk.core.services.kinds import Kind, get_kind
+from scholar_desk.core.services.kinds import KINDS, Kind, get_kind
 from scholar_desk.core.services.session import Actor
 
 HIDDEN_COLUMNS = frozenset({"password_hash"})
-_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # Reading --------------------------------------------------------------------------------
@@ -237,13 +228,8 @@ def _check_rules(
         if spec.required and merged.get(spec.name) in (None, ""):
             errors[spec.name] = f"{spec.label} is required."
     errors.update(_date_order(kind, merged))
-    if kind.name == "person":
-        orcid = merged.get("orcid") or ""
-        if orcid and not _ORCID.match(orcid):
-            errors["orcid"] = "An ORCID looks like 0000-0002-1825-0097."
-        email = merged.get("email") or ""
-        if email and not _EMAIL.match(email):
-            errors["email"] = "Enter an email address such as name@hospital.org."
+    if kind.check is not None:
+        errors.update(kind.check(merged))
     if old is not None and "status" in merged and merged["status"] != old.get("status"):
         message = transition_error(kind.name, old.get("status"), merged["status"])
         if message:
@@ -251,48 +237,21 @@ def _check_rules(
     return errors
 
 
-_DATE_PAIRS: Mapping[str, tuple[tuple[str, str, str], ...]] = {
-    "project": (("irb_approved_on", "irb_expires_on", "IRB expiry must be after its approval."),),
-    "conference": (("starts_on", "ends_on", "The meeting cannot end before it starts."),),
-    "submission": (
-        ("submitted_on", "decided_on", "A decision cannot come before the submission."),
-        ("submitted_on", "revision_due_on", "A revision cannot be due before the submission."),
-    ),
-    "abstract": (
-        ("submitted_on", "presentation_date", "It cannot be presented before it was submitted."),
-    ),
-}
-
-
 def _date_order(kind: Kind, merged: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for first, second, message in _DATE_PAIRS.get(kind.name, ()):
-        a, b = merged.get(first), merged.get(second)
+    for pair in kind.date_order:
+        a, b = merged.get(pair.first), merged.get(pair.second)
         if a is not None and b is not None and b < a:
-            errors[second] = message
+            errors[pair.second] = pair.message
     return errors
 
 
 def transition_error(kind_name: str, old: Any, new: Any) -> str:
-    """Why a status change is not allowed, or ``""`` when it is."""
-    allowed: frozenset[SubmissionStatus] | frozenset[AbstractStatus]
-    target: SubmissionStatus | AbstractStatus
-    try:
-        if kind_name == "submission":
-            allowed, target = SUBMISSION_TRANSITIONS[SubmissionStatus(old)], SubmissionStatus(new)
-        elif kind_name == "abstract":
-            allowed, target = ABSTRACT_TRANSITIONS[AbstractStatus(old)], AbstractStatus(new)
-        else:
-            return ""
-    except ValueError:
-        return f"'{new}' is not a status."
-    if target in allowed:
+    """Why a status change is not allowed, or ``""`` when it is (or the kind has no workflow)."""
+    kind = KINDS.get(kind_name)
+    if kind is None or kind.workflow is None:
         return ""
-    if not allowed:
-        extra = " Resubmit it elsewhere as a new submission." if old == "rejected" else ""
-        return f"A {kind_name} that is {old} cannot change status.{extra}"
-    options = ", ".join(sorted(s.value for s in allowed))
-    return f"A {kind_name} that is {old} can move only to: {options}."
+    return kind.workflow.error(kind_name, old, new)
 
 
 # Writing --------------------------------------------------------------------------------
@@ -316,23 +275,14 @@ def create_item(session: Session, actor: Actor, kind_name: str, raw: Mapping[str
         raise ValidationError(errors)
     permissions.require(session, actor, permissions.CREATE, kind.name, merged.get("owner_id"))
     obj: Any = kind.model(**merged)
-    if kind.name == "submission":
-        _fill_submission(session, obj)
+    if kind.before_insert is not None:
+        kind.before_insert(session, obj)
     if "status_changed_on" in inspect(kind.model).column_attrs.keys():  # noqa: SIM118
         obj.status_changed_on = clock.today()
     session.add(obj)
     session.flush()
-    if kind.name == "submission":
-        session.add(
-            m.SubmissionEvent(
-                submission_id=obj.id,
-                from_status=None,
-                to_status=obj.status,
-                on=obj.submitted_on or clock.today(),
-                by=actor.username,
-                note="created",
-            )
-        )
+    if kind.after_insert is not None:
+        kind.after_insert(session, actor, obj)
     record = to_record(kind, obj, _ref_labels(session, kind, [obj]))
     audit(session, actor, "create", kind.name, obj.id, "", None, _jsonable(record.values))
     return record
@@ -344,12 +294,6 @@ def _defaults(kind: Kind) -> dict[str, Any]:
         if spec.type == "choice" and spec.required and spec.choices:
             out[spec.name] = spec.choices[0]
     return out
-
-
-def _fill_submission(session: Session, sub: m.Submission) -> None:
-    manuscript = session.get(m.Manuscript, sub.manuscript_id)
-    if manuscript is not None and sub.owner_id is None:
-        sub.owner_id = manuscript.owner_id
 
 
 def update_item(
@@ -411,28 +355,36 @@ def _on_status_change(
     old_status: str,
     changed: Mapping[str, Any],
 ) -> None:
-    today = clock.today()
     if hasattr(obj, "status_changed_on"):
-        obj.status_changed_on = today
-    if kind.name != "submission":
-        if kind.name == "abstract" and obj.status == "submitted" and obj.submitted_on is None:
-            obj.submitted_on = today
-        return
-    on = today
-    if obj.status == SubmissionStatus.SUBMITTED and obj.submitted_on is None:
-        obj.submitted_on = today
-    if obj.status in DECISION_STATUSES:
-        on = changed.get("decided_on") or today
-        obj.decided_on = on
-    session.add(
-        m.SubmissionEvent(
-            submission_id=obj.id,
-            from_status=old_status,
-            to_status=obj.status,
-            on=on,
-            by=actor.username,
-        )
-    )
+        obj.status_changed_on = clock.today()
+    if kind.workflow is not None and kind.workflow.on_move is not None:
+        kind.workflow.on_move(session, actor, obj, old_status, changed)
+
+
+def take_back_move(
+    session: Session, actor: Actor, kind_name: str, item_id: int, moved_to: str, back_to: str
+) -> Record:
+    """Take back a record's latest status move, as if it had not been made.
+
+    The kind's workflow checks that the latest move is the one from ``back_to`` to
+    ``moved_to`` (so a move someone else made meanwhile is never taken back) and puts
+    back what the move changed.
+
+    Raises:
+        ValidationError: The latest move is not that one, it cannot be taken back, or
+            the kind's moves cannot be taken back at all.
+        PermissionDeniedError: The actor may not change the record.
+        NotFoundError: No such record.
+    """
+    kind = get_kind(kind_name)
+    obj = _load(session, kind, item_id)
+    permissions.require(session, actor, permissions.UPDATE, kind.name, _owner_of(kind, obj))
+    if kind.workflow is None or kind.workflow.take_back is None:
+        raise ValidationError({"status": f"A {kind.name}'s status move cannot be taken back."})
+    kind.workflow.take_back(obj, moved_to, back_to)
+    session.flush()
+    audit(session, actor, "undo", kind.name, obj.id, "status", moved_to, back_to)
+    return get_item(session, actor, kind.name, obj.id)
 
 
 @dataclass(frozen=True)

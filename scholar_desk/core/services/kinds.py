@@ -1,19 +1,32 @@
-"""The kinds of record the tracker edits: their model, fields and how a row is labelled.
+"""The kinds of record the tracker edits: model, fields, label and rules, in one place.
 
 Forms in the window, tables, the CLI's ``list`` and the generic item service all read
-these specs, so a field is declared once.
+these specs, so a field is declared once. A kind also carries its rules: which dates
+must come in order, checks across its fields, its status workflow and what happens when
+one is created or moves status; the item service applies them without knowing any kind
+by name, so a new kind is a change to this file alone.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
+from scholar_desk.core.errors import ValidationError
 from scholar_desk.core.records import (
+    ABSTRACT_TRANSITIONS,
+    DECISION_STATUSES,
+    REVISION_STATUSES,
+    SUBMISSION_TRANSITIONS,
     AbstractStatus,
     ArticleType,
     FieldSpec,
@@ -25,6 +38,7 @@ from scholar_desk.core.records import (
     ProjectStatus,
     SubmissionStatus,
 )
+from scholar_desk.core.services.session import Actor
 
 
 def _values(enum: Any) -> tuple[str, ...]:
@@ -32,8 +46,53 @@ def _values(enum: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class DateOrder:
+    """Two date fields that must come in order: ``second`` on or after ``first``."""
+
+    first: str
+    second: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A status workflow: the moves allowed from each status and what a move does.
+
+    Attributes:
+        statuses: The status enum; its values are what the ``status`` field holds.
+        moves: The statuses each status may move to.
+        dead_end_hints: A sentence added when a status allows no move at all.
+        on_move: Called after the row took its new status (``status_changed_on`` is
+            already set): ``(session, actor, row, old_status, changed_values)``.
+        take_back: Puts the row back as it was before its latest move, or ``None``
+            when moves cannot be taken back: ``(row, moved_to, back_to)``; raises
+            `ValidationError` when the latest move is not that one.
+    """
+
+    statuses: type[StrEnum]
+    moves: Mapping[Any, frozenset[Any]]
+    dead_end_hints: Mapping[str, str] = field(default_factory=dict)
+    on_move: Callable[[Session, Actor, Any, str, Mapping[str, Any]], None] | None = None
+    take_back: Callable[[Any, str, str], None] | None = None
+
+    def error(self, kind_name: str, old: Any, new: Any) -> str:
+        """Why a move from ``old`` to ``new`` is not allowed, or ``""`` when it is."""
+        try:
+            allowed, target = self.moves[self.statuses(old)], self.statuses(new)
+        except ValueError:
+            return f"'{new}' is not a status."
+        if target in allowed:
+            return ""
+        if not allowed:
+            hint = self.dead_end_hints.get(str(old), "")
+            return f"A {kind_name} that is {old} cannot change status.{hint}"
+        options = ", ".join(sorted(s.value for s in allowed))
+        return f"A {kind_name} that is {old} can move only to: {options}."
+
+
+@dataclass(frozen=True)
 class Kind:
-    """One kind of record.
+    """One kind of record, with the rules the item service applies to it.
 
     Attributes:
         name: Singular name used in code, audit and comments (``project``).
@@ -44,6 +103,11 @@ class Kind:
         label: Short human name of a row.
         owned: Whether rows belong to a fellow (``owner_id``).
         order_by: Column names for the default order.
+        date_order: Date fields that must come in order.
+        check: Checks across the values of a record (after typing): a message by field.
+        workflow: The status workflow, if status moves are restricted.
+        before_insert: Completes a new row before it is added: ``(session, row)``.
+        after_insert: Runs once a new row has its id: ``(session, actor, row)``.
     """
 
     name: str
@@ -54,6 +118,11 @@ class Kind:
     label: Callable[[Any], str]
     owned: bool = True
     order_by: tuple[str, ...] = ("id",)
+    date_order: tuple[DateOrder, ...] = ()
+    check: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
+    workflow: Workflow | None = None
+    before_insert: Callable[[Session, Any], None] | None = None
+    after_insert: Callable[[Session, Actor, Any], None] | None = None
 
     def field(self, name: str) -> FieldSpec:
         """Return the spec of one field.
@@ -79,6 +148,124 @@ def person_name(person: m.Person | None) -> str:
     name = f"{person.given_name} {person.family_name}".strip()
     return f"{name}, {person.degrees}" if person.degrees else name
 
+
+_ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _check_person(values: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    orcid = values.get("orcid") or ""
+    if orcid and not _ORCID.match(orcid):
+        errors["orcid"] = "An ORCID looks like 0000-0002-1825-0097."
+    email = values.get("email") or ""
+    if email and not _EMAIL.match(email):
+        errors["email"] = "Enter an email address such as name@hospital.org."
+    return errors
+
+
+def _submission_owner(session: Session, sub: m.Submission) -> None:
+    """A new submission belongs to its manuscript's fellow unless given."""
+    manuscript = session.get(m.Manuscript, sub.manuscript_id)
+    if manuscript is not None and sub.owner_id is None:
+        sub.owner_id = manuscript.owner_id
+
+
+def _submission_created(session: Session, actor: Actor, sub: m.Submission) -> None:
+    """The first event of a submission's timeline."""
+    session.add(
+        m.SubmissionEvent(
+            submission_id=sub.id,
+            from_status=None,
+            to_status=sub.status,
+            on=sub.submitted_on or clock.today(),
+            by=actor.username,
+            note="created",
+        )
+    )
+
+
+def _submission_moved(
+    session: Session, actor: Actor, sub: m.Submission, old_status: str, changed: Mapping[str, Any]
+) -> None:
+    """A move sets the submission or decision date and is dated on the timeline."""
+    today = clock.today()
+    on = today
+    if sub.status == SubmissionStatus.SUBMITTED and sub.submitted_on is None:
+        sub.submitted_on = today
+    if sub.status in DECISION_STATUSES:
+        on = changed.get("decided_on") or today
+        sub.decided_on = on
+    session.add(
+        m.SubmissionEvent(
+            submission_id=sub.id,
+            from_status=old_status,
+            to_status=sub.status,
+            on=on,
+            by=actor.username,
+        )
+    )
+
+
+def _take_back_submission_move(sub: m.Submission, moved_to: str, back_to: str) -> None:
+    """Undo the latest move: its event goes, the dates it set are worked out again.
+
+    A revision round the move opened goes too, unless reviewer points were entered in
+    it since (then nothing changes).
+    """
+    moves = sorted(sub.events, key=lambda e: e.id)
+    last = moves[-1] if moves else None
+    if (
+        last is None
+        or last.from_status is None
+        or last.to_status != moved_to
+        or last.from_status != back_to
+        or sub.status != moved_to
+    ):
+        raise ValidationError(
+            {
+                "status": f"The move from {back_to} to {moved_to} is no longer the latest "
+                "change of this submission, so it cannot be taken back."
+            }
+        )
+    if last.to_status in REVISION_STATUSES:
+        opened = [r for r in sub.rounds if r.received_on == last.on and r.submitted_on is None]
+        if any(r.points for r in opened):
+            raise ValidationError(
+                {
+                    "status": "The revision round this decision opened already has reviewer "
+                    "points; remove them first if the decision is to be taken back."
+                }
+            )
+        for rnd in opened[-1:]:
+            sub.rounds.remove(rnd)
+    if last.to_status == SubmissionStatus.REVISION_SUBMITTED:
+        for rnd in sub.rounds:
+            if rnd.submitted_on == last.on:
+                rnd.submitted_on = None
+    sub.events.remove(last)
+    remaining = sorted(sub.events, key=lambda e: (e.on, e.id))
+    sub.status = back_to
+    sub.status_changed_on = remaining[-1].on if remaining else None
+    submitted = [e.on for e in remaining if e.to_status == SubmissionStatus.SUBMITTED]
+    sub.submitted_on = submitted[0] if submitted else None
+    decided = [e.on for e in remaining if e.to_status in DECISION_STATUSES]
+    sub.decided_on = decided[-1] if decided else None
+
+
+def _abstract_moved(
+    session: Session,
+    actor: Actor,
+    abstract: m.Abstract,
+    old_status: str,
+    changed: Mapping[str, Any],
+) -> None:
+    """Moving to submitted dates the submission, unless a date was entered."""
+    if abstract.status == AbstractStatus.SUBMITTED and abstract.submitted_on is None:
+        abstract.submitted_on = clock.today()
+
+
+_REJECTED_HINT = {"rejected": " Resubmit it elsewhere as a new submission."}
 
 OWNER = FieldSpec(
     "owner_id",
@@ -109,6 +296,7 @@ PERSON = Kind(
     label=person_name,
     owned=False,
     order_by=("family_name", "given_name"),
+    check=_check_person,
 )
 
 PROJECT_KIND = Kind(
@@ -138,6 +326,9 @@ PROJECT_KIND = Kind(
     ),
     label=lambda p: p.title,
     order_by=("title",),
+    date_order=(
+        DateOrder("irb_approved_on", "irb_expires_on", "IRB expiry must be after its approval."),
+    ),
 )
 
 MANUSCRIPT = Kind(
@@ -228,6 +419,21 @@ SUBMISSION = Kind(
     ),
     label=lambda s: f"{s.manuscript.title} → {s.journal.name}" if s.journal else "submission",
     order_by=("id",),
+    date_order=(
+        DateOrder("submitted_on", "decided_on", "A decision cannot come before the submission."),
+        DateOrder(
+            "submitted_on", "revision_due_on", "A revision cannot be due before the submission."
+        ),
+    ),
+    workflow=Workflow(
+        SubmissionStatus,
+        SUBMISSION_TRANSITIONS,
+        _REJECTED_HINT,
+        on_move=_submission_moved,
+        take_back=_take_back_submission_move,
+    ),
+    before_insert=_submission_owner,
+    after_insert=_submission_created,
 )
 
 CONFERENCE = Kind(
@@ -263,6 +469,7 @@ CONFERENCE = Kind(
     label=lambda c: c.name,
     owned=False,
     order_by=("starts_on", "name"),
+    date_order=(DateOrder("starts_on", "ends_on", "The meeting cannot end before it starts."),),
 )
 
 ABSTRACT = Kind(
@@ -291,6 +498,14 @@ ABSTRACT = Kind(
     ),
     label=lambda a: a.title,
     order_by=("title",),
+    date_order=(
+        DateOrder(
+            "submitted_on", "presentation_date", "It cannot be presented before it was submitted."
+        ),
+    ),
+    workflow=Workflow(
+        AbstractStatus, ABSTRACT_TRANSITIONS, _REJECTED_HINT, on_move=_abstract_moved
+    ),
 )
 
 PRESENTATION = Kind(
@@ -362,21 +577,16 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
 )
 """Every generically editable kind, by singular name."""
 
-LIST_KINDS = frozenset(
-    {
-        "projects",
-        "manuscripts",
-        "submissions",
-        "abstracts",
-        "conferences",
-        "journals",
-        "references",
-        "deadlines",
-        "people",
-        "presentations",
-    }
-)
-"""What ``scholar-desk list`` accepts."""
+LIBRARY_LISTS = ("references",)
+"""Listable collections that are not kinds (the shared reference library)."""
+
+LIST_KINDS = frozenset({kind.plural for kind in KINDS.values()} | set(LIBRARY_LISTS))
+"""What ``scholar-desk list`` accepts: every kind's plural, and the reference library."""
+
+
+def list_choices() -> list[str]:
+    """The CLI's ``list`` choices, sorted (derived from `KINDS`, never kept by hand)."""
+    return sorted(LIST_KINDS)
 
 
 def by_plural(plural: str) -> Kind:

@@ -1,0 +1,292 @@
+"""Revision rounds and the reviewers' points in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from scholar_desk.core import clock
+from scholar_desk.core.db import models as m
+from scholar_desk.core.errors import ValidationError
+from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services.session import Actor
+from scholar_desk.core.services.submissions.records import (
+    PointRecord,
+    RoundRecord,
+    _point,
+    _require,
+    _round,
+    _submission,
+)
+from scholar_desk.core.services.submissions.status import _open_round
+
+
+def _round_record(session: Session, rnd: m.RevisionRound) -> RoundRecord:
+    total, done = session.execute(
+        select(
+            func.count(m.ReviewerPoint.id),
+            func.coalesce(func.sum(case((m.ReviewerPoint.done, 1), else_=0)), 0),
+        ).where(m.ReviewerPoint.round_id == rnd.id)
+    ).one()
+    return RoundRecord(
+        id=rnd.id,
+        submission_id=rnd.submission_id,
+        number=rnd.number,
+        received_on=rnd.received_on,
+        due_on=rnd.due_on,
+        submitted_on=rnd.submitted_on,
+        done=int(done),
+        total=int(total),
+    )
+
+
+def _point_record(point: m.ReviewerPoint) -> PointRecord:
+    return PointRecord(
+        id=point.id,
+        round_id=point.round_id,
+        position=point.position,
+        reviewer=point.reviewer,
+        comment=point.comment,
+        response=point.response,
+        change_location=point.change_location,
+        done=point.done,
+    )
+
+
+def rounds(session: Session, actor: Actor, submission_id: int) -> list[RoundRecord]:
+    """The revision rounds of a submission with their progress, first round first.
+
+    Raises:
+        NotFoundError: No such submission.
+        PermissionDeniedError: The actor may not read it.
+    """
+    sub = _submission(session, submission_id)
+    _require(session, actor, permissions.READ, sub)
+    return [_round_record(session, rnd) for rnd in sub.rounds]
+
+
+def add_round(
+    session: Session,
+    actor: Actor,
+    submission_id: int,
+    received_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+) -> RoundRecord:
+    """Open the next revision round by hand (a revision decision opens one by itself).
+
+    Args:
+        session: The unit of work.
+        actor: Who does it.
+        submission_id: The submission.
+        received_on: When the reviews came; today when ``None``.
+        due_on: When the revision is due.
+
+    Raises:
+        ValidationError: The due date is before the reviews came.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    sub = _submission(session, submission_id)
+    _require(session, actor, permissions.UPDATE, sub)
+    received = received_on or clock.today()
+    if due_on is not None and due_on < received:
+        raise ValidationError({"due_on": "A revision cannot be due before the reviews came."})
+    rnd = _open_round(session, sub, received, due_on)
+    items.audit(session, actor, "update", "submission", sub.id, "revision round", None, rnd.number)
+    return _round_record(session, rnd)
+
+
+def update_round(
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    *,
+    received_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+) -> RoundRecord:
+    """Change a round's dates (only the ones given).
+
+    Raises:
+        ValidationError: The due date would be before the reviews came.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    rnd = _round(session, round_id)
+    _require(session, actor, permissions.UPDATE, rnd.submission)
+    received = received_on or rnd.received_on
+    due = due_on or rnd.due_on
+    if received is not None and due is not None and due < received:
+        raise ValidationError({"due_on": "A revision cannot be due before the reviews came."})
+    rnd.received_on = received
+    rnd.due_on = due
+    if due_on is not None and rnd.submitted_on is None:
+        rnd.submission.revision_due_on = due_on
+    session.flush()
+    return _round_record(session, rnd)
+
+
+def round_points(session: Session, actor: Actor, round_id: int) -> list[PointRecord]:
+    """The reviewer points of one round in order.
+
+    Raises:
+        NotFoundError: No such round.
+        PermissionDeniedError: The actor may not read the submission.
+    """
+    rnd = _round(session, round_id)
+    _require(session, actor, permissions.READ, rnd.submission)
+    return [_point_record(p) for p in rnd.points]
+
+
+def round_progress(session: Session, actor: Actor, round_id: int) -> tuple[int, int]:
+    """``(done, total)`` points of one round.
+
+    Raises:
+        PermissionDeniedError: The actor may not read the submission.
+    """
+    rnd = _round(session, round_id)
+    _require(session, actor, permissions.READ, rnd.submission)
+    record = _round_record(session, rnd)
+    return record.done, record.total
+
+
+_POINT_FIELDS = ("reviewer", "comment", "response", "change_location", "done")
+
+
+def _point_values(raw: dict[str, object]) -> dict[str, object]:
+    unknown = set(raw) - set(_POINT_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "Reviewer points have no such field."))
+    values: dict[str, object] = {}
+    for name, value in raw.items():
+        if name == "done":
+            values[name] = bool(value)
+        else:
+            values[name] = "" if value is None else str(value).strip()
+    if "reviewer" in values and not values["reviewer"]:
+        values["reviewer"] = "Reviewer 1"
+    if len(str(values.get("change_location", ""))) > 300:
+        raise ValidationError({"change_location": "Keep where-changed under 300 characters."})
+    return values
+
+
+def add_point(
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    comment: str,
+    reviewer: str = "Reviewer 1",
+    response: str = "",
+    change_location: str = "",
+) -> PointRecord:
+    """Append a reviewer point to a round.
+
+    Raises:
+        ValidationError: The comment is empty.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    rnd = _round(session, round_id)
+    _require(session, actor, permissions.UPDATE, rnd.submission)
+    values = _point_values(
+        {
+            "reviewer": reviewer,
+            "comment": comment,
+            "response": response,
+            "change_location": change_location,
+        }
+    )
+    if not values["comment"]:
+        raise ValidationError({"comment": "Enter the reviewer's comment."})
+    position = max((p.position for p in rnd.points), default=0) + 1
+    point = m.ReviewerPoint(round_id=rnd.id, position=position, **values)
+    session.add(point)
+    rnd.points.append(point)
+    session.flush()
+    items.audit(
+        session, actor, "update", "submission", rnd.submission_id, "reviewer point", None, comment
+    )
+    return _point_record(point)
+
+
+def update_point(session: Session, actor: Actor, point_id: int, **changes: object) -> PointRecord:
+    """Change a reviewer point's reviewer, comment, response, location or done flag.
+
+    Raises:
+        ValidationError: An unknown field, or an empty comment.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    point = _point(session, point_id)
+    _require(session, actor, permissions.UPDATE, point.round.submission)
+    values = _point_values(dict(changes))
+    if "comment" in values and not values["comment"]:
+        raise ValidationError({"comment": "A point needs the reviewer's comment."})
+    for name, value in values.items():
+        old = getattr(point, name)
+        if old != value:
+            setattr(point, name, value)
+            items.audit(
+                session,
+                actor,
+                "update",
+                "submission",
+                point.round.submission_id,
+                f"point {point.position} {name}",
+                old,
+                value,
+            )
+    session.flush()
+    return _point_record(point)
+
+
+def delete_point(session: Session, actor: Actor, point_id: int) -> None:
+    """Remove a reviewer point and close the gap in the numbering.
+
+    Raises:
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    point = _point(session, point_id)
+    rnd = point.round
+    _require(session, actor, permissions.UPDATE, rnd.submission)
+    items.audit(
+        session,
+        actor,
+        "update",
+        "submission",
+        rnd.submission_id,
+        "reviewer point",
+        point.comment,
+        None,
+    )
+    rnd.points.remove(point)
+    session.delete(point)
+    session.flush()
+    for index, other in enumerate(rnd.points, start=1):
+        other.position = index
+    session.flush()
+
+
+def reorder_points(
+    session: Session, actor: Actor, round_id: int, point_ids: Sequence[int]
+) -> list[PointRecord]:
+    """Put a round's points in the given order.
+
+    Args:
+        session: The unit of work.
+        actor: Who does it.
+        round_id: The round.
+        point_ids: Every point id of the round, in the new order.
+
+    Raises:
+        ValidationError: The ids are not exactly the round's points.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    rnd = _round(session, round_id)
+    _require(session, actor, permissions.UPDATE, rnd.submission)
+    by_id = {p.id: p for p in rnd.points}
+    if sorted(point_ids) != sorted(by_id):
+        raise ValidationError({"points": "Give every point of the round exactly once."})
+    for index, pid in enumerate(point_ids, start=1):
+        by_id[pid].position = index
+    session.flush()
+    session.refresh(rnd)
+    return [_point_record(p) for p in sorted(rnd.points, key=lambda p: p.position)]
