@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+from scholar_desk.cli.values import field_values, tracker_kind
 
 
 def _list_kinds() -> list[str]:
@@ -142,4 +145,79 @@ def _run_calendar(ctx: CliContext) -> int:
             session, ctx.actor, Path(ctx.args.out), include_done=ctx.args.include_done
         )
     print(f"Wrote {count} deadlines to {ctx.args.out}")
+    return EXIT_OK
+
+
+# Any tracker record: add, edit, delete -------------------------------------------------
+
+
+def _kind_help() -> str:
+    from scholar_desk.core.services.kinds import KINDS
+
+    return f"one of: {', '.join(KINDS)} (or its plural)"
+
+
+_SET = Arg(
+    "--set",
+    dest="values",
+    action="append",
+    default=[],
+    metavar="FIELD=VALUE",
+    help="a field and its value; repeat for more. Dates are YYYY-MM-DD, links the other "
+    "record's id, yes/no fields true or false, and FIELD= clears a field",
+)
+_KIND = Arg("kind", metavar="KIND", help=_kind_help)
+_JSON = Arg("--json", action="store_true", help="print the record as JSON, as 'list --json' does")
+
+
+@command("add", help="add a tracker record of any kind", args=[_KIND, _SET, _JSON])
+def _run_add(ctx: CliContext) -> int:
+    from scholar_desk.core.services import items
+
+    kind = tracker_kind(ctx.args.kind)
+    values = field_values(kind, ctx.args.values)
+    with ctx.library.transaction() as session:
+        record = items.create_item(session, ctx.actor, kind.name, values)
+    return _print_record(ctx, "Added", record)
+
+
+@command(
+    "edit",
+    help="change fields of a tracker record",
+    args=[_KIND, Arg("id", type=int, help="the record's id"), _SET, _JSON],
+)
+def _run_edit(ctx: CliContext) -> int:
+    from scholar_desk.core.errors import ValidationError
+    from scholar_desk.core.services import items
+
+    kind = tracker_kind(ctx.args.kind)
+    values = field_values(kind, ctx.args.values)
+    if not values:
+        raise ValidationError({"--set": "give at least one FIELD=VALUE to change."})
+    with ctx.library.transaction() as session:
+        record = items.update_item(session, ctx.actor, kind.name, ctx.args.id, values)
+    return _print_record(ctx, "Saved", record)
+
+
+@command(
+    "delete",
+    help="delete a tracker record (and what only it holds)",
+    args=[_KIND, Arg("id", type=int, help="the record's id")],
+)
+def _run_delete(ctx: CliContext) -> int:
+    from scholar_desk.core.services import items
+
+    kind = tracker_kind(ctx.args.kind)
+    with ctx.library.transaction() as session:
+        label = items.get_item(session, ctx.actor, kind.name, ctx.args.id).label
+        items.delete_item(session, ctx.actor, kind.name, ctx.args.id)
+    print(f"Deleted {kind.name} {ctx.args.id}: {label}")
+    return EXIT_OK
+
+
+def _print_record(ctx: CliContext, verb: str, record: Any) -> int:
+    if ctx.args.json:
+        ctx.print_json(record.to_json())
+    else:
+        print(f"{verb} {record.kind} {record.id}: {record.label}")
     return EXIT_OK

@@ -43,7 +43,7 @@ BeforeOpen = Callable[[argparse.Namespace, str], "int | None"]
 class Arg:
     """One ``add_argument`` call, kept until the command's parser is built.
 
-    ``choices`` may be a callable returning the choices, called only then.
+    ``choices`` and ``help`` may be callables that return them, called only then.
     """
 
     def __init__(self, *flags: str, **options: Any) -> None:
@@ -55,6 +55,8 @@ class Arg:
         options = dict(self.options)
         if callable(options.get("choices")):
             options["choices"] = list(options["choices"]())
+        if callable(options.get("help")):
+            options["help"] = options["help"]()
         parser.add_argument(*self.flags, **options)
 
 

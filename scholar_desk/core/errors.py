@@ -24,7 +24,10 @@ class ValidationError(ScholarDeskError):
 
     def __init__(self, fields: Mapping[str, str], detail: str = "") -> None:
         self.fields = dict(fields)
-        message = "; ".join(f"{name}: {text}" for name, text in self.fields.items())
+        # An empty name is a rule about the whole record: its text stands alone.
+        message = "; ".join(
+            f"{name}: {text}" if name else text for name, text in self.fields.items()
+        )
         super().__init__(message or "The input is not valid.", detail)
 
 
