@@ -28,7 +28,7 @@ def _new_password(prompt: str) -> str:
     return first
 
 
-group("user", help="accounts: add, list, passwd, assign")
+group("user", help="accounts: add, list, passwd, assign, role, disable, enable")
 
 
 @command(
@@ -108,6 +108,47 @@ def _run_user_assign(ctx: CliContext) -> int:
             session, ctx.actor, ctx.args.mentor, ctx.args.fellow_person_id
         )
     print(f"{info.username} now mentors person ids {', '.join(map(str, info.mentees))}.")
+    return EXIT_OK
+
+
+@command(
+    "user role",
+    help="change an account's role (directors)",
+    args=[Arg("name", help="the account's login name"), Arg("role", choices=ROLES)],
+)
+def _run_user_role(ctx: CliContext) -> int:
+    from scholar_desk.core.services import accounts
+
+    with ctx.library.transaction() as session:
+        info = accounts.update_account(session, ctx.actor, ctx.args.name, role=ctx.args.role)
+    print(f"{info.username} is now a {info.role}.")
+    return EXIT_OK
+
+
+@command(
+    "user disable",
+    help="stop an account from signing in; its records stay (directors)",
+    args=[Arg("name", help="the account's login name")],
+)
+def _run_user_disable(ctx: CliContext) -> int:
+    return _set_active(ctx, active=False)
+
+
+@command(
+    "user enable",
+    help="let a disabled account sign in again (directors)",
+    args=[Arg("name", help="the account's login name")],
+)
+def _run_user_enable(ctx: CliContext) -> int:
+    return _set_active(ctx, active=True)
+
+
+def _set_active(ctx: CliContext, *, active: bool) -> int:
+    from scholar_desk.core.services import accounts
+
+    with ctx.library.transaction() as session:
+        info = accounts.update_account(session, ctx.actor, ctx.args.name, active=active)
+    print(f"{info.username} is {'enabled' if info.active else 'disabled'}.")
     return EXIT_OK
 
 

@@ -44,6 +44,7 @@ IDLE_SETTING = "idle_lock_minutes"
 DEMO_PASSWORD = "demo"  # documented in docs/security.md: demo databases only
 
 _WRONG = "Wrong user name or password."
+DISABLED_MESSAGE = "This account is disabled. Ask a director to enable it."
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
 # Verified against when the user name is unknown, so both paths cost the same time.
 
@@ -176,9 +177,13 @@ def try_login(session: Session, username: str, password: str) -> LoginResult:
         The actor on success; otherwise a message and the seconds until a retry.
     """
     account = _find(session, username)
-    if account is None or not account.active:
+    if account is None:
         _verify(_dummy_hash(), password)
         return LoginResult(None, _WRONG)
+    if not account.active:
+        # Only someone who knows the password learns that the account exists but is off.
+        verified = _verify(account.password_hash, password)
+        return LoginResult(None, DISABLED_MESSAGE if verified else _WRONG)
     now = clock.now()
     if account.locked_until is not None and account.locked_until > now:
         wait = (account.locked_until - now).total_seconds()
