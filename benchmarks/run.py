@@ -22,7 +22,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-MODULES = ("bench_startup", "bench_references", "bench_slides", "bench_safety", "bench_bundle")
+MODULES = (
+    "bench_startup",
+    "bench_references",
+    "bench_slides",
+    "bench_safety",
+    "bench_bundle",
+    "bench_cli",
+)
 
 Row = tuple[str, str, str, str]
 

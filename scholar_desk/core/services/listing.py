@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.records import to_json_value
-from scholar_desk.core.services import deadlines, items, references
+from scholar_desk.core.services import items
 from scholar_desk.core.services.kinds import by_plural
 from scholar_desk.core.services.session import Actor
 
@@ -71,6 +71,9 @@ def list_kind(session: Session, actor: Actor, plural: str, **options: Any) -> Li
 
 
 def _deadlines(session: Session, actor: Actor) -> ListTable:
+    # Imported here: `list projects` should not pay for the deadline and reference code.
+    from scholar_desk.core.services import deadlines
+
     rows = []
     for number, item in enumerate(deadlines.all_deadlines(session, actor), start=1):
         rows.append(
@@ -91,6 +94,8 @@ def _deadlines(session: Session, actor: Actor) -> ListTable:
 
 
 def _references(session: Session, actor: Actor, **options: Any) -> ListTable:
+    from scholar_desk.core.services import references
+
     rows = references.list_references(session, actor, search=options.get("search"))
     columns = (
         ("id", "ID"),
