@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WINDOW_VALUE_OPTIONS = ("--db", "--user")
 # Reference files the desktop hands over ("Open with Scholar Desk"): the window imports them.
 REFERENCE_SUFFIXES = (".bib", ".ris", ".nbib")
 
 
-@dataclass(frozen=True)
-class WindowArgs:
+class WindowArgs(NamedTuple):
     """What the window is started with.
 
     Attributes:

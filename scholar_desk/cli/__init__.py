@@ -9,11 +9,9 @@ lazily, so ``--help`` and ``--version`` load none of it.
 
 from __future__ import annotations
 
-import getpass
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -95,6 +93,8 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
     if username is None:
         username = input("User name: ")
     if password is None:
+        import getpass
+
         password = getpass.getpass(f"Password for {username}: ") if sys.stdin.isatty() else ""
     # Only now: the accounts service and its password hashing are needed to sign in.
     from scholar_desk.core.services import accounts
@@ -135,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("scholar-desk: interrupted; nothing more was written.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, log where, exit 1
+        import traceback
+
         from scholar_desk.core.logs import log_unexpected
 
         log_file = log_unexpected(exc, f"unexpected error in: scholar-desk {' '.join(args_list)}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 
@@ -22,6 +21,8 @@ def _new_password(prompt: str) -> str:
         raise ValidationError(
             {"password": "set SCHOLAR_DESK_NEW_PASSWORD or run in a terminal to type it"}
         )
+    import getpass
+
     first = getpass.getpass(f"{prompt}: ")
     if getpass.getpass("Again: ") != first:
         raise ValidationError({"password": "the two passwords differ; nothing was changed"})

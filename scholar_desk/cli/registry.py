@@ -9,10 +9,8 @@ as a callable is only called when that command's parser is built, so ``--help`` 
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from scholar_desk.core.db.library import Library
@@ -23,16 +21,18 @@ EXIT_BUG = 1
 EXIT_USER_ERROR = 2
 
 
-@dataclass
 class CliContext:
-    """What a subcommand runs with."""
+    """What a subcommand runs with: the open database, who acts, and the arguments."""
 
-    library: Library
-    actor: Actor
-    args: argparse.Namespace
+    def __init__(self, library: Library, actor: Actor, args: argparse.Namespace) -> None:
+        self.library = library
+        self.actor = actor
+        self.args = args
 
     def print_json(self, value: Any) -> None:
         """Print a JSON document to stdout."""
+        import json
+
         print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
@@ -60,8 +60,8 @@ class Arg:
         parser.add_argument(*self.flags, **options)
 
 
-@dataclass(frozen=True)
-class Command:
+# NamedTuples rather than dataclasses: importing dataclasses costs --version its budget.
+class Command(NamedTuple):
     """A runnable command: its words (``("user", "add")``), help, arguments and runner."""
 
     words: tuple[str, ...]
@@ -72,15 +72,13 @@ class Command:
     before_open: BeforeOpen | None = None
 
 
-@dataclass
-class Group:
+class Group(NamedTuple):
     """A command word with actions under it (``user`` in ``user add``)."""
 
     name: str
     help: str
     metavar: str = "ACTION"
     dest: str = ""
-    commands: list[Command] = field(default_factory=list)
 
 
 COMMANDS: list[Command] = []
