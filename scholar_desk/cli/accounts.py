@@ -1,4 +1,4 @@
-"""Accounts and the audit trail."""
+"""Accounts (add, list, passwords, mentors, roles, disable and enable) and the audit trail."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tracker records: list them, comment on them, and see their deadlines."""
+"""Tracker records: list, add, edit and delete them, comment on them, see their deadlines."""
 
 from __future__ import annotations
 
