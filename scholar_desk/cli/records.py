@@ -166,11 +166,32 @@ _SET = Arg(
     help="a field and its value; repeat for more. Dates are YYYY-MM-DD, links the other "
     "record's id, yes/no fields true or false, and FIELD= clears a field",
 )
+
+
+def _fields_by_kind() -> str:
+    import textwrap
+
+    from scholar_desk.core.services.kinds import KINDS
+
+    lines = ["fields of each kind:"]
+    for kind in KINDS.values():
+        names = ", ".join(f.name for f in kind.fields)
+        lines += textwrap.wrap(
+            f"{kind.name}: {names}", 78, initial_indent="  ", subsequent_indent="    "
+        )
+    return "\n".join(lines)
+
+
 _KIND = Arg("kind", metavar="KIND", help=_kind_help)
 _JSON = Arg("--json", action="store_true", help="print the record as JSON, as 'list --json' does")
 
 
-@command("add", help="add a tracker record of any kind", args=[_KIND, _SET, _JSON])
+@command(
+    "add",
+    help="add a tracker record of any kind",
+    args=[_KIND, _SET, _JSON],
+    epilog=_fields_by_kind,
+)
 def _run_add(ctx: CliContext) -> int:
     from scholar_desk.core.services import items
 
@@ -185,6 +206,7 @@ def _run_add(ctx: CliContext) -> int:
     "edit",
     help="change fields of a tracker record",
     args=[_KIND, Arg("id", type=int, help="the record's id"), _SET, _JSON],
+    epilog=_fields_by_kind,
 )
 def _run_edit(ctx: CliContext) -> int:
     from scholar_desk.core.errors import ValidationError

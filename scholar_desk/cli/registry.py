@@ -70,6 +70,7 @@ class Command(NamedTuple):
     args: tuple[Arg, ...] = ()
     needs_login: bool = True
     before_open: BeforeOpen | None = None
+    epilog: Callable[[], str] | None = None
 
 
 class Group(NamedTuple):
@@ -97,6 +98,7 @@ def command(
     args: Iterable[Arg] = (),
     needs_login: bool = True,
     before_open: BeforeOpen | None = None,
+    epilog: Callable[[], str] | None = None,
 ) -> Callable[[Runner], Runner]:
     """Register the decorated runner as the command ``words`` (e.g. ``"user add"``).
 
@@ -107,11 +109,13 @@ def command(
         needs_login: Whether the command signs in where accounts exist.
         before_open: Called before the database is opened; a status it returns ends the
             command there.
+        epilog: Returns text shown as written after the arguments in the command's
+            ``--help``; called only then.
     """
 
     def register(run: Runner) -> Runner:
         COMMANDS.append(
-            Command(tuple(words.split()), help, run, tuple(args), needs_login, before_open)
+            Command(tuple(words.split()), help, run, tuple(args), needs_login, before_open, epilog)
         )
         return run
 
@@ -133,6 +137,9 @@ def _common_options() -> argparse.ArgumentParser:
 
 
 def _fill(parser: argparse.ArgumentParser, cmd: Command) -> None:
+    if cmd.epilog is not None:
+        parser.epilog = cmd.epilog()
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
     for arg in cmd.args:
         arg.add_to(parser)
     parser.set_defaults(func=cmd.run, needs_login=cmd.needs_login, before_open=cmd.before_open)

@@ -195,3 +195,12 @@ def test_every_declared_kind_is_a_command_line_kind(cli: Cli, kind: str) -> None
     assert code == 2
     assert "is required" in err
     assert "not a kind of record" not in err
+
+
+def test_add_help_lists_every_kind_with_its_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["add", "--help"])
+    assert exited.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for kind in KINDS.values():
+        assert f"{kind.name}: {', '.join(f.name for f in kind.fields)}" in text
