@@ -6,16 +6,11 @@ Adding a page is one line in `PAGES`::
 
 ``lazy_page`` imports the module only when the page is first shown and calls
 ``ChartsPage(ctx)``; ``record_page("project", detail=...)`` gives the generic list page
-of a kind. A page may define any of these methods, and the window's menus use them:
-
-- ``new_item()`` (File ▸ New, Ctrl+N), ``edit_current()``, ``delete_selected()`` (Delete),
-  ``focus_filter()`` (Ctrl+F), ``reload()`` (View ▸ Refresh, F5)
-- ``import_files(paths)``: dropped reference files go to the ``references`` page's
-- ``save_view_state(settings)`` / ``restore_view_state(settings)``: column widths (QSettings)
-- ``shutdown()``: cancel running jobs before the window closes
-- an ``open_requested(kind, id)`` signal: show that record (on the page keyed by the
-  kind's plural, which gets ``select_id(id)``)
-- a ``status_changed(str)`` signal and a ``status_text()`` method: the status bar's text
+of a kind. A page may have any of the methods that the protocols in
+`scholar_desk.ui.actions` describe (``new_item()``, ``reload()``, ``import_files(paths)``,
+``select_id(id)``, ``save_view_state(settings)``, ``shutdown()``, an
+``open_requested(kind, id)`` signal, ...); the window's actions, declared in one table
+there (`ACTIONS`), call them on the current page and grey out where a page has none.
 """
 
 from __future__ import annotations
@@ -44,6 +39,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -52,11 +48,27 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from scholar_desk.core.records import Role
 from scholar_desk.core.services.session import Actor
 from scholar_desk.core.settings import Settings, config_dir, data_dir
 from scholar_desk.ui import icons
+from scholar_desk.ui.actions import (
+    ACTIONS,
+    MENUS,
+    TOOLBAR,
+    ActionSpec,
+    ImportsFiles,
+    KeepsViewState,
+    ReportsStatus,
+    RequestsRecords,
+    SelectsRecords,
+    ShutsDown,
+    directors,
+    in_menu,
+    key_sequences,
+    mentors_and_directors,
+)
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +82,6 @@ MINIMUM_SIZE = QSize(1024, 640)
 """The smallest window every page is laid out for (tests/ui/test_layout_fits.py)."""
 
 REFERENCES_KEY = "references"
-_PAGE_ACTION_NAMES = {
-    "new_item": "new_action",
-    "edit_current": "edit_action",
-    "delete_selected": "delete_action",
-}
-"""A page's own QAction the window's action mirrors (enabled state and the reason)."""
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -99,14 +105,6 @@ class PageSpec(NamedTuple):
     factory: PageFactory
     group: str = ""
     shown_to: Callable[[Actor], bool] | None = None
-
-
-def _mentors_and_directors(actor: Actor) -> bool:
-    return actor.role in (Role.MENTOR, Role.DIRECTOR)
-
-
-def _directors(actor: Actor) -> bool:
-    return actor.single_user or actor.role == Role.DIRECTOR
 
 
 def lazy_page(module: str, class_name: str) -> PageFactory:
@@ -184,9 +182,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("people", "People", "people", record_page("person"), "Directory"),
     PageSpec("mentees", "Mentees", "mentor",
              lazy_page("scholar_desk.ui.pages.mentor_page", "MentorPage"), "Review",
-             _mentors_and_directors),
+             mentors_and_directors),
     PageSpec("audit", "Audit log", "shield",
-             lazy_page("scholar_desk.ui.pages.audit_page", "AuditPage"), "Review", _directors),
+             lazy_page("scholar_desk.ui.pages.audit_page", "AuditPage"), "Review", directors),
 )  # fmt: skip
 """The navigation, in order. Add a page with one line."""
 
@@ -310,15 +308,12 @@ class MainWindow(QMainWindow):
         page = self._pages.get(key)
         if page is None:
             page = self.specs[key].factory(self.ctx)
-            restore = getattr(page, "restore_view_state", None)
-            if restore is not None:
-                restore(self._settings)
-            status = getattr(page, "status_changed", None)
-            if status is not None:
-                status.connect(self._on_page_status_changed)
-            open_requested = getattr(page, "open_requested", None)
-            if open_requested is not None:
-                open_requested.connect(self.open_item)
+            if isinstance(page, KeepsViewState):
+                page.restore_view_state(self._settings)
+            if isinstance(page, ReportsStatus):
+                page.status_changed.connect(self._on_page_status_changed)
+            if isinstance(page, RequestsRecords):
+                page.open_requested.connect(self.open_item)
             self._pages[key] = page
             self.stack.addWidget(page)
         return page
@@ -328,14 +323,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         self.setWindowTitle(f"{self.specs[key].title} — {self._window_title()}")
         self._mirror_page_actions()
-        status_text = getattr(page, "status_text", None)
-        self.status_label.setText(status_text() if callable(status_text) else "")
+        self.status_label.setText(page.status_text() if isinstance(page, ReportsStatus) else "")
 
     def _mirror_page_actions(self) -> None:
         """Enable New/Edit/Delete as the current page's own actions are, with their reason."""
         page = self.current_page() if self.current_key() in self._pages else None
-        for action, method in self._page_actions:
-            own = getattr(page, _PAGE_ACTION_NAMES.get(method, ""), None)
+        for action, spec in self._page_actions:
+            own = getattr(page, spec.page_action, None) if spec.page_action else None
             if isinstance(own, QAction):
                 action.setEnabled(own.isEnabled())
                 action.setToolTip(own.toolTip())
@@ -343,7 +337,7 @@ class MainWindow(QMainWindow):
                     self._mirrored.add(own)
                     own.changed.connect(self._on_page_action_changed)
             else:
-                action.setEnabled(callable(getattr(page, method, None)))
+                action.setEnabled(spec.page is not None and spec.page.applies(page))
                 action.setToolTip(action.text().replace("&", "").rstrip("…"))
 
     def _on_page_action_changed(self) -> None:
@@ -355,93 +349,42 @@ class MainWindow(QMainWindow):
     # Actions and menus ------------------------------------------------------------------
 
     def _make_actions(self) -> None:
-        def action(
-            text: str, icon: str | None, shortcut: Any, slot: Callable[..., Any]
-        ) -> QAction:
-            act = QAction(text, self)
-            if icon:
-                act.setIcon(icons.icon(icon))
-            if shortcut is not None:
-                if isinstance(shortcut, list):
-                    act.setShortcuts(shortcut)
-                else:
-                    act.setShortcut(QKeySequence(shortcut))
-            act.triggered.connect(slot)
+        self.actions_by_id: dict[str, QAction] = {}
+        for spec in ACTIONS:
+            act = self._make_action(spec)
+            setattr(self, f"{spec.id}_action", act)
+            self.actions_by_id[spec.id] = act
             self.addAction(act)
-            return act
-
-        self.new_action = action("&New…", "new", QKeySequence.StandardKey.New, self.new_item)
-        self.import_action = action(
-            "&Import References…", "import", "Ctrl+I", self._on_import_action_triggered
-        )
-        self.open_db_action = action(
-            "&Open Database…", None, QKeySequence.StandardKey.Open, self._on_open_db_triggered
-        )
-        self.new_db_action = action("New &Database…", None, None, self._on_new_db_triggered)
-        self.quit_action = action("&Quit", None, QKeySequence.StandardKey.Quit, self.close)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-
-        self.undo_action = self.ctx.undo.createUndoAction(self, "&Undo")
-        self.undo_action.setIcon(icons.icon("undo"))
-        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.redo_action = self.ctx.undo.createRedoAction(self, "&Redo")
-        self.redo_action.setIcon(icons.icon("redo"))
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-        self.edit_action = action("&Edit…", "edit", "Ctrl+E", self.edit_current)
-        self.delete_action = action(
-            "&Delete…", "delete", QKeySequence.StandardKey.Delete, self.delete_selected
-        )
-        self.find_action = action(
-            "&Find", "search", QKeySequence.StandardKey.Find, self.focus_filter
-        )
-        self.refresh_action = action(
-            "&Refresh", "refresh", QKeySequence.StandardKey.Refresh, self.reload_current
-        )
-        self.about_action = action("&About Scholar Desk", None, None, self._on_about_triggered)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.data_folder_action = action(
-            "Open &Data Folder", None, None, self._on_data_folder_triggered
-        )
         self._page_actions = [
-            (self.new_action, "new_item"),
-            (self.edit_action, "edit_current"),
-            (self.delete_action, "delete_selected"),
-            (self.find_action, "focus_filter"),
-            (self.refresh_action, "reload"),
+            (self.actions_by_id[spec.id], spec) for spec in ACTIONS if spec.page is not None
         ]
 
-    def _make_account_menu(self, bar: Any) -> None:
-        """Account ▸ Change password, Manage accounts, Audit log, Backups (see docs/security.md)."""
-
-        # The dialogs are imported on use: the accounts module prepares an argon2 hash,
-        # about 0.15 s that start-up should not pay.
-        def accounts_dialog() -> Any:
-            return importlib.import_module("scholar_desk.ui.dialogs.accounts_dialog")
-
-        def backup_dialog() -> Any:
-            return importlib.import_module("scholar_desk.ui.dialogs.backup_dialog")
-
-        menu = bar.addMenu("&Account")
-        self.change_password_action = menu.addAction("Change &password…")
-        self.change_password_action.triggered.connect(
-            lambda: accounts_dialog().show_change_password(self, self.ctx)
-        )
-        self.change_password_action.setEnabled(self.ctx.actor.account_id is not None)
-        self.manage_accounts_action = menu.addAction("&Manage accounts…")
-        self.manage_accounts_action.triggered.connect(
-            lambda: accounts_dialog().show_accounts(self, self.ctx)
-        )
-        self.audit_action = menu.addAction("&Audit log")
-        self.audit_action.triggered.connect(lambda: self.show_page("audit"))
-        menu.addSeparator()
-        self.backups_action = menu.addAction("&Backup and restore…")
-        self.backups_action.triggered.connect(lambda: backup_dialog().show_backups(self, self.ctx))
-        # The services refuse anyway; the menu hides what this role cannot do.
-        director = self.ctx.actor.single_user or self.ctx.actor.role == "director"
-        for action in (self.manage_accounts_action, self.audit_action, self.backups_action):
-            action.setVisible(director)
+    def _make_action(self, spec: ActionSpec) -> QAction:
+        if spec.undo_stack == "undo":
+            act = self.ctx.undo.createUndoAction(self, spec.title)
+        elif spec.undo_stack == "redo":
+            act = self.ctx.undo.createRedoAction(self, spec.title)
+        else:
+            act = QAction(spec.title, self)
+        if spec.icon:
+            act.setIcon(icons.icon(spec.icon))
+        if spec.shortcuts:
+            act.setShortcuts(key_sequences(spec))
+        if spec.menu_role is not None:
+            act.setMenuRole(spec.menu_role)
+        if spec.page is not None:
+            call = spec.page
+            act.triggered.connect(lambda _=False, c=call: c(self.current_page()))
+        elif spec.window is not None:
+            slot = getattr(self, spec.window)
+            act.triggered.connect(lambda _=False, f=slot: f())
+        if spec.allowed is not None and not spec.allowed(self.ctx.actor):
+            # The services refuse anyway; the menu hides (or greys) what this role cannot do.
+            if spec.hide:
+                act.setVisible(False)
+            else:
+                act.setEnabled(False)
+        return act
 
     def _disable_what_the_role_cannot_do(self) -> None:
         # The services refuse anyway; a greyed action with a reason is kinder than an error.
@@ -454,6 +397,27 @@ class MainWindow(QMainWindow):
         if refusal:
             self.import_action.setEnabled(False)
             self.import_action.setToolTip(refusal)
+
+    # The account menu's dialogs are imported on use: the accounts module prepares an
+    # argon2 hash, about 0.15 s that start-up should not pay.
+
+    def _on_change_password_triggered(self) -> None:
+        importlib.import_module("scholar_desk.ui.dialogs.accounts_dialog").show_change_password(
+            self, self.ctx
+        )
+
+    def _on_manage_accounts_triggered(self) -> None:
+        importlib.import_module("scholar_desk.ui.dialogs.accounts_dialog").show_accounts(
+            self, self.ctx
+        )
+
+    def _on_audit_triggered(self) -> None:
+        self.show_page("audit")
+
+    def _on_backups_triggered(self) -> None:
+        importlib.import_module("scholar_desk.ui.dialogs.backup_dialog").show_backups(
+            self, self.ctx
+        )
 
     # Other databases ----------------------------------------------------------------------
 
@@ -495,25 +459,21 @@ class MainWindow(QMainWindow):
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.import_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.open_db_action)
-        file_menu.addAction(self.new_db_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        self.menus: dict[str, QMenu] = {}
+        for key, title in MENUS:
+            menu = bar.addMenu(title)
+            self.menus[key] = menu
+            if key == "view":
+                self._add_go_actions(menu)
+            for spec in in_menu(key):
+                if spec.separator:
+                    menu.addSeparator()
+                menu.addAction(self.actions_by_id[spec.id])
+            if key == "view":
+                self._add_theme_menu(menu)
+        self.view_menu = self.menus["view"]
 
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.edit_action)
-        edit_menu.addAction(self.delete_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.find_action)
-
-        view_menu = bar.addMenu("&View")
+    def _add_go_actions(self, view_menu: QMenu) -> None:
         self.go_actions: list[QAction] = []
         for number, key in enumerate(self.specs, start=1):
             spec = self.specs[key]
@@ -523,8 +483,8 @@ class MainWindow(QMainWindow):
             go.triggered.connect(lambda _=False, k=key: self.show_page(k))
             view_menu.addAction(go)
             self.go_actions.append(go)
-        view_menu.addSeparator()
-        view_menu.addAction(self.refresh_action)
+
+    def _add_theme_menu(self, view_menu: QMenu) -> None:
         theme_menu = view_menu.addMenu("&Appearance")
         self.theme_group = QActionGroup(self)
         current = Settings.load().theme
@@ -535,14 +495,6 @@ class MainWindow(QMainWindow):
             act.setData(value)
             self.theme_group.addAction(act)
         self.theme_group.triggered.connect(self._on_theme_group_triggered)
-        self.view_menu = view_menu
-
-        self._make_account_menu(bar)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.data_folder_action)
-        help_menu.addSeparator()
-        help_menu.addAction(self.about_action)
 
     def _make_toolbar(self) -> None:
         toolbar = QToolBar("Main toolbar", self)
@@ -550,17 +502,16 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setIconSize(QSize(18, 18))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.new_action)
-        toolbar.addSeparator()
         # The menu's Undo says what it undoes; the toolbar keeps a short fixed label (the
         # full text in its tooltip) so a long record title never pushes the other buttons.
         self.toolbar_undo = self._fixed_label_action(self.undo_action, "Undo")
         self.toolbar_redo = self._fixed_label_action(self.redo_action, "Redo")
-        toolbar.addAction(self.toolbar_undo)
-        toolbar.addAction(self.toolbar_redo)
-        toolbar.addSeparator()
-        toolbar.addAction(self.import_action)
-        toolbar.addAction(self.refresh_action)
+        twins = {"undo": self.toolbar_undo, "redo": self.toolbar_redo}
+        for action_id in TOOLBAR:
+            if action_id is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(twins.get(action_id, self.actions_by_id[action_id]))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
         self.view_menu.addAction(toolbar.toggleViewAction())
@@ -601,30 +552,30 @@ class MainWindow(QMainWindow):
 
     # Commands that go to the current page ----------------------------------------------
 
-    def _call_page(self, method: str, *args: Any) -> Any:
-        page = self.current_page()
-        target = getattr(page, method, None)
-        return target(*args) if callable(target) else None
+    def _call_page(self, action_id: str) -> Any:
+        spec = next(spec for spec in ACTIONS if spec.id == action_id)
+        assert spec.page is not None  # only page actions come here
+        return spec.page(self.current_page())
 
     def new_item(self) -> Any:
         """File ▸ New on the current page."""
-        return self._call_page("new_item")
+        return self._call_page("new")
 
     def edit_current(self) -> Any:
         """Edit ▸ Edit on the current page."""
-        return self._call_page("edit_current")
+        return self._call_page("edit")
 
     def delete_selected(self) -> Any:
         """Edit ▸ Delete on the current page (it asks first)."""
-        return self._call_page("delete_selected")
+        return self._call_page("delete")
 
     def focus_filter(self) -> Any:
         """Edit ▸ Find: the current page's filter box."""
-        return self._call_page("focus_filter")
+        return self._call_page("find")
 
     def reload_current(self) -> Any:
         """View ▸ Refresh."""
-        return self._call_page("reload")
+        return self._call_page("refresh")
 
     def open_item(self, kind_name: str, item_id: int) -> QWidget | None:
         """Show the page listing ``kind_name`` (keyed by its plural) with the item selected."""
@@ -634,9 +585,8 @@ class MainWindow(QMainWindow):
         if kind is None or kind.plural not in self.specs:
             return None
         page = self.show_page(kind.plural)
-        select = getattr(page, "select_id", None)
-        if callable(select):
-            select(item_id)
+        if isinstance(page, SelectsRecords):
+            page.select_id(item_id)
         return page
 
     def import_files(self, paths: Sequence[Path]) -> bool:
@@ -644,12 +594,10 @@ class MainWindow(QMainWindow):
         if REFERENCES_KEY not in self.specs:
             return False
         page = self.show_page(REFERENCES_KEY)
-        importer = getattr(page, "import_files", None)
-        if not callable(importer):
-            # Hook: ui/pages/references_page.py::ReferencesPage.import_files(paths) does this.
+        if not isinstance(page, ImportsFiles):
             self.statusBar().showMessage("Importing references is not available yet.", 5000)
             return False
-        importer(list(paths))
+        page.import_files(list(paths))
         return True
 
     # Slots ------------------------------------------------------------------------------
@@ -681,8 +629,6 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _on_theme_group_triggered(self, act: QAction) -> None:
-        from scholar_desk.ui.app import apply_theme
-
         settings = Settings.load()
         settings.theme = str(act.data())
         settings.save()
@@ -719,9 +665,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_layout()
         for page in self._pages.values():
-            shutdown = getattr(page, "shutdown", None)
-            if callable(shutdown):
-                shutdown()
+            if isinstance(page, ShutsDown):
+                page.shutdown()
         self.ctx.pool.clear()
         self.ctx.pool.waitForDone()
         super().closeEvent(event)
@@ -766,9 +711,8 @@ class MainWindow(QMainWindow):
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/page", self.current_key())
         for page in self._pages.values():
-            save = getattr(page, "save_view_state", None)
-            if callable(save):
-                save(s)
+            if isinstance(page, KeepsViewState):
+                page.save_view_state(s)
         s.sync()
 
 
