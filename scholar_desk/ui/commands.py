@@ -57,13 +57,17 @@ def _local(at: dt.datetime) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class _RecordCommand(QUndoCommand):
+class RecordCommand(QUndoCommand):
     """Shared plumbing: first run outside the stack, error handling, change events."""
 
-    def __init__(self, ctx: AppContext, kind_name: str, text: str) -> None:
+    def __init__(
+        self, ctx: AppContext, kind_name: str, text: str, kinds: Iterable[str] | None = None
+    ) -> None:
         super().__init__(text)
         self.ctx = ctx
         self.kind_name = kind_name
+        self.kinds = tuple(kinds) if kinds is not None else (kind_name,)
+        self.origin: object | None = None  # the widget that made the first write
         self._ran = False
         self._skip_redo = False
 
@@ -109,10 +113,11 @@ class _RecordCommand(QUndoCommand):
                 _ORPHAN_BOXES.append(box)
                 box.finished.connect(lambda _result: _ORPHAN_BOXES.remove(box))
         finally:
+            self.origin = None  # later undo/redo: every view reloads, the writer too
             self._changed()
 
     def _changed(self) -> None:
-        self.ctx.events.changed.emit(self.kind_name)
+        self.ctx.events.announce(self.kinds, self.origin)
 
     def _do(self) -> Any:
         raise NotImplementedError
@@ -121,7 +126,7 @@ class _RecordCommand(QUndoCommand):
         raise NotImplementedError
 
 
-class CreateCommand(_RecordCommand):
+class CreateCommand(RecordCommand):
     """Create a record; undo deletes it, redo puts it back with the same id."""
 
     def __init__(self, ctx: AppContext, kind_name: str, values: Mapping[str, Any]) -> None:
@@ -151,7 +156,7 @@ class CreateCommand(_RecordCommand):
             )
 
 
-class UpdateCommand(_RecordCommand):
+class UpdateCommand(RecordCommand):
     """Change some fields; undo writes the old values back, checking nobody saved between."""
 
     def __init__(
@@ -241,7 +246,7 @@ class UpdateCommand(_RecordCommand):
         return record
 
 
-class StatusMoveCommand(_RecordCommand):
+class StatusMoveCommand(RecordCommand):
     """Move a submission along its workflow; undo takes the move back (dates and round too)."""
 
     def __init__(
@@ -283,7 +288,7 @@ class StatusMoveCommand(_RecordCommand):
             )
 
 
-class DeleteCommand(_RecordCommand):
+class DeleteCommand(RecordCommand):
     """Delete records in one transaction; undo restores them with their ids and links."""
 
     def __init__(self, ctx: AppContext, kind_name: str, records: Iterable[Record]) -> None:
@@ -313,11 +318,54 @@ class DeleteCommand(_RecordCommand):
                 items.restore_item(session, self.ctx.actor, snapshot)
 
 
+class FunctionCommand(RecordCommand):
+    """A write given as functions of the session and actor (see `ui.operations`).
+
+    ``do(session, actor)`` makes the write and returns a result; ``undo(session, actor,
+    result)`` takes it back; ``redo(session, actor)`` makes it again (default: ``do``).
+    Each runs in a transaction of its own.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        kinds: Iterable[str],
+        text: str,
+        do: Callable[..., Any],
+        undo: Callable[[Any, Any, Any], Any],
+        redo: Callable[..., Any] | None = None,
+        origin: object | None = None,
+    ) -> None:
+        kinds = tuple(kinds)
+        super().__init__(ctx, kinds[0] if kinds else "", text, kinds)
+        self.origin = origin
+        self._call = do
+        self._undo_fn = undo
+        self._redo_fn = redo
+        self.result: Any = None
+        self._undone = False
+
+    @override
+    def _do(self) -> Any:
+        if self._undone and self._redo_fn is not None:
+            self.result = self._call(self.ctx, self._redo_fn)
+        else:
+            self.result = self._call(self.ctx)
+        self._undone = False
+        return self.result
+
+    @override
+    def _undo(self) -> None:
+        with self.ctx.library.transaction() as session:
+            self._undo_fn(session, self.ctx.actor, self.result)
+        self._undone = True
+
+
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class CallCommand(_RecordCommand):
+class CallCommand(RecordCommand):
     """A write with a hand-written inverse (mentors, tags, a byline).
 
     Both are functions of the session, each run in its own transaction.

@@ -563,6 +563,7 @@ REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
     "references.set_tags": lambda s, a, t: references.set_tags(s, a, _reference(s), ["review"]),
     "references.delete_references": lambda s, a, t: references.delete_references(s, a, [_reference(s)]),
     "references.regenerate_keys": lambda s, a, t: references.regenerate_keys(s, a, [_reference(s)]),
+    "references.restore_keys": lambda s, a, t: references.restore_keys(s, a, {_reference(s): "restored2020"}),
 }  # fmt: skip
 """Reference-library writes: fellows and directors may, mentors and no-login may not."""
 

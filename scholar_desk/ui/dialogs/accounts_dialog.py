@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +27,7 @@ from scholar_desk.core.services import accounts, items
 from scholar_desk.core.services.accounts import AccountInfo
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation
 
 ROLES = ("fellow", "mentor", "director")
 
@@ -65,17 +69,15 @@ class ChangePasswordDialog(QDialog):
         if self.new_edit.text() != self.again_edit.text():
             self.message.setText("The two new passwords differ.")
             return False
-        try:
-            with self.ctx.library.transaction() as session:
-                accounts.change_password(
-                    session, self.ctx.actor, self.old_edit.text(), self.new_edit.text()
-                )
-        except ScholarDeskError as exc:
-            self.message.setText(exc.user_message)
+        old, new = self.old_edit.text(), self.new_edit.text()
+        for edit in (self.old_edit, self.new_edit, self.again_edit):
+            edit.clear()
+        operation = Operation(
+            self.ctx, self, lambda s, a: accounts.change_password(s, a, old, new)
+        ).failure(lambda exc: self.message.setText(exc.user_message), ScholarDeskError)
+        operation.run()
+        if operation.error is not None:
             return False
-        finally:
-            for edit in (self.old_edit, self.new_edit, self.again_edit):
-                edit.clear()
         self.accept()
         return True
 
@@ -196,12 +198,12 @@ class AccountsDialog(QDialog):
             if info.username == username:
                 self.table.selectRow(row)
 
-    def _run(self, action: str, func: object) -> bool:
-        try:
-            with self.ctx.library.transaction() as session:
-                func(session)  # type: ignore[operator]
-        except ScholarDeskError as exc:
-            self.message.setText(exc.user_message)
+    def _run(self, action: str, func: Callable[[Any, Any], object]) -> bool:
+        operation = Operation(self.ctx, self, func, changes=("account",)).failure(
+            lambda exc: self.message.setText(exc.user_message), ScholarDeskError
+        )
+        operation.run()
+        if operation.error is not None:
             return False
         self.message.setText(action)
         self.reload()
@@ -214,9 +216,9 @@ class AccountsDialog(QDialog):
         self.password_edit.clear()
         ok = self._run(
             f"Account {name} created.",
-            lambda s: accounts.create_account(
+            lambda s, a: accounts.create_account(
                 s,
-                self.ctx.actor,
+                a,
                 name,
                 password,
                 self.role_combo.currentText(),
@@ -236,7 +238,7 @@ class AccountsDialog(QDialog):
             return False
         return self._run(
             f"Password of {info.username} reset.",
-            lambda s: accounts.set_password(s, self.ctx.actor, info.username, password),
+            lambda s, a: accounts.set_password(s, a, info.username, password),
         )
 
     def toggle_active(self) -> bool:
@@ -246,9 +248,7 @@ class AccountsDialog(QDialog):
             return False
         return self._run(
             f"{info.username} {'disabled' if info.active else 'enabled'}.",
-            lambda s: accounts.update_account(
-                s, self.ctx.actor, info.username, active=not info.active
-            ),
+            lambda s, a: accounts.update_account(s, a, info.username, active=not info.active),
         )
 
     def assign_mentee(self) -> bool:
@@ -259,7 +259,7 @@ class AccountsDialog(QDialog):
             return False
         return self._run(
             f"Assigned to {info.username}.",
-            lambda s: accounts.assign_mentor(s, self.ctx.actor, info.username, int(person)),
+            lambda s, a: accounts.assign_mentor(s, a, info.username, int(person)),
         )
 
     def save_idle_minutes(self) -> bool:
@@ -267,7 +267,7 @@ class AccountsDialog(QDialog):
         minutes = self.idle_spin.value()
         return self._run(
             f"Windows lock after {minutes} minutes without use.",
-            lambda s: accounts.set_idle_minutes(s, self.ctx.actor, minutes),
+            lambda s, a: accounts.set_idle_minutes(s, a, minutes),
         )
 
     def _on_table_item_selection_changed(self) -> None:

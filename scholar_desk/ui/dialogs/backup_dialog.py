@@ -25,8 +25,10 @@ from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import backups
 from scholar_desk.core.services.backups import StartupCheck
+from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -103,31 +105,40 @@ class BackupDialog(QDialog):
         return Path(item.data(PATH_ROLE)) if item is not None else None
 
     def _start(self, name: str, task: Any) -> Job:
-        job = Job(task)
-        job.signals.succeeded.connect(lambda result: self._on_job_succeeded(name, result))
-        job.signals.failed.connect(self._on_job_failed)
-        self.job = job
+        operation = Operation(
+            self.ctx,
+            self,
+            task,
+            changes=("",) if name == "restore" else (),
+            unit=Unit.NONE,
+        )
+        operation.success(lambda result: self._on_job_succeeded(name, result))
+        operation.failure(self._on_job_failed)
         self.setEnabled(False)
         self.message.setText("Working…")
-        self.ctx.pool.start(job)
-        return job
+        self.job = operation.run_in_background()
+        return self.job
 
     def back_up_now(self) -> Job:
         """Take a verified backup in the background."""
-        library, actor = self.ctx.library, self.ctx.actor
+        library = self.ctx.library
 
-        def task(_progress: ProgressSink, _cancel: CancelToken) -> object:
+        def task(
+            _session: None, actor: Actor, _progress: ProgressSink, _cancel: CancelToken
+        ) -> object:
             return backups.create_backup(library, actor)
 
         return self._start("backup", task)
 
     def restore_from(self, source: Path) -> Job:
         """Restore ``source`` in the background (the current file is backed up first)."""
-        library, actor = self.ctx.library, self.ctx.actor
+        library = self.ctx.library
         path = library.path
         assert path is not None
 
-        def task(_progress: ProgressSink, _cancel: CancelToken) -> object:
+        def task(
+            _session: None, actor: Actor, _progress: ProgressSink, _cancel: CancelToken
+        ) -> object:
             result = backups.restore(path, source, actor)
             library.upgrade()
             return result
@@ -136,10 +147,15 @@ class BackupDialog(QDialog):
 
     def save_keep(self) -> bool:
         """Save how many backups to keep."""
-        try:
-            backups.set_backups_kept(self.ctx.library, self.ctx.actor, self.keep_spin.value())
-        except ScholarDeskError as exc:
-            self.message.setText(exc.user_message)
+        library, keep = self.ctx.library, self.keep_spin.value()
+        operation = Operation(
+            self.ctx,
+            self,
+            lambda _session, actor: backups.set_backups_kept(library, actor, keep),
+            unit=Unit.NONE,
+        ).failure(lambda exc: self.message.setText(exc.user_message), ScholarDeskError)
+        operation.run()
+        if operation.error is not None:
             return False
         self.message.setText(f"The last {self.keep_spin.value()} backups are kept.")
         return True
@@ -149,7 +165,8 @@ class BackupDialog(QDialog):
             QMessageBox.Icon.Question,
             "Restore backup",
             f"Replace the database with {source.name}? The database as it is now is "
-            "backed up first, so this can be undone by restoring that copy.",
+            "backed up first, so this can be undone by restoring that copy (not with "
+            "Undo).",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -178,7 +195,6 @@ class BackupDialog(QDialog):
             kept = f" The previous state is kept as {safety.name}." if safety else ""
             self.message.setText(f"Restored.{kept}")
             self.ctx.undo.clear()
-            self.ctx.events.changed.emit("")
         self.reload()
         self.finished_job.emit(name)
 

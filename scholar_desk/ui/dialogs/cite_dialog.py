@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,11 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import citations
 from scholar_desk.core.services.citations import Citation, CitingTarget
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation
 
 _KIND_TITLES = {"abstract": "Abstract", "project": "Project", "manuscript": "Manuscript"}
 
@@ -73,16 +73,28 @@ class CiteDialog(QDialog):
         target = self.selected_target()
         if target is None:
             return
-        try:
-            with self.ctx.library.transaction() as session:
-                self.result_list = citations.cite(
-                    session, self.ctx.actor, target.kind, target.target_id, self.reference_ids
-                )
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        kind, target_id, wanted = target.kind, target.target_id, self.reference_ids
+
+        def write(session: Any, actor: Any) -> tuple[list[Citation], list[int]]:
+            before = {c.reference_id for c in citations.citations(session, actor, kind, target_id)}
+            after = citations.cite(session, actor, kind, target_id, wanted)
+            return after, [c.reference_id for c in after if c.reference_id not in before]
+
+        def undo(session: Any, actor: Any, result: tuple[list[Citation], list[int]]) -> None:
+            for ref_id in result[1]:
+                citations.uncite(session, actor, kind, target_id, ref_id)
+
+        done = Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("reference", kind),
+            undo=undo,
+            text=f"Cite in “{target.title[:40]}”",
+        ).run()
+        if done is None:
             return
-        self.ctx.events.changed.emit("reference")
-        self.ctx.events.changed.emit(target.kind)
+        self.result_list = done[0]
         super().accept()
 
     @classmethod

@@ -29,6 +29,7 @@ from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import slides
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.widgets.layout_preview import LayoutPreview
 from scholar_desk.ui.workers import Job
 
@@ -229,25 +230,20 @@ class ExportDialog(QDialog):
         self._preview_generation += 1
         generation = self._preview_generation
         self.preview.set_message("Building the preview\u2026")
-        library, actor, abstract_id, mode = (
-            self.ctx.library,
-            self.ctx.actor,
-            self.abstract_id,
-            self.mode,
-        )
+        abstract_id, mode = self.abstract_id, self.mode
         opts = self.options()
 
-        def task(progress: ProgressSink, cancel: CancelToken) -> Layout:
-            with library.reading() as session:
-                if mode == "poster":
-                    return slides.build_poster(session, actor, abstract_id, **opts)
-                return slides.build_deck(session, actor, abstract_id, **opts)
+        def task(
+            session: Any, actor: Any, _progress: ProgressSink, _cancel: CancelToken
+        ) -> Layout:
+            if mode == "poster":
+                return slides.build_poster(session, actor, abstract_id, **opts)
+            return slides.build_deck(session, actor, abstract_id, **opts)
 
-        job = Job(task)
-        job.signals.succeeded.connect(lambda layout: self._on_preview_built(generation, layout))
-        job.signals.failed.connect(lambda exc: self._on_preview_failed(generation, exc))
-        self._preview_job = job
-        self.ctx.pool.start(job)
+        operation = Operation(self.ctx, self, task, unit=Unit.READ)
+        operation.success(lambda layout: self._on_preview_built(generation, layout))
+        operation.failure(lambda exc: self._on_preview_failed(generation, exc))
+        self._preview_job = operation.run_in_background()
 
     def _on_preview_built(self, generation: int, layout: object) -> None:
         if generation != self._preview_generation or not isinstance(layout, Layout):
@@ -274,34 +270,27 @@ class ExportDialog(QDialog):
 
     def _on_export_button_clicked(self) -> None:
         out = self.out_path.text().strip()
-        library, actor, abstract_id, mode = (
-            self.ctx.library,
-            self.ctx.actor,
-            self.abstract_id,
-            self.mode,
-        )
+        abstract_id, mode = self.abstract_id, self.mode
         opts = self.options()
 
-        def task(progress: ProgressSink, cancel: CancelToken) -> slides.ExportResult:
-            with library.reading() as session:
-                if mode == "poster":
-                    return slides.export_poster(
-                        session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
-                    )
-                return slides.export_deck(
+        def task(
+            session: Any, actor: Any, progress: ProgressSink, cancel: CancelToken
+        ) -> slides.ExportResult:
+            if mode == "poster":
+                return slides.export_poster(
                     session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
                 )
+            return slides.export_deck(
+                session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
+            )
 
-        job = Job(task)
-        job.signals.progressed.connect(self._on_job_progressed)
-        job.signals.succeeded.connect(self._on_job_succeeded)
-        job.signals.failed.connect(self._on_job_failed)
-        job.signals.cancelled.connect(self._on_job_cancelled)
-        self._export_job = job
+        operation = Operation(self.ctx, self, task, unit=Unit.READ)
+        operation.progress(self._on_job_progressed).success(self._on_job_succeeded)
+        operation.failure(self._on_job_failed).cancelled(self._on_job_cancelled)
         self._set_busy(True)
         self.status.setText("Exporting\u2026")
         self.show_button.setEnabled(False)
-        self.ctx.pool.start(job)
+        self._export_job = operation.run_in_background()
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

@@ -28,7 +28,10 @@ from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
+
+_CANNOT_UNDO = "cannot be undone (Ctrl+Z does not take it back)."
 
 
 class ImportDialog(QDialog):
@@ -113,25 +116,21 @@ class ImportDialog(QDialog):
 
     def start(self) -> None:
         """Read the files and run the dry run in the pool."""
-        library = self._ctx.library
-        actor = self._ctx.actor
         paths = self._paths
 
-        def task(progress: ProgressSink, cancel: CancelToken) -> Any:
+        def task(session: Any, actor: Any, progress: ProgressSink, cancel: CancelToken) -> Any:
             results = svc.read_files(paths, progress, cancel)
-            with library.reading() as session:
-                report = svc.import_parsed(session, actor, results, dry_run=True, cancel=cancel)
+            report = svc.import_parsed(session, actor, results, dry_run=True, cancel=cancel)
             return results, report
 
-        job = Job(task)
-        job.signals.succeeded.connect(self._on_dry_run_succeeded)
-        job.signals.failed.connect(self._on_job_failed)
-        self._run(job)
+        operation = Operation(self._ctx, self, task, unit=Unit.READ)
+        operation.success(self._on_dry_run_succeeded).failure(self._on_job_failed)
+        self._run(operation)
 
-    def _run(self, job: Job) -> None:
+    def _run(self, operation: Operation[Any]) -> None:
+        job = operation.run_in_background()
         self._jobs.append(job)
-        job.signals.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
-        self._ctx.pool.start(job)
+        operation.finished(lambda: self._jobs.remove(job) if job in self._jobs else None)
 
     def _on_dry_run_succeeded(self, value: object) -> None:
         results, report = value  # type: ignore[misc]  # the task's own tuple
@@ -149,7 +148,7 @@ class ImportDialog(QDialog):
                 f"{item.file}: {item.entries} entries — {item.imported} new, "
                 f"{item.duplicates} duplicates, {item.skipped} skipped{note}"
             )
-        lines.append("Nothing has been written yet.")
+        lines.append(f"Nothing has been written yet. An import, once made, {_CANNOT_UNDO}")
         self._summary.setText("\n".join(lines))
         self._fill(
             self._duplicates,
@@ -185,34 +184,29 @@ class ImportDialog(QDialog):
 
     def _on_import_clicked(self) -> None:
         self._ok.setEnabled(False)
-        library = self._ctx.library
-        actor = self._ctx.actor
         results = self._results
         policy = self.choice()
 
-        def task(progress: ProgressSink, cancel: CancelToken) -> Any:
-            with library.transaction() as session:
-                return svc.import_parsed(
-                    session,
-                    actor,
-                    results,
-                    on_duplicate=policy,
-                    progress=progress,
-                    cancel=cancel,
-                )
+        def task(session: Any, actor: Any, progress: ProgressSink, cancel: CancelToken) -> Any:
+            return svc.import_parsed(
+                session,
+                actor,
+                results,
+                on_duplicate=policy,
+                progress=progress,
+                cancel=cancel,
+            )
 
-        job = Job(task)
+        operation = Operation(self._ctx, self, task, changes=("reference",))
+        operation.progress(self._on_job_progressed).success(self._on_import_succeeded)
+        operation.failure(self._on_job_failed).cancelled(self._on_import_cancelled)
         dialog = QProgressDialog("Importing references…", "Cancel", 0, 0, self)
         dialog.setWindowTitle("Import")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
-        dialog.canceled.connect(job.cancel_token.cancel)
-        job.signals.progressed.connect(self._on_job_progressed)
-        job.signals.succeeded.connect(self._on_import_succeeded)
-        job.signals.failed.connect(self._on_job_failed)
-        job.signals.cancelled.connect(self._on_import_cancelled)
         self.progress_dialog = dialog
-        self._run(job)
+        self._run(operation)
+        dialog.canceled.connect(self._jobs[-1].cancel_token.cancel)
 
     def _on_job_progressed(self, done: int, total: int, message: str) -> None:
         if self.progress_dialog is not None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from scholar_desk.core.errors import ConflictError, ScholarDeskError, ValidationError
+from scholar_desk.core.errors import ConflictError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import audit, items, merge
 from scholar_desk.core.services.kinds import Kind, get_kind
@@ -38,6 +38,7 @@ from scholar_desk.ui.commands import CreateCommand, UpdateCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog, value_text
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.widgets.record_extras import EXTRAS, RecordExtra
 
 NO_VALUE = "—"
@@ -413,34 +414,40 @@ class RecordEditor(QDialog):
             self.show_errors({"": " ".join(problems)})
             return None
         done: list[Any] = []
-        try:
+
+        def write(_session: Any, _actor: Any) -> Record:
+            # Each command keeps its own transaction, so undo can take back each part.
+            record = self.record
+            commands: list[Any] = []
             if self.record is None:
-                command: Any = CreateCommand(self.ctx, self.kind.name, self.raw_values())
-                record = command.run()
-                done.append(command)
+                commands.append(CreateCommand(self.ctx, self.kind.name, self.raw_values()))
             else:
                 changes = self.changed_values()
-                record = self.record
                 if changes:
-                    command = UpdateCommand(self.ctx, self.kind.name, self.record, changes)
-                    record = command.run()
-                    done.append(command)
+                    commands.append(UpdateCommand(self.ctx, self.kind.name, self.record, changes))
+            for command in commands:
+                command.origin = self
+                record = command.run()
+                done.append(command)
+            assert record is not None  # created above, or the record edited
             for extra in self.extras:
                 extra_command = extra.command(record.id)
                 if extra_command is not None:
+                    extra_command.origin = self
                     extra_command.run()
                     done.append(extra_command)
-        except ValidationError as exc:
-            self.show_errors(exc.fields)
-            return None
-        except ConflictError as exc:
-            self._on_conflict(exc)
-            return None
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return None
+            return record
+
+        operation = Operation(self.ctx, self, write, unit=Unit.NONE)
+        operation.failure(lambda exc: self.show_errors(exc.fields), ValidationError)
+        operation.failure(self._on_conflict, ConflictError)
+        try:
+            saved = operation.run()
         finally:
             self._push(done)
+        if saved is None:
+            return None
+        record = saved
         self.result_record = record
         if done:
             self.saved.emit(record)

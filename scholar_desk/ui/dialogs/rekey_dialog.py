@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,11 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import references
 from scholar_desk.core.settings import Settings
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation
 
 
 class RekeyDialog(QDialog):
@@ -61,19 +61,28 @@ class RekeyDialog(QDialog):
 
     def accept(self) -> None:
         pattern = self.pattern_edit.text().strip()
-        try:
-            with self.ctx.library.transaction() as session:
-                self.changed = references.regenerate_keys(
-                    session, self.ctx.actor, self.reference_ids, pattern
-                )
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        ids = self.reference_ids
+
+        def write(session: Any, actor: Any) -> tuple[dict[int, str], dict[int, str]]:
+            rows = references.records_for(session, ids)  # in the order of ids, as rekeying pairs
+            before = {ref_id: row.citation_key for ref_id, row in zip(ids, rows, strict=False)}
+            return before, references.regenerate_keys(session, actor, ids, pattern)
+
+        done = Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("reference",),
+            undo=lambda s, a, result: references.restore_keys(s, a, result[0]),
+            text=f"Regenerate {len(ids)} citation key{'s' if len(ids) != 1 else ''}",
+        ).run()
+        if done is None:
             return
+        self.changed = done[1]
         settings = Settings.load()
         if settings.citation_key_pattern != pattern:
             settings.citation_key_pattern = pattern
             settings.save()
-        self.ctx.events.changed.emit("reference")
         super().accept()
 
     @classmethod

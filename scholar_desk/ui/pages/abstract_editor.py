@@ -41,6 +41,7 @@ from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation
 from scholar_desk.ui.widgets.status_chip import StatusChip
 from scholar_desk.ui.widgets.timeline import transparent_scroll
 
@@ -166,7 +167,6 @@ class AbstractEditor(QWidget):
         self.sections: list[SectionEditor] = []
         self.dirty = False
         self._loading = False
-        self._writing = False
         self.setObjectName("abstractEditor")
         self._build()
         ctx.events.changed.connect(self._on_events_changed)
@@ -621,25 +621,16 @@ class AbstractEditor(QWidget):
         return self._save(self.version)
 
     def _save(self, expected: int | None) -> bool:
-        try:
-            with self.ctx.library.transaction() as session:
-                detail = abstracts.save_sections(
-                    session,
-                    self.ctx.actor,
-                    self.abstract_id,
-                    self.section_values(),
-                    expected,
-                    title=self.title_edit.toPlainText(),
-                )
-        except ConflictError:
+        sections, title = self.section_values(), self.title_edit.toPlainText()
+        conflict: list[bool] = []
+        detail = self._write_sections(sections, title, expected, conflict)
+        if conflict:
             return self._merge_and_save()
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        if detail is None:
             return False
         self.version = detail.version
         self.detail = detail
         self.set_dirty(False)
-        self._changed()
         self.saved.emit(detail)
         return True
 
@@ -680,33 +671,54 @@ class AbstractEditor(QWidget):
                 return False  # the form keeps the user's edits; the next save merges again
             choices = asked
         new_title = title.resolve(choices).get("title", latest.title)
-        try:
-            with self.ctx.library.transaction() as session:
-                detail = abstracts.save_sections(
-                    session,
-                    self.ctx.actor,
-                    self.abstract_id,
-                    sections.resolve(choices),
-                    latest.version,
-                    title=new_title,
-                )
-        except ConflictError:
+        conflict: list[bool] = []
+        detail = self._write_sections(
+            sections.resolve(choices), new_title, latest.version, conflict
+        )
+        if conflict:
             return self._merge_and_save()  # saved elsewhere again meanwhile
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        if detail is None:
             return False
         self.reload()
         self.version = detail.version
-        self._changed()
         self.saved.emit(detail)
         return True
 
-    def _changed(self) -> None:
-        self._writing = True
-        try:
-            self.ctx.events.changed.emit("abstract")
-        finally:
-            self._writing = False
+    def _write_sections(
+        self,
+        sections: list[tuple[str, str]],
+        title: str,
+        expected: int | None,
+        conflict: list[bool],
+    ) -> AbstractDetail | None:
+        """Save through an undoable operation; a stale version lands in ``conflict``."""
+        abstract_id = self.abstract_id
+
+        def write(
+            session: Any, actor: Any, expected: int | None = expected
+        ) -> tuple[AbstractDetail, AbstractDetail]:
+            before = abstracts.get_abstract_detail(session, actor, abstract_id)
+            after = abstracts.save_sections(
+                session, actor, abstract_id, sections, expected, title=title
+            )
+            return before, after
+
+        def undo(session: Any, actor: Any, saved: tuple[AbstractDetail, AbstractDetail]) -> None:
+            before = saved[0]
+            shown = [(section.heading, section.body) for section in before.sections]
+            abstracts.save_sections(session, actor, abstract_id, shown, None, title=before.title)
+
+        operation = Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("abstract",),
+            undo=undo,
+            redo=lambda s, a: write(s, a, None),
+            text="Edit abstract",
+        ).failure(lambda _exc: conflict.append(True), ConflictError)
+        saved = operation.run()
+        return saved[1] if saved is not None else None
 
     # Authors and figures ---------------------------------------------------------------
 
@@ -723,14 +735,23 @@ class AbstractEditor(QWidget):
         return out
 
     def _save_authors(self, authors: list[tuple[int, bool]]) -> bool:
-        try:
-            with self.ctx.library.transaction() as session:
-                abstracts.set_abstract_authors(session, self.ctx.actor, self.abstract_id, authors)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return False
-        self._changed()
-        return True
+        abstract_id = self.abstract_id
+
+        def write(session: Any, actor: Any) -> list[tuple[int, bool]]:
+            before = abstracts.get_abstract_detail(session, actor, abstract_id).authors
+            abstracts.set_abstract_authors(session, actor, abstract_id, authors)
+            return [(a.person_id, a.presenting) for a in before]
+
+        operation = Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("abstract",),
+            undo=lambda s, a, before: abstracts.set_abstract_authors(s, a, abstract_id, before),
+            text="Change the abstract's authors",
+        )
+        operation.run()
+        return operation.error is None
 
     def _reload_authors(self) -> None:
         try:
@@ -789,30 +810,49 @@ class AbstractEditor(QWidget):
         path = ImagePicker.ask(self)
         if not path:
             return
-        try:
-            with self.ctx.library.transaction() as session:
-                abstracts.add_image(session, self.ctx.actor, self.abstract_id, path)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self._changed()
-        self._reload_authors()
+        abstract_id = self.abstract_id
+        Operation(
+            self.ctx,
+            self,
+            lambda s, a: abstracts.add_image(s, a, abstract_id, path),
+            changes=("abstract",),
+            undo=lambda s, a, image: abstracts.remove_image(s, a, image.id),
+            text="Add a figure",
+        ).success(lambda _image: self._reload_authors()).run()
 
     def remove_image(self) -> None:
         """Detach the selected figure (the file stays on disk)."""
         item = self.images_list.currentItem()
         if item is None:
             return
-        try:
-            with self.ctx.library.transaction() as session:
-                abstracts.remove_image(
-                    session, self.ctx.actor, int(item.data(Qt.ItemDataRole.UserRole))
-                )
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self._changed()
-        self._reload_authors()
+        image_id = int(item.data(Qt.ItemDataRole.UserRole))
+        abstract_id = self.abstract_id
+
+        def write(session: Any, actor: Any) -> abstracts.ImageRecord:
+            detail = abstracts.get_abstract_detail(session, actor, abstract_id)
+            image = next(i for i in detail.images if i.id == image_id)
+            abstracts.remove_image(session, actor, image_id)
+            return image
+
+        def undo(session: Any, actor: Any, image: abstracts.ImageRecord) -> None:
+            abstracts.add_image(session, actor, abstract_id, image.path, image.caption)
+
+        def redo(session: Any, actor: Any) -> abstracts.ImageRecord:
+            # The figure came back under a new id: remove the one in the same place.
+            detail = abstracts.get_abstract_detail(session, actor, abstract_id)
+            image = detail.images[-1]
+            abstracts.remove_image(session, actor, image.id)
+            return image
+
+        Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("abstract",),
+            undo=undo,
+            redo=redo,
+            text="Remove a figure",
+        ).success(lambda _image: self._reload_authors()).run()
 
     # Export ----------------------------------------------------------------------------
 
@@ -824,7 +864,7 @@ class AbstractEditor(QWidget):
         return module.ExportDialog.ask(self, self.ctx, self.abstract_id, mode=mode)
 
     def _on_events_changed(self, kind: str) -> None:
-        if self._writing or self.dirty:
+        if self.ctx.events.origin is self or self.dirty:
             return
         if kind in ("", "abstract", "conference", "person"):
             self.reload()

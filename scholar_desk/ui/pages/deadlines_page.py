@@ -43,6 +43,7 @@ from scholar_desk.core.services import deadline_calendar, deadlines, items
 from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -393,16 +394,17 @@ class DeadlinesPage(QWidget):
         item = self.current_item()
         if item is None or item.source_kind != "deadline" or item.done:
             return
-        try:
-            with self.ctx.library.transaction() as session:
-                items.update_item(
-                    session, self.ctx.actor, "deadline", item.source_id, {"done": True}
-                )
-        except Exception as exc:  # noqa: BLE001 - every failure is shown to the user
-            show_error(self, exc)
-            return
-        self.ctx.events.changed.emit("deadline")
-        self.reload()
+        deadline_id = item.source_id
+        Operation(
+            self.ctx,
+            self,
+            lambda s, a: items.update_item(s, a, "deadline", deadline_id, {"done": True}),
+            changes=("deadline",),
+            undo=lambda s, a, _r: items.update_item(
+                s, a, "deadline", deadline_id, {"done": False}
+            ),
+            text="Mark the deadline done",
+        ).success(lambda _r: self.reload()).run()
 
     def ask_export_path(self) -> str:
         """Ask where to save the .ics file (tests monkeypatch this)."""
@@ -416,21 +418,17 @@ class DeadlinesPage(QWidget):
         target = Path(path)
         if target.suffix.lower() != ".ics":
             target = target.with_suffix(".ics")
-        library, actor = self.ctx.library, self.ctx.actor
 
-        def task(progress: ProgressSink, cancel: CancelToken) -> str:
-            with library.reading() as session:
-                count = deadline_calendar.export_calendar(session, actor, target)
+        def task(session: Any, actor: Any, _progress: ProgressSink, _cancel: CancelToken) -> str:
+            count = deadline_calendar.export_calendar(session, actor, target)
             return f"Exported {count} deadlines to {target.name}"
 
-        job = Job(task)
-        job.signals.succeeded.connect(self._on_export_succeeded)
-        job.signals.failed.connect(self._on_export_failed)
-        self._job = job
+        operation = Operation(self.ctx, self, task, unit=Unit.READ)
+        operation.success(self._on_export_succeeded).failure(self._on_export_failed)
         self.export_button.setEnabled(False)
         self._export_target = str(target)
-        self.ctx.pool.start(job)
-        return job
+        self._job = operation.run_in_background()
+        return self._job
 
     def shutdown(self) -> None:
         """Cancel a running export before the window closes."""

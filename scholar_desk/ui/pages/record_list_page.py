@@ -41,6 +41,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.record_editor import RecordEditor
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.record_table import ID_ROLE, RecordFilterProxy, RecordTableModel
+from scholar_desk.ui.operations import run_command
 from scholar_desk.ui.widgets.elided_label import ElidedLabel
 from scholar_desk.ui.widgets.status_delegate import StatusDelegate
 
@@ -444,15 +445,12 @@ class RecordListPage(QWidget):
             text = f"Delete {len(records)} {self.kind.plural}?"
         if not ConfirmDelete.ask(self, f"Delete {self.kind.name}", text):
             return False
-        try:
-            DeleteCommand(self.ctx, self.kind.name, records).push()
-        except ValidationError as exc:
+        command = DeleteCommand(self.ctx, self.kind.name, records)
+
+        def refused(exc: ValidationError) -> None:
             show_error(self, ScholarDeskError(" ".join(exc.fields.values()) or exc.user_message))
-            return False
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return False
-        return True
+
+        return run_command(self.ctx, self, command, [(ValidationError, refused)]) is not None
 
     def focus_filter(self) -> None:
         """Put the cursor in the filter box, selecting what is there."""

@@ -38,6 +38,7 @@ from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
+from scholar_desk.ui.operations import NOT_UNDOABLE, Operation
 
 SEARCH_DELAY_MS = 120
 _LINE_FIELDS = (
@@ -196,28 +197,56 @@ class ReferenceDetailPane(QWidget):
             return
         kind, target_id = item.data(Qt.ItemDataRole.UserRole)
         ref_id = self._detail.id
-        try:
-            with self._ctx.library.transaction() as session:
-                citations.uncite(session, self._ctx.actor, kind, target_id, ref_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self.show_reference(ref_id)
-        self._ctx.events.changed.emit(kind)
+        Operation(
+            self._ctx,
+            self,
+            lambda s, a: citations.uncite(s, a, kind, target_id, ref_id),
+            changes=(kind,),
+            undo=lambda s, a, _r: citations.cite(s, a, kind, target_id, [ref_id]),
+            text="Remove a citation",
+        ).success(lambda _r: self.show_reference(ref_id)).run()
 
     def _on_save_clicked(self) -> None:
         if self._detail is None:
             return
         ref_id = self._detail.id
         tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
-        try:
-            with self._ctx.library.transaction() as session:
-                actor = self._ctx.actor
-                svc.update_reference(session, actor, ref_id, self._detail.version, self.values())
-                svc.set_tags(session, actor, ref_id, tags)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
+        version, values = self._detail.version, self.values()
+
+        def write(session: Any, actor: Any) -> svc.ReferenceDetail:
+            before = svc.get_reference(session, ref_id)
+            svc.update_reference(session, actor, ref_id, version, values)
+            svc.set_tags(session, actor, ref_id, tags)
+            return before
+
+        def undo(session: Any, actor: Any, before: svc.ReferenceDetail) -> None:
+            now = svc.get_reference(session, ref_id)
+            old = {
+                name: value
+                for name, value in before.ref.main_values().items()
+                if name in svc.EDITABLE and value != now.ref.main_values().get(name)
+            }
+            old["extra_fields"] = dict(before.ref.extra_fields)
+            svc.update_reference(session, actor, ref_id, now.version, old)
+            svc.set_tags(session, actor, ref_id, list(before.tags))
+
+        def redo(session: Any, actor: Any) -> svc.ReferenceDetail:
+            before = svc.get_reference(session, ref_id)
+            svc.update_reference(session, actor, ref_id, before.version, values)
+            svc.set_tags(session, actor, ref_id, tags)
+            return before
+
+        Operation(
+            self._ctx,
+            self,
+            write,
+            changes=("reference",),
+            undo=undo,
+            redo=redo,
+            text="Edit reference",
+        ).success(lambda _r: self._after_save(ref_id)).run()
+
+    def _after_save(self, ref_id: int) -> None:
         self.show_reference(ref_id)
         self.saved.emit(ref_id)
 
@@ -380,7 +409,7 @@ class ReferencesPage(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Delete references",
-            f"Delete {len(ids)} reference(s)? Their tags and citing links go too.",
+            f"Delete {len(ids)} reference(s)? Their tags and citing links go too. {NOT_UNDOABLE}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
@@ -422,28 +451,24 @@ class ReferencesPage(QWidget):
 
     def merge_duplicates(self) -> svc.MergeSummary | None:
         """Merge all exact duplicates in the library."""
-        try:
-            with self._ctx.library.transaction() as session:
-                summary = svc.merge_exact_duplicates(session, self._ctx.actor)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        summary = Operation(
+            self._ctx, self, svc.merge_exact_duplicates, changes=("reference",)
+        ).run()
+        if summary is None:
             return None
         self.reload()
-        self._ctx.events.changed.emit("reference")
         self.status_changed.emit(
             f"Merged {summary.groups} group(s) of duplicates; removed {summary.removed}"
         )
         return summary
 
     def _delete(self, ids: list[int]) -> None:
-        try:
-            with self._ctx.library.transaction() as session:
-                svc.delete_references(session, self._ctx.actor, ids)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self.reload()
-        self._ctx.events.changed.emit("reference")
+        Operation(
+            self._ctx,
+            self,
+            lambda s, a: svc.delete_references(s, a, ids),
+            changes=("reference",),
+        ).success(lambda _r: self.reload()).run()
 
     def _forget(self, dialog: ImportDialog) -> None:
         if dialog in self._dialogs:
@@ -493,7 +518,6 @@ class ReferencesPage(QWidget):
 
     def _on_detail_saved(self, ref_id: int) -> None:
         self.model.invalidate_rows([ref_id])
-        self._ctx.events.changed.emit("reference")
 
     def _on_events_changed(self, kind: str) -> None:
         if kind in ("", "reference", "tag"):
@@ -523,7 +547,7 @@ class ReferencesPage(QWidget):
             "Merge duplicates",
             "Merge every group of exact duplicates (same DOI, PMID, or title, year and first "
             "author)? The most complete record of each group is kept (the oldest when equal); "
-            "the others' fields, tags and links move to it.",
+            f"the others' fields, tags and links move to it. {NOT_UNDOABLE}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
@@ -532,7 +556,6 @@ class ReferencesPage(QWidget):
 
     def _on_dialog_import_finished(self, report: object) -> None:
         self.reload()
-        self._ctx.events.changed.emit("reference")
         if isinstance(report, svc.ImportReport):
             self.status_changed.emit(report.summary())
         self.import_finished.emit(report)

@@ -43,6 +43,7 @@ from scholar_desk.core.services import documents, report
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.icons import icon
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
 
 YEARS_BACK = 6
@@ -375,20 +376,25 @@ class ReportPage(QWidget):
     def _start(
         self, task: Callable[[ProgressSink, CancelToken], str], label: str, target: str
     ) -> Job:
-        job = Job(task)
+        # The tasks open their own reading units (some read twice, around a file write).
+        operation = Operation(
+            self.ctx,
+            self,
+            lambda _session, _actor, progress, cancel: task(progress, cancel),
+            unit=Unit.NONE,
+        )
+        operation.progress(self._on_job_progressed).success(self._on_job_succeeded)
+        operation.failure(self._on_job_failed).cancelled(self._on_job_cancelled)
         progress = QProgressDialog(label, "Cancel", 0, 0, self)
         progress.setWindowTitle("Scholar Desk")
         progress.setMinimumDuration(400)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
-        progress.canceled.connect(job.cancel_token.cancel)
-        job.signals.progressed.connect(self._on_job_progressed)
-        job.signals.succeeded.connect(self._on_job_succeeded)
-        job.signals.failed.connect(self._on_job_failed)
-        job.signals.cancelled.connect(self._on_job_cancelled)
-        self._job, self._progress, self._target = job, progress, target
+        self._progress, self._target = progress, target
         self._set_busy(True)
-        self.ctx.pool.start(job)
+        job = operation.run_in_background()
+        progress.canceled.connect(job.cancel_token.cancel)
+        self._job = job
         return job
 
     def shutdown(self) -> None:

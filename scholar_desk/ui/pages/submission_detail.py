@@ -46,6 +46,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.status_dialogs import ChangeStatusDialog, ResubmitDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reviewer_points import TEXT_COLUMNS, ReviewerPointModel
+from scholar_desk.ui.operations import Operation, run_command
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color
 from scholar_desk.ui.widgets.timeline import (
     TimelineEntry,
@@ -164,7 +165,6 @@ class SubmissionDetail(QWidget):
         self.events: list[TimelineEvent] = []
         self.rounds: list[RoundRecord] = []
         self._earliest: dt.date | None = None
-        self._writing = False
         self.setObjectName("submissionDetail")
         self._build()
         ctx.events.changed.connect(self._on_events_changed)
@@ -519,13 +519,6 @@ class SubmissionDetail(QWidget):
 
     # Actions ---------------------------------------------------------------------------
 
-    def _changed(self) -> None:
-        self._writing = True
-        try:
-            self.ctx.events.changed.emit("submission")
-        finally:
-            self._writing = False
-
     def change_status(self) -> bool:
         """Ask for a new status (only allowed moves) and its date; whether it changed."""
         if self.record is None:
@@ -546,13 +539,9 @@ class SubmissionDetail(QWidget):
             choice.note,
             choice.revision_due_on,
         )
-        try:
-            command.push()  # Ctrl+Z takes the move back
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        if run_command(self.ctx, self, command) is None:  # Ctrl+Z takes the move back
             return False
         self.reload()
-        self._changed()
         return True
 
     def resubmit(self) -> bool:
@@ -576,29 +565,33 @@ class SubmissionDetail(QWidget):
         if choice is None:
             return False
         journal_id, on = choice
-        try:
-            with self.ctx.library.transaction() as session:
-                new = submissions.resubmit(
-                    session, self.ctx.actor, self.submission_id, journal_id, on
-                )
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        submission_id = self.submission_id
+        new = Operation(
+            self.ctx,
+            self,
+            lambda s, a: submissions.resubmit(s, a, submission_id, journal_id, on),
+            changes=("submission",),
+            undo=lambda s, a, made: items.delete_item(s, a, "submission", made.id),
+            text="Resubmit to another journal",
+        ).run()
+        if new is None:
             return False
         self.load(new.id)
-        self._changed()
         return True
 
     def add_round(self) -> None:
         """Open a new revision round received today."""
-        try:
-            with self.ctx.library.transaction() as session:
-                rnd = submissions.add_round(session, self.ctx.actor, self.submission_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        submission_id = self.submission_id
+        rnd = Operation(
+            self.ctx,
+            self,
+            lambda s, a: submissions.add_round(s, a, submission_id),
+            changes=("submission",),
+        ).run()
+        if rnd is None:
             return
         self.rounds.append(rnd)
         self._show_rounds(rnd.id)
-        self._changed()
 
     def add_point(self) -> PointRecord | None:
         """Add the comment typed in the quick-add box to the shown round."""
@@ -606,37 +599,41 @@ class SubmissionDetail(QWidget):
         comment = self.comment_edit.text().strip()
         if rnd is None or not comment:
             return None
-        try:
-            with self.ctx.library.transaction() as session:
-                point = submissions.add_point(
-                    session,
-                    self.ctx.actor,
-                    rnd.id,
-                    comment,
-                    reviewer=self.reviewer_combo.currentText(),
-                )
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        round_id, reviewer = rnd.id, self.reviewer_combo.currentText()
+        point = Operation(
+            self.ctx,
+            self,
+            lambda s, a: submissions.add_point(s, a, round_id, comment, reviewer=reviewer),
+            changes=("submission",),
+            undo=lambda s, a, added: submissions.delete_point(s, a, added.id),
+            text="Add a reviewer point",
+        ).run()
+        if point is None:
             return None
         self.comment_edit.clear()
         self._load_points(point.id)
-        self._changed()
         return point
 
     def _write_point(self, point_id: int, field: str, value: object) -> PointRecord:
-        try:
-            with self.ctx.library.transaction() as session:
-                return submissions.update_point(
-                    session, self.ctx.actor, point_id, **{field: value}
-                )
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            raise  # the model keeps the stored value
+        stored = next((p for p in self.points_model.rows() if p.id == point_id), None)
+        old = getattr(stored, field) if stored is not None else None
+        operation = Operation(
+            self.ctx,
+            self,
+            lambda s, a: submissions.update_point(s, a, point_id, **{field: value}),
+            changes=("submission",),
+            undo=lambda s, a, _r: submissions.update_point(s, a, point_id, **{field: old}),
+            text="Edit a reviewer point",
+        )
+        point = operation.run()
+        if point is None:
+            assert operation.error is not None
+            raise operation.error  # shown already; the model keeps the stored value
+        return point
 
     def _on_points_model_data_changed(self, *_: object) -> None:
         self.table.resizeRowsToContents()
         self._update_progress()
-        self._changed()
 
     def _selected_point(self) -> PointRecord | None:
         index = self.table.currentIndex()
@@ -647,14 +644,13 @@ class SubmissionDetail(QWidget):
         point = self._selected_point()
         if point is None:
             return
-        try:
-            with self.ctx.library.transaction() as session:
-                submissions.delete_point(session, self.ctx.actor, point.id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self._load_points()
-        self._changed()
+        point_id = point.id
+        Operation(
+            self.ctx,
+            self,
+            lambda s, a: submissions.delete_point(s, a, point_id),
+            changes=("submission",),
+        ).success(lambda _r: self._load_points()).run()
 
     def _move(self, step: int) -> None:
         point = self._selected_point()
@@ -666,15 +662,17 @@ class SubmissionDetail(QWidget):
         target = row + step
         if not 0 <= target < len(ids):
             return
+        before = list(ids)
         ids[row], ids[target] = ids[target], ids[row]
-        try:
-            with self.ctx.library.transaction() as session:
-                submissions.reorder_points(session, self.ctx.actor, rnd.id, ids)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self._load_points(point.id)
-        self._changed()
+        round_id = rnd.id
+        Operation(
+            self.ctx,
+            self,
+            lambda s, a: submissions.reorder_points(s, a, round_id, ids),
+            changes=("submission",),
+            undo=lambda s, a, _r: submissions.reorder_points(s, a, round_id, before),
+            text="Move a reviewer point",
+        ).success(lambda _r: self._load_points(point.id)).run()
 
     def move_up(self) -> None:
         """Move the selected point one place up."""
@@ -693,5 +691,10 @@ class SubmissionDetail(QWidget):
         self._load_points()
 
     def _on_events_changed(self, kind: str) -> None:
-        if not self._writing and kind in ("", "submission", "manuscript", "journal"):
+        if self.ctx.events.origin is not self and kind in (
+            "",
+            "submission",
+            "manuscript",
+            "journal",
+        ):
             self.reload()

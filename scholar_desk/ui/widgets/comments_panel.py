@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -19,7 +21,7 @@ from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import comments, items, permissions
 from scholar_desk.core.services.comments import CommentInfo
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -70,24 +72,30 @@ class CommentsPanel(QWidget):
 
     def reload(self) -> None:
         """Read the comments again."""
-        actor = self.ctx.actor
-        try:
-            with self.ctx.library.transaction() as session:
-                record = items.get_item(session, actor, self.kind, self.item_id)
-                owner = record.get("owner_id")
-                self.can_comment = permissions.allowed(
-                    session, actor, permissions.COMMENT, self.kind, owner
-                )
-                self.can_resolve = permissions.allowed(
-                    session, actor, permissions.RESOLVE, self.kind, owner
-                )
-                self.rows = comments.list_comments(session, actor, self.kind, self.item_id)
-                unseen = {c.id for c in self.rows if not c.seen_by_owner}
-                if owner is not None and owner == actor.person_id and unseen:
-                    comments.mark_seen(session, actor, unseen)
-        except ScholarDeskError:
+        kind, item_id = self.kind, self.item_id
+
+        def read_and_mark_seen(session: Any, actor: Any) -> tuple[Any, bool, bool, set[int]]:
+            record = items.get_item(session, actor, kind, item_id)
+            owner = record.get("owner_id")
+            can_comment = permissions.allowed(session, actor, permissions.COMMENT, kind, owner)
+            can_resolve = permissions.allowed(session, actor, permissions.RESOLVE, kind, owner)
+            rows = comments.list_comments(session, actor, kind, item_id)
+            unseen = {c.id for c in rows if not c.seen_by_owner}
+            if owner is not None and owner == actor.person_id and unseen:
+                comments.mark_seen(session, actor, unseen)
+            return rows, can_comment, can_resolve, unseen
+
+        # Unseen comments become seen as the owner reads them: one small write.
+        found = (
+            Operation(self.ctx, self, read_and_mark_seen)
+            .failure(lambda _exc: None, ScholarDeskError)
+            .run()
+        )
+        if found is None:
             self.rows, self.can_comment, self.can_resolve = [], False, False
-            unseen = set()
+            unseen: set[int] = set()
+        else:
+            self.rows, self.can_comment, self.can_resolve, unseen = found
         self.list.clear()
         for info in self.rows:
             state = "resolved" if info.resolved else "open"
@@ -118,15 +126,17 @@ class CommentsPanel(QWidget):
         text = self.editor.toPlainText().strip()
         if not text:
             return None
-        try:
-            with self.ctx.library.transaction() as session:
-                info = comments.add_comment(session, self.ctx.actor, self.kind, self.item_id, text)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        kind, item_id = self.kind, self.item_id
+        info = Operation(
+            self.ctx,
+            self,
+            lambda s, a: comments.add_comment(s, a, kind, item_id, text),
+            changes=("comment",),
+        ).run()
+        if info is None:
             return None
         self.editor.clear()
         self.comment_added.emit(info.id)
-        self.ctx.events.changed.emit("comment")
         return info.id
 
     def resolve_selected(self) -> bool:
@@ -134,14 +144,16 @@ class CommentsPanel(QWidget):
         comment_id = self.selected_id()
         if comment_id is None:
             return False
-        try:
-            with self.ctx.library.transaction() as session:
-                comments.resolve_comment(session, self.ctx.actor, comment_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        operation = Operation(
+            self.ctx,
+            self,
+            lambda s, a: comments.resolve_comment(s, a, comment_id),
+            changes=("comment",),
+        )
+        operation.run()
+        if operation.error is not None:
             return False
         self.comment_resolved.emit(comment_id)
-        self.ctx.events.changed.emit("comment")
         return True
 
     def _on_list_current_row_changed(self, row: int) -> None:

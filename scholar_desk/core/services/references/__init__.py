@@ -12,6 +12,7 @@ edits, export); this facade keeps the names callers use, e.g. ``references.impor
 from scholar_desk.core.services.references.edits import (
     delete_references,
     regenerate_keys,
+    restore_keys,
     set_tags,
     update_reference,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "records_for",
     "reference_ids",
     "regenerate_keys",
+    "restore_keys",
     "set_tags",
     "update_reference",
 ]

@@ -226,3 +226,60 @@ def regenerate_keys(
             )
     session.expire_all()
     return out
+
+
+def restore_keys(session: Session, actor: Actor, keys: Mapping[int, str]) -> dict[int, str]:
+    """Give references back the exact keys they had (the undo of `regenerate_keys`).
+
+    Args:
+        session: A writing unit of work.
+        actor: Who does it.
+        keys: Citation key by reference id.
+
+    Returns:
+        The keys they had before, by id.
+
+    Raises:
+        PermissionDeniedError: The actor may not change the library.
+        NotFoundError: A reference no longer exists.
+        ValidationError: Another reference took one of the keys meanwhile.
+    """
+    permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
+    ids = list(keys)
+    rows = {row.id: row for row in session.scalars(select(Reference).where(Reference.id.in_(ids)))}
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise NotFoundError(f"There is no reference with id {missing[0]}.")
+    taken = session.scalars(
+        select(Reference.citation_key).where(
+            Reference.citation_key.in_(list(keys.values())), Reference.id.not_in(ids)
+        )
+    ).first()
+    if taken is not None:
+        raise ValidationError({"citation_key": f"'{taken}' is now used by another reference"})
+    before = {ref_id: rows[ref_id].citation_key for ref_id in ids}
+    # Free the keys first so two references may swap theirs.
+    session.execute(
+        update(Reference)
+        .where(Reference.id.in_(ids))
+        .values(citation_key=func.printf("__restore_%d", Reference.id))
+    )
+    for ref_id, key in keys.items():
+        session.execute(
+            update(Reference)
+            .where(Reference.id == ref_id)
+            .values(citation_key=key, version=Reference.version + 1)
+        )
+        if before[ref_id] != key:
+            audit(
+                session,
+                actor,
+                "update",
+                REFERENCE_KIND,
+                ref_id,
+                "citation_key",
+                before[ref_id],
+                key,
+            )
+    session.expire_all()
+    return before
