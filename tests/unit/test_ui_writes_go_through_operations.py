@@ -36,7 +36,8 @@ EXTRA_WRITES = {"backups.set_backups_kept", "backups.create_backup", "backups.re
 
 def _matrix():
     spec = importlib.util.spec_from_file_location("_matrix_for_ui_writes", MATRIX)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
