@@ -194,7 +194,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_db", "&Open Database…", "file", (_Key.Open,),
                window="_on_open_db_triggered", separator=True),
     ActionSpec("new_db", "New &Database…", "file", window="_on_new_db_triggered"),
-    ActionSpec("quit", "&Quit", "file", (_Key.Quit,), window="close", separator=True,
+    ActionSpec("quit", "&Quit", "file", ("Ctrl+Q",), window="close", separator=True,
                menu_role=QAction.MenuRole.QuitRole),
     ActionSpec("undo", "&Undo", "edit", ("Ctrl+Z",), "undo", undo_stack="undo"),
     ActionSpec("redo", "&Redo", "edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo",

@@ -17,6 +17,7 @@ from scholar_desk.core import clock
 from scholar_desk.core.services import accounts
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.login_dialog import LoginDialog
+from scholar_desk.ui.unsaved import keep_drafts
 
 _INPUT_EVENTS = frozenset(
     {
@@ -114,6 +115,9 @@ class IdleLock(QObject):
         if self.is_locked:
             return
         self.timer.locked = True
+        # What is typed stays in its editor behind the curtain; its draft goes to disk now,
+        # so even a window killed while locked loses nothing.
+        keep_drafts(self.window)
         self.curtain = _Curtain(self.window)
         self.curtain.show()
         self.curtain.raise_()

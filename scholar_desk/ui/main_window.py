@@ -69,6 +69,7 @@ from scholar_desk.ui.actions import (
 )
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.theme import apply_theme
+from scholar_desk.ui.unsaved import dirty_editors, settle
 
 log = logging.getLogger(__name__)
 
@@ -302,6 +303,8 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentItem(item)
         else:
             self._activate(key)
+        if key not in self._pages:  # the user stayed with unsaved edits
+            return self._pages[self.current_key() or key]
         return self._pages[key]
 
     def _ensure_page(self, key: str) -> QWidget:
@@ -448,11 +451,15 @@ class MainWindow(QMainWindow):
         return ok
 
     def _on_open_db_triggered(self) -> None:
+        if not self.settle_edits():
+            return
         path = self.ask_database_path(new=False)
         if path:
             self.open_database(path)
 
     def _on_new_db_triggered(self) -> None:
+        if not self.settle_edits():
+            return
         path = self.ask_database_path(new=True)
         if path:
             self.open_database(path)
@@ -603,10 +610,22 @@ class MainWindow(QMainWindow):
     # Slots ------------------------------------------------------------------------------
 
     def _on_nav_current_item_changed(
-        self, current: QListWidgetItem | None, _previous: QListWidgetItem | None
+        self, current: QListWidgetItem | None, previous: QListWidgetItem | None
     ) -> None:
-        if current is not None and current.data(KEY_ROLE):
-            self._activate(current.data(KEY_ROLE))
+        if current is None or not current.data(KEY_ROLE):
+            return
+        left = self._pages.get(previous.data(KEY_ROLE)) if previous is not None else None
+        if left is not None and not settle(self, dirty_editors(left)):
+            # Stay on the page with the unsaved edits.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentItem(previous)
+            self.nav.blockSignals(False)
+            return
+        self._activate(current.data(KEY_ROLE))
+
+    def settle_edits(self) -> bool:
+        """Ask about every editor with unsaved edits; whether the window may go on."""
+        return settle(self, dirty_editors(self))
 
     def _on_page_status_changed(self, text: str) -> None:
         if self.sender() is self.current_page():
@@ -663,6 +682,9 @@ class MainWindow(QMainWindow):
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.settle_edits():
+            event.ignore()
+            return
         self._save_layout()
         for page in self._pages.values():
             if isinstance(page, ShutsDown):

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.services import accounts, demo
 from scholar_desk.core.services.session import Actor
+from scholar_desk.ui import unsaved
 from scholar_desk.ui.context import AppContext, DataEvents
 from scholar_desk.ui.workers import make_pool
 
@@ -45,3 +46,15 @@ def demo_ctx(qtbot, demo_file: Path, tmp_path: Path) -> Iterator[Callable[[str],
         assert ctx.pool.waitForDone(10_000)
         ctx.undo.clear()
     library.close()
+
+
+@pytest.fixture(autouse=True)
+def _unanswered_questions_discard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closing widgets at the end of a test must never wait on a modal question.
+
+    A question about unsaved edits that a test does not answer means Discard.
+    """
+    monkeypatch.setattr(
+        unsaved.UnsavedChangesDialog, "ask", staticmethod(lambda _p, _w: unsaved.Choice.DISCARD)
+    )
+    monkeypatch.setattr(unsaved.RestoreDraftDialog, "ask", staticmethod(lambda _p, _w: False))

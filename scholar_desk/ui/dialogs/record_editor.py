@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
     QWidgetAction,
 )
+from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
@@ -39,6 +40,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog, value_text
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
+from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, settle
 from scholar_desk.ui.widgets.record_extras import EXTRAS, RecordExtra
 
 NO_VALUE = "—"
@@ -198,6 +200,13 @@ class RecordEditor(QDialog):
         self._load_ref_choices()
         self._fill(record, initial or {})
         self._initial = self.raw_values()
+        self._error_values: dict[str, Any] = {}
+        self.drafts = DraftKeeper(
+            ctx, self, f"{self.kind.name}-{record.id if record else 'new'}", parent=self
+        )
+        for name, field in self.fields.items():
+            _changed_signal(field.widget).connect(lambda *_args, n=name: self._on_field_changed(n))
+        self._offer_draft()
 
     # Building ---------------------------------------------------------------------------
 
@@ -381,6 +390,7 @@ class RecordEditor(QDialog):
             field.error.setText(message)
             self.form.setRowVisible(field.row, True)
             _set_invalid(field.widget, True)
+            self._error_values[name] = field.raw()
             if first is None:
                 first = field.widget
         if general:
@@ -392,10 +402,69 @@ class RecordEditor(QDialog):
     def clear_errors(self) -> None:
         """Hide every message."""
         self.general_error.hide()
+        self._error_values.clear()
         for field in self.fields.values():
-            field.error.clear()
-            self.form.setRowVisible(field.row, False)
-            _set_invalid(field.widget, False)
+            self._hide_error(field)
+
+    def _hide_error(self, field: _Field) -> None:
+        field.error.clear()
+        self.form.setRowVisible(field.row, False)
+        _set_invalid(field.widget, False)
+
+    def _on_field_changed(self, name: str) -> None:
+        # The message goes as soon as the value it was about is changed.
+        if name in self._error_values and self.fields[name].raw() != self._error_values[name]:
+            del self._error_values[name]
+            self._hide_error(self.fields[name])
+        if self.has_unsaved_edits():
+            self.drafts.touched()
+
+    # Unsaved edits (see ui/unsaved.py) --------------------------------------------------
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether the form holds values not yet saved."""
+        if self.result() == QDialog.DialogCode.Accepted:
+            return False
+        return bool(self.changed_values()) or self.extras_dirty()
+
+    def unsaved_what(self) -> str:
+        """How the question about unsaved edits names this record."""
+        if self.record is None:
+            return f"the new {self.kind.name}"
+        return f"the {self.kind.name} “{self.record.label[:60]}”"
+
+    def discard_edits(self) -> None:
+        """Drop the typed values and close."""
+        self._fill(self.record, {})
+        for name, value in self._initial.items():
+            self.fields[name].fill(value)
+        self.drafts.forget()
+        super().reject()
+
+    def draft_values(self) -> dict[str, Any]:
+        """The changed fields, as JSON values."""
+        return {
+            name: value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+            for name, value in self.changed_values().items()
+        }
+
+    def _offer_draft(self) -> None:
+        draft = self.drafts.recovered()
+        if not draft:
+            return
+        wanted = {name: value for name, value in draft.items() if name in self.fields}
+        if not wanted or not RestoreDraftDialog.ask(self.parentWidget(), self.unsaved_what()):
+            self.drafts.forget()
+            return
+        for name, value in wanted.items():
+            self.fields[name].fill(value)
+
+    @override
+    def reject(self) -> None:
+        if self.has_unsaved_edits() and not settle(self, [self]):
+            return
+        self.drafts.forget()
+        super().reject()
 
     def error_text(self, name: str) -> str:
         """The message shown under a field ('' when none), for tests and accessibility."""
@@ -448,6 +517,7 @@ class RecordEditor(QDialog):
         if saved is None:
             return None
         record = saved
+        self.drafts.forget()
         self.result_record = record
         if done:
             self.saved.emit(record)
@@ -557,6 +627,20 @@ class RecordEditor(QDialog):
             return dialog.result_record
         finally:
             dialog.deleteLater()
+
+
+def _changed_signal(widget: QWidget) -> Any:
+    if isinstance(widget, DateField):
+        return widget.line_edit.textChanged
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QSpinBox):
+        return widget.valueChanged
+    if isinstance(widget, QCheckBox):
+        return widget.toggled
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    raise TypeError(type(widget))
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:

@@ -42,6 +42,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation
+from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, show_status
 from scholar_desk.ui.widgets.status_chip import StatusChip
 from scholar_desk.ui.widgets.timeline import transparent_scroll
 
@@ -167,10 +168,13 @@ class AbstractEditor(QWidget):
         self.sections: list[SectionEditor] = []
         self.dirty = False
         self._loading = False
+        self._saved_values: tuple[str, list[tuple[str, str]]] | None = None
         self.setObjectName("abstractEditor")
         self._build()
+        self.drafts = DraftKeeper(ctx, self, f"abstract-{self.abstract_id}", parent=self)
         ctx.events.changed.connect(self._on_events_changed)
         self.reload()
+        self._offer_draft()
 
     # Layout ----------------------------------------------------------------------------
 
@@ -212,7 +216,7 @@ class AbstractEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         header.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(header)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_shortcut)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
@@ -427,6 +431,7 @@ class AbstractEditor(QWidget):
             self._show(detail, people)
         finally:
             self._loading = False
+        self._saved_values = self._values()
         self.set_dirty(False)
         self.recount()
 
@@ -523,7 +528,7 @@ class AbstractEditor(QWidget):
         self.sections_box.addWidget(editor)
         self.sections.append(editor)
         if not self._loading:
-            self.set_dirty(True)
+            self._on_text_changed()
             self.recount()
             editor.heading_edit.setFocus()
         return editor
@@ -536,7 +541,7 @@ class AbstractEditor(QWidget):
 
     def _on_section_remove_requested(self, editor: SectionEditor) -> None:
         self._drop_section(editor)
-        self.set_dirty(True)
+        self._on_text_changed()
         self.recount()
 
     def section_values(self) -> list[tuple[str, str]]:
@@ -548,7 +553,13 @@ class AbstractEditor(QWidget):
     def _on_text_changed(self) -> None:
         if self._loading:
             return
-        self.set_dirty(True)
+        # Dirty only while the text differs from what is stored: typing and then undoing
+        # back to the saved text offers no Save.
+        self.set_dirty(self._values() != self._saved_values)
+        if self.dirty:
+            self.drafts.touched()
+        else:
+            self.drafts.forget()
         self.recount()
 
     def recount(self) -> CountResult:
@@ -616,6 +627,61 @@ class AbstractEditor(QWidget):
         self.dirty = dirty
         self.save_button.setEnabled(dirty)
 
+    def _values(self) -> tuple[str, list[tuple[str, str]]]:
+        return self.title_edit.toPlainText(), self.section_values()
+
+    # Unsaved edits (see ui/unsaved.py) --------------------------------------------------
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether title or sections differ from what is stored."""
+        return self.dirty
+
+    def unsaved_what(self) -> str:
+        """How the question about unsaved edits names this abstract."""
+        title = (self.detail.title if self.detail else "") or "untitled"
+        return f"the abstract “{title[:60]}”"
+
+    def discard_edits(self) -> None:
+        """Drop the typed edits: back to what is stored."""
+        self.reload()
+        self.drafts.forget()
+
+    def draft_values(self) -> dict[str, Any]:
+        """What a draft keeps: the title and the sections as typed."""
+        title, sections = self._values()
+        return {"title": title, "sections": [list(section) for section in sections]}
+
+    def _offer_draft(self) -> None:
+        draft = self.drafts.recovered()
+        if draft is None:
+            return
+        title = str(draft.get("title", ""))
+        sections = [(str(h), str(b)) for h, b in draft.get("sections", [])]
+        if (title, sections) == self._saved_values:
+            self.drafts.forget()
+            return
+        if not RestoreDraftDialog.ask(self, self.unsaved_what()):
+            self.drafts.forget()
+            return
+        self._loading = True
+        try:
+            self.title_edit.setPlainText(title)
+            for editor in list(self.sections):
+                self._drop_section(editor)
+            for heading, body in sections:
+                self.add_section(heading, body)
+        finally:
+            self._loading = False
+        self.set_dirty(True)
+        self.recount()
+
+    def _on_save_shortcut(self) -> None:
+        if not self.dirty:
+            show_status(self, "Nothing to save: the abstract is saved.")
+            return
+        if self.save():
+            show_status(self, "Abstract saved.")
+
     def save(self) -> bool:
         """Save title and sections in one go; whether it was saved."""
         return self._save(self.version)
@@ -630,7 +696,9 @@ class AbstractEditor(QWidget):
             return False
         self.version = detail.version
         self.detail = detail
-        self.set_dirty(False)
+        self._saved_values = (title, sections)
+        self.drafts.forget()
+        self.set_dirty(self._values() != self._saved_values)
         self.saved.emit(detail)
         return True
 

@@ -42,6 +42,7 @@ from scholar_desk.ui.dialogs.record_editor import RecordEditor
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.record_table import ID_ROLE, RecordFilterProxy, RecordTableModel
 from scholar_desk.ui.operations import run_command
+from scholar_desk.ui.unsaved import dirty_editors, settle
 from scholar_desk.ui.widgets.elided_label import ElidedLabel
 from scholar_desk.ui.widgets.status_delegate import StatusDelegate
 
@@ -408,7 +409,8 @@ class RecordListPage(QWidget):
         if self.detail_factory is None:
             self._open_editor(record)
             return
-        self.close_detail()
+        if not self.close_detail():
+            return
         widget = self.detail_factory(self.ctx, record)
         self.detail = _DetailFrame(self, widget, self._detail_title(widget, record))
         self.detail.back_requested.connect(self.close_detail)
@@ -422,10 +424,15 @@ class RecordListPage(QWidget):
         title = getattr(widget, "title", None)
         return title() if callable(title) else record.label
 
-    def close_detail(self) -> None:
-        """Go back from a detail widget to the list."""
+    def close_detail(self) -> bool:
+        """Go back from a detail widget to the list; ``False`` when the user stayed.
+
+        Unsaved edits in the detail ask Save / Discard / Cancel first.
+        """
         if self.detail is None:
-            return
+            return True
+        if not settle(self, dirty_editors(self.detail)):
+            return False
         detail, self.detail = self.detail, None
         self.stack.setCurrentWidget(self.list_panel)
         self.stack.removeWidget(detail)
@@ -433,6 +440,7 @@ class RecordListPage(QWidget):
         if self._stale:
             self.reload()
         self.table.setFocus()
+        return True
 
     def delete_selected(self) -> bool:
         """Delete the selected records after confirmation; whether anything was deleted."""
@@ -454,7 +462,8 @@ class RecordListPage(QWidget):
 
     def focus_filter(self) -> None:
         """Put the cursor in the filter box, selecting what is there."""
-        self.close_detail()
+        if not self.close_detail():
+            return
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 

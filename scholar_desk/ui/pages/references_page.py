@@ -39,6 +39,7 @@ from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
 from scholar_desk.ui.operations import NOT_UNDOABLE, Operation
+from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, dirty_editors, settle
 
 SEARCH_DELAY_MS = 120
 _LINE_FIELDS = (
@@ -129,6 +130,62 @@ class ReferenceDetailPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._scroll)
         self.setEnabled(False)
+        self._loaded: tuple[dict[str, Any], str] | None = None
+        self.drafts: DraftKeeper | None = None
+        for edit in (*self.edits.values(), self.extra, self.tags):
+            edit.textChanged.connect(self._on_text_changed)
+
+    # Unsaved edits (see ui/unsaved.py) --------------------------------------------------
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether the fields or tags differ from the stored reference."""
+        if self._detail is None or self._loaded is None or not self.save_button.isEnabled():
+            return False
+        return (self.values(), self.tags.text()) != self._loaded
+
+    def unsaved_what(self) -> str:
+        """How the question about unsaved edits names this reference."""
+        key = self._detail.ref.citation_key if self._detail else ""
+        return f"the reference “{key}”"
+
+    def save(self) -> bool:
+        """Save the fields and tags; whether it was saved."""
+        return self._on_save_clicked()
+
+    def discard_edits(self) -> None:
+        """Show the stored reference again."""
+        if self.drafts is not None:
+            self.drafts.forget()
+        if self._detail is not None:
+            self.show_reference(self._detail.id)
+
+    def draft_values(self) -> dict[str, Any]:
+        """The fields and tags as typed."""
+        return {"values": self.values(), "tags": self.tags.text()}
+
+    def _on_text_changed(self) -> None:
+        if self.drafts is not None and self.has_unsaved_edits():
+            self.drafts.touched()
+
+    def _offer_draft(self) -> None:
+        assert self.drafts is not None
+        draft = self.drafts.recovered()
+        if not draft or (draft.get("values"), draft.get("tags")) == self._loaded:
+            self.drafts.forget()
+            return
+        if not RestoreDraftDialog.ask(self, self.unsaved_what()):
+            self.drafts.forget()
+            return
+        values = draft.get("values") or {}
+        for name, edit in self.edits.items():
+            text = str(values.get(name, ""))
+            if isinstance(edit, QPlainTextEdit):
+                edit.setPlainText(text)
+            else:
+                edit.setText(text)
+        extra = values.get("extra_fields") or {}
+        self.extra.setPlainText("\n".join(f"{k} = {v}" for k, v in extra.items()))
+        self.tags.setText(str(draft.get("tags", "")))
 
     @property
     def detail(self) -> svc.ReferenceDetail | None:
@@ -177,6 +234,12 @@ class ReferenceDetailPane(QWidget):
         self.header.setText(format_ama(ref))
         self.setEnabled(True)
         self._scroll.verticalScrollBar().setValue(0)
+        self._loaded = (self.values(), self.tags.text())
+        if self.drafts is None or self.drafts.key != f"reference-{ref_id}":
+            if self.drafts is not None:
+                self.drafts.deleteLater()
+            self.drafts = DraftKeeper(self._ctx, self, f"reference-{ref_id}", parent=self)
+            self._offer_draft()
 
     def values(self) -> dict[str, Any]:
         """The edited field values."""
@@ -206,9 +269,9 @@ class ReferenceDetailPane(QWidget):
             text="Remove a citation",
         ).success(lambda _r: self.show_reference(ref_id)).run()
 
-    def _on_save_clicked(self) -> None:
+    def _on_save_clicked(self) -> bool:
         if self._detail is None:
-            return
+            return False
         ref_id = self._detail.id
         tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
         version, values = self._detail.version, self.values()
@@ -236,7 +299,7 @@ class ReferenceDetailPane(QWidget):
             svc.set_tags(session, actor, ref_id, tags)
             return before
 
-        Operation(
+        operation = Operation(
             self._ctx,
             self,
             write,
@@ -244,9 +307,13 @@ class ReferenceDetailPane(QWidget):
             undo=undo,
             redo=redo,
             text="Edit reference",
-        ).success(lambda _r: self._after_save(ref_id)).run()
+        )
+        operation.success(lambda _r: self._after_save(ref_id)).run()
+        return operation.error is None
 
     def _after_save(self, ref_id: int) -> None:
+        if self.drafts is not None:
+            self.drafts.forget()
         self.show_reference(ref_id)
         self.saved.emit(ref_id)
 
@@ -327,6 +394,7 @@ class ReferencesPage(QWidget):
             self.table.setColumnWidth(number, column.width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
+        self._restoring = False
         self.detail = ReferenceDetailPane(ctx)
         self.detail.saved.connect(self._on_detail_saved)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -491,8 +559,22 @@ class ReferencesPage(QWidget):
     def _on_selection_changed(
         self, _selected: QItemSelection, _deselected: QItemSelection
     ) -> None:
+        if self._restoring:
+            return
         ids = self.selected_ids()
-        self.detail.show_reference(ids[0] if len(ids) == 1 else None)
+        wanted = ids[0] if len(ids) == 1 else None
+        shown = self.detail.detail.id if self.detail.detail is not None else None
+        if wanted != shown and not settle(self, dirty_editors(self.detail)):
+            # Back to the reference with the unsaved edits.
+            self._restoring = True
+            try:
+                if shown is not None:
+                    self.table.clearSelection()
+                    self.select_id(shown)
+            finally:
+                self._restoring = False
+            return
+        self.detail.show_reference(wanted)
 
     def rekey_selected(self) -> RekeyDialog | None:
         """Open the dialog that regenerates the selected references' keys; None if none."""

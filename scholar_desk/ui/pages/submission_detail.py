@@ -43,7 +43,11 @@ from scholar_desk.core.services.submissions import (
 from scholar_desk.ui import icons
 from scholar_desk.ui.commands import StatusMoveCommand
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.dialogs.status_dialogs import ChangeStatusDialog, ResubmitDialog
+from scholar_desk.ui.dialogs.status_dialogs import (
+    ChangeStatusDialog,
+    ResubmitDialog,
+    StatusChange,
+)
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reviewer_points import TEXT_COLUMNS, ReviewerPointModel
 from scholar_desk.ui.operations import Operation, run_command
@@ -346,6 +350,24 @@ class SubmissionDetail(QWidget):
         button.clicked.connect(slot)
         return button
 
+    # Unsaved edits (see ui/unsaved.py): the reviewer point typed but not added ---------
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether a reviewer's comment is typed in the quick-add box but not added."""
+        return bool(self.comment_edit.text().strip()) and self.comment_edit.isEnabled()
+
+    def unsaved_what(self) -> str:
+        """How the question about unsaved edits names the typed point."""
+        return "the reviewer point you typed"
+
+    def save(self) -> bool:
+        """Add the typed point; whether it was added."""
+        return self.add_point() is not None
+
+    def discard_edits(self) -> None:
+        """Forget the typed point."""
+        self.comment_edit.clear()
+
     def title(self) -> str:
         """The bar title when shown inside a list page."""
         if self.record is None:
@@ -530,19 +552,30 @@ class SubmissionDetail(QWidget):
         choice = ChangeStatusDialog.ask(self, current, allowed, self._earliest, clock.today())
         if choice is None:
             return False
-        command = StatusMoveCommand(
+        if not choice.applied and run_command(self.ctx, self, self._status_move(choice)) is None:
+            return False
+        self.reload()
+        return True
+
+    def _status_move(self, choice: StatusChange) -> StatusMoveCommand:
+        assert self.record is not None
+        return StatusMoveCommand(  # Ctrl+Z takes the move back
             self.ctx,
             self.submission_id,
-            current,
+            str(self.record["status"]),
             choice.status,
             choice.on,
             choice.note,
             choice.revision_due_on,
         )
-        if run_command(self.ctx, self, command) is None:  # Ctrl+Z takes the move back
-            return False
-        self.reload()
-        return True
+
+    def try_status_change(self, change: StatusChange) -> ScholarDeskError | None:
+        """Make the move while the dialog is open: the refusal, or ``None`` once made."""
+        refused: list[ScholarDeskError] = []
+        run_command(
+            self.ctx, self, self._status_move(change), [(ScholarDeskError, refused.append)]
+        )
+        return refused[0] if refused else None
 
     def resubmit(self) -> bool:
         """Send a rejected or withdrawn manuscript to another journal; whether it did."""
