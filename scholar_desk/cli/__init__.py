@@ -99,10 +99,9 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
     # Only now: the accounts service and its password hashing are needed to sign in.
     from scholar_desk.core.services import accounts
 
-    with library.transaction() as session:
-        # The attempt (and any lockout) is committed before a failure is raised.
-        result = accounts.try_login(session, username, password)
-    return result.actor_or_raise()
+    # A failed attempt (and any lockout) is committed before a failure is raised; a
+    # successful one never waits for the write lock.
+    return accounts.sign_in(library, username, password).actor_or_raise()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -49,7 +49,10 @@ def _print_restored(result: Any) -> None:
 
 
 def _restore_over_damaged(args: argparse.Namespace, target: str) -> int | None:
-    """A damaged file cannot be opened to sign in: move it aside and restore directly."""
+    """A file that cannot be opened as a database at all: move it aside, restore directly.
+
+    Anything that opens far enough to sign in (even if damaged) goes through sign-in.
+    """
     from pathlib import Path
 
     from scholar_desk.core.db.library import Library
@@ -59,8 +62,7 @@ def _restore_over_damaged(args: argparse.Namespace, target: str) -> int | None:
     if "://" in target:
         return None
     path = Path(target).expanduser().resolve()
-    missing = not path.exists() or path.stat().st_size == 0
-    if not missing and backups.check_file(path, full=False) == "ok":
+    if not backups.cannot_open(path):
         return None
     result = backups.restore(path, Path(args.backup_file), SINGLE_USER)
     with Library.open(path):

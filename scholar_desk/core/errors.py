@@ -89,3 +89,7 @@ class ImportFileError(ScholarDeskError):
 
 class ExportError(ScholarDeskError):
     """An output file that cannot be produced as asked."""
+
+
+class OutputExistsError(ExportError):
+    """The file to write exists and replacing it was not asked for."""

@@ -10,6 +10,8 @@ from typing import Any
 
 import platformdirs
 
+from scholar_desk.core import files
+
 APP_NAME = "scholar-desk"
 SCHEMA_VERSION = 1
 
@@ -71,9 +73,7 @@ class Settings:
         """Write the settings file atomically."""
         path = self.path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-        tmp.replace(path)
+        files.write_bytes(path, json.dumps(asdict(self), indent=2).encode("utf-8"), force=True)
 
 
 def _upgrade(raw: dict[str, Any]) -> dict[str, Any]:

@@ -89,8 +89,10 @@ def configure_logging() -> None:
 # The database and who is working ---------------------------------------------------------
 
 
-def open_library(db: str | None, *, demo: bool = False) -> Library:
+def open_library(db: str | None, *, demo: bool = False, read_only: str | None = None) -> Library:
     """Open (and upgrade) the database; the demo one is filled on first use.
+
+    With ``read_only`` (why), every write is refused with that sentence.
 
     Raises:
         DatabaseError: The database cannot be opened or upgraded.
@@ -105,7 +107,7 @@ def open_library(db: str | None, *, demo: bool = False) -> Library:
             library.close()
             raise
         return library
-    return Library.open(db or default_database())
+    return Library.open(db or default_database(), read_only=read_only)
 
 
 def fill_demo_if_empty(library: Library) -> bool:
@@ -164,10 +166,8 @@ def sign_in(library: Library, username: str | None, *, demo: bool = False) -> Ac
 def _login(library: Library, username: str, password: str) -> Actor:
     from scholar_desk.core.services import accounts
 
-    with library.transaction() as session:
-        # try_login records a failed attempt; the transaction commits it before we raise.
-        result = accounts.try_login(session, username, password)
-    return result.actor_or_raise()
+    # Never waits behind another program's write: see accounts.sign_in.
+    return accounts.sign_in(library, username, password).actor_or_raise()
 
 
 # Start-up --------------------------------------------------------------------------------
@@ -217,11 +217,12 @@ def run(
     configure_application(app)
     install_excepthook()
     try:
+        read_only = None
         if not demo:
             from scholar_desk.ui.shared_machine import recover_if_damaged
 
-            recover_if_damaged(db)
-        library = open_library(db, demo=demo)
+            read_only = recover_if_damaged(db)
+        library = open_library(db, demo=demo, read_only=read_only)
     except Exception as exc:  # noqa: BLE001 - the user must see why nothing opened
         return _fail(app, exc)
     try:

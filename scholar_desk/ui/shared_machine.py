@@ -22,24 +22,35 @@ from scholar_desk.ui.context import AppContext
 log = logging.getLogger(__name__)
 
 
-def recover_if_damaged(db: str | None) -> None:
+def recover_if_damaged(db: str | None) -> str | None:
     """Check a file left by an unclean shutdown; offer the newest backup if it is damaged.
+
+    A healthy file, or one whose check could not run, is never moved. A file that opens
+    but fails its integrity check is opened read-only (the returned sentence says so and
+    points to restore); one that is not a database at all was moved aside, and the newest
+    verified backup is offered.
+
+    Returns:
+        ``None``, or the reason the database must be opened read-only.
 
     Raises:
         DatabaseError: The file was damaged and no backup was restored (it was moved aside).
     """
-    from scholar_desk.ui.dialogs.backup_dialog import ask_restore_after_damage
+    from scholar_desk.ui.dialogs.backup_dialog import ask_restore_after_damage, tell_damaged
 
     url = resolve_url(db or default_database())
     if url.get_backend_name() != "sqlite" or not url.database:
-        return
+        return None
     path = Path(url.database)
     check = backups.check_at_start(path)
+    if check.status == "damaged":
+        tell_damaged(None, check)
+        return check.message
     if check.status != "corrupt":
-        return
+        return None
     if check.latest_backup is not None and ask_restore_after_damage(None, check):
         backups.restore(path, check.latest_backup.path, SINGLE_USER)
-        return
+        return None
     raise DatabaseError(check.message)
 
 

@@ -55,7 +55,7 @@ def test_export_bib(tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str
     assert "Wrote 2 references" in capsys.readouterr().out
     text = out.read_text(encoding="utf-8")
     assert "@article{Smith2020," in text
-    assert main(["export", "bib", str(out), "--db", db, "--tag", "nope"]) == 2
+    assert main(["export", "bib", str(tmp_path / "new.bib"), "--db", db, "--tag", "nope"]) == 2
     assert "no tag named" in capsys.readouterr().err
 
 

@@ -10,7 +10,12 @@ import pytest
 
 from scholar_desk.core import clock
 from scholar_desk.core.db.library import Library
-from scholar_desk.core.errors import PermissionDeniedError, ValidationError
+from scholar_desk.core.errors import (
+    ExportError,
+    OutputExistsError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from scholar_desk.core.services import accounts, backups, items
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
@@ -103,9 +108,16 @@ def test_auto_backup_keeps_default_five(library: Library, fake_clock: FakeClock)
 def test_explicit_target_is_never_overwritten(library: Library, tmp_path: Path) -> None:
     target = tmp_path / "mine.sqlite3"
     target.write_text("precious")
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(OutputExistsError, match="already exists"):
         backups.create_backup(library, SINGLE_USER, target)
     assert target.read_text() == "precious"
+    replaced = backups.create_backup(library, SINGLE_USER, target, force=True)
+    assert replaced.ok
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob("*.part*")), "the temporary copy (and its journal) is gone"
+    assert library.path is not None
+    with pytest.raises(ExportError, match="open database"):
+        backups.create_backup(library, SINGLE_USER, library.path, force=True)
     folder = tmp_path / "out"
     folder.mkdir()
     info = backups.create_backup(library, SINGLE_USER, folder)
@@ -222,3 +234,28 @@ def test_only_directors_back_up_and_restore_once_login_is_on(
         with pytest.raises(PermissionDeniedError):
             backups.set_backups_kept(library, actor, 4)
     backups.restore(library.path, made.path, boss)  # type: ignore[arg-type]
+
+
+def test_pre_upgrade_copies_rotate_but_the_newest_is_kept(
+    library: Library, fake_clock: FakeClock
+) -> None:
+    assert library.path is not None
+    backups.set_backups_kept(library, SINGLE_USER, 2)
+    old = library.backup_before_upgrade()
+    fake_clock.now = T0 + dt.timedelta(hours=1)
+    newest_upgrade = library.backup_before_upgrade()
+    assert old is not None
+    assert newest_upgrade is not None
+    assert newest_upgrade.parent == backups.backup_dir(library.path)
+    assert stat_mode(newest_upgrade) == 0o600
+    for hour in range(2, 6):
+        fake_clock.now = T0 + dt.timedelta(hours=hour)
+        backups.create_backup(library, SINGLE_USER)
+    kept = {b.path for b in backups.list_backups(library.path)}
+    assert newest_upgrade in kept
+    assert old not in kept
+    assert len(kept) == 3  # the newest two, and the newest pre-upgrade copy
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777

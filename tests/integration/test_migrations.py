@@ -76,7 +76,7 @@ def test_upgrade_from_first_revision_backs_up_and_keeps_data(tmp_path: Path) -> 
 
     with Library.open(path) as upgraded:
         assert upgraded.current_revision() == head
-    backups = sorted(tmp_path.glob("old.pre-upgrade-*.sqlite3"))
+    backups = sorted((tmp_path / "backups").glob("old.pre-upgrade-*.sqlite3"))
     if needs:
         assert len(backups) == 1
         with sqlite3.connect(backups[0]) as conn:

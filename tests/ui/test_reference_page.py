@@ -245,3 +245,41 @@ def test_rekey_with_a_bad_pattern_changes_nothing(qtbot, ctx: AppContext, bib: P
     with ctx.library.reading() as session:
         keys = sorted(row["citation_key"] for row in svc.list_references(session, SINGLE_USER))
     assert keys == ["Doe2019", "Smith2020"]
+
+
+def test_export_asks_before_replacing_and_never_writes_onto_the_database(
+    qtbot, ctx: AppContext, bib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
+
+    with ctx.library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [bib])
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    out = tmp_path / "out.bib"
+    out.write_text("precious")
+    asked: list[Path] = []
+    answer = [False]
+
+    def ask(_parent: object, path: Path) -> bool:
+        asked.append(Path(path))
+        return answer[0]
+
+    monkeypatch.setattr(ReplaceDialog, "ask", classmethod(lambda cls, p, path: ask(p, path)))
+    assert page.export_to(out) == 0
+    assert out.read_text() == "precious"
+    answer[0] = True
+    assert page.export_to(out) == 2
+    assert "@article" in out.read_text()
+    assert asked == [out, out]
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "scholar_desk.ui.pages.references_page.show_error",
+        lambda _parent, exc: errors.append(exc.user_message),
+    )
+    db = ctx.library.path
+    assert db is not None
+    before = db.read_bytes()[:100]
+    assert page.export_to(db) == 0  # even after the user said "replace"
+    assert "open database" in errors[0]
+    assert db.read_bytes()[:100] == before

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from scholar_desk.core import clock
+from scholar_desk.core import clock, files
 from scholar_desk.core.db import sqlite
 from scholar_desk.core.db.migrations import HEAD_REVISION
-from scholar_desk.core.errors import BusyError, ConflictError, DatabaseError
+from scholar_desk.core.errors import BusyError, ConflictError, DatabaseError, ScholarDeskError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -50,36 +50,54 @@ class Library:
     Made once at start-up (or per test) and passed down; never a global.
     """
 
-    def __init__(self, target: str | Path, *, busy_timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        target: str | Path,
+        *,
+        busy_timeout: float | None = None,
+        read_only: str | None = None,
+    ) -> None:
         """Open (creating if needed) the database at ``target`` without migrating it.
 
         Args:
             target: A file path or an SQLAlchemy URL.
             busy_timeout: Seconds a writer waits for another's lock before `BusyError`.
+            read_only: When given, every write is refused with this sentence (a database
+                that failed its integrity check is opened like this).
 
         Raises:
             DatabaseError: The file is a folder, not a database, or cannot be written.
         """
         self.url = resolve_url(target)
         self.path: Path | None = None
+        self.read_only = read_only
+        self._closed = False
         if self.is_sqlite:
             self.path = Path(self.url.database or "")
-            _check_sqlite_path(self.path)
+            _check_sqlite_path(self.path, read_only=read_only is not None)
         timeout = sqlite.BUSY_TIMEOUT_SECONDS if busy_timeout is None else busy_timeout
-        connect_args = {"timeout": timeout} if self.is_sqlite else {}
+        self._timeout = timeout
+        self._brief: sessionmaker[Session] | None = None
         try:
-            self.engine: Engine = create_engine(self.url, connect_args=connect_args)
+            self.engine: Engine = self._make_engine(timeout)
         except (ArgumentError, ImportError, NoSuchModuleError) as exc:
             raise DatabaseError(
                 f"Cannot use the database URL '{self.url.render_as_string()}': {exc}", str(exc)
             ) from exc
-        if self.is_sqlite:
-            sqlite.configure_engine(self.engine, busy_timeout=timeout)
-            writer: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        else:
-            writer = self.engine
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(writer, expire_on_commit=False)
+        self._writer = sessionmaker(self._writing_engine(self.engine), expire_on_commit=False)
+        if self.path is not None:
+            files.protect(self.path, sqlite.backup_folder(self.path))
+
+    def _make_engine(self, timeout: float) -> Engine:
+        connect_args = {"timeout": timeout} if self.is_sqlite else {}
+        engine = create_engine(self.url, connect_args=connect_args)
+        if self.is_sqlite:
+            sqlite.configure_engine(engine, busy_timeout=timeout)
+        return engine
+
+    def _writing_engine(self, engine: Engine) -> Engine:
+        return engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
 
     @property
     def is_sqlite(self) -> bool:
@@ -88,14 +106,19 @@ class Library:
 
     @classmethod
     def open(
-        cls, target: str | Path, *, upgrade: bool = True, busy_timeout: float | None = None
+        cls,
+        target: str | Path,
+        *,
+        upgrade: bool = True,
+        busy_timeout: float | None = None,
+        read_only: str | None = None,
     ) -> Library:
         """Open a database and bring its schema up to date, backing it up first if older.
 
         Raises:
             DatabaseError: The database cannot be opened or upgraded.
         """
-        library = cls(target, busy_timeout=busy_timeout)
+        library = cls(target, busy_timeout=busy_timeout, read_only=read_only)
         try:
             if upgrade:
                 library.upgrade()
@@ -107,6 +130,13 @@ class Library:
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
+        if self._brief is not None:
+            bind = self._brief.kw.get("bind")
+            if isinstance(bind, Engine):
+                bind.dispose()
+        if not self._closed and self.path is not None:
+            files.release(self.path, sqlite.backup_folder(self.path))
+        self._closed = True
 
     def __enter__(self) -> Library:
         return self
@@ -121,13 +151,42 @@ class Library:
         Raises:
             BusyError: Another program held the write lock for longer than the timeout.
             ConflictError: A record was saved by someone else since it was read.
+            DatabaseError: The database is open read-only, damaged, or on a full disk.
         """
+        if self.read_only is not None:
+            raise DatabaseError(self.read_only)
         with _translate_errors(), self._writer() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
+    def brief_transaction(self, wait: float = 0.25) -> Iterator[Session]:
+        """A small write that waits at most ``wait`` seconds for the lock.
+
+        For bookkeeping that may be skipped when another program is writing (the time of
+        the last sign-in): the caller catches `BusyError` and goes on.
+
+        Raises:
+            BusyError: The lock was not free within ``wait``.
+        """
+        if self.read_only is not None:
+            raise DatabaseError(self.read_only)
+        if not self.is_sqlite:
+            with self.transaction() as session:
+                yield session
+            return
+        if self._brief is None:
+            engine = self._make_engine(wait)
+            self._brief = sessionmaker(self._writing_engine(engine), expire_on_commit=False)
+        with _translate_errors(), self._brief() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only unit of work (never takes the write lock)."""
+        """A read-only unit of work (never takes the write lock).
+
+        Raises:
+            DatabaseError: The database cannot be read (damaged, unreadable, locked).
+        """
         with _translate_errors(), self._reader() as session, session.begin():
             yield session
 
@@ -138,8 +197,11 @@ class Library:
 
         Read with plain SQL, so opening an up-to-date database never imports Alembic
         (a tenth of a second of start-up).
+
+        Raises:
+            DatabaseError: The database cannot be read.
         """
-        with self.engine.connect() as conn:
+        with _translate_errors(), self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -165,6 +227,8 @@ class Library:
         head = self.head_revision()
         if current == head:
             return None
+        if self.read_only is not None:
+            raise DatabaseError(self.read_only)
         from alembic import command
         from alembic.script import ScriptDirectory
 
@@ -184,23 +248,48 @@ class Library:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except (SADatabaseError, sqlite3.Error) as exc:
+            text = _sqlite_words(exc)
+            if _transient(text) or "full" in text:
+                raise _database_error(text) from exc
             raise DatabaseError(
-                "The database could not be upgraded; it was left as it was.", str(exc)
+                "The database could not be upgraded; it was left as it was.", text
             ) from exc
         return backup
 
     def _has_tables(self) -> bool:
-        return bool(inspect(self.engine).get_table_names())
+        with _translate_errors():
+            return bool(inspect(self.engine).get_table_names())
 
     def backup_before_upgrade(self) -> Path | None:
-        """Copy the database beside itself before a schema change and verify the copy."""
+        """Copy the database into its backups folder before a schema change; verify it.
+
+        The copy is named ``<name>.pre-upgrade-<time>.sqlite3`` and counts in the backup
+        rotation (the newest pre-upgrade copy is always kept).
+
+        Raises:
+            DatabaseError: The copy failed or did not pass its check; nothing was changed.
+        """
         if self.path is None or not self.path.exists() or self.path.stat().st_size == 0:
             return None
-        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.stem}.pre-upgrade-{stamp}{self.path.suffix}")
-        sqlite.copy_database(self.path, target)
+        folder = sqlite.backup_folder(self.path)
+        stamp = clock.now().astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{self.path.stem}.pre-upgrade-{stamp}.sqlite3"
+        n = 2
+        while target.exists():
+            target = folder / f"{self.path.stem}.pre-upgrade-{stamp}-{n}.sqlite3"
+            n += 1
+        try:
+            folder.mkdir(mode=files.PRIVATE_FOLDER_MODE, exist_ok=True)
+            sqlite.copy_database(self.path, target)
+        except (OSError, sqlite3.Error) as exc:
+            raise DatabaseError(
+                f"The backup before upgrading could not be written to {folder}: "
+                f"{_sqlite_words(exc)}. Nothing was changed.",
+                str(exc),
+            ) from exc
         result = sqlite.quick_check(target)
         if result != "ok":
+            target.unlink(missing_ok=True)
             raise DatabaseError(
                 "The backup taken before upgrading failed its check; nothing was changed.",
                 result,
@@ -217,7 +306,7 @@ def alembic_config() -> Config:
     return cfg
 
 
-def _check_sqlite_path(path: Path) -> None:
+def _check_sqlite_path(path: Path, *, read_only: bool = False) -> None:
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder. Give the path of a database file instead.")
     if not path.parent.is_dir():
@@ -228,9 +317,15 @@ def _check_sqlite_path(path: Path) -> None:
                 f"Cannot create the folder {path.parent}: {exc.strerror}.", str(exc)
             ) from exc
     if path.exists():
-        if not os.access(path, os.R_OK | os.W_OK):
+        wanted = os.R_OK if read_only else os.R_OK | os.W_OK
+        if not os.access(path, wanted):
             raise DatabaseError(
                 f"{path} cannot be read and written by you. Check its permissions."
+            )
+        if not read_only and not os.access(path.parent, os.W_OK):
+            raise DatabaseError(
+                f"The folder {path.parent} is read-only: the database in it cannot be changed. "
+                "Move it to a folder you can write, or make the folder writable."
             )
         try:
             ok = sqlite.is_sqlite_file(path)
@@ -249,31 +344,53 @@ def _check_sqlite_path(path: Path) -> None:
         raise DatabaseError(f"Cannot create {path}: {exc.strerror}.", str(exc)) from exc
 
 
+def _sqlite_words(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return " ".join(str(orig if orig is not None else exc).split())
+
+
+def _transient(text: str) -> bool:
+    return "locked" in text or "busy" in text
+
+
+def _database_error(text: str) -> ScholarDeskError:
+    """The one-line message for an SQLite failure, by what the user can do about it."""
+    lowered = text.lower()
+    if _transient(lowered):
+        return BusyError(
+            "The database is busy in another window or program. Try again in a moment.", text
+        )
+    if sqlite.is_damage(lowered):
+        return DatabaseError(
+            "The database file is damaged or not a database. Restore a backup "
+            "(scholar-desk restore, or File > Backups in the window).",
+            text,
+        )
+    if "full" in lowered:
+        return DatabaseError("The disk is full; nothing was saved. Free some space.", text)
+    if "readonly" in lowered or "read-only" in lowered:
+        return DatabaseError(
+            "The database file or its folder is read-only; nothing was saved. "
+            "Make them writable, or copy the database to a folder you can write.",
+            text,
+        )
+    if "unable to open" in lowered or "disk i/o" in lowered:
+        return DatabaseError(
+            "The database file cannot be read or written (check the disk, the folder and "
+            "the file's permissions); nothing was saved.",
+            text,
+        )
+    return DatabaseError("The database could not be used: " + text, text)
+
+
 @contextlib.contextmanager
 def _translate_errors() -> Iterator[None]:
     try:
         yield
     except StaleDataError as exc:
         raise ConflictError("record", 0, {}, {}, 0) from exc
-    except OperationalError as exc:
-        text = str(exc.orig) if exc.orig is not None else str(exc)
-        if "locked" in text or "busy" in text:
-            raise BusyError(
-                "The database is busy in another window or program. Try again in a moment.",
-                text,
-            ) from exc
-        if "readonly" in text or "read-only" in text:
-            raise DatabaseError(
-                "The database file is read-only; nothing was saved.", text
-            ) from exc
-        raise DatabaseError("The database could not be used: " + text, text) from exc
-    except SADatabaseError as exc:
-        text = str(exc.orig) if exc.orig is not None else str(exc)
-        if "not a database" in text or "malformed" in text:
-            raise DatabaseError(
-                "The database file is damaged or not a database. Restore a backup.", text
-            ) from exc
-        raise
+    except (SADatabaseError, sqlite3.Error) as exc:
+        raise _database_error(_sqlite_words(exc)) from exc
 
 
 def utc_stamp() -> str:

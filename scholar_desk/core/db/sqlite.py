@@ -9,14 +9,18 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from scholar_desk.core import files
+
 BUSY_TIMEOUT_SECONDS = 5.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
+BACKUP_FOLDER = "backups"
 
 
 def configure_engine(engine: Engine, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
@@ -47,6 +51,107 @@ def configure_engine(engine: Engine, *, busy_timeout: float = BUSY_TIMEOUT_SECON
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def uri(path: Path, *, mode: str = "ro") -> str:
+    """An SQLite ``file:`` URI for ``path`` with every special character escaped.
+
+    A path holding ``%``, ``#`` or ``?`` would otherwise be cut short or decoded: the
+    check would then look at another file (or none) and call a healthy one damaged.
+    """
+    return f"{Path(path).absolute().as_uri()}?mode={mode}"
+
+
+def connect_readonly(path: Path, *, timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Connection:
+    """A read-only connection to the database file at ``path``."""
+    return sqlite3.connect(uri(path), uri=True, timeout=timeout)
+
+
+def backup_folder(db_path: Path) -> Path:
+    """The folder beside a database that holds its backups (pre-upgrade copies too)."""
+    return db_path.parent / BACKUP_FOLDER
+
+
+# Words in SQLite's messages that mean the file itself is damaged, as opposed to locked,
+# missing, unreadable for permissions, or on a full disk.
+_DAMAGE = ("not a database", "malformed", "corrupt", "file is encrypted")
+
+
+def is_damage(message: str) -> bool:
+    """Whether an SQLite error message (or check answer) says the file is damaged."""
+    text = message.lower()
+    return any(word in text for word in _DAMAGE)
+
+
+@dataclass(frozen=True)
+class Health:
+    """What a check of a database file found.
+
+    Attributes:
+        state: ``ok``; ``damaged`` (SQLite itself says the file is damaged or not a
+            database); or ``unknown`` (the check could not run: locked, unreadable,
+            missing; none of that is damage).
+        detail: SQLite's words.
+    """
+
+    state: str
+    detail: str = "ok"
+
+    @property
+    def ok(self) -> bool:
+        """Whether the check passed."""
+        return self.state == "ok"
+
+    @property
+    def damaged(self) -> bool:
+        """Whether the file is really damaged."""
+        return self.state == "damaged"
+
+
+def examine(path: Path, *, full: bool = False) -> Health:
+    """Check a database file read-only: its header, then ``quick_check`` or ``integrity_check``.
+
+    Only a verdict about the file's content counts as damage; a check that cannot run
+    (the file is locked, missing or unreadable) says ``unknown``.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        return Health("unknown", f"{exc.strerror or exc}")
+    if head and head != SQLITE_MAGIC:
+        return Health("damaged", "not an SQLite database")
+    if not head:
+        return Health("ok")
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        with contextlib.closing(connect_readonly(path)) as conn:
+            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+    except sqlite3.Error as exc:
+        return Health("damaged" if is_damage(str(exc)) else "unknown", str(exc))
+    answer = "; ".join(str(r[0]) for r in rows[:5]) if rows else "no answer"
+    return Health("ok") if answer == "ok" else Health("damaged", answer)
+
+
+def opens_as_database(path: Path) -> bool:
+    """Whether the file opens as a database far enough to sign in (its schema and accounts).
+
+    Raises:
+        sqlite3.Error: The file could not be read for another reason than damage
+            (locked, unreadable); the caller must not treat it as damaged.
+    """
+    try:
+        if not is_sqlite_file(path):
+            return False
+        with contextlib.closing(connect_readonly(path)) as conn:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "accounts" in names:
+                conn.execute("SELECT * FROM accounts").fetchall()
+    except sqlite3.Error as exc:
+        if is_damage(str(exc)):
+            return False
+        raise
+    return True
+
+
 def is_sqlite_file(path: Path) -> bool:
     """Whether ``path`` starts with SQLite's header (an empty file counts as new)."""
     with path.open("rb") as handle:
@@ -64,28 +169,29 @@ def quick_check(path: Path, *, full: bool = False) -> str:
     """Run SQLite's ``quick_check`` (or ``integrity_check``) read-only on a file.
 
     Returns:
-        ``"ok"`` or the first problem SQLite reports.
+        ``"ok"`` or the first problem found (see `examine` to tell damage from the rest).
     """
-    uri = f"file:{path}?mode=ro"
-    pragma = "integrity_check" if full else "quick_check"
-    try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)) as c:
-            row = c.execute(f"PRAGMA {pragma}").fetchone()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    return str(row[0]) if row else "no answer"
+    return examine(path, full=full).detail
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a live database with SQLite's online backup API (consistent under WAL)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    tmp.unlink(missing_ok=True)
-    with (
-        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
-        contextlib.closing(sqlite3.connect(tmp)) as dst,
-    ):
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
-    tmp.chmod(0o600)
-    tmp.replace(target)
+def copy_database(source: Path, target: Path, *, force: bool = False) -> None:
+    """Copy a live database with SQLite's online backup API (consistent under WAL).
+
+    The copy is made in a temporary file created 0600 from the start (its journal
+    inherits that mode) and moved into place when complete; ``target`` is replaced only
+    with ``force``.
+
+    Raises:
+        sqlite3.Error: SQLite failed to copy.
+        OSError: The file could not be created or moved.
+        scholar_desk.core.errors.ScholarDeskError: ``target`` may not be written.
+    """
+    with files.writing(target, force=force, backup=True) as tmp:
+        with (
+            contextlib.closing(connect_readonly(source)) as src,
+            contextlib.closing(sqlite3.connect(tmp)) as dst,
+        ):
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scholar_desk.core.formats.report_files import atomic_path, long_date
+from scholar_desk.core import files
+from scholar_desk.core.formats.report_files import long_date
 
 PLACEHOLDER = "[Response to be written]"
 
@@ -124,7 +125,7 @@ def _new_document(title: str) -> Any:
     return document
 
 
-def write_response(letter: ResponseLetter, path: Path) -> None:
+def write_response(letter: ResponseLetter, path: Path, *, force: bool = False) -> None:
     """Write a response-to-reviewers letter as .docx, atomically.
 
     Each point shows the reviewer's comment (italic, indented), the response, and where
@@ -190,11 +191,13 @@ def write_response(letter: ResponseLetter, path: Path) -> None:
     document.add_paragraph()
     document.add_paragraph("Sincerely,")
     document.add_paragraph("The authors")
-    with atomic_path(path) as tmp:
+    with files.writing(path, force=force) as tmp:
         document.save(str(tmp))
 
 
-def write_publication_list(publications: PublicationList, path: Path) -> None:
+def write_publication_list(
+    publications: PublicationList, path: Path, *, force: bool = False
+) -> None:
     """Write a publication list for a CV as .docx, atomically: numbered, newest first.
 
     Raises:
@@ -224,5 +227,5 @@ def write_publication_list(publications: PublicationList, path: Path) -> None:
                 run.italic = piece.italic
     if not publications.sections:
         document.add_paragraph("Nothing recorded yet.")
-    with atomic_path(path) as tmp:
+    with files.writing(path, force=force) as tmp:
         document.save(str(tmp))

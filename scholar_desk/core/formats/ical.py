@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Alarm, Calendar, Event
 
-from scholar_desk.core.formats.report_files import atomic_path
+from scholar_desk.core import files
 
 PRODID = "-//Scholar Desk//Deadlines//EN"
 UID_DOMAIN = "scholar-desk"
@@ -112,6 +112,7 @@ def write_calendar(
     *,
     stamp: dt.datetime,
     name: str = "Scholar Desk deadlines",
+    force: bool = False,
 ) -> int:
     """Write ``events`` to an .ics file, atomically.
 
@@ -122,6 +123,5 @@ def write_calendar(
         ExportError: The file cannot be written.
     """
     data = build_calendar(events, name=name, stamp=stamp).to_ical()
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+    files.write_bytes(path, data, force=force)
     return len(events)

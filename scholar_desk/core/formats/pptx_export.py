@@ -10,10 +10,7 @@ layout has one, so the file stays editable the way the template intends.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -22,7 +19,6 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from scholar_desk.core.errors import ExportError
 from scholar_desk.core.formats.layout import (
     Color,
     Layout,
@@ -78,31 +74,6 @@ def render_pptx(layout: Layout, template: Template, *, step: StepHook | None = N
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
-
-
-def write_atomically(data: bytes, out_path: Path) -> None:
-    """Write ``data`` to ``out_path`` through a temporary file and a rename.
-
-    Nothing is left behind when writing fails.
-
-    Raises:
-        ExportError: The folder is missing or not writable, or the file is open elsewhere.
-    """
-    folder = out_path.parent
-    if not folder.is_dir():
-        raise ExportError(f"The folder {folder} does not exist. Choose another place to save.")
-    fd, temp = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(temp).replace(out_path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise ExportError(
-            f"Cannot write {out_path}: {exc.strerror}. If it is open in PowerPoint, close it "
-            "and try again.",
-            str(exc),
-        ) from exc
 
 
 def _rgb(color: Color) -> RGBColor:

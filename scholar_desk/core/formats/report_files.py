@@ -9,15 +9,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from scholar_desk.core import files
 from scholar_desk.core.errors import ExportError
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 
@@ -203,31 +201,6 @@ def long_date(day: dt.date) -> str:
 # Writing files safely -------------------------------------------------------------------
 
 
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` and move it into place only on success.
-
-    Raises:
-        ExportError: The folder does not exist or cannot be written.
-    """
-    folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(f"The folder {folder} does not exist; choose another place to save.")
-    try:
-        handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise ExportError(f"Cannot write in {folder}: {exc.strerror}.", str(exc)) from exc
-    os.close(handle)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        tmp.replace(path)
-    except OSError as exc:
-        raise ExportError(f"Cannot save {path.name}: {exc.strerror}.", str(exc)) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 FORMATS = ("csv", "xlsx", "pdf")
 
 
@@ -237,10 +210,19 @@ def write_report(
     *,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    force: bool = False,
 ) -> None:
     """Write the report in the format its file name ends with (.csv, .xlsx or .pdf).
 
+    Args:
+        report: What to write.
+        path: The file; its extension chooses the format.
+        progress: Receives (done, total, message).
+        cancel: Checked between fellows.
+        force: Replace an existing file.
+
     Raises:
+        OutputExistsError: ``path`` exists and ``force`` is false.
         ExportError: Unknown extension, or the file cannot be written.
         CancelledError: ``cancel`` was set; nothing was written.
     """
@@ -255,7 +237,7 @@ def write_report(
             f"Cannot tell the format of '{path.name}': end the name with .csv, .xlsx or .pdf."
         )
     token = cancel or CancelToken()
-    with atomic_path(path) as tmp:
+    with files.writing(path, force=force) as tmp:
         writers[suffix](report, tmp, progress, token)
         token.check()
 

@@ -21,9 +21,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock
+from scholar_desk.core.db.library import Library
 from scholar_desk.core.db.models import Account, AppSetting, MentorAssignment, Person
 from scholar_desk.core.errors import (
     AuthenticationError,
+    BusyError,
+    DatabaseError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
@@ -204,6 +207,56 @@ def try_login(session: Session, username: str, password: str) -> LoginResult:
         account.password_hash = _hasher.hash(password)
     session.flush()
     return LoginResult(actor_of(account))
+
+
+def sign_in(library: Library, username: str, password: str) -> LoginResult:
+    """Check a password without taking the write lock for a successful sign-in.
+
+    The password is checked in a read-only unit of work, so signing in never waits
+    behind another program's import. A failed attempt (and any lockout) is then
+    recorded in a normal write; the time of a successful sign-in in a short separate
+    write that is skipped quietly when the database is busy.
+
+    Args:
+        library: The open database.
+        username: The login name (case-insensitive).
+        password: The password typed.
+
+    Returns:
+        The actor on success; otherwise a message and the seconds until a retry.
+
+    Raises:
+        BusyError: A failed attempt could not be recorded (the database stayed busy).
+    """
+    with library.reading() as session:
+        account = _find(session, username)
+        found = account is not None and account.active
+        account_id = account.id if account is not None else None
+        locked_until = account.locked_until if account is not None else None
+        password_hash = account.password_hash if account is not None else _dummy_hash()
+        actor = actor_of(account) if account is not None else None
+    now = clock.now()
+    if not found or account_id is None or actor is None:
+        _verify(_dummy_hash(), password)
+        return LoginResult(None, _WRONG)
+    if locked_until is not None and locked_until > now:
+        wait = (locked_until - now).total_seconds()
+        return LoginResult(None, _locked_message(wait), wait)
+    if not _verify(password_hash, password):
+        with library.transaction() as session:
+            return try_login(session, username, password)
+    try:
+        with library.brief_transaction() as session:
+            row = session.get(Account, account_id)
+            if row is not None:
+                row.failed_logins = 0
+                row.locked_until = None
+                row.last_login_at = now
+                if _hasher.check_needs_rehash(row.password_hash):
+                    row.password_hash = _hasher.hash(password)
+    except (BusyError, DatabaseError):
+        pass  # bookkeeping only: a busy or read-only database must not stop a sign-in
+    return LoginResult(actor)
 
 
 def login(session: Session, username: str, password: str) -> Actor:

@@ -6,8 +6,12 @@
   then copies the backup in through SQLite's backup API, so another window on the same
   file sees either the old or the restored database, never a mix.
 - `check_at_start`: a leftover ``-wal`` file (an unclean shutdown, or another window
-  still open) triggers a full ``integrity_check``; a damaged file is moved aside, never
-  overwritten, and the newest verified backup is offered.
+  still open) triggers a full ``integrity_check``. A file that cannot be opened as a
+  database at all is moved aside, never overwritten, and the newest verified backup is
+  offered; one that opens but fails the check is opened read-only with a message that
+  points to restore. A check that cannot run (a lock, permissions) is never damage.
+- Pre-upgrade copies (taken by `Library.upgrade`) live in the same folder and count in
+  the rotation; the newest of them is always kept.
 
 These functions work on files, so they take the `Library` or a path rather than a session.
 """
@@ -21,7 +25,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholar_desk.core import clock
+from scholar_desk.core import clock, files
 from scholar_desk.core.db import sqlite
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.db.models import AppSetting
@@ -34,7 +38,8 @@ BACKUPS_KEPT_DEFAULT = 5
 BACKUPS_KEPT_MAX = 100
 BACKUPS_SETTING = "backups_kept"
 AUTO_BACKUP_AGE = dt.timedelta(hours=24)
-BACKUP_FOLDER = "backups"
+BACKUP_FOLDER = sqlite.BACKUP_FOLDER
+PRE_UPGRADE_TAG = ".pre-upgrade"
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(
     r"^(?P<stem>.+?)(?P<tag>[-.][a-z-]*?)-?(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite3$"
@@ -70,7 +75,10 @@ class StartupCheck:
 
     Attributes:
         status: ``ok``, ``recovered`` (an unclean shutdown left nothing damaged),
-            ``corrupt`` (the file was moved aside) or ``new`` (no file yet).
+            ``damaged`` (it opens but fails the check: open it read-only, offer restore),
+            ``corrupt`` (it is not a database at all: it was moved aside),
+            ``unchecked`` (the check could not run, e.g. locked; nothing was done)
+            or ``new`` (no file yet).
         message: A sentence for the user.
         full_check: Whether a full integrity check ran.
         moved_to: Where a damaged file was moved.
@@ -104,7 +112,7 @@ class RestoreResult:
 
 def backup_dir(db_path: Path) -> Path:
     """The folder beside the database that holds its backups."""
-    return db_path.parent / BACKUP_FOLDER
+    return sqlite.backup_folder(db_path)
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
@@ -149,7 +157,7 @@ def verify_backup(path: Path) -> str:
     if result != "ok":
         return result
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(sqlite.connect_readonly(path)) as conn:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
         return str(exc)
@@ -215,14 +223,13 @@ def _new_name(db_path: Path, tag: str = "") -> Path:
     return candidate
 
 
-def _copy_verified(source: Path, target: Path) -> BackupInfo:
+def _copy_verified(source: Path, target: Path, *, force: bool = False) -> BackupInfo:
     folder = backup_dir(source)
     if target.parent == folder and not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
+        folder.mkdir(mode=files.PRIVATE_FOLDER_MODE, parents=True)
     try:
-        sqlite.copy_database(source, target)
+        sqlite.copy_database(source, target, force=force)
     except (sqlite3.Error, OSError) as exc:
-        target.with_name(target.name + ".part").unlink(missing_ok=True)
         raise DatabaseError(
             f"The backup could not be written to {target}: {exc}", str(exc)
         ) from exc
@@ -233,7 +240,9 @@ def _copy_verified(source: Path, target: Path) -> BackupInfo:
     return BackupInfo(target, clock.now(), target.stat().st_size, check)
 
 
-def create_backup(library: Library, actor: Actor, target: Path | None = None) -> BackupInfo:
+def create_backup(
+    library: Library, actor: Actor, target: Path | None = None, *, force: bool = False
+) -> BackupInfo:
     """Take a verified backup now (directors; the single user).
 
     Args:
@@ -241,10 +250,12 @@ def create_backup(library: Library, actor: Actor, target: Path | None = None) ->
         actor: Who asks.
         target: A new file (or an existing folder) to write; by default the backup
             folder beside the database, where only the last N are kept.
+        force: Replace ``target`` if it exists.
 
     Raises:
         PermissionDeniedError: The actor may not back up the whole database.
-        ValidationError: ``target`` already exists as a file.
+        OutputExistsError: ``target`` already exists and ``force`` is false.
+        ExportError: ``target`` is the database itself or one of its files.
         DatabaseError: The copy failed or did not verify.
     """
     path = _sqlite_path(library)
@@ -257,11 +268,8 @@ def create_backup(library: Library, actor: Actor, target: Path | None = None) ->
     target = Path(target).expanduser()
     if target.is_dir():
         target = target / _new_name(path).name
-    if target.exists():
-        raise ValidationError({"target": f"{target} already exists; choose a new file name."})
-    if not target.parent.is_dir():
-        raise ValidationError({"target": f"The folder {target.parent} does not exist."})
-    return _copy_verified(path, target)
+    files.check_target(target, force=force, backup=True)
+    return _copy_verified(path, target, force=force)
 
 
 def auto_backup(library: Library, *, max_age: dt.timedelta = AUTO_BACKUP_AGE) -> BackupInfo | None:
@@ -286,14 +294,26 @@ def auto_backup(library: Library, *, max_age: dt.timedelta = AUTO_BACKUP_AGE) ->
 def prune(db_path: Path, keep: int) -> list[Path]:
     """Delete all but the newest ``keep`` backups in the backup folder.
 
+    Pre-upgrade copies count like the others, but the newest of them is always kept: it
+    is the way back from a schema upgrade.
+
     Returns:
         The files removed.
     """
+    found = list_backups(db_path)
+    newest_upgrade = next((b.path for b in found if _is_pre_upgrade(b.path)), None)
     removed = []
-    for info in list_backups(db_path)[max(1, keep) :]:
+    for info in found[max(1, keep) :]:
+        if info.path == newest_upgrade:
+            continue
         info.path.unlink(missing_ok=True)
         removed.append(info.path)
     return removed
+
+
+def _is_pre_upgrade(path: Path) -> bool:
+    match = _NAME.match(path.name)
+    return match is not None and match.group("tag").startswith(PRE_UPGRADE_TAG)
 
 
 # Recovery ---------------------------------------------------------------------------------
@@ -322,14 +342,33 @@ def move_aside(db_path: Path) -> Path:
     return target
 
 
-def check_file(db_path: Path, *, full: bool) -> str:
-    """``"ok"`` or the problem with a database file (its header, then SQLite's check)."""
+def check_file(db_path: Path, *, full: bool) -> sqlite.Health:
+    """What is wrong with a database file, if anything (its header, then SQLite's check).
+
+    Only SQLite's verdict on the content is damage; a lock or unreadable file is
+    ``unknown``, never damage.
+    """
+    return sqlite.examine(db_path, full=full)
+
+
+def cannot_open(db_path: Path) -> bool:
+    """Whether the file cannot be opened as a database at all (so nobody can sign in).
+
+    Only then may it be restored without signing in.
+
+    Raises:
+        DatabaseError: The file could not be read for another reason (locked, unreadable).
+    """
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return True
     try:
-        if not sqlite.is_sqlite_file(db_path):
-            return "not an SQLite database"
-    except OSError as exc:
-        return str(exc)
-    return sqlite.quick_check(db_path, full=full)
+        return not sqlite.opens_as_database(db_path)
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseError(
+            f"{db_path} cannot be read just now ({exc}); nothing was changed. "
+            "Close other programs using it and try again.",
+            str(exc),
+        ) from exc
 
 
 def check_at_start(db_path: Path) -> StartupCheck:
@@ -337,7 +376,9 @@ def check_at_start(db_path: Path) -> StartupCheck:
 
     A leftover ``-wal`` means the last session did not close cleanly (or another
     window has the file open): a full ``integrity_check`` runs. A file that is not a
-    database or fails the check is moved aside and the newest verified backup offered.
+    database at all is moved aside and the newest verified backup offered; one that
+    opens but fails the check is left in place (``damaged``: open it read-only). A
+    check that cannot run (locked, unreadable) moves nothing (``unchecked``).
     """
     if not db_path.exists() or db_path.stat().st_size == 0:
         return StartupCheck("new")
@@ -346,26 +387,45 @@ def check_at_start(db_path: Path) -> StartupCheck:
     try:
         header_ok = sqlite.is_sqlite_file(db_path)
     except OSError as exc:
-        return StartupCheck("corrupt", f"{db_path} cannot be read: {exc.strerror}.")
+        return StartupCheck("unchecked", f"{db_path} cannot be read: {exc.strerror}.")
     if header_ok and not unclean:
         return StartupCheck("ok")
-    result = check_file(db_path, full=True) if header_ok else "not an SQLite database"
-    if result == "ok":
+    health = check_file(db_path, full=True)
+    if health.ok:
         return StartupCheck(
             "recovered",
             "The last session did not close cleanly; a full check found nothing damaged.",
             full_check=True,
         )
-    moved = move_aside(db_path)
+    if not health.damaged:
+        return StartupCheck(
+            "unchecked",
+            f"The database could not be checked ({health.detail}); it was left as it is.",
+            full_check=True,
+        )
     latest = latest_verified_backup(db_path)
     offer = (
         f" The newest verified backup is from {latest.created_at:%Y-%m-%d %H:%M} UTC."
         if latest
         else " No verified backup was found."
     )
+    try:
+        openable = sqlite.opens_as_database(db_path)
+    except sqlite3.Error as exc:
+        return StartupCheck("unchecked", f"The database could not be checked ({exc}).", True)
+    if openable:
+        return StartupCheck(
+            "damaged",
+            f"The database failed its integrity check ({health.detail}). It is open "
+            "read-only so nothing more is lost: restore a backup (File > Backups)." + offer,
+            full_check=True,
+            latest_backup=latest,
+        )
+    moved = move_aside(db_path)
     return StartupCheck(
         "corrupt",
-        f"The database was damaged ({result}). It was moved to {moved.name}, untouched.{offer}",
+        f"The database was damaged ({health.detail}). It was moved to {moved.name}, "
+        f"untouched.{offer}",
         full_check=header_ok,
         moved_to=moved,
         latest_backup=latest,
@@ -375,9 +435,10 @@ def check_at_start(db_path: Path) -> StartupCheck:
 def restore(db_path: Path, source: Path, actor: Actor) -> RestoreResult:
     """Replace the database with a backup, keeping the current file safe first.
 
-    The current file, if healthy, is backed up (verified) into the backup folder and
-    may be restored only by a director (or the single user); a damaged current file
-    is moved aside instead. The backup is then copied in with SQLite's backup API.
+    A current file that opens as a database may be replaced only by a director (or the
+    single user): it is backed up (verified) into the backup folder first, or, when it
+    fails its check, moved aside. A file that cannot be opened as a database at all
+    (nobody could sign in to it) is moved aside and restored without asking. The backup is then copied in with SQLite's backup API.
     Open the library again afterwards: an older backup is upgraded then.
 
     Args:
@@ -399,13 +460,22 @@ def restore(db_path: Path, source: Path, actor: Actor) -> RestoreResult:
         raise ValidationError({"source": "That is the database itself; choose a backup."})
     safety: Path | None = None
     moved: Path | None = None
-    if db_path.exists() and db_path.stat().st_size > 0:
-        if check_file(db_path, full=False) == "ok":
-            with Library(db_path) as current, current.reading() as session:
-                permissions.require(session, actor, permissions.MANAGE, permissions.BACKUP, None)
+    if not cannot_open(db_path):
+        with Library(db_path) as current, current.reading() as session:
+            permissions.require(session, actor, permissions.MANAGE, permissions.BACKUP, None)
+        health = check_file(db_path, full=False)
+        if health.ok:
             safety = _copy_verified(db_path, _new_name(db_path, ".before-restore")).path
-        else:
+        elif health.damaged:
             moved = move_aside(db_path)
+        else:
+            raise DatabaseError(
+                f"{db_path} cannot be checked just now ({health.detail}); nothing was "
+                "replaced. Close other programs using it and try again.",
+                health.detail,
+            )
+    elif db_path.exists() and db_path.stat().st_size > 0:
+        moved = move_aside(db_path)
     try:
         _copy_into(source, db_path)
     except sqlite3.Error as exc:
@@ -418,7 +488,7 @@ def _copy_into(source: Path, db_path: Path) -> None:
     if not db_path.exists():
         sqlite.create_private_file(db_path)
     with (
-        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+        contextlib.closing(sqlite.connect_readonly(source)) as src,
         contextlib.closing(sqlite3.connect(db_path, timeout=sqlite.BUSY_TIMEOUT_SECONDS)) as dst,
     ):
         dst.execute(f"PRAGMA busy_timeout={int(sqlite.BUSY_TIMEOUT_SECONDS * 1000)}")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scholar_desk.core import clock
+from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
 from scholar_desk.core.formats.ical import CalendarEvent, write_calendar
 from scholar_desk.core.services import deadlines
@@ -146,15 +146,17 @@ def calendar_events(
 
 
 def export_calendar(
-    session: Session, actor: Actor, path: Path, *, include_done: bool = False
+    session: Session, actor: Actor, path: Path, *, include_done: bool = False, force: bool = False
 ) -> int:
     """Write the actor's deadlines to an .ics file and return how many were written.
 
     Raises:
         ExportError: The file cannot be written (nothing is left behind).
+        OutputExistsError: ``path`` exists and ``force`` is false.
     """
+    files.check_target(path, force=force)
     events = calendar_events(session, actor, include_done=include_done)
-    return write_calendar(events, path, stamp=clock.now())
+    return write_calendar(events, path, stamp=clock.now(), force=force)
 
 
 def deadline_rows(items: Iterable[DeadlineItem], today: dt.date) -> list[dict[str, object]]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from scholar_desk.core import clock
+from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import NotFoundError
 from scholar_desk.core.formats.docx_docs import (
@@ -109,6 +109,8 @@ def export_response(
     submission_id: int,
     path: Path,
     round_number: int | None = None,
+    *,
+    force: bool = False,
 ) -> ResponseLetter:
     """Write the response to reviewers as .docx and return what was written.
 
@@ -116,9 +118,11 @@ def export_response(
         NotFoundError: No such submission or round.
         PermissionDeniedError: The actor may not read the submission.
         ExportError: The file cannot be written.
+        OutputExistsError: ``path`` exists and ``force`` is false.
     """
+    files.check_target(path, force=force)
     letter = response_letter(session, actor, submission_id, round_number)
-    write_response(letter, path)
+    write_response(letter, path, force=force)
     return letter
 
 
@@ -343,7 +347,7 @@ def publication_list(
 
 
 def export_publication_list(
-    session: Session, actor: Actor, fellow_id: int, path: Path
+    session: Session, actor: Actor, fellow_id: int, path: Path, *, force: bool = False
 ) -> PublicationList:
     """Write the fellow's publication list as .docx and return what was written.
 
@@ -351,9 +355,11 @@ def export_publication_list(
         NotFoundError: No such person.
         PermissionDeniedError: The actor may not read the fellow's records.
         ExportError: The file cannot be written.
+        OutputExistsError: ``path`` exists and ``force`` is false.
     """
+    files.check_target(path, force=force)
     publications = publication_list(session, actor, fellow_id)
-    write_publication_list(publications, path)
+    write_publication_list(publications, path, force=force)
     return publications
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scholar_desk.core import clock
+from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ExportError, NotFoundError
 from scholar_desk.core.formats import deck, poster
 from scholar_desk.core.formats.images import load_image
 from scholar_desk.core.formats.layout import Layout
-from scholar_desk.core.formats.pptx_export import render_pptx, write_atomically
+from scholar_desk.core.formats.pptx_export import render_pptx
 from scholar_desk.core.formats.qr import link_for
 from scholar_desk.core.formats.slide_content import (
     AbstractContent,
@@ -256,6 +256,7 @@ def export_deck(
     template: str | Path | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Write the talk for an abstract to a .pptx file.
 
@@ -270,23 +271,25 @@ def export_deck(
         template: A built-in template name or a .pptx/.potx path.
         progress: Receives (done, total, message).
         cancel: Checked between slides.
+        force: Replace an existing file.
 
     Returns:
         What was written.
 
     Raises:
         ExportError: The deck cannot be produced as asked.
+        OutputExistsError: ``out_path`` exists and ``force`` is false.
         CancelledError: The user cancelled; nothing was written.
     """
     cancel = cancel or CancelToken()
-    out = _check_out_path(out_path)
+    out = _check_out_path(out_path, force=force)
     progress(0, 3, "Reading the abstract")
     tpl = load_template(template, kind="slides")
     content = read_content(session, actor, abstract_id)
     cancel.check()
     progress(1, 3, "Fitting the text")
     layout = deck.build_deck_layout(content, tpl, load_image)
-    return _write(layout, tpl, out, progress, cancel)
+    return _write(layout, tpl, out, progress, cancel, force=force)
 
 
 def export_poster(
@@ -301,6 +304,7 @@ def export_poster(
     logos: Sequence[str | Path] = (),
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Write the poster for an abstract to a one-slide .pptx file.
 
@@ -315,17 +319,19 @@ def export_poster(
         logos: Image files for the banner.
         progress: Receives (done, total, message).
         cancel: Checked between steps.
+        force: Replace an existing file.
 
     Returns:
         What was written.
 
     Raises:
+        OutputExistsError: ``out_path`` exists and ``force`` is false.
         ExportError: The poster cannot be produced as asked (the message says which
             section is too long, and by how much).
         CancelledError: The user cancelled; nothing was written.
     """
     cancel = cancel or CancelToken()
-    out = _check_out_path(out_path)
+    out = _check_out_path(out_path, force=force)
     progress(0, 3, "Reading the abstract")
     tpl = load_template(template, kind="poster")
     content = read_content(session, actor, abstract_id)
@@ -335,22 +341,24 @@ def export_poster(
     page = poster.build_poster_layout(
         content, tpl, load_image, size=size, style=layout, logos=logo_images
     )
-    return _write(page, tpl, out, progress, cancel)
+    return _write(page, tpl, out, progress, cancel, force=force)
 
 
-def _check_out_path(out_path: str | Path) -> Path:
+def _check_out_path(out_path: str | Path, *, force: bool) -> Path:
     out = Path(out_path).expanduser()
     if out.suffix.lower() != ".pptx":
         raise ExportError(f"Save as a .pptx file (got {out.name}).")
-    if out.is_dir():
-        raise ExportError(f"{out} is a folder. Give a file name ending in .pptx.")
-    if not out.parent.is_dir():
-        raise ExportError(f"The folder {out.parent} does not exist. Choose another place.")
-    return out
+    return files.check_target(out, force=force)
 
 
 def _write(
-    layout: Layout, tpl: Template, out: Path, progress: ProgressSink, cancel: CancelToken
+    layout: Layout,
+    tpl: Template,
+    out: Path,
+    progress: ProgressSink,
+    cancel: CancelToken,
+    *,
+    force: bool,
 ) -> ExportResult:
     total = len(layout.slides)
 
@@ -360,6 +368,6 @@ def _write(
 
     data = render_pptx(layout, tpl, step=step)
     cancel.check()
-    write_atomically(data, out)
+    files.write_bytes(out, data, force=force)
     progress(total + 2, total + 2, f"Saved {out.name}")
     return ExportResult(out, total, tpl.name)

@@ -214,6 +214,16 @@ def show_backups(parent: QWidget | None, ctx: AppContext) -> BackupDialog:
     return dialog
 
 
+def tell_damaged(parent: QWidget | None, check: StartupCheck) -> None:
+    """Say that the database failed its check and opens read-only (restore from File > Backups)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Scholar Desk")
+    box.setText(check.message)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()  # start-up, before any window; callers' tests patch this function
+
+
 def ask_restore_after_damage(parent: QWidget | None, check: StartupCheck) -> bool:
     """After `backups.check_at_start` found damage: offer the newest verified backup.
 

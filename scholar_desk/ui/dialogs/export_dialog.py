@@ -269,19 +269,28 @@ class ExportDialog(QDialog):
     # Export --------------------------------------------------------------------------
 
     def _on_export_button_clicked(self) -> None:
+        from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
+
         out = self.out_path.text().strip()
+        if out and not ReplaceDialog.ask(self, Path(out).expanduser()):
+            self.status.setText("Not exported: the file exists.")
+            return
         abstract_id, mode = self.abstract_id, self.mode
         opts = self.options()
 
         def task(
             session: Any, actor: Any, progress: ProgressSink, cancel: CancelToken
         ) -> slides.ExportResult:
-            if mode == "poster":
-                return slides.export_poster(
-                    session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
-                )
-            return slides.export_deck(
-                session, actor, abstract_id, out, progress=progress, cancel=cancel, **opts
+            export = slides.export_poster if mode == "poster" else slides.export_deck
+            return export(
+                session,
+                actor,
+                abstract_id,
+                out,
+                progress=progress,
+                cancel=cancel,
+                force=True,  # the user was asked above
+                **opts,
             )
 
         operation = Operation(self.ctx, self, task, unit=Unit.READ)

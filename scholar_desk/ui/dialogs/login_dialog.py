@@ -98,8 +98,7 @@ class LoginDialog(QDialog):
         password = self.password_edit.text()
         self.password_edit.clear()
         try:
-            with self.library.transaction() as session:
-                result = accounts.try_login(session, username, password)
+            result = accounts.sign_in(self.library, username, password)
         except ScholarDeskError as exc:
             self.message.setText(exc.user_message)
             return False

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QEvent, QMargins, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import charts, report
 from scholar_desk.core.services.charts import Bar, ChartData, Stacked
 from scholar_desk.ui.context import AppContext
@@ -144,12 +145,25 @@ class ChartCard(QFrame):
         if old is not None and old is not chart:
             old.deleteLater()
 
-    def save_png(self, path: str | Path) -> bool:
-        """Save the chart as a PNG picture."""
+    def save_png(self, path: str | Path, *, force: bool = False) -> bool:
+        """Save the chart as a PNG picture (through the safe writer; replaces with ``force``).
+
+        Raises:
+            ExportError: The file may not be written (exists, the database, no folder).
+        """
+        from scholar_desk.core import files
+
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_suffix(".png")
-        return self.view.grab().save(str(target), "PNG")
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not self.view.grab().save(buffer, "PNG"):
+            return False
+        buffer.close()
+        files.write_bytes(target, bytes(data.data()), force=force)
+        return True
 
 
 class ChartsPage(QWidget):
@@ -289,14 +303,30 @@ class ChartsPage(QWidget):
     def ask_png_path(self, card: ChartCard) -> str:
         """Ask where to save a chart (tests monkeypatch this)."""
         name = card.title.lower().replace(" ", "-") + ".png"
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {card.title}", name, "PNG (*.png)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            f"Save {card.title}",
+            name,
+            "PNG (*.png)",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # ReplaceDialog asks
+        )
         return path
 
     def _on_save_clicked(self, card: ChartCard) -> None:
+        from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
+
         path = self.ask_png_path(card)
         if not path:
             return
-        if card.save_png(path):
+        target = path if path.lower().endswith(".png") else f"{path}.png"
+        if not ReplaceDialog.ask(self, target):
+            return
+        try:
+            saved = card.save_png(target, force=True)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
+        if saved:
             self._set_status(f"Saved {Path(path).name}")
         else:
             from scholar_desk.core.errors import ExportError

@@ -409,18 +409,26 @@ class DeadlinesPage(QWidget):
     def ask_export_path(self) -> str:
         """Ask where to save the .ics file (tests monkeypatch this)."""
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export calendar", "deadlines.ics", "iCalendar (*.ics)"
+            self,
+            "Export calendar",
+            "deadlines.ics",
+            "iCalendar (*.ics)",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # export_calendar asks
         )
         return path
 
-    def export_calendar(self, path: str | Path) -> Job:
-        """Write the deadlines to ``path`` in the background."""
+    def export_calendar(self, path: str | Path) -> Job | None:
+        """Write the deadlines to ``path`` in the background (asks before replacing a file)."""
+        from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
+
         target = Path(path)
         if target.suffix.lower() != ".ics":
             target = target.with_suffix(".ics")
+        if not ReplaceDialog.ask(self, target):
+            return None
 
         def task(session: Any, actor: Any, _progress: ProgressSink, _cancel: CancelToken) -> str:
-            count = deadline_calendar.export_calendar(session, actor, target)
+            count = deadline_calendar.export_calendar(session, actor, target, force=True)
             return f"Exported {count} deadlines to {target.name}"
 
         operation = Operation(self.ctx, self, task, unit=Unit.READ)

@@ -508,9 +508,13 @@ class ReferencesPage(QWidget):
 
     def export_to(self, path: Path, ids: Sequence[int] | None = None) -> int:
         """Write BibTeX (all, or the given ids) and return how many were written."""
+        from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
+
+        if not ReplaceDialog.ask(self, path):
+            return 0
         try:
             with self._ctx.library.reading() as session:
-                count = svc.export_bib(session, path, ids=ids)
+                count = svc.export_bib(session, path, ids=ids, force=True)
         except ScholarDeskError as exc:
             show_error(self, exc)
             return 0
@@ -617,6 +621,7 @@ class ReferencesPage(QWidget):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("bib")
         dialog.setNameFilter("BibTeX (*.bib)")
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # export_to asks
         selection = self.selected_ids()
         dialog.fileSelected.connect(
             lambda name: self.export_to(Path(name), selection if len(selection) > 1 else None)

@@ -41,6 +41,7 @@ from scholar_desk.core.formats.report_files import (
 from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import documents, report
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.icons import icon
 from scholar_desk.ui.operations import Operation, Unit
@@ -322,22 +323,30 @@ class ReportPage(QWidget):
 
     def ask_save_path(self, fmt: str, suggested: str) -> str:
         """Ask where to save a file of format ``fmt`` (tests monkeypatch this)."""
-        path, _ = QFileDialog.getSaveFileName(self, "Save as", suggested, FILTERS[fmt])
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save as",
+            suggested,
+            FILTERS[fmt],
+            options=QFileDialog.Option.DontConfirmOverwrite,  # the export asks
+        )
         return path
 
-    def export_report(self, path: str | Path) -> Job:
+    def export_report(self, path: str | Path) -> Job | None:
         """Count and write the report to ``path`` (.csv, .xlsx or .pdf) in the background."""
         library, actor = self.ctx.library, self.ctx.actor
         year = int(self.year.currentData())
         fellows = self.checked_fellows()
         target = Path(path)
+        if not ReplaceDialog.ask(self, target):
+            return None
 
         def task(progress: ProgressSink, cancel: CancelToken) -> str:
             progress(0, 1, "Counting\u2026")
             with library.reading() as session:
                 activity = report.build_report(session, actor, year, fellow_ids=fellows)
             cancel.check()
-            write_report(activity, target, progress=progress, cancel=cancel)
+            write_report(activity, target, progress=progress, cancel=cancel, force=True)
             return str(target)
 
         return self._start(task, f"Exporting {target.name}\u2026", str(target))
@@ -350,10 +359,14 @@ class ReportPage(QWidget):
         submission_id, number = choice
         library, actor = self.ctx.library, self.ctx.actor
         target = Path(path)
+        if not ReplaceDialog.ask(self, target):
+            return None
 
         def task(progress: ProgressSink, cancel: CancelToken) -> str:
             with library.reading() as session:
-                documents.export_response(session, actor, submission_id, target, number)
+                documents.export_response(
+                    session, actor, submission_id, target, number, force=True
+                )
             return str(target)
 
         return self._start(task, f"Writing {target.name}\u2026", str(target))
@@ -365,10 +378,12 @@ class ReportPage(QWidget):
             return None
         library, actor = self.ctx.library, self.ctx.actor
         target = Path(path)
+        if not ReplaceDialog.ask(self, target):
+            return None
 
         def task(progress: ProgressSink, cancel: CancelToken) -> str:
             with library.reading() as session:
-                documents.export_publication_list(session, actor, fellow, target)
+                documents.export_publication_list(session, actor, fellow, target, force=True)
             return str(target)
 
         return self._start(task, f"Writing {target.name}\u2026", str(target))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scholar_desk.core import files
 from scholar_desk.core.db.models import (
     BibBlock,
     Project,
     Tag,
 )
 from scholar_desk.core.errors import (
-    ExportError,
     NotFoundError,
 )
 from scholar_desk.core.formats import bibtex
@@ -33,6 +31,7 @@ def export_bib(
     tag: str | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    force: bool = False,
 ) -> int:
     """Write references to a BibTeX file, every field kept (written whole or not at all).
 
@@ -44,14 +43,17 @@ def export_bib(
         tag: Only references with this tag.
         progress: Progress reports.
         cancel: Checked between blocks.
+        force: Replace an existing file.
 
     Returns:
         How many references were written.
 
     Raises:
-        ExportError: The file cannot be written.
+        ExportError: The file cannot be written (the database itself, its backups...).
+        OutputExistsError: ``out`` exists and ``force`` is false.
         NotFoundError: The project or tag does not exist.
     """
+    out = files.check_target(Path(out), force=force)
     if project_id is not None and session.get(Project, project_id) is None:
         raise NotFoundError(f"There is no project with id {project_id}.")
     if tag is not None and session.scalar(select(Tag.id).where(Tag.name == tag)) is None:
@@ -67,28 +69,13 @@ def export_bib(
         )
         if kind in ("preamble", "string")
     ]
-    out = Path(out)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=out.name, suffix=".part", dir=out.parent)
-    except OSError as exc:
-        raise ExportError(f"Cannot write to {out.parent}: {exc.strerror}.", str(exc)) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            for chunk in bibtex.write([], blocks):
-                handle.write(chunk)
-            for start in range(0, len(wanted), 1000):
-                if cancel is not None:
-                    cancel.check()
-                for ref in records_for(session, wanted[start : start + 1000]):
-                    handle.write(bibtex.format_entry(ref) + "\n")
-                progress(min(start + 1000, len(wanted)), len(wanted), "Writing BibTeX")
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {out}: {exc.strerror}.", str(exc)) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with files.open_text(out, force=force) as handle:
+        for chunk in bibtex.write([], blocks):
+            handle.write(chunk)
+        for start in range(0, len(wanted), 1000):
+            if cancel is not None:
+                cancel.check()
+            for ref in records_for(session, wanted[start : start + 1000]):
+                handle.write(bibtex.format_entry(ref) + "\n")
+            progress(min(start + 1000, len(wanted)), len(wanted), "Writing BibTeX")
     return len(wanted)
