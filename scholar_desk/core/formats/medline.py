@@ -11,6 +11,7 @@ from scholar_desk.core.formats.reference import (
     Problem,
     clean_doi,
     clean_pmid,
+    drop_oversized,
     format_name,
     parse_path,
     shorten,
@@ -69,13 +70,13 @@ def parse_text(text: str, source: str = "") -> ParseResult:
     """
     result = ParseResult(source=source)
     lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    record: list[tuple[str, str]] = []
+    record: list[tuple[str, list[str]]] = []
     start = 0
     raw: list[str] = []
 
     def flush() -> None:
         if record:
-            ref = _record(record, start, source)
+            ref = _record([(t, " ".join(v)) for t, v in record], start, source)
             if ref is None:
                 result.problems.append(
                     Problem(
@@ -97,13 +98,13 @@ def parse_text(text: str, source: str = "") -> ParseResult:
             continue
         raw.append(line)
         if m:
-            record.append((m.group(1), m.group(2).strip()))
+            record.append((m.group(1), [m.group(2).strip()]))
         elif line.startswith(" ") and record:
-            tag, value = record[-1]
-            record[-1] = (tag, f"{value} {line.strip()}")
+            record[-1][1].append(line.strip())  # joined once at the end: no quadratic copying
         else:
             result.problems.append(Problem(number, f"A line was not understood: {line[:60]!r}"))
     flush()
+    drop_oversized(result)
     return result
 
 

@@ -140,6 +140,65 @@ def shorten(raw: str) -> str:
 # Reading files ----------------------------------------------------------------------------
 
 
+# Limits on what a file may hold ------------------------------------------------------------
+
+MAX_FIELD_CHARS = 1 << 20
+"""A field longer than this (1 MB of text, after macro expansion) is left out."""
+
+MAX_EXPANSION_CHARS = 8 << 20
+"""Macro text a whole BibTeX file may expand to, beyond its own size."""
+
+_STRING_FIELDS = (
+    "entry_type",
+    "citation_key",
+    "authors",
+    "first_author",
+    "title",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "url",
+    "abstract",
+    "keywords",
+)
+
+
+def field_too_large(name: str, *, expanded: bool = False) -> str:
+    """The problem text for a field over `MAX_FIELD_CHARS`."""
+    after = " after macro expansion" if expanded else ""
+    return f"The field '{name}' is larger than 1 MB{after}; it was left out."
+
+
+def drop_oversized(result: ParseResult) -> None:
+    """Empty every field over `MAX_FIELD_CHARS`, with a problem on its entry's line."""
+    for ref in result.references:
+        for name in _STRING_FIELDS:
+            if len(getattr(ref, name)) > MAX_FIELD_CHARS:
+                setattr(ref, name, "")
+                result.problems.append(Problem(ref.line, field_too_large(name)))
+        for name, value in list(ref.extra_fields.items()):
+            if len(value) > MAX_FIELD_CHARS:
+                del ref.extra_fields[name]
+                result.problems.append(Problem(ref.line, field_too_large(name)))
+
+
+def require_entries(result: ParseResult, name: str) -> None:
+    """Refuse a file in which no entry was recognised at all (empty, or not references).
+
+    Raises:
+        ImportFileError: Neither a record nor a skipped entry was found.
+    """
+    if result.entries_in_file == 0:
+        raise ImportFileError(
+            f"{name} holds no references: no BibTeX, RIS or PubMed/MEDLINE entry was found. "
+            "Nothing was imported.",
+            "no entry found",
+        )
+
+
 def parse_path(path: Path, parse_text: Callable[[str, str], ParseResult]) -> ParseResult:
     """Read a file with `read_text` and parse it, keeping the encoding and its warning.
 
@@ -178,6 +237,25 @@ def read_text(path: Path) -> tuple[str, str, list[Problem]]:
     return decode_bytes(data, path.name)
 
 
+# Bytes that never appear in a text file (tab, line feed, form feed and carriage return
+# aside); random or binary data holds about one in nine.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` (not UTF-16) is binary: over 2% control bytes (NUL among them)."""
+    if not data:
+        return False
+    controls = 0
+    step = 1 << 20  # in slices, so the check never holds a second copy of a large file
+    for start in range(0, len(data), step):
+        piece = data[start : start + step]
+        controls += len(piece) - len(piece.translate(None, _CONTROL_BYTES))
+        if start == 0 and controls * 50 > len(piece):
+            return True
+    return controls * 50 > len(data)
+
+
 def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
     """Decode file contents; see `read_text`.
 
@@ -191,10 +269,10 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[Problem]]:
             raise ImportFileError(
                 f"{name} cannot be decoded as text (broken UTF-16).", str(exc)
             ) from exc
-    if data and data.count(0) > max(16, len(data) // 20):
+    if looks_binary(data):
         raise ImportFileError(
             f"{name} is not a text file (it looks binary). Export it from your reference "
-            "manager as BibTeX, RIS or PubMed/MEDLINE text.",
+            "manager as BibTeX, RIS or PubMed/MEDLINE text. Nothing was imported.",
             f"{data.count(0)} NUL bytes in {len(data)}",
         )
     try:

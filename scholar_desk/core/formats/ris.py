@@ -18,6 +18,7 @@ from scholar_desk.core.formats.reference import (
     Problem,
     clean_doi,
     clean_pmid,
+    drop_oversized,
     format_name,
     parse_path,
     shorten,
@@ -119,6 +120,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
             continue
         for record in records[:1]:
             result.references.append(_record(record, line, source))
+    drop_oversized(result)
     return result
 
 

@@ -20,14 +20,17 @@ from scholar_desk.core.formats.bibtex.values import (
     _FIELD_NAME,
     _FIELD_START,
     MONTHS,
+    _TooLargeError,
     _Values,
 )
 from scholar_desk.core.formats.reference import (
+    MAX_FIELD_CHARS,
     ParsedReference,
     ParseResult,
     Problem,
     clean_doi,
     clean_pmid,
+    field_too_large,
     format_name,
     shorten,
 )
@@ -109,7 +112,9 @@ def _add_entry(
             continue
         if one_group:
             # What `_Values.evaluate` gives for one balanced brace group: its inside.
-            if key not in fields:
+            if key not in fields and len(raw) - 2 > MAX_FIELD_CHARS:
+                problems.append(Problem(line, field_too_large(key)))
+            elif key not in fields:
                 fields[key] = raw[1:-1]
             continue
         _evaluate_into(key, raw, values, fields, problems, line)
@@ -128,7 +133,14 @@ def _evaluate_into(
     problems: list[Problem],
     line: int,
 ) -> None:
-    value = values.evaluate(raw)
+    try:
+        value = values.evaluate(raw)
+    except _TooLargeError:
+        problems.append(Problem(line, field_too_large(key, expanded=True)))
+        return
+    if len(value) > MAX_FIELD_CHARS:
+        problems.append(Problem(line, field_too_large(key)))
+        return
     for name in values.undefined:
         if key == "month" and name.lower() in MONTHS:
             continue

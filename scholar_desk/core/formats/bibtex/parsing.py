@@ -13,10 +13,12 @@ from scholar_desk.core.formats.bibtex.entries import (
     _skip,
 )
 from scholar_desk.core.formats.bibtex.splitting import _FastEntry, split_blocks
-from scholar_desk.core.formats.bibtex.values import _Values
+from scholar_desk.core.formats.bibtex.values import _TooLargeError, _Values
 from scholar_desk.core.formats.reference import (
+    MAX_EXPANSION_CHARS,
     ParseResult,
     Problem,
+    drop_oversized,
     parse_path,
     shorten,
 )
@@ -57,7 +59,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
         )
         return result
     strings: dict[str, str] = {}
-    values = _Values(strings)
+    values = _Values(strings, MAX_EXPANSION_CHARS + 2 * len(text))
     first_line: dict[str, int] = {}
     entry_keys: set[str] = set()
     string_keys: set[str] = set()
@@ -107,7 +109,19 @@ def parse_text(text: str, source: str = "") -> ParseResult:
                     )
                 )
             string_keys.add(block.key)
-            strings[block.key.lower()] = values.evaluate(block.value)
+            try:
+                strings[block.key.lower()] = values.evaluate(block.value)
+                values.oversized.discard(block.key.lower())
+            except _TooLargeError:
+                strings.pop(block.key.lower(), None)
+                values.oversized.add(block.key.lower())
+                result.problems.append(
+                    Problem(
+                        line,
+                        f"@string '{block.key}' is larger than 1 MB after macro expansion; "
+                        "fields that use it are left out.",
+                    )
+                )
             result.blocks.append(("string", (block.raw or "").strip()))
         elif isinstance(block, model.Preamble):
             result.blocks.append(("preamble", (block.raw or "").strip()))
@@ -115,6 +129,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
             result.blocks.append(("comment", (block.raw or "").strip()))
         elif isinstance(block, model.ImplicitComment):
             _check_implicit(block, line, result)
+    drop_oversized(result)
     return result
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from scholar_desk.core.formats.bibtex.splitting import _ONE_GROUP
+from scholar_desk.core.formats.reference import MAX_EXPANSION_CHARS, MAX_FIELD_CHARS
 
 MONTHS = {
     "jan": "January",
@@ -44,11 +45,21 @@ _FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+/]*")
 _BARE_WORD = re.compile(r"[^\s#{}\"]+")
 
 
-class _Values:
-    """Evaluates raw field values: macros, month names, ``#`` and enclosing."""
+class _TooLargeError(Exception):
+    """A value grew past `MAX_FIELD_CHARS` (or the file's expansion budget) while expanding."""
 
-    def __init__(self, strings: dict[str, str]) -> None:
+
+class _Values:
+    """Evaluates raw field values: macros, month names, ``#`` and enclosing.
+
+    Expansion is bounded as it happens: a value is measured before its parts are joined,
+    so ``@string`` macros that double themselves 25 times never build the long string.
+    """
+
+    def __init__(self, strings: dict[str, str], budget: int = MAX_EXPANSION_CHARS) -> None:
         self.strings = strings
+        self.oversized: set[str] = set()
+        self.budget = budget
         self.undefined: list[str] = []
         self.garbage = ""
 
@@ -72,6 +83,7 @@ class _Values:
 
     def _concatenation(self, value: str) -> str:
         parts: list[str] = []
+        size = 0
         i = 0
         n = len(value)
         while i < n:
@@ -92,7 +104,12 @@ class _Values:
                 m = _BARE_WORD.match(value, i)
                 word = m.group() if m else value[i]
                 i += len(word)
-                parts.append(self._macro(word))
+                expanded = self._macro(word)
+                size += len(expanded)
+                self.budget -= len(expanded) if expanded is not word else 0
+                if size > MAX_FIELD_CHARS or self.budget < 0:
+                    raise _TooLargeError(word)
+                parts.append(expanded)
             while i < n and value[i] in " \t\r\n":
                 i += 1
             if i < n:
@@ -107,6 +124,8 @@ class _Values:
         if word.isdigit():
             return word
         key = word.lower()
+        if key in self.oversized:
+            raise _TooLargeError(word)
         if key in self.strings:
             return self.strings[key]
         if key in MONTHS:

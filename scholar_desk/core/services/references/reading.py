@@ -16,6 +16,7 @@ from scholar_desk.core.formats import bibtex, medline, ris
 from scholar_desk.core.formats.reference import (
     ParseResult,
     read_text,
+    require_entries,
 )
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 
@@ -71,7 +72,7 @@ def detect_format(path: Path, text: str) -> str:
     head = text.lstrip("\ufeff \t\r\n")[:4000]
     if re.match(r"TY  -", head) or re.search(r"(?m)^TY  - ", head):
         return "ris"
-    if re.search(r"(?m)^PMID- ", head):
+    if re.search(r"(?m)^PMID {0,3}- ?\d", head):
         return "medline"
     if re.search(r"@\s*[A-Za-z]+\s*[{(]", text[:200000]):
         return "bibtex"
@@ -105,6 +106,7 @@ def read_file(path: Path) -> ParseResult:
         result = medline.parse_text(text, path.name)
     result.encoding = encoding
     result.problems[:0] = warnings
+    require_entries(result, path.name)
     return result
 
 
