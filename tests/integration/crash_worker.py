@@ -8,7 +8,9 @@ Usage (one JSON or text line per event on stdout; a forked worker also prints
 
 ``zygote`` imports everything once, then forks a worker per ``import`` or ``edit`` line
 read from stdin and prints ``started PID`` when the worker begins; the caller SIGKILLs
-that pid at a random moment and sends ``reap PID``. Forking from this single-threaded
+that pid at a random moment and sends ``reap PID``. An ``import`` worker runs the real
+``scholar-desk import`` command (the CLI's ``main``, as the installed script does) on
+generated .bib files, one after another. Forking from this single-threaded
 process makes each kill cheap, so a test can do many.
 """
 
@@ -73,24 +75,33 @@ def hold(db: Path) -> None:
     print("released", flush=True)
 
 
-def _import(library: Library) -> None:
+def batch_file(folder: Path, batch: str) -> Path:
+    """A .bib file of `IMPORT_BATCH` distinct entries; each reference's source is its name."""
+    path = folder / f"{batch}.bib"
+    entries = [
+        f"@article{{{batch}-{i},\n  author = {{Smith, Jane and Doe, John}},\n"
+        f"  title = {{Randomised trial number {i} of {batch}}},\n"
+        f"  journal = {{Pain Medicine}},\n  year = {{{2020 + i % 5}}},\n"
+        f"  doi = {{10.5555/{batch}.{i}}}\n}}\n"
+        for i in range(IMPORT_BATCH)
+    ]
+    path.write_text("\n".join(entries), encoding="utf-8")
+    return path
+
+
+def _import(db: Path) -> None:
+    """Run the real ``scholar-desk import`` (its staging table, chunked inserts) again and again."""
+    from scholar_desk.cli import main as cli_main
+
     pid = os.getpid()
     n = 0
     while True:
         n += 1
-        batch = f"batch-{pid}-{n}"
-        with library.transaction() as session:
-            for i in range(IMPORT_BATCH):
-                session.add(
-                    m.Reference(
-                        citation_key=f"{batch}-{i}",
-                        title=f"Randomised trial number {i} of {batch}",
-                        authors="Smith, Jane and Doe, John",
-                        first_author="Smith",
-                        year=2020 + i % 5,
-                        source=batch,
-                    )
-                )
+        bib = batch_file(db.parent, f"batch-{pid}-{n}")
+        status = cli_main(["import", "--db", str(db), str(bib)])
+        if status != 0:
+            print(f"failed {pid} {status}", flush=True)
+            return
         print(f"committed {pid}", flush=True)
 
 
@@ -130,6 +141,11 @@ def inspect_database(db: Path) -> dict[str, object]:
             'SELECT source, count(*) FROM "references" GROUP BY source'
         ).fetchall()
         partial = [b for b, n in batches if n != IMPORT_BATCH]
+        imports = conn.execute(
+            "SELECT count(*) FROM audit_events WHERE kind = 'reference' AND action = 'import'"
+        ).fetchone()[0]
+        if imports != len(batches):  # an import's audit row and its references land together
+            partial.append(f"{imports} import events for {len(batches)} batches")
         notes = {r[0] for r in conn.execute("SELECT notes FROM projects")}
         edits = conn.execute(
             "SELECT count(*) FROM audit_events WHERE kind = 'project' AND action = 'update'"
@@ -169,6 +185,11 @@ def seed(db: Path) -> None:
 
 def zygote(db: Path) -> None:
     """Fork a writer per command; the parent kills and reaps them."""
+    import scholar_desk.cli
+    from scholar_desk.core.services import references  # what an import loads, loaded once
+
+    assert scholar_desk.cli.main is not None
+    assert references.read_files is not None
     for line in sys.stdin:
         command, _, arg = line.strip().partition(" ")
         if command == "reap":
@@ -180,9 +201,11 @@ def zygote(db: Path) -> None:
         pid = os.fork()
         if pid == 0:
             try:
-                library = Library(db)
                 print(f"started {os.getpid()}", flush=True)
-                (_import if command == "import" else _edit)(library)
+                if command == "import":
+                    _import(db)
+                else:
+                    _edit(Library(db))
             finally:
                 os._exit(0)
 

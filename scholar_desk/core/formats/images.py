@@ -7,6 +7,7 @@ installed, otherwise the user is asked to convert the file first.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 from dataclasses import dataclass
@@ -20,6 +21,11 @@ _KEEP = {"PNG": "png", "JPEG": "jpeg"}
 #: Pictures are downscaled to at most this many pixels on the long side: enough for a
 #: poster printed at 150 dpi across a 24-inch column, and keeps decks small.
 MAX_PIXELS = 4000
+#: Pictures with more pixels than this are not decoded at all (a "decompression bomb":
+#: a small PNG that unpacks to gigabytes); JPEGs are first decoded at a reduced scale.
+MAX_DECODE_PIXELS = 50_000_000
+#: Embedded pictures need no more than this many pixels per inch of their placed size.
+PRINT_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -90,18 +96,62 @@ def load_image(path: str | Path) -> ImageData:
         raise ExportError(f"The figure {file} cannot be read: {exc.strerror}.", str(exc)) from exc
     try:
         with Image.open(io.BytesIO(raw)) as image:
-            image.load()
             fmt = image.format or ""
+            width, height = image.size  # from the header: nothing is decoded yet
+            if width * height > MAX_DECODE_PIXELS and fmt == "JPEG":
+                image.draft("RGB", (MAX_PIXELS, MAX_PIXELS))  # decode at 1/2, 1/4 or 1/8
+            if image.size[0] * image.size[1] > MAX_DECODE_PIXELS:
+                raise _too_big(file, width, height)
+            image.load()
             width, height = image.size
             if fmt in _KEEP and max(width, height) <= MAX_PIXELS:
                 return ImageData(raw, width, height, str(file))
             return _as_png(image, str(file))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise _too_big(file, 0, 0) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ExportError(
             f"The figure {file.name} is not an image that can be read "
             "(use PNG, JPEG, WEBP, TIFF or SVG).",
             f"{file}: {exc}",
         ) from exc
+
+
+def _too_big(file: Path, width: int, height: int) -> ExportError:
+    size = f" ({width}\u00d7{height} pixels)" if width else ""
+    return ExportError(
+        f"The picture {file.name} is too large to open safely{size}: save a copy of at "
+        f"most {MAX_DECODE_PIXELS // 1_000_000} megapixels (print needs far fewer) and "
+        "attach that.",
+        str(file),
+    )
+
+
+@functools.lru_cache(maxsize=16)  # a logo repeated on every slide is scaled once
+def fit_for_print(data: bytes, width_emu: int, height_emu: int) -> bytes:
+    """Downscale encoded image bytes to `PRINT_DPI` at their placed size, if larger.
+
+    PNG stays PNG and JPEG stays JPEG; bytes already small enough come back unchanged.
+    """
+    emu_per_inch = 914400
+    need_w = max(1, round(width_emu / emu_per_inch * PRINT_DPI))
+    need_h = max(1, round(height_emu / emu_per_inch * PRINT_DPI))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width <= need_w * 1.05 or height <= need_h * 1.05:
+                return data
+            fmt = image.format or "PNG"
+            image.load()
+            small = image.resize((need_w, need_h), Image.Resampling.LANCZOS)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return data
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        small.convert("RGB").save(out, format="JPEG", quality=90)
+    else:
+        small.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _as_png(image: Image.Image, source: str) -> ImageData:

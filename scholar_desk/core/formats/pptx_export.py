@@ -19,6 +19,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
+from scholar_desk.core.formats.images import fit_for_print
 from scholar_desk.core.formats.layout import (
     Color,
     Layout,
@@ -102,8 +103,9 @@ def _fill_slide(slide: Any, page: Slide) -> None:
                 tree.append(target.element)
             _write_text(target, item)
         elif isinstance(item, PictureBox):
+            data = fit_for_print(item.data, item.w, item.h)
             picture = slide.shapes.add_picture(
-                io.BytesIO(item.data), Emu(item.x), Emu(item.y), Emu(item.w), Emu(item.h)
+                io.BytesIO(data), Emu(item.x), Emu(item.y), Emu(item.w), Emu(item.h)
             )
             if item.description:
                 picture.element.nvPicPr.cNvPr.set("descr", item.description)

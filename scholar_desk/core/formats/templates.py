@@ -192,29 +192,182 @@ def load_template(source: str | Path | None, *, kind: str = "slides") -> Templat
     if not path.is_file():
         raise ExportError(f"The template {path} was not found. Choose another file.", str(path))
     try:
+        if path.stat().st_size > MAX_TEMPLATE_BYTES:
+            raise ExportError(
+                f"{name} is over {MAX_TEMPLATE_BYTES >> 20} MB; choose a smaller template."
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ExportError(f"The template {path} cannot be read: {exc.strerror}.") from exc
     return read_template(raw, name=name, builtin=builtin)
 
 
-def patch_potx(raw: bytes) -> bytes:
-    """Return .pptx bytes for a .potx (template) package; other packages unchanged."""
+# Limits on a template file: it is a zip archive, and a small archive can hold a huge
+# member (a "zip bomb"). Sizes come from the archive's directory and are checked before
+# anything is decompressed; zipfile never returns more than the size declared there.
+MAX_TEMPLATE_BYTES = 100 << 20
+"""Largest template file accepted."""
+MAX_UNCOMPRESSED_BYTES = 300 << 20
+"""Largest total size of a template's members once decompressed."""
+MAX_COMPRESSION_RATIO = 100
+"""Largest ratio of a member's decompressed to compressed size (above 1 MB)."""
+MAX_MEMBERS = 5000
+"""Most members a template may hold."""
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_HYPERLINKS = {f"{{{_A}}}hlinkClick", f"{{{_A}}}hlinkHover", f"{{{_P}}}hlinkClick"}
+_SAFE_XML = etree.XMLParser(
+    resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False
+)
+
+
+def check_package(raw: bytes, name: str = "template") -> zipfile.ZipFile:
+    """Open a template archive after checking its sizes, without decompressing anything.
+
+    Raises:
+        ExportError: Not a zip archive, or too large, too many members or too compressed.
+    """
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise ExportError(
+            f"{name} is {len(raw) >> 20} MB; templates over {MAX_TEMPLATE_BYTES >> 20} MB "
+            "are not used. Choose a smaller template."
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-        types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError):
-        return raw
-    if _TEMPLATE_TYPE not in types:
-        return raw
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise ExportError(
+            f"{name} is not a PowerPoint presentation or template (.pptx or .potx).", repr(exc)
+        ) from exc
+    total = sum(m.file_size for m in members)
+    bomb = next(
+        (
+            m
+            for m in members
+            if m.file_size > 1 << 20
+            and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        ),
+        None,
+    )
+    if len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES or bomb is not None:
+        what = (
+            f"{bomb.filename} unpacks to {bomb.file_size >> 20} MB from {bomb.compress_size >> 10} KB"
+            if bomb is not None
+            else f"{len(members)} parts, {total >> 20} MB unpacked"
+        )
+        raise ExportError(
+            f"{name} is not used: it unpacks to far more than a template holds ({what}). "
+            "Choose another template.",
+            what,
+        )
+    return archive
+
+
+def patch_potx(raw: bytes, name: str = "template") -> bytes:
+    """Return safe .pptx bytes for a .pptx or .potx package.
+
+    The archive is size-checked first (`check_package`). A template's content type is
+    rewritten so python-pptx loads it; relationships to anything outside the file
+    (``http://``, ``file:///``) are dropped with what points at them, and DOCTYPE
+    declarations are removed, so none of it reaches a generated deck.
+
+    Raises:
+        ExportError: The archive is unusable or fails the size checks.
+    """
+    archive = check_package(raw, name)
+    try:
+        if not _needs_rewrite(archive):
+            return raw
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
+        raise ExportError(
+            f"{name} is a damaged presentation or template; choose another file.", repr(exc)
+        ) from exc
+    dropped: dict[str, set[str]] = {}
+    for filename, data in list(parts.items()):
+        if filename.endswith(".rels"):
+            parts[filename], ids = _drop_external(data)
+            if ids:
+                dropped[_source_of(filename)] = ids
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in archive.infolist():
-            data = archive.read(info.filename)
+            data = parts[info.filename]
             if info.filename == "[Content_Types].xml":
                 data = data.replace(_TEMPLATE_TYPE, _PRESENTATION_TYPE)
+            if info.filename in dropped:
+                data = _unlink(data, dropped[info.filename])
+            if b"<!DOCTYPE" in data[:4096] and info.filename.endswith((".xml", ".rels")):
+                data = _reserialize(data)
             target.writestr(info, data)
     return out.getvalue()
+
+
+def _needs_rewrite(archive: zipfile.ZipFile) -> bool:
+    for info in archive.infolist():
+        name = info.filename
+        if name == "[Content_Types].xml" and _TEMPLATE_TYPE in archive.read(name):
+            return True
+        if name.endswith(".rels"):
+            data = archive.read(name)
+            if b"External" in data or b"://" in data.replace(b"http://schemas.", b""):
+                return True
+        if name.endswith((".xml", ".rels")):
+            with archive.open(info) as handle:
+                if b"<!DOCTYPE" in handle.read(4096):
+                    return True
+    return False
+
+
+def _source_of(rels_name: str) -> str:
+    folder, _, file = rels_name.rpartition("_rels/")
+    return folder + file.removesuffix(".rels")
+
+
+def _parse(data: bytes) -> Any:
+    try:
+        return etree.fromstring(data, _SAFE_XML)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _reserialize(data: bytes) -> bytes:
+    root = _parse(data)
+    if root is None:
+        return data
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _drop_external(data: bytes) -> tuple[bytes, set[str]]:
+    root = _parse(data)
+    if root is None:
+        return data, set()
+    ids = set()
+    for rel in list(root):
+        if rel.get("TargetMode") == "External" or "://" in (rel.get("Target") or ""):
+            ids.add(rel.get("Id") or "")
+            root.remove(rel)
+    if not ids:
+        return data, ids
+    return bytes(
+        etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    ), ids
+
+
+def _unlink(data: bytes, ids: set[str]) -> bytes:
+    root = _parse(data)
+    if root is None:
+        return data
+    for element in list(root.iter()):
+        for attr, value in list(element.attrib.items()):
+            if value in ids and attr.startswith(f"{{{_R_NS}}}"):
+                parent = element.getparent()
+                if element.tag in _HYPERLINKS and parent is not None:
+                    parent.remove(element)
+                    break
+                del element.attrib[attr]
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def open_presentation(data: bytes, name: str = "template") -> Any:
@@ -252,7 +405,7 @@ def read_template(raw: bytes, *, name: str = "template", builtin: bool = False) 
     Raises:
         ExportError: Not a presentation, or no layout with a title placeholder.
     """
-    data = patch_potx(raw)
+    data = patch_potx(raw, name)
     prs = open_presentation(data, name)
     width, height = int(prs.slide_width), int(prs.slide_height)
     theme = _theme(prs)
