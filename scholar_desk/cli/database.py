@@ -6,7 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from scholar_desk.cli.registry import EXIT_OK, EXIT_USER_ERROR, Arg, CliContext, command
+from scholar_desk.cli.registry import (
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    Arg,
+    CliContext,
+    command,
+    force_arg,
+)
 
 
 @command("init", help="create or upgrade the database", needs_login=False)
@@ -28,14 +35,14 @@ def _run_demo(ctx: CliContext) -> int:
 @command(
     "backup",
     help="write a verified copy of the database",
-    args=[Arg("out", help="new file (or folder) to write")],
+    args=[Arg("out", help="new file (or folder) to write"), force_arg()],
 )
 def _run_backup(ctx: CliContext) -> int:
     from pathlib import Path
 
     from scholar_desk.core.services import backups
 
-    info = backups.create_backup(ctx.library, ctx.actor, Path(ctx.args.out))
+    info = backups.create_backup(ctx.library, ctx.actor, Path(ctx.args.out), force=ctx.args.force)
     print(f"Backup written and verified: {info.path} ({info.size:,} bytes).")
     return EXIT_OK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
 
 
 @command(
@@ -21,11 +21,13 @@ from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
         ),
         Arg("--fellow", default=None, help="only this fellow (name, family name or id)"),
         Arg("--strict", action="store_true", help="treat data gaps as an error"),
+        force_arg(),
     ],
 )
 def _run_report(ctx: CliContext) -> int:
     from pathlib import Path
 
+    from scholar_desk.core import files
     from scholar_desk.core.errors import ExportError
     from scholar_desk.core.formats.report_files import FORMATS, write_report
     from scholar_desk.core.services import report
@@ -35,6 +37,7 @@ def _run_report(ctx: CliContext) -> int:
         raise ExportError(
             f"Cannot tell the format of '{out.name}': end it with .csv, .xlsx or .pdf."
         )
+    files.check_target(out, force=ctx.args.force)
     with ctx.library.reading() as session:
         ids = None
         if ctx.args.fellow is not None:
@@ -47,7 +50,7 @@ def _run_report(ctx: CliContext) -> int:
             f"{len(activity.warnings)} data gap(s) found and --strict was given; "
             "fix them or leave out --strict. Nothing was written."
         )
-    write_report(activity, out)
+    write_report(activity, out, force=ctx.args.force)
     count = len(activity.fellows)
     fellows = f"{count} fellow{'s' if count != 1 else ''}"
     print(f"Wrote the {activity.label} report for {fellows} to {out}")
@@ -66,6 +69,7 @@ group(
         Arg("submission_id", type=int, metavar="SUBMISSION_ID"),
         Arg("out", metavar="OUT.docx", help="file to write"),
         Arg("--round", type=int, default=None, help="round number (default: latest)"),
+        force_arg(),
     ],
 )
 def _run_doc_response(ctx: CliContext) -> int:
@@ -75,7 +79,12 @@ def _run_doc_response(ctx: CliContext) -> int:
 
     with ctx.library.reading() as session:
         letter = documents.export_response(
-            session, ctx.actor, ctx.args.submission_id, Path(ctx.args.out), ctx.args.round
+            session,
+            ctx.actor,
+            ctx.args.submission_id,
+            Path(ctx.args.out),
+            ctx.args.round,
+            force=ctx.args.force,
         )
     for point in letter.open_points:
         print(
@@ -92,6 +101,7 @@ def _run_doc_response(ctx: CliContext) -> int:
     args=[
         Arg("out", metavar="OUT.docx", help="file to write"),
         Arg("--fellow", default=None, help="the fellow (default: yourself)"),
+        force_arg(),
     ],
 )
 def _run_doc_publications(ctx: CliContext) -> int:
@@ -113,7 +123,9 @@ def _run_doc_publications(ctx: CliContext) -> int:
             fellow_id = choices[0].person_id
         if fellow_id is None:
             raise ValidationError({"--fellow": "choose a fellow, not unassigned records."})
-        pubs = documents.export_publication_list(session, ctx.actor, fellow_id, Path(ctx.args.out))
+        pubs = documents.export_publication_list(
+            session, ctx.actor, fellow_id, Path(ctx.args.out), force=ctx.args.force
+        )
     total = sum(len(s.entries) for s in pubs.sections)
     print(f"Wrote {total} entries for {pubs.fellow} to {ctx.args.out}")
     return EXIT_OK
@@ -130,6 +142,7 @@ def _run_doc_publications(ctx: CliContext) -> int:
             default=None,
             help="a .pptx/.potx file, or deck-professional (default) or deck-plain",
         ),
+        force_arg(),
     ],
 )
 def _run_slides(ctx: CliContext) -> int:
@@ -137,7 +150,12 @@ def _run_slides(ctx: CliContext) -> int:
 
     with ctx.library.reading() as session:
         result = slides.export_deck(
-            session, ctx.actor, ctx.args.abstract_id, ctx.args.out, template=ctx.args.template
+            session,
+            ctx.actor,
+            ctx.args.abstract_id,
+            ctx.args.out,
+            template=ctx.args.template,
+            force=ctx.args.force,
         )
     print(f"Wrote {result.pages} slides to {result.path} ({result.template})")
     return EXIT_OK
@@ -176,6 +194,7 @@ def _poster_layouts() -> list[str]:
             metavar="FILE",
             help="a logo for the banner; repeat for more",
         ),
+        force_arg(),
     ],
 )
 def _run_poster(ctx: CliContext) -> int:
@@ -191,6 +210,7 @@ def _run_poster(ctx: CliContext) -> int:
             layout=ctx.args.layout,
             template=ctx.args.template,
             logos=ctx.args.logo,
+            force=ctx.args.force,
         )
     print(f"Wrote the poster to {result.path} ({result.template})")
     return EXIT_OK

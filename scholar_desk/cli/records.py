@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
 from scholar_desk.cli.values import field_values, tracker_kind
 
 
@@ -133,6 +133,7 @@ def _run_deadlines(ctx: CliContext) -> int:
     args=[
         Arg("out", metavar="OUT.ics", help="file to write"),
         Arg("--include-done", action="store_true", help="also ticked-off tasks"),
+        force_arg(),
     ],
 )
 def _run_calendar(ctx: CliContext) -> int:
@@ -142,7 +143,11 @@ def _run_calendar(ctx: CliContext) -> int:
 
     with ctx.library.reading() as session:
         count = deadline_calendar.export_calendar(
-            session, ctx.actor, Path(ctx.args.out), include_done=ctx.args.include_done
+            session,
+            ctx.actor,
+            Path(ctx.args.out),
+            include_done=ctx.args.include_done,
+            force=ctx.args.force,
         )
     print(f"Wrote {count} deadlines to {ctx.args.out}")
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
 
 
 @command(
@@ -61,6 +61,7 @@ group("export", help="export records to a file", metavar="FORMAT", dest="export_
         Arg("out", metavar="OUT.bib", help="file to write"),
         Arg("--project", type=int, default=None, help="only references of this project"),
         Arg("--tag", default=None, help="only references with this tag"),
+        force_arg(),
     ],
 )
 def _run_export_bib(ctx: CliContext) -> int:
@@ -70,7 +71,11 @@ def _run_export_bib(ctx: CliContext) -> int:
 
     with ctx.library.reading() as session:
         count = references.export_bib(
-            session, Path(ctx.args.out), project_id=ctx.args.project, tag=ctx.args.tag
+            session,
+            Path(ctx.args.out),
+            project_id=ctx.args.project,
+            tag=ctx.args.tag,
+            force=ctx.args.force,
         )
     print(f"Wrote {count} references to {ctx.args.out}")
     return EXIT_OK

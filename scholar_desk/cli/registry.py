@@ -37,6 +37,13 @@ class CliContext:
 
 
 Runner = Callable[[CliContext], int]
+
+
+def force_arg() -> Arg:
+    """``--force``: every command that writes a file refuses an existing one without it."""
+    return Arg("--force", action="store_true", help="replace OUT if it already exists")
+
+
 BeforeOpen = Callable[[argparse.Namespace, str], "int | None"]
 
 

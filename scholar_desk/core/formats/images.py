@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,16 @@ def load_image(path: str | Path) -> ImageData:
     except OSError as exc:
         raise ExportError(f"The figure {file} cannot be read: {exc.strerror}.", str(exc)) from exc
     try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its two limits; here a warning is a refusal.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _decoded(raw, file)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_big(file, 0, 0) from exc
+
+
+def _decoded(raw: bytes, file: Path) -> ImageData:
+    try:
         with Image.open(io.BytesIO(raw)) as image:
             fmt = image.format or ""
             width, height = image.size  # from the header: nothing is decoded yet
@@ -107,8 +118,6 @@ def load_image(path: str | Path) -> ImageData:
             if fmt in _KEEP and max(width, height) <= MAX_PIXELS:
                 return ImageData(raw, width, height, str(file))
             return _as_png(image, str(file))
-    except Image.DecompressionBombError as exc:
-        raise _too_big(file, 0, 0) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ExportError(
             f"The figure {file.name} is not an image that can be read "

@@ -187,7 +187,8 @@ def _record(record: dict[str, Any], line: int, source: str) -> ParsedReference:
         extra["urls"] = "; ".join(str(u) for u in urls[1:])
     unknown = record.get("unknown_tag") or {}
     for tag, values in unknown.items():
-        extra[f"ris_{tag.lower()}"] = _text(values)
+        if tag:  # rispy gives None for a line whose tag it could not read
+            extra[f"ris_{str(tag).lower()}"] = _text(values)
     accession = extra.get("accession_number", "")
     if "pubmed" in extra.get("name_of_database", "").lower() and accession.isdigit():
         ref.pmid = clean_pmid(accession)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -280,7 +281,15 @@ def patch_potx(raw: bytes, name: str = "template") -> bytes:
         if not _needs_rewrite(archive):
             return raw
         parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ) as exc:
         raise ExportError(
             f"{name} is a damaged presentation or template; choose another file.", repr(exc)
         ) from exc
@@ -391,7 +400,38 @@ def open_presentation(data: bytes, name: str = "template") -> Any:
         ) from exc
 
 
+# What python-pptx, lxml and zipfile raise on a damaged package, beyond their own errors.
+_DAMAGED = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    zipfile.BadZipFile,
+    zlib.error,
+    etree.LxmlError,
+)
+
+
 def read_template(raw: bytes, *, name: str = "template", builtin: bool = False) -> Template:
+    """Read a template from bytes; a damaged one is one clear `ExportError`.
+
+    Raises:
+        ExportError: Not a presentation, damaged, too large when unpacked, or no layout
+            with a title placeholder.
+    """
+    try:
+        return _read_template(raw, name=name, builtin=builtin)
+    except _DAMAGED as exc:
+        raise ExportError(
+            f"{name} is a damaged presentation or template; choose another file.", repr(exc)
+        ) from exc
+
+
+def _read_template(raw: bytes, *, name: str, builtin: bool) -> Template:
     """Read a template from bytes.
 
     Args:
