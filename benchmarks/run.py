@@ -29,6 +29,7 @@ MODULES = (
     "bench_safety",
     "bench_bundle",
     "bench_cli",
+    "bench_hostile",
 )
 
 Row = tuple[str, str, str, str]

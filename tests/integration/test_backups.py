@@ -7,10 +7,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from scholar_desk.core import clock
+from scholar_desk.core.db import models
+from scholar_desk.core.db import sqlite as sqlite_module
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.errors import (
+    DatabaseError,
     ExportError,
     OutputExistsError,
     PermissionDeniedError,
@@ -259,3 +263,59 @@ def test_pre_upgrade_copies_rotate_but_the_newest_is_kept(
 
 def stat_mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+def _break_an_index(path: Path) -> None:
+    """Change one key inside an index page: the file opens, integrity_check fails."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+        root, page_size = conn.execute(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size()) FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = 'tags'"
+        ).fetchone()
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page_size
+    at = data.find(b"zebra-tag", start, start + page_size)
+    assert at > 0
+    data[at : at + 5] = b"aaaaa"
+    path.write_bytes(bytes(data))
+
+
+def test_damage_that_still_opens_is_opened_read_only_not_moved(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as lib, lib.transaction() as session:
+        for name in ("alpha-tag", "zebra-tag", "middle-tag"):
+            session.add(models.Tag(name=name))
+    _break_an_index(path)
+    path.with_name(path.name + "-wal").write_bytes(b"\x00" * 32)  # an unclean shutdown
+    check = backups.check_at_start(path)
+    assert check.status == "damaged", check
+    assert path.exists(), "a file that still opens is left where it is"
+    assert "restore" in check.message.lower()
+    with Library.open(path, read_only=check.message) as lib:
+        with lib.reading() as session:
+            assert session.scalar(select(func.count()).select_from(models.Tag)) == 3
+        with pytest.raises(DatabaseError, match="read-only"), lib.transaction():
+            pass
+
+
+def test_a_check_that_cannot_run_is_not_damage(tmp_path: Path) -> None:
+    folder = tmp_path / "odd %41 #1 ?x"
+    folder.mkdir()
+    path = folder / "lib.sqlite3"
+    with Library.open(path) as lib:
+        _add_journal(lib, "Healthy")
+    assert backups.check_file(path, full=True).ok  # '%', '#' and '?' are escaped
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        health = sqlite_module.examine(path, full=True)  # waits for the lock, then says so
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert health.state == "unknown", health
+    assert not health.damaged
+    assert not backups.cannot_open(path)
+    assert path.exists()
