@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import func, select
 
 from scholar_desk.core.db import models as m
+from scholar_desk.core.db.sqlite import connect_readonly
 from scholar_desk.ui.context import AppContext
 
 
@@ -33,7 +34,7 @@ class LiveRefresh(QObject):
         self._conn: sqlite3.Connection | None = None
         path = ctx.library.path
         if path is not None:
-            self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+            self._conn = connect_readonly(path, timeout=1.0)  # the path escaped
         self._last = self._stamp()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
