@@ -72,7 +72,7 @@ def templates(folder: Path) -> tuple[Path, Path]:
     Presentation().save(buf)
     base = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     bomb, normal = folder / "bomb.pptx", folder / "normal.pptx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
         for info in base.infolist():
             out.writestr(info, base.read(info.filename))
         with out.open("ppt/media/image9.png", "w", force_zip64=True) as member:
