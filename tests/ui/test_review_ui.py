@@ -242,3 +242,31 @@ def test_window_account_menu_by_role(qtbot, contexts):
     assert len(services) == 2  # live refresh and the idle lock (signed in)
     for service in services:
         service.stop()
+
+
+def test_start_up_never_moves_a_healthy_live_database(qtbot, tmp_path, monkeypatch):
+    """Under a folder named with '%', '#' and '?', with another window's WAL still there."""
+    import sqlite3
+
+    from scholar_desk.ui import shared_machine
+    from scholar_desk.ui.dialogs import backup_dialog
+
+    folder = tmp_path / "odd %41 #1 ?x"
+    folder.mkdir()
+    path = folder / "lib.sqlite3"
+    with Library.open(path) as lib, lib.transaction() as s:
+        items.create_item(s, SINGLE_USER, "journal", {"name": "Live"})
+    other_window = sqlite3.connect(path)
+    other_window.execute("PRAGMA wal_autocheckpoint=0")
+    other_window.execute("INSERT INTO tags (name) VALUES ('open elsewhere')")
+    other_window.commit()
+    told = []
+    monkeypatch.setattr(backup_dialog, "ask_restore_after_damage", lambda *a: told.append(a))
+    monkeypatch.setattr(backup_dialog, "tell_damaged", lambda *a: told.append(a))
+    try:
+        assert shared_machine.recover_if_damaged(str(path)) is None
+    finally:
+        other_window.close()
+    assert told == []
+    assert path.exists()
+    assert not list(folder.glob("*.corrupt-*"))

@@ -236,7 +236,11 @@ def _copy_verified(source: Path, target: Path, *, force: bool = False) -> Backup
     check = verify_backup(target)
     if check != "ok":
         target.unlink(missing_ok=True)
-        raise DatabaseError("The backup failed its check and was removed; try again.", check)
+        raise DatabaseError(
+            "The backup failed its check and was removed; the disk or folder may be failing. "
+            "Choose another place for it.",
+            check,
+        )
     return BackupInfo(target, clock.now(), target.stat().st_size, check)
 
 
