@@ -6,26 +6,20 @@ import datetime as dt
 import importlib
 import importlib.util
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QResizeEvent, QShortcut, QTextLayout
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -42,7 +36,10 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation
+from scholar_desk.ui.pages.abstract_byline import BylineAndFigures
+from scholar_desk.ui.pages.abstract_byline import ImagePicker as ImagePicker
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, show_status
+from scholar_desk.ui.widgets.section_editor import GrowingTextEdit, SectionEditor
 from scholar_desk.ui.widgets.status_chip import StatusChip
 from scholar_desk.ui.widgets.timeline import transparent_scroll
 
@@ -55,102 +52,7 @@ def _id_of(item: int | Record) -> int:
     return item.id if isinstance(item, Record) else int(item)
 
 
-class ImagePicker:
-    """Chooses an image file; tests monkeypatch `ask`."""
-
-    @staticmethod
-    def ask(parent: QWidget) -> str | None:
-        """Return the chosen path, or ``None``."""
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "Add figure", "", "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif)"
-        )
-        return path or None
-
-
-class _GrowingTextEdit(QPlainTextEdit):
-    """A plain text box that grows with its text, so the page scrolls instead of the box."""
-
-    def __init__(self, parent: QWidget, min_lines: int = 3) -> None:
-        super().__init__(parent)
-        self._min_lines = min_lines
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setTabChangesFocus(True)
-        self.textChanged.connect(self._fit)
-        self._fit()
-
-    def _fit(self, *_: object) -> None:
-        # Wrapped lines of every block, measured at the current width.
-        width = max(50, self.viewport().width() - 2 * int(self.document().documentMargin()))
-        metrics = self.fontMetrics()
-        lines = 0
-        block = self.document().begin()
-        while block.isValid():
-            layout = QTextLayout(block.text(), self.font())
-            layout.beginLayout()
-            while True:
-                line = layout.createLine()
-                if not line.isValid():
-                    break
-                line.setLineWidth(width)
-                lines += 1
-            layout.endLayout()
-            block = block.next()
-        lines = max(self._min_lines, lines)
-        self.setFixedHeight(lines * metrics.lineSpacing() + 14)
-
-    @override
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-
-class SectionEditor(QFrame):
-    """One section: a heading, its text and its own count."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
-
-    def __init__(self, heading: str, body: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("sectionEditor")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 6)
-        layout.setSpacing(4)
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        self.heading_edit = QLineEdit(heading, self)
-        self.heading_edit.setPlaceholderText("Heading")
-        self.heading_edit.setObjectName("sectionHeading")
-        font = self.heading_edit.font()
-        font.setBold(True)
-        self.heading_edit.setFont(font)
-        self.heading_edit.setFrame(False)
-        self.heading_edit.setStyleSheet("QLineEdit#sectionHeading { background: transparent; }")
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("hint")
-        self.remove_button = QToolButton(self)
-        self.remove_button.setIcon(icons.icon("delete"))
-        self.remove_button.setAutoRaise(True)
-        self.remove_button.setToolTip("Remove this section")
-        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
-        top.addWidget(self.heading_edit, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.remove_button)
-        layout.addLayout(top)
-        self.body_edit = _GrowingTextEdit(self)
-        self.body_edit.setPlainText(body)
-        self.body_edit.setPlaceholderText(f"Write the {heading.lower() or 'section'} here")
-        layout.addWidget(self.body_edit)
-        self.heading_edit.textChanged.connect(self.changed)
-        self.body_edit.textChanged.connect(self.changed)
-
-    def value(self) -> tuple[str, str]:
-        """``(heading, body)`` as typed."""
-        return self.heading_edit.text(), self.body_edit.toPlainText()
-
-
-class AbstractEditor(QWidget):
+class AbstractEditor(BylineAndFigures, QWidget):
     """Edits an abstract's title, sections, authors and figures, counting as you type."""
 
     closed = Signal()
@@ -245,7 +147,7 @@ class AbstractEditor(QWidget):
         top.addStretch(1)
         top.addWidget(self.title_count_label)
         layout.addLayout(top)
-        self.title_edit = _GrowingTextEdit(page, min_lines=2)
+        self.title_edit = GrowingTextEdit(page, min_lines=2)
         self.title_edit.setObjectName("titleEdit")
         self.title_edit.setPlaceholderText("The abstract's title")
         self.title_edit.textChanged.connect(self._on_text_changed)
@@ -470,53 +372,6 @@ class AbstractEditor(QWidget):
         if detail.is_example_rule:
             text += " Example rule from the starter catalog: check this year's call for abstracts."
         return text
-
-    def _show_authors(self, detail: AbstractDetail) -> None:
-        self.authors_list.blockSignals(True)
-        self.authors_list.clear()
-        for author in detail.authors:
-            self._author_item(author.person_id, author.name, author.presenting)
-        self.authors_list.blockSignals(False)
-        self._number_authors()
-
-    def _author_item(self, person_id: int, name: str, presenting: bool) -> QListWidgetItem:
-        item = QListWidgetItem(name, self.authors_list)
-        item.setData(Qt.ItemDataRole.UserRole, person_id)
-        item.setData(Qt.ItemDataRole.UserRole + 1, name)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if presenting else Qt.CheckState.Unchecked)
-        return item
-
-    def _number_authors(self) -> None:
-        self.authors_list.blockSignals(True)
-        for row in range(self.authors_list.count()):
-            item = self.authors_list.item(row)
-            name = item.data(Qt.ItemDataRole.UserRole + 1)
-            presenting = item.checkState() == Qt.CheckState.Checked
-            item.setText(f"{row + 1}. {name}" + ("  (presenting)" if presenting else ""))
-        self.authors_list.blockSignals(False)
-
-    def _show_images(self, detail: AbstractDetail) -> None:
-        self.images_list.clear()
-        for image in detail.images:
-            text = image.caption or Path(image.path).name
-            item = QListWidgetItem(text if image.exists else f"{text} (file missing)")
-            item.setData(Qt.ItemDataRole.UserRole, image.id)
-            item.setToolTip(image.path)
-            if image.exists:
-                pixmap = QPixmap(image.path)
-                if not pixmap.isNull():
-                    item.setIcon(
-                        QIcon(
-                            pixmap.scaled(
-                                56,
-                                40,
-                                Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation,
-                            )
-                        )
-                    )
-            self.images_list.addItem(item)
 
     # Sections --------------------------------------------------------------------------
 
@@ -787,140 +642,6 @@ class AbstractEditor(QWidget):
         ).failure(lambda _exc: conflict.append(True), ConflictError)
         saved = operation.run()
         return saved[1] if saved is not None else None
-
-    # Authors and figures ---------------------------------------------------------------
-
-    def _authors_value(self) -> list[tuple[int, bool]]:
-        out = []
-        for row in range(self.authors_list.count()):
-            item = self.authors_list.item(row)
-            out.append(
-                (
-                    int(item.data(Qt.ItemDataRole.UserRole)),
-                    item.checkState() == Qt.CheckState.Checked,
-                )
-            )
-        return out
-
-    def _save_authors(self, authors: list[tuple[int, bool]]) -> bool:
-        abstract_id = self.abstract_id
-
-        def write(session: Any, actor: Any) -> list[tuple[int, bool]]:
-            before = abstracts.get_abstract_detail(session, actor, abstract_id).authors
-            abstracts.set_abstract_authors(session, actor, abstract_id, authors)
-            return [(a.person_id, a.presenting) for a in before]
-
-        operation = Operation(
-            self.ctx,
-            self,
-            write,
-            changes=("abstract",),
-            undo=lambda s, a, before: abstracts.set_abstract_authors(s, a, abstract_id, before),
-            text="Change the abstract's authors",
-        )
-        operation.run()
-        return operation.error is None
-
-    def _reload_authors(self) -> None:
-        try:
-            with self.ctx.library.reading() as session:
-                detail = abstracts.get_abstract_detail(session, self.ctx.actor, self.abstract_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
-            return
-        self._show_authors(detail)
-        self._show_images(detail)
-
-    def add_author(self) -> None:
-        """Append the person chosen in the combo box to the byline."""
-        person_id = self.person_combo.currentData()
-        if person_id is None:
-            return
-        authors = self._authors_value()
-        if any(pid == person_id for pid, _ in authors):
-            return
-        authors.append((int(person_id), not authors))  # the first author presents by default
-        self._save_authors(authors)
-        self._reload_authors()
-
-    def remove_author(self) -> None:
-        """Remove the selected author."""
-        row = self.authors_list.currentRow()
-        if row < 0:
-            return
-        authors = self._authors_value()
-        del authors[row]
-        self._save_authors(authors)
-        self._reload_authors()
-
-    def move_author(self, step: int) -> None:
-        """Move the selected author up or down the byline."""
-        row = self.authors_list.currentRow()
-        authors = self._authors_value()
-        target = row + step
-        if row < 0 or not 0 <= target < len(authors):
-            return
-        authors[row], authors[target] = authors[target], authors[row]
-        if self._save_authors(authors):
-            self._reload_authors()
-            self.authors_list.setCurrentRow(target)
-
-    def _on_authors_list_item_changed(self, item: QListWidgetItem) -> None:
-        authors = self._authors_value()
-        row = self.authors_list.row(item)
-        if item.checkState() == Qt.CheckState.Checked:
-            authors = [(pid, i == row) for i, (pid, _) in enumerate(authors)]
-        self._save_authors(authors)
-        self._reload_authors()
-
-    def add_image(self) -> None:
-        """Ask for an image file and attach it."""
-        path = ImagePicker.ask(self)
-        if not path:
-            return
-        abstract_id = self.abstract_id
-        Operation(
-            self.ctx,
-            self,
-            lambda s, a: abstracts.add_image(s, a, abstract_id, path),
-            changes=("abstract",),
-            undo=lambda s, a, image: abstracts.remove_image(s, a, image.id),
-            text="Add a figure",
-        ).success(lambda _image: self._reload_authors()).run()
-
-    def remove_image(self) -> None:
-        """Detach the selected figure (the file stays on disk)."""
-        item = self.images_list.currentItem()
-        if item is None:
-            return
-        image_id = int(item.data(Qt.ItemDataRole.UserRole))
-        abstract_id = self.abstract_id
-
-        def write(session: Any, actor: Any) -> abstracts.ImageRecord:
-            detail = abstracts.get_abstract_detail(session, actor, abstract_id)
-            image = next(i for i in detail.images if i.id == image_id)
-            abstracts.remove_image(session, actor, image_id)
-            return image
-
-        def undo(session: Any, actor: Any, image: abstracts.ImageRecord) -> None:
-            abstracts.add_image(session, actor, abstract_id, image.path, image.caption)
-
-        def redo(session: Any, actor: Any) -> abstracts.ImageRecord:
-            # The figure came back under a new id: remove the one in the same place.
-            detail = abstracts.get_abstract_detail(session, actor, abstract_id)
-            image = detail.images[-1]
-            abstracts.remove_image(session, actor, image.id)
-            return image
-
-        Operation(
-            self.ctx,
-            self,
-            write,
-            changes=("abstract",),
-            undo=undo,
-            redo=redo,
-            text="Remove a figure",
-        ).success(lambda _image: self._reload_authors()).run()
 
     # Export ----------------------------------------------------------------------------
 

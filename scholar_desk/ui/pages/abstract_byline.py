@@ -1,0 +1,228 @@
+"""The abstract editor's byline and figures: show them, reorder, add and remove, undoably."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QListWidget,
+    QListWidgetItem,
+    QWidget,
+)
+
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.services import abstracts
+from scholar_desk.core.services.abstracts import AbstractDetail
+from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation
+
+
+class ImagePicker:
+    """Chooses an image file; tests monkeypatch `ask`."""
+
+    @staticmethod
+    def ask(parent: QWidget) -> str | None:
+        """Return the chosen path, or ``None``."""
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Add figure", "", "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif)"
+        )
+        return path or None
+
+
+class BylineAndFigures:
+    """The authors list and figures of `AbstractEditor` (mixed into it).
+
+    Uses the editor's ``ctx``, ``abstract_id``, ``authors_list``, ``images_list`` and
+    ``person_combo``.
+    """
+
+    ctx: AppContext
+    abstract_id: int
+    authors_list: QListWidget
+    images_list: QListWidget
+    person_combo: QComboBox
+
+    def _show_authors(self, detail: AbstractDetail) -> None:
+        self.authors_list.blockSignals(True)
+        self.authors_list.clear()
+        for author in detail.authors:
+            self._author_item(author.person_id, author.name, author.presenting)
+        self.authors_list.blockSignals(False)
+        self._number_authors()
+
+    def _author_item(self, person_id: int, name: str, presenting: bool) -> QListWidgetItem:
+        item = QListWidgetItem(name, self.authors_list)
+        item.setData(Qt.ItemDataRole.UserRole, person_id)
+        item.setData(Qt.ItemDataRole.UserRole + 1, name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if presenting else Qt.CheckState.Unchecked)
+        return item
+
+    def _number_authors(self) -> None:
+        self.authors_list.blockSignals(True)
+        for row in range(self.authors_list.count()):
+            item = self.authors_list.item(row)
+            name = item.data(Qt.ItemDataRole.UserRole + 1)
+            presenting = item.checkState() == Qt.CheckState.Checked
+            item.setText(f"{row + 1}. {name}" + ("  (presenting)" if presenting else ""))
+        self.authors_list.blockSignals(False)
+
+    def _show_images(self, detail: AbstractDetail) -> None:
+        self.images_list.clear()
+        for image in detail.images:
+            text = image.caption or Path(image.path).name
+            item = QListWidgetItem(text if image.exists else f"{text} (file missing)")
+            item.setData(Qt.ItemDataRole.UserRole, image.id)
+            item.setToolTip(image.path)
+            if image.exists:
+                pixmap = QPixmap(image.path)
+                if not pixmap.isNull():
+                    item.setIcon(
+                        QIcon(
+                            pixmap.scaled(
+                                56,
+                                40,
+                                Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation,
+                            )
+                        )
+                    )
+            self.images_list.addItem(item)
+
+    def _authors_value(self) -> list[tuple[int, bool]]:
+        out = []
+        for row in range(self.authors_list.count()):
+            item = self.authors_list.item(row)
+            out.append(
+                (
+                    int(item.data(Qt.ItemDataRole.UserRole)),
+                    item.checkState() == Qt.CheckState.Checked,
+                )
+            )
+        return out
+
+    def _save_authors(self, authors: list[tuple[int, bool]]) -> bool:
+        abstract_id = self.abstract_id
+
+        def write(session: Any, actor: Any) -> list[tuple[int, bool]]:
+            before = abstracts.get_abstract_detail(session, actor, abstract_id).authors
+            abstracts.set_abstract_authors(session, actor, abstract_id, authors)
+            return [(a.person_id, a.presenting) for a in before]
+
+        operation = Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("abstract",),
+            undo=lambda s, a, before: abstracts.set_abstract_authors(s, a, abstract_id, before),
+            text="Change the abstract's authors",
+        )
+        operation.run()
+        return operation.error is None
+
+    def _reload_authors(self) -> None:
+        try:
+            with self.ctx.library.reading() as session:
+                detail = abstracts.get_abstract_detail(session, self.ctx.actor, self.abstract_id)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return
+        self._show_authors(detail)
+        self._show_images(detail)
+
+    def add_author(self) -> None:
+        """Append the person chosen in the combo box to the byline."""
+        person_id = self.person_combo.currentData()
+        if person_id is None:
+            return
+        authors = self._authors_value()
+        if any(pid == person_id for pid, _ in authors):
+            return
+        authors.append((int(person_id), not authors))  # the first author presents by default
+        self._save_authors(authors)
+        self._reload_authors()
+
+    def remove_author(self) -> None:
+        """Remove the selected author."""
+        row = self.authors_list.currentRow()
+        if row < 0:
+            return
+        authors = self._authors_value()
+        del authors[row]
+        self._save_authors(authors)
+        self._reload_authors()
+
+    def move_author(self, step: int) -> None:
+        """Move the selected author up or down the byline."""
+        row = self.authors_list.currentRow()
+        authors = self._authors_value()
+        target = row + step
+        if row < 0 or not 0 <= target < len(authors):
+            return
+        authors[row], authors[target] = authors[target], authors[row]
+        if self._save_authors(authors):
+            self._reload_authors()
+            self.authors_list.setCurrentRow(target)
+
+    def _on_authors_list_item_changed(self, item: QListWidgetItem) -> None:
+        authors = self._authors_value()
+        row = self.authors_list.row(item)
+        if item.checkState() == Qt.CheckState.Checked:
+            authors = [(pid, i == row) for i, (pid, _) in enumerate(authors)]
+        self._save_authors(authors)
+        self._reload_authors()
+
+    def add_image(self) -> None:
+        """Ask for an image file and attach it."""
+        path = ImagePicker.ask(self)
+        if not path:
+            return
+        abstract_id = self.abstract_id
+        Operation(
+            self.ctx,
+            self,
+            lambda s, a: abstracts.add_image(s, a, abstract_id, path),
+            changes=("abstract",),
+            undo=lambda s, a, image: abstracts.remove_image(s, a, image.id),
+            text="Add a figure",
+        ).success(lambda _image: self._reload_authors()).run()
+
+    def remove_image(self) -> None:
+        """Detach the selected figure (the file stays on disk)."""
+        item = self.images_list.currentItem()
+        if item is None:
+            return
+        image_id = int(item.data(Qt.ItemDataRole.UserRole))
+        abstract_id = self.abstract_id
+
+        def write(session: Any, actor: Any) -> abstracts.ImageRecord:
+            detail = abstracts.get_abstract_detail(session, actor, abstract_id)
+            image = next(i for i in detail.images if i.id == image_id)
+            abstracts.remove_image(session, actor, image_id)
+            return image
+
+        def undo(session: Any, actor: Any, image: abstracts.ImageRecord) -> None:
+            abstracts.add_image(session, actor, abstract_id, image.path, image.caption)
+
+        def redo(session: Any, actor: Any) -> abstracts.ImageRecord:
+            # The figure came back under a new id: remove the one in the same place.
+            detail = abstracts.get_abstract_detail(session, actor, abstract_id)
+            image = detail.images[-1]
+            abstracts.remove_image(session, actor, image.id)
+            return image
+
+        Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("abstract",),
+            undo=undo,
+            redo=redo,
+            text="Remove a figure",
+        ).success(lambda _image: self._reload_authors()).run()
