@@ -5,9 +5,10 @@ Qt is imported only on the window's path, so ``scholar-desk list ...`` never loa
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 _WINDOW_VALUE_OPTIONS = ("--db", "--user")
 # Reference files the desktop hands over ("Open with Scholar Desk"): the window imports them.
@@ -64,6 +65,21 @@ def window_args(argv: Sequence[str]) -> WindowArgs | None:
     )
 
 
+def _leave_now(status: int) -> NoReturn:
+    """End the process once the window has closed and saved everything.
+
+    By then the database is closed, settings and layout are written and the log is
+    flushed below; what is left is the interpreter tearing down thousands of Qt objects
+    one by one, which a user would wait for with the window already gone.
+    """
+    import logging
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run Scholar Desk and return its exit status (the ``scholar-desk`` console script)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -71,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options is not None:
         from scholar_desk.ui.app import run
 
-        return run(db=options.db, demo=options.demo, user=options.user, files=options.files)
+        status = run(db=options.db, demo=options.demo, user=options.user, files=options.files)
+        _leave_now(status)
     from scholar_desk import cli
 
     return cli.main(args)

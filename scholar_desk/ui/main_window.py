@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QProcess, QSettings, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, QProcess, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -196,7 +196,13 @@ def window_settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
-    """The application window."""
+    """The application window.
+
+    ``initial_page_painted`` fires once, when the page the window opened on (the one it
+    was closed on last time) has been built and painted: what a user waits for at start.
+    """
+
+    initial_page_painted = Signal()
 
     def __init__(
         self,
@@ -725,6 +731,10 @@ class MainWindow(QMainWindow):
         key, self._initial_key = self._initial_key, None
         if key is not None and key == self.current_key() and key not in self._pages:
             self._activate(key)
+        # Repaint the whole window: the page (and, on a scroll area, its viewport) paints in
+        # the same pass, which ends before the watch's queued call runs.
+        _PaintWatch(self, self.initial_page_painted.emit)
+        self.update()
 
     def _save_layout(self) -> None:
         s = self._settings
@@ -741,3 +751,20 @@ class MainWindow(QMainWindow):
 def _reference_paths(urls: Sequence[QUrl]) -> list[Path]:
     paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
     return [p for p in paths if p.suffix.lower() in REFERENCE_SUFFIXES]
+
+
+class _PaintWatch(QObject):
+    """Calls ``then`` once, after ``widget`` and its children have painted (the pass ended)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+            self.deleteLater()
+        return False

@@ -10,14 +10,17 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 
-from scholar_desk.core.db.library import resolve_url
+from scholar_desk.core.db.library import Library, resolve_url
 from scholar_desk.core.errors import DatabaseError, ScholarDeskError
+from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import backups
 from scholar_desk.core.services.session import SINGLE_USER
 from scholar_desk.core.settings import default_database
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.workers import Job
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +65,7 @@ def start_services(ctx: AppContext, window: QWidget) -> list[Any]:
     """
     from scholar_desk.ui.live_refresh import LiveRefresh
 
-    try:
-        backups.auto_backup(ctx.library)
-    except ScholarDeskError:
-        log.warning("automatic backup failed", exc_info=True)
-    services: list[Any] = [LiveRefresh(ctx, parent=window)]
+    services: list[Any] = [DailyBackup(ctx.library), LiveRefresh(ctx, parent=window)]
     if not ctx.actor.single_user:
         # Imported only when signed in: it pulls in accounts, whose argon2 set-up costs
         # about 0.15 s of every start otherwise.
@@ -74,3 +73,34 @@ def start_services(ctx: AppContext, window: QWidget) -> list[Any]:
 
         services.append(IdleLock(ctx, window))
     return services
+
+
+class DailyBackup:
+    """The day's safety copy, taken on a thread of its own so the window never waits.
+
+    It only reads the database, so it needs no place in the one-thread write pool, where
+    a large copy would hold up the user's saves. ``stop()`` (the window closing) cancels a
+    copy in progress, which leaves no partial file, and returns once the thread is done.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(1)
+        self.job = Job(self._task(library))
+        self.job.signals.failed.connect(self._on_job_failed)
+        self.pool.start(self.job)
+
+    @staticmethod
+    def _task(library: Library) -> Any:
+        def task(_progress: ProgressSink, cancel: CancelToken) -> object:
+            return backups.auto_backup(library, cancel=cancel)
+
+        return task
+
+    def _on_job_failed(self, exc: object) -> None:
+        if isinstance(exc, ScholarDeskError):
+            log.warning("automatic backup failed: %s", exc.user_message)
+
+    def stop(self) -> None:
+        self.job.cancel_token.cancel()
+        self.pool.waitForDone()

@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from scholar_desk.core import files
+from scholar_desk.core.progress import CancelToken
 
 BUSY_TIMEOUT_SECONDS = 5.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -174,24 +175,37 @@ def quick_check(path: Path, *, full: bool = False) -> str:
     return examine(path, full=full).detail
 
 
-def copy_database(source: Path, target: Path, *, force: bool = False) -> None:
+_BACKUP_STEP_PAGES = 2048
+"""Pages copied between checks for cancellation (8 MB at SQLite's default page size)."""
+
+
+def copy_database(
+    source: Path, target: Path, *, force: bool = False, cancel: CancelToken | None = None
+) -> None:
     """Copy a live database with SQLite's online backup API (consistent under WAL).
 
     The copy is made in a temporary file created 0600 from the start (its journal
     inherits that mode) and moved into place when complete; ``target`` is replaced only
-    with ``force``.
+    with ``force``. ``cancel`` is checked between steps of the copy, so a copy running
+    while the window closes stops at once; the temporary file is then removed.
 
     Raises:
         sqlite3.Error: SQLite failed to copy.
         OSError: The file could not be created or moved.
+        scholar_desk.core.progress.CancelledError: ``cancel`` was set.
         scholar_desk.core.errors.ScholarDeskError: ``target`` may not be written.
     """
+
+    def step(_status: int, _remaining: int, _total: int) -> None:
+        if cancel is not None:
+            cancel.check()
+
     with files.writing(target, force=force, backup=True) as tmp:
         with (
             contextlib.closing(connect_readonly(source)) as src,
             contextlib.closing(sqlite3.connect(tmp)) as dst,
         ):
-            src.backup(dst)
+            src.backup(dst, pages=_BACKUP_STEP_PAGES, progress=step)
             dst.execute("PRAGMA journal_mode=DELETE")
         with tmp.open("rb") as handle:
             os.fsync(handle.fileno())

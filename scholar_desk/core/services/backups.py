@@ -30,6 +30,7 @@ from scholar_desk.core.db import sqlite
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.db.models import AppSetting
 from scholar_desk.core.errors import DatabaseError, ValidationError
+from scholar_desk.core.progress import CancelToken
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
@@ -223,12 +224,14 @@ def _new_name(db_path: Path, tag: str = "") -> Path:
     return candidate
 
 
-def _copy_verified(source: Path, target: Path, *, force: bool = False) -> BackupInfo:
+def _copy_verified(
+    source: Path, target: Path, *, force: bool = False, cancel: CancelToken | None = None
+) -> BackupInfo:
     folder = backup_dir(source)
     if target.parent == folder and not folder.exists():
         folder.mkdir(mode=files.PRIVATE_FOLDER_MODE, parents=True)
     try:
-        sqlite.copy_database(source, target, force=force)
+        sqlite.copy_database(source, target, force=force, cancel=cancel)
     except (sqlite3.Error, OSError) as exc:
         raise DatabaseError(
             f"The backup could not be written to {target}: {exc}", str(exc)
@@ -276,21 +279,35 @@ def create_backup(
     return _copy_verified(path, target, force=force)
 
 
-def auto_backup(library: Library, *, max_age: dt.timedelta = AUTO_BACKUP_AGE) -> BackupInfo | None:
+def auto_backup(
+    library: Library,
+    *,
+    max_age: dt.timedelta = AUTO_BACKUP_AGE,
+    cancel: CancelToken | None = None,
+) -> BackupInfo | None:
     """At start: back up when the newest backup is older than ``max_age`` (a day).
 
     No permission is asked: it is the application's own safety copy, kept beside the
     file it copies.
 
+    Args:
+        library: The open database.
+        max_age: How old the newest backup may be before a new one is taken.
+        cancel: Stops the copy (the window closing); nothing is left behind.
+
     Returns:
         The new backup, or ``None`` when a recent one exists or the file is empty.
+
+    Raises:
+        CancelledError: ``cancel`` was set during the copy.
+        DatabaseError: The copy failed or did not verify.
     """
     if library.path is None or not library.path.exists() or library.path.stat().st_size == 0:
         return None
     existing = list_backups(library.path)
     if existing and clock.now() - existing[0].created_at < max_age:
         return None
-    info = _copy_verified(library.path, _new_name(library.path))
+    info = _copy_verified(library.path, _new_name(library.path), cancel=cancel)
     prune(library.path, backups_kept(library))
     return info
 
