@@ -1,14 +1,16 @@
 """A 30-slide deck and a poster from an abstract, end to end: read, fit, write the .pptx.
 
-The first export in a fresh process (fonts and template loaded cold) is what the budget
-checks; the median of the next runs is shown for comparison. Data is generated in a
+The first export in a fresh process (fonts and template loaded cold), each case in a
+process of its own, is what the budget checks; the median of the next runs in that
+process is shown for comparison. Data is generated in a
 temporary database: an abstract with 22 sections, 30 references and three figures.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,17 +29,52 @@ def _timed(func) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - started
 
 
-def run() -> list[tuple[str, str, str, str]]:
-    from slides_data import make_abstract, png, words
-
+def _export(case: str, db: Path, folder: Path, abstract_id: int, logo: Path) -> dict[str, float]:
+    """In a fresh process: time the first export of ``case``, then the median of more."""
     from scholar_desk.core.db.library import Library
     from scholar_desk.core.services import slides
     from scholar_desk.core.services.session import SINGLE_USER
 
+    pages = 0
+
+    def once() -> None:
+        nonlocal pages
+        with library.reading() as session:
+            if case == "deck":
+                result = slides.export_deck(
+                    session, SINGLE_USER, abstract_id, folder / "deck.pptx", force=True
+                )
+                pages = result.pages
+            else:
+                slides.export_poster(
+                    session,
+                    SINGLE_USER,
+                    abstract_id,
+                    folder / "poster.pptx",
+                    layout=case,
+                    logos=[logo],
+                    force=True,
+                )
+
+    library = Library.open(db)
+    try:
+        cold = _timed(once)
+        warm = statistics.median(_timed(once) for _ in range(RUNS))
+    finally:
+        library.close()
+    return {"cold": cold, "warm": warm, "pages": pages}
+
+
+def run() -> list[tuple[str, str, str, str]]:
+    from slides_data import make_abstract, png, words
+
+    from scholar_desk.core.db.library import Library
+
     rows: list[tuple[str, str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        library = Library.open(folder / "bench.sqlite3")
+        db = folder / "bench.sqlite3"
+        library = Library.open(db)
         try:
             sections = tuple((f"Aim {i}", words(90)) for i in range(18))
             made = make_abstract(
@@ -51,53 +88,49 @@ def run() -> list[tuple[str, str, str, str]]:
             )
             poster_made = make_abstract(library, folder, link_url="https://example.org/a")
             logo = png(folder / "logo.png", (600, 300))
-
-            def deck() -> None:
-                with library.reading() as session:
-                    result = slides.export_deck(
-                        session, SINGLE_USER, made.abstract_id, folder / "deck.pptx"
-                    )
-                deck.pages = result.pages  # type: ignore[attr-defined]
-
-            def poster(layout: str) -> None:
-                with library.reading() as session:
-                    slides.export_poster(
-                        session,
-                        SINGLE_USER,
-                        poster_made.abstract_id,
-                        folder / "poster.pptx",
-                        layout=layout,
-                        logos=[logo],
-                    )
-
-            cases = [
-                ("deck", deck),
-                ("poster classic 48x36 in", lambda: poster("classic")),
-                ("poster #betterposter 48x36 in", lambda: poster("better")),
-            ]
-            for name, func in cases:
-                cold = _timed(func)
-                warm = statistics.median(_timed(func) for _ in range(RUNS))
-                what = name
-                if name == "deck":
-                    what = f"{deck.pages}-slide deck, export to .pptx"  # type: ignore[attr-defined]
-                else:
-                    what = f"{name}, export to .pptx"
-                ok = cold < BUDGET_S
-                rows.append(
-                    (
-                        what,
-                        f"{cold:.2f} s first, {warm:.2f} s median of {RUNS} more",
-                        f"{'PASS' if ok else 'FAIL'} < {BUDGET_S:g} s",
-                        "python-pptx alone sets autofit flags and leaves text overflowing",
-                    )
-                )
         finally:
             library.close()
+        cases = [
+            ("deck", made.abstract_id, "{pages}-slide deck, export to .pptx"),
+            ("classic", poster_made.abstract_id, "poster classic 48x36 in, export to .pptx"),
+            ("better", poster_made.abstract_id, "poster #betterposter 48x36 in, export to .pptx"),
+        ]
+        for case, abstract_id, label in cases:
+            # Each case in a process of its own: the first export there loads fonts and
+            # templates cold, as a user's first export after starting the program does.
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    case,
+                    str(db),
+                    str(folder),
+                    str(abstract_id),
+                    str(logo),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=300,
+            )
+            got = json.loads(child.stdout.strip().splitlines()[-1])
+            ok = got["cold"] < BUDGET_S
+            rows.append(
+                (
+                    label.format(pages=int(got["pages"])),
+                    f"{got['cold']:.2f} s first in a fresh process, "
+                    f"{got['warm']:.2f} s median of {RUNS} more",
+                    f"{'PASS' if ok else 'FAIL'} < {BUDGET_S:g} s",
+                    "python-pptx alone sets autofit flags and leaves text overflowing",
+                )
+            )
     return rows
 
 
 if __name__ == "__main__":
-    started = dt.datetime.now()
-    for row in run():
-        print(" | ".join(row))
+    if len(sys.argv) == 6:
+        case, db, folder, abstract_id, logo = sys.argv[1:]
+        print(json.dumps(_export(case, Path(db), Path(folder), int(abstract_id), Path(logo))))
+    else:
+        for row in run():
+            print(" | ".join(row))
