@@ -7,6 +7,7 @@ trigger rejects any UPDATE or DELETE of ``audit_events``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,3 +227,61 @@ def last_changes(
     ):
         out.setdefault(row.field, (row.actor, row.at))
     return out
+
+
+_HIDDEN_IN_SUMMARY = frozenset({"id", "version", "created_at", "updated_at"})
+_SUMMARY_LIMIT = 300
+
+
+def _field_label(kind: str, name: str) -> str:
+    spec_kind = KINDS.get(kind)
+    if spec_kind is not None:
+        for spec in spec_kind.fields:
+            if spec.name == name:
+                return spec.label
+    return name.replace("_", " ")
+
+
+def _value_text(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _decoded(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def describe_change(entry: AuditEntry) -> str:
+    """The event as a person reads it: ``Title: old → new``, or the values a record had.
+
+    Stored values are JSON or text; lists read as ``a, b``, empty values as ``—``, and a
+    created or deleted record as ``Field: value; ...`` without its bookkeeping columns.
+    """
+    old, new = _decoded(entry.old_value), _decoded(entry.new_value)
+    if entry.field:
+        label = _field_label(entry.kind, entry.field)
+        if entry.old_value is None and entry.action != "update":
+            return f"{label}: {_value_text(new)}"
+        return f"{label}: {_value_text(old)} → {_value_text(new)}"
+    values = new if new is not None else old
+    if isinstance(values, dict):
+        text = "; ".join(
+            f"{_field_label(entry.kind, k)}: {_value_text(v)}"
+            for k, v in values.items()
+            if k not in _HIDDEN_IN_SUMMARY and v not in (None, "", [])
+        )
+    else:
+        text = _value_text(values) if values is not None else ""
+    return text if len(text) <= _SUMMARY_LIMIT else text[: _SUMMARY_LIMIT - 1] + "…"

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import NotFoundError, ValidationError
 from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.items import audit
-from scholar_desk.core.services.kinds import KINDS, Kind
+from scholar_desk.core.services.kinds import KINDS, Kind, person_name
 from scholar_desk.core.services.session import Actor
 
 MAX_BODY = 10_000
@@ -252,6 +252,17 @@ def _visible(session: Session, actor: Actor, rows: Iterable[m.Comment]) -> list[
     return out
 
 
+def _author_name(row: m.Comment) -> str:
+    """The author's own name where the account has a person, else the name stored."""
+    session = object_session(row)
+    if session is None or row.author_account_id is None:
+        return row.author_name
+    account = session.get(m.Account, row.author_account_id)
+    if account is None or account.person is None:
+        return row.author_name
+    return person_name(account.person) or row.author_name
+
+
 def _info(row: m.Comment, owner: int | None, label: str) -> CommentInfo:
     return CommentInfo(
         id=row.id,
@@ -259,7 +270,7 @@ def _info(row: m.Comment, owner: int | None, label: str) -> CommentInfo:
         target_id=row.target_id,
         target_label=label,
         owner_id=owner,
-        author=row.author_name,
+        author=_author_name(row),
         body=row.body,
         created_at=row.created_at,
         resolved=row.resolved,

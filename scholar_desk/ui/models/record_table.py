@@ -170,8 +170,8 @@ class RecordTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._columns[section].title
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return self._columns[section].title  # the tooltip: a narrow column elides
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return self._alignment(self._columns[section].spec)
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

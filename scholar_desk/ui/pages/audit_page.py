@@ -20,6 +20,7 @@ from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import audit
 from scholar_desk.core.services.audit import AuditEntry
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
 _COLUMNS = (
     ("When", lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
@@ -27,9 +28,7 @@ _COLUMNS = (
     ("Action", lambda e: e.action),
     ("Kind", lambda e: e.kind),
     ("Record", lambda e: "" if e.record_id is None else str(e.record_id)),
-    ("Field", lambda e: e.field),
-    ("Old value", lambda e: e.old_value or ""),
-    ("New value", lambda e: e.new_value or ""),
+    ("Change", audit.describe_change),
 )
 PAGE_SIZE = 2000
 ALL = "(all)"
@@ -114,6 +113,9 @@ class AuditPage(QWidget):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
         layout = QVBoxLayout(self)
+        set_page_margins(layout)
+        header, _title, self.subtitle = page_header(self, "Audit log")
+        layout.addLayout(header)
         layout.addLayout(filters)
         layout.addWidget(self.view)
         layout.addWidget(self.status)
@@ -141,7 +143,9 @@ class AuditPage(QWidget):
                 facets = audit.facets(session, self.ctx.actor)
         except ScholarDeskError as exc:
             self.model.set_rows([])
+            self.status.setObjectName("fieldError")  # the error colour
             self.status.setText(exc.user_message)
+            self.status.style().polish(self.status)
             return
         self._fill_combo(self.kind_combo, facets.kinds)
         self._fill_combo(self.user_combo, facets.users)
@@ -170,6 +174,7 @@ class AuditPage(QWidget):
             " (newest shown; narrow the filters for older ones)" if len(rows) == PAGE_SIZE else ""
         )
         self.status.setText(f"{len(rows)} events{more}")
+        self.subtitle.setText(f"{len(rows):,} events")
 
     def _on_filter_changed(self, *_args: object) -> None:
         self.apply_filters()

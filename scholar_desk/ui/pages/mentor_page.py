@@ -22,6 +22,7 @@ from scholar_desk.core.services.mentor import MenteeSummary
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.widgets.comments_panel import CommentsPanel
+from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -82,7 +83,10 @@ class MentorPage(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        set_page_margins(layout)
+        header, _title, self.subtitle = page_header(self, "Mentees")
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
         self.viewer: ItemViewDialog | None = None
         ctx.events.changed.connect(self._on_events_changed)
         self.reload()
@@ -100,6 +104,8 @@ class MentorPage(QWidget):
             item.setData(ITEM_ROLE, summary.person_id)
             self.mentees.addItem(item)
         self.mentees.blockSignals(False)
+        count = len(self.summaries)
+        self.subtitle.setText(f"{count} mentee" + ("" if count == 1 else "s"))
         row = next((i for i, s in enumerate(self.summaries) if s.person_id == current), 0)
         if self.summaries:
             self.mentees.setCurrentRow(row)

@@ -52,6 +52,7 @@ _MAX_COLUMN_WIDTH = 240
 _COLUMN_CAPS = {"ref": 200, "choice": 190, "text": 240}
 _SAMPLE_ROWS = 300
 _CELL_PADDING = 28
+_FIRST_COLUMN_MIN = 200
 
 
 def _is_free_text(spec: Any) -> bool:
@@ -171,6 +172,7 @@ class RecordListPage(QWidget):
         hh.setHighlightSections(False)
         hh.setStretchLastSection(False)
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        hh.setTextElideMode(Qt.TextElideMode.ElideRight)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
@@ -244,6 +246,7 @@ class RecordListPage(QWidget):
         metrics = self.table.fontMetrics()
         sample = range(min(self.model.rowCount(), _SAMPLE_ROWS))
         widths: list[int] = []
+        content: list[int] = []
         for column in range(self.model.columnCount()):
             spec = self.model.column_spec(column)
             widest = max(
@@ -257,22 +260,42 @@ class RecordListPage(QWidget):
             hint = max(hh.sectionSizeHint(column), widest + padding)
             cap = _COLUMN_CAPS.get(spec.type if spec else "", _MAX_COLUMN_WIDTH)
             widths.append(min(hint, cap))
-        # The first column stretches; keep it at least a third of the view by narrowing the
-        # other free-text columns (never below their header) when the row would not fit.
-        available = max(self.table.viewport().width(), 600)
+            content.append(min(widest + padding, cap))
+        # The first column stretches; keep it at least a third of the view. When the row
+        # does not fit, short columns (numbers, dates, choices) give up header space first
+        # (their header elides, the tooltip has it), then free text shrinks toward what
+        # its rows hold, never below a readable width: a fellow's name or a journal is
+        # worth more than the whole header "Length (minutes)".
+        # Before the first layout the viewport is still small; the page already has its size.
+        available = max(self.table.viewport().width(), self.width() - 50, 600)
         budget = available - max(240, available // 3)
+        names = metrics.horizontalAdvance("M" * 9) + _CELL_PADDING
+        for column in range(1, len(widths)):
+            if sum(widths[1:]) <= budget:
+                break
+            if not _is_free_text(self.model.column_spec(column)):
+                widths[column] = max(content[column], 48)
         free = [c for c in range(1, len(widths)) if _is_free_text(self.model.column_spec(c))]
         excess = sum(widths[1:]) - budget
         free_total = sum(widths[c] for c in free)
         if excess > 0 and free_total:
             scale = max(0.0, 1 - excess / free_total)
             for c in free:
-                widths[c] = max(hh.sectionSizeHint(c), int(widths[c] * scale))
+                spec = self.model.column_spec(c)
+                floor = min(names, content[c]) if spec is not None and spec.type == "ref" else 0
+                widths[c] = max(floor, hh.sectionSizeHint(c), int(widths[c] * scale))
         for column, width in enumerate(widths):
             self.table.setColumnWidth(column, width)
         if self.model.columnCount():
             hh.setMinimumSectionSize(48)
-            hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            first = available - sum(widths[1:])
+            if first >= _FIRST_COLUMN_MIN:
+                hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            else:
+                # Too many columns for the window: the first keeps a readable width and
+                # the table scrolls sideways rather than squeezing it to nothing.
+                hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(0, max(first, _FIRST_COLUMN_MIN))
 
     def _reselect(self, ids: set[int], current_id: int | None) -> None:
         selection = self.table.selectionModel()

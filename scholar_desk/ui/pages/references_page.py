@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.citation import format_ama
@@ -40,6 +48,7 @@ from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
 from scholar_desk.ui.operations import NOT_UNDOABLE, Operation
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, dirty_editors, settle
+from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
 SEARCH_DELAY_MS = 120
 _LINE_FIELDS = (
@@ -121,14 +130,20 @@ class ReferenceDetailPane(QWidget):
         inner_layout = QVBoxLayout(inner)
         inner_layout.addWidget(self.header)
         inner_layout.addLayout(form)
-        inner_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
         inner_layout.addStretch(1)
         self._scroll = QScrollArea()
         self._scroll.setWidgetResizable(True)
         self._scroll.setWidget(inner)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._scroll)
+        layout.addWidget(self._scroll, 1)
+        # Save sits under the fields, outside their scroll area: always in sight.
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(8, 4, 8, 4)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
         self.setEnabled(False)
         self._loaded: tuple[dict[str, Any], str] | None = None
         self.drafts: DraftKeeper | None = None
@@ -318,6 +333,24 @@ class ReferenceDetailPane(QWidget):
         self.saved.emit(ref_id)
 
 
+_CITED_CHECK_LIMIT = 500
+"""How many selected references Delete looks up citations for before asking."""
+
+
+class _SteadyTableView(QTableView):
+    """A table that scrolls up and down to the current cell but never sideways on a click."""
+
+    @override
+    def scrollTo(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        horizontal = self.horizontalScrollBar().value()
+        super().scrollTo(index, hint)
+        self.horizontalScrollBar().setValue(horizontal)
+
+
 class ReferencesPage(QWidget):
     """Search, browse and edit the reference library; import, export, cite, merge."""
 
@@ -364,7 +397,6 @@ class ReferencesPage(QWidget):
             "Merge references with the same DOI, PMID, or title, year and first author"
         )
         self.merge_button.clicked.connect(self._on_merge_clicked)
-        self.count_label = QLabel()
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -378,7 +410,7 @@ class ReferencesPage(QWidget):
         ):
             top.addWidget(button)
 
-        self.table = QTableView()
+        self.table = _SteadyTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -393,6 +425,8 @@ class ReferencesPage(QWidget):
         for number, column in enumerate(COLUMNS):
             self.table.setColumnWidth(number, column.width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.model.modelReset.connect(self._on_model_reset)
 
         self._restoring = False
         self.detail = ReferenceDetailPane(ctx)
@@ -405,9 +439,11 @@ class ReferencesPage(QWidget):
         splitter.setSizes([900, 380])
 
         layout = QVBoxLayout(self)
+        set_page_margins(layout)
+        header, _title, self.count_label = page_header(self, "References")
+        layout.addLayout(header)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.count_label)
         self.setAcceptDrops(True)
         self.read_only_reason = library_read_only_reason(ctx)
         if self.read_only_reason:
@@ -477,12 +513,34 @@ class ReferencesPage(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Delete references",
-            f"Delete {len(ids)} reference(s)? Their tags and citing links go too. {NOT_UNDOABLE}",
+            f"{self.delete_question(ids)} {NOT_UNDOABLE}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
         box.accepted.connect(lambda: self._delete(ids))
         box.open()
+
+    def delete_question(self, ids: Sequence[int]) -> str:
+        """What Delete asks: how many, and how many of them are cited and by what."""
+        noun = "reference" if len(ids) == 1 else "references"
+        cited: dict[int, list[svc.LinkInfo]] = {}
+        with self._ctx.library.reading() as session:
+            for ref_id in ids[:_CITED_CHECK_LIMIT]:
+                links = svc.links_of(session, ref_id)
+                if links:
+                    cited[ref_id] = links
+        text = f"Delete {len(ids):,} {noun}?"
+        if not cited:
+            if len(ids) == 1:
+                return text + " It is not cited; its tags go with it."
+            return text + " None of them is cited; their tags go with them."
+        targets = {(link.target_kind, link.target_id): link for v in cited.values() for link in v}
+        shown = [f"{link.target_kind} “{link.label}”" for link in list(targets.values())[:3]]
+        more = len(targets) - len(shown)
+        by = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        verb = "is" if len(cited) == 1 else "are"
+        which = "It is" if len(ids) == 1 else f"{len(cited):,} of them {verb}"
+        return f"{text} {which} cited by {by}; those citations are removed too."
 
     def shutdown(self) -> None:
         """Cancel running imports before the window closes."""
@@ -563,12 +621,25 @@ class ReferencesPage(QWidget):
     def _on_selection_changed(
         self, _selected: QItemSelection, _deselected: QItemSelection
     ) -> None:
+        self._follow_current()
+
+    def _on_current_row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._follow_current()
+
+    def _follow_current(self) -> None:
+        """Show the current row's reference; clear the pane when nothing is selected."""
         if self._restoring:
             return
         ids = self.selected_ids()
-        wanted = ids[0] if len(ids) == 1 else None
+        current = self.table.currentIndex()
+        if len(ids) > 1 and current.isValid() and self.model.id_at(current.row()) in ids:
+            wanted: int | None = self.model.id_at(current.row())
+        else:
+            wanted = ids[0] if len(ids) == 1 else None
         shown = self.detail.detail.id if self.detail.detail is not None else None
-        if wanted != shown and not settle(self, dirty_editors(self.detail)):
+        if wanted == shown:
+            return
+        if not settle(self, dirty_editors(self.detail)):
             # Back to the reference with the unsaved edits.
             self._restoring = True
             try:
@@ -579,6 +650,14 @@ class ReferencesPage(QWidget):
                 self._restoring = False
             return
         self.detail.show_reference(wanted)
+
+    def _on_model_reset(self) -> None:
+        # A new search: the pane keeps its reference only while that is still listed
+        # (or while it holds unsaved edits, which a search must not throw away).
+        shown = self.detail.detail
+        if shown is None or self.model.row_of(shown.id) >= 0 or dirty_editors(self.detail):
+            return
+        self.detail.show_reference(None)
 
     def rekey_selected(self) -> RekeyDialog | None:
         """Open the dialog that regenerates the selected references' keys; None if none."""
