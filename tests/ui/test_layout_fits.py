@@ -118,10 +118,10 @@ def test_toolbar_and_sidebar_keep_their_width(qtbot, demo_ctx):
     page = window.show_page("projects")
     import_button = window.toolbar.widgetForAction(window.import_action)
     before = (import_button.x(), window.nav.width())
-    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
     from scholar_desk.ui.commands import UpdateCommand
 
-    record = page.current_record()
+    record = page.model.record_at(0)
     UpdateCommand(ctx, "project", record, {"title": "A" * 30 + " much longer title"}).push()
     qtbot.waitUntil(lambda: window.toolbar_undo.isEnabled())
     assert window.toolbar_undo.text() == "Undo"
