@@ -104,3 +104,14 @@ def test_charts_follow_a_dark_palette(page):
     assert chart.backgroundBrush().color() == QColor("#202124")
     assert chart.axes()[0].labelsColor() == QColor("#e8eaed")
     assert chart.legend().labelColor() == QColor("#e8eaed")
+
+
+def test_line_points_sit_inside_the_plot_not_on_its_border(page):
+    chart = page.cards["months"].view.chart()
+    line = chart.series()[0]
+    plot = chart.plotArea()
+    points = [chart.mapToPosition(line.at(i), line) for i in range(line.count())]
+    assert points
+    for point in points:
+        assert plot.left() + 2 < point.x() < plot.right() - 2
+        assert plot.top() + 2 < point.y() <= plot.bottom()

@@ -78,12 +78,19 @@ def _theme(chart: QChart, palette: QPalette) -> None:
         axis.setShadesVisible(False)
 
 
-def _value_axis(maximum: float, title: str = "") -> QValueAxis:
-    """A count axis from zero with whole-number ticks at a readable step."""
+def _value_axis(maximum: float, title: str = "", *, headroom: bool = False) -> QValueAxis:
+    """A count axis from zero with whole-number ticks at a readable step.
+
+    With ``headroom`` the axis ends a step above a maximum that falls on a tick, so the
+    highest point of a line is drawn inside the plot, not on its border.
+    """
     axis = QValueAxis()
     top = max(1.0, float(maximum))
     step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if top / s <= 6), 200)
-    axis.setRange(0, math.ceil(top / step) * step)
+    end = math.ceil(top / step) * step
+    if headroom and end <= top:
+        end += step
+    axis.setRange(0, end)
     axis.setTickType(QValueAxis.TickType.TicksDynamic)
     axis.setTickAnchor(0)
     axis.setTickInterval(step)
@@ -415,9 +422,10 @@ def _line(bars: Sequence[Bar], color: QColor) -> QChart | None:
     step = max(1, math.ceil(len(bars) / 6))
     for n in range(0, len(bars), step):
         months.append(_month_label(bars[n].label), float(n))
-    months.setRange(0, max(len(bars) - 1, 1))
-    months.setStartValue(0)
-    values_axis = _value_axis(max(b.value for b in bars))
+    # Half a month of room at each end keeps the first and last points off the border.
+    months.setRange(-0.5, max(len(bars) - 1, 1) + 0.5)
+    months.setStartValue(-0.5)
+    values_axis = _value_axis(max(b.value for b in bars), headroom=True)
     chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(values_axis, Qt.AlignmentFlag.AlignLeft)
     line.attachAxis(months)
