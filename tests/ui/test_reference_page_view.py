@@ -91,3 +91,25 @@ def test_delete_says_how_many_are_cited_and_by_what(qtbot, demo_ctx):
         assert page.delete_question(uncited[:1]) == (
             "Delete 1 reference? It is not cited; its tags go with it."
         )
+
+
+def test_duplicates_show_both_titles_side_by_side(qtbot, demo_ctx, tmp_path):
+    ctx = demo_ctx("fellow1")
+    page = _page(qtbot, ctx)
+    with ctx.library.reading() as session:
+        path = tmp_path / "again.bib"
+        svc.export_bib(session, path, ids=[page.model.id_at(0)])
+    dialog = page.import_files([path])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    table = dialog._duplicates
+    assert table.rowCount() == 1
+    incoming, there = table.item(0, 1).text(), table.item(0, 2).text()
+    assert incoming
+    assert incoming == there
+    width = table.viewport().width()
+    assert table.columnWidth(1) >= width // 4
+    assert table.columnWidth(2) >= width // 4
+    assert table.item(0, 0).text().startswith("again.bib, line ")
+    dialog.reject()

@@ -54,7 +54,17 @@ class ImportDialog(QDialog):
 
         self._summary = QLabel("Reading " + ", ".join(p.name for p in self._paths) + "…")
         self._summary.setWordWrap(True)
-        self._duplicates = self._table(["File", "Line", "Key", "Title", "Same as", "Why"])
+        self._duplicates = self._table(
+            ["Where", "Incoming title", "Title already there", "Why", "Keys (incoming → there)"]
+        )
+        # The two titles side by side, each given a third of the width and wrapped, so
+        # they can be compared; the rest is narrow.
+        self._duplicates.setWordWrap(True)
+        self._duplicates.horizontalHeader().setStretchLastSection(False)
+        for column in (1, 2):
+            self._duplicates.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.Stretch
+            )
         self._problems = self._table(["File", "Line", "Kind", "Message"])
         tabs = QTabWidget()
         tabs.addTab(self._duplicates, "Duplicates")
@@ -154,18 +164,20 @@ class ImportDialog(QDialog):
             self._duplicates,
             [
                 (
-                    m.file,
-                    m.line,
-                    m.citation_key,
+                    f"{m.file}, line {m.line}",
                     m.title,
-                    f"{m.existing_key} (library)"
-                    if m.existing_id
-                    else f"{m.existing_key} (line {m.existing_line})",
+                    m.existing_title,
                     m.reason,
+                    f"{m.citation_key} → {m.existing_key}"
+                    + (" (library)" if m.existing_id else f" (line {m.existing_line})"),
                 )
                 for m in report.matches
             ],
         )
+        header = self._duplicates.horizontalHeader()
+        for column in (0, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._duplicates.resizeRowsToContents()
         self._fill(self._problems, [(p.file, p.line, p.kind, p.message) for p in report.problems])
         self._tabs.setTabText(0, f"Duplicates ({len(report.matches)})")
         self._tabs.setTabText(1, f"Skipped and warnings ({len(report.problems)})")
