@@ -425,3 +425,33 @@ def test_a_refused_move_keeps_what_was_typed_and_says_why_beside_the_field(
         record = items.get_item(s, SINGLE_USER, "submission", under_review)
     assert record["status"] == "major revision"
     assert ctx.undo.undoText() == "Move submission to “major revision”"
+
+
+def test_a_record_editor_draft_is_offered_back(qtbot, ctx, library, monkeypatch) -> None:
+    with library.transaction() as s:
+        project = items.create_item(s, SINGLE_USER, "project", {"title": "Old title"})
+    editor = RecordEditor(ctx, "project", project)
+    qtbot.addWidget(editor)
+    title = editor.fields["title"].widget
+    title.selectAll()
+    qtbot.keyClicks(title, "Typed before the crash")
+    editor.drafts.write_now()
+    editor.drafts.timer.stop()
+    editor.hide()  # gone without Save, Cancel or closeEvent
+    offered: list[str] = []
+    monkeypatch.setattr(
+        unsaved.RestoreDraftDialog,
+        "ask",
+        staticmethod(lambda _p, what: offered.append(what) or True),
+    )
+    again = RecordEditor(ctx, "project", project)
+    qtbot.addWidget(again)
+    assert offered == ["the project “Old title”"]
+    assert again.fields["title"].raw() == "Typed before the crash"
+    assert again.save() is not None
+    assert again.drafts.recovered() is None
+    with library.reading() as s:
+        assert (
+            items.get_item(s, SINGLE_USER, "project", project.id)["title"]
+            == "Typed before the crash"
+        )
