@@ -46,7 +46,7 @@ from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
-from scholar_desk.ui.operations import NOT_UNDOABLE, Operation
+from scholar_desk.ui.operations import NOT_UNDOABLE, Operation, Unit
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, dirty_editors, settle
 from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
@@ -570,11 +570,13 @@ class ReferencesPage(QWidget):
 
         if not ReplaceDialog.ask(self, path):
             return 0
-        try:
-            with self._ctx.library.reading() as session:
-                count = svc.export_bib(session, path, ids=ids, force=True)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        count = Operation(
+            self._ctx,
+            self,
+            lambda session, _actor: svc.export_bib(session, path, ids=ids, force=True),
+            unit=Unit.READ,
+        ).run()
+        if count is None:
             return 0
         self.status_changed.emit(f"Exported {count} references to {path.name}")
         return count
