@@ -321,3 +321,12 @@ def run_command(
         operation.failure(handler, kind)
     command.origin = parent
     return operation.run()
+
+
+def query(ctx: AppContext, parent: QWidget | None, fn: Callable[[Any, Any], T]) -> T | None:
+    """A quick read on the GUI thread (Anki's ``QueryOp``): ``fn(session, actor)``.
+
+    Returns:
+        What ``fn`` returned, or ``None`` when it failed (the error is shown).
+    """
+    return Operation(ctx, parent, fn, unit=Unit.READ).run()

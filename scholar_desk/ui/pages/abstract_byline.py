@@ -15,12 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import abstracts
 from scholar_desk.core.services.abstracts import AbstractDetail
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.errors import show_error
-from scholar_desk.ui.operations import Operation
+from scholar_desk.ui.operations import Operation, query
 
 
 class ImagePicker:
@@ -127,11 +125,13 @@ class BylineAndFigures:
         return operation.error is None
 
     def _reload_authors(self) -> None:
-        try:
-            with self.ctx.library.reading() as session:
-                detail = abstracts.get_abstract_detail(session, self.ctx.actor, self.abstract_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        abstract_id = self.abstract_id
+        detail = query(
+            self.ctx,
+            self,
+            lambda session, actor: abstracts.get_abstract_detail(session, actor, abstract_id),
+        )
+        if detail is None:
             return
         self._show_authors(detail)
         self._show_images(detail)

@@ -27,15 +27,14 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from scholar_desk.core.errors import ConflictError, ScholarDeskError
+from scholar_desk.core.errors import ConflictError
 from scholar_desk.core.records import Record
 from scholar_desk.core.services import abstracts, audit, items, merge
 from scholar_desk.core.services.abstracts import AbstractDetail, CountResult, CountRule
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
-from scholar_desk.ui.errors import show_error
-from scholar_desk.ui.operations import Operation
+from scholar_desk.ui.operations import Operation, query
 from scholar_desk.ui.pages.abstract_byline import BylineAndFigures
 from scholar_desk.ui.pages.abstract_byline import ImagePicker as ImagePicker
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, show_status
@@ -319,15 +318,18 @@ class AbstractEditor(BylineAndFigures, QWidget):
 
     def reload(self) -> None:
         """Read the abstract again, dropping unsaved edits."""
-        try:
-            with self.ctx.library.reading() as session:
-                detail = abstracts.get_abstract_detail(session, self.ctx.actor, self.abstract_id)
-                people = [
-                    (p.id, p.label) for p in items.list_items(session, self.ctx.actor, "person")
-                ]
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        abstract_id = self.abstract_id
+        found = query(
+            self.ctx,
+            self,
+            lambda session, actor: (
+                abstracts.get_abstract_detail(session, actor, abstract_id),
+                [(p.id, p.label) for p in items.list_items(session, actor, "person")],
+            ),
+        )
+        if found is None:
             return
+        detail, people = found
         self._loading = True
         try:
             self._show(detail, people)
@@ -561,13 +563,18 @@ class AbstractEditor(BylineAndFigures, QWidget):
         """Merge with the version saved elsewhere, section by section; ask only on clashes."""
         base = self.detail
         assert base is not None  # a save follows a load
-        try:
-            with self.ctx.library.reading() as session:
-                latest = abstracts.get_abstract_detail(session, self.ctx.actor, self.abstract_id)
-                who = audit.last_changes(session, "abstract", self.abstract_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        abstract_id = self.abstract_id
+        found = query(
+            self.ctx,
+            self,
+            lambda session, actor: (
+                abstracts.get_abstract_detail(session, actor, abstract_id),
+                audit.last_changes(session, "abstract", abstract_id),
+            ),
+        )
+        if found is None:
             return False
+        latest, who = found
 
         def changed_by(name: str) -> tuple[str, dt.datetime | None]:
             return who.get(name, ("", None))

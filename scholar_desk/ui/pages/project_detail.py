@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from scholar_desk.core import clock
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.records import Record
 from scholar_desk.core.services import items, permissions, projects
 from scholar_desk.core.services.projects import (
@@ -32,7 +31,7 @@ from scholar_desk.core.services.projects import (
 )
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import query
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color, tint
 from scholar_desk.ui.widgets.timeline import (
     TimelineEntry,
@@ -299,13 +298,18 @@ class ProjectDetail(QWidget):
 
     def reload(self) -> None:
         """Read the project, its outputs and its timeline again."""
-        try:
-            with self.ctx.library.reading() as session:
-                self.outputs = projects.project_outputs(session, self.ctx.actor, self.project_id)
-                self.events = projects.project_timeline(session, self.ctx.actor, self.project_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        project_id = self.project_id
+        found = query(
+            self.ctx,
+            self,
+            lambda session, actor: (
+                projects.project_outputs(session, actor, project_id),
+                projects.project_timeline(session, actor, project_id),
+            ),
+        )
+        if found is None:
             return
+        self.outputs, self.events = found
         self._show_header(self.outputs)
         self._show_outputs(self.outputs)
         self._show_timeline()

@@ -48,9 +48,8 @@ from scholar_desk.ui.dialogs.status_dialogs import (
     ResubmitDialog,
     StatusChange,
 )
-from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reviewer_points import TEXT_COLUMNS, ReviewerPointModel
-from scholar_desk.ui.operations import Operation, run_command
+from scholar_desk.ui.operations import Operation, query, run_command
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color
 from scholar_desk.ui.widgets.timeline import (
     TimelineEntry,
@@ -383,17 +382,21 @@ class SubmissionDetail(QWidget):
     def reload(self) -> None:
         """Read everything again from the database."""
         keep_round = self.current_round()
-        try:
-            with self.ctx.library.reading() as session:
-                actor = self.ctx.actor
-                self.record = items.get_item(session, actor, "submission", self.submission_id)
-                self.chain = submissions.chain(session, actor, self.submission_id)
-                self.events = submissions.timeline(session, actor, self.submission_id)
-                self.rounds = submissions.rounds(session, actor, self.submission_id)
-                self._earliest = submissions.earliest_move_date(session, actor, self.submission_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        submission_id = self.submission_id
+        found = query(
+            self.ctx,
+            self,
+            lambda session, actor: (
+                items.get_item(session, actor, "submission", submission_id),
+                submissions.chain(session, actor, submission_id),
+                submissions.timeline(session, actor, submission_id),
+                submissions.rounds(session, actor, submission_id),
+                submissions.earliest_move_date(session, actor, submission_id),
+            ),
+        )
+        if found is None:
             return
+        self.record, self.chain, self.events, self.rounds, self._earliest = found
         self._show_header()
         self._show_chain()
         self._show_timeline()
@@ -512,11 +515,15 @@ class SubmissionDetail(QWidget):
         rnd = self.current_round()
         points: list[PointRecord] = []
         if rnd is not None:
-            try:
-                with self.ctx.library.reading() as session:
-                    points = submissions.round_points(session, self.ctx.actor, rnd.id)
-            except ScholarDeskError as exc:
-                show_error(self, exc)
+            round_id = rnd.id
+            points = (
+                query(
+                    self.ctx,
+                    self,
+                    lambda session, actor: submissions.round_points(session, actor, round_id),
+                )
+                or []
+            )
         self.points_model.set_rows(points)
         self.table.resizeRowsToContents()
         if select_id is not None:
@@ -582,15 +589,16 @@ class SubmissionDetail(QWidget):
         if self.record is None:
             return False
         used = {c.journal_id for c in self.chain}
-        try:
-            with self.ctx.library.reading() as session:
-                journals = [
-                    (j.id, j.label)
-                    for j in items.list_items(session, self.ctx.actor, "journal")
-                    if j.id not in used
-                ]
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        journals = query(
+            self.ctx,
+            self,
+            lambda session, actor: [
+                (j.id, j.label)
+                for j in items.list_items(session, actor, "journal")
+                if j.id not in used
+            ],
+        )
+        if journals is None:
             return False
         choice = ResubmitDialog.ask(
             self, journals, str(self.record["journal_label"]), self._earliest, clock.today()
