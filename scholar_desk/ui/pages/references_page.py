@@ -44,9 +44,8 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
-from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
-from scholar_desk.ui.operations import NOT_UNDOABLE, Operation, Unit
+from scholar_desk.ui.operations import NOT_UNDOABLE, Operation, Unit, query
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, dirty_editors, settle
 from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
@@ -222,11 +221,8 @@ class ReferenceDetailPane(QWidget):
             self.header.setText("Select a reference")
             self.setEnabled(False)
             return
-        try:
-            with self._ctx.library.reading() as session:
-                detail = svc.get_reference(session, ref_id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        detail = query(self._ctx, self, lambda session, _actor: svc.get_reference(session, ref_id))
+        if detail is None:
             return
         self._detail = detail
         ref = detail.ref
