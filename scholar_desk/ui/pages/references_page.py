@@ -44,6 +44,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
+from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
 from scholar_desk.ui.operations import NOT_UNDOABLE, Operation, Unit, query
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, dirty_editors, settle
@@ -566,12 +567,16 @@ class ReferencesPage(QWidget):
 
         if not ReplaceDialog.ask(self, path):
             return 0
-        count = Operation(
-            self._ctx,
-            self,
-            lambda session, _actor: svc.export_bib(session, path, ids=ids, force=True),
-            unit=Unit.READ,
-        ).run()
+        count = (
+            Operation(
+                self._ctx,
+                self,
+                lambda session, _actor: svc.export_bib(session, path, ids=ids, force=True),
+                unit=Unit.READ,
+            )
+            .failure(lambda exc: show_error(self, exc))
+            .run()
+        )
         if count is None:
             return 0
         self.status_changed.emit(f"Exported {count} references to {path.name}")
