@@ -184,12 +184,15 @@ class FieldSpec:
     Attributes:
         name: The model attribute (and JSON key).
         label: What the user sees.
-        type: One of text, multiline, int, date, datetime, bool, choice, ref.
+        type: One of text, multiline, int, date, datetime, bool, choice, ref, timezone
+            (an IANA zone name).
         required: Whether an empty value is refused.
         choices: Allowed values for ``choice``.
         ref_kind: The kind a ``ref`` field points at.
         in_table: Whether the list table shows it as a column.
         help: A short hint shown beside the field.
+        zone_field: For a ``datetime``, the field holding the IANA zone it is entered
+            and shown in (stored as UTC either way).
     """
 
     name: str
@@ -200,6 +203,7 @@ class FieldSpec:
     ref_kind: str | None = None
     in_table: bool = False
     help: str = ""
+    zone_field: str = ""
 
 
 @dataclass(frozen=True)

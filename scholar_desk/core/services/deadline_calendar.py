@@ -8,7 +8,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
 from scholar_desk.core.formats.ical import CalendarEvent, write_calendar
-from scholar_desk.core.services import deadlines
+from scholar_desk.core.services import deadlines, zones
 from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.session import Actor
@@ -69,13 +68,6 @@ def month_days(
     }
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
 
@@ -109,7 +101,7 @@ def calendar_events(
         p.id: person_name(p)
         for p in session.scalars(select(m.Person).where(m.Person.id.in_(owner_ids)))
     }
-    zones = {
+    meeting_zones = {
         c.id: c.deadline_timezone
         for c in session.scalars(
             select(m.Conference).where(m.Conference.abstract_deadline.is_not(None))
@@ -126,10 +118,12 @@ def calendar_events(
                 summary = f"{item.title} ({owner})"
         if item.done:
             lines.append("Done.")
-        zone = zones.get(item.source_id, "UTC") if item.source_kind == "conference" else "UTC"
+        zone = (
+            meeting_zones.get(item.source_id, "UTC") if item.source_kind == "conference" else "UTC"
+        )
         if item.due_at is not None:
-            local = item.due_at.astimezone(_zone(zone))
-            lines.append(f"Due {local:%Y-%m-%d %H:%M} ({_zone(zone).key}).")
+            where = zones.zone(zone).key
+            lines.append(f"Due {zones.format_in_zone(item.due_at, zone)} ({where}).")
         events.append(
             CalendarEvent(
                 uid_key=uid_key(item),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.records import SubmissionStatus
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import permissions, zones
 from scholar_desk.core.services.session import Actor
 
 REVISION_STATUSES = frozenset({SubmissionStatus.MAJOR_REVISION, SubmissionStatus.MINOR_REVISION})
@@ -71,11 +70,7 @@ class DeadlineItem:
 
 def local_deadline_date(moment: dt.datetime, zone_name: str) -> dt.date:
     """The date of ``moment`` in the conference's time zone (UTC when the zone is unknown)."""
-    try:
-        zone = ZoneInfo(zone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
+    return zones.in_zone(moment, zone_name).date()
 
 
 def all_deadlines(

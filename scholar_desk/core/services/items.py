@@ -23,7 +23,7 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import permissions, zones
 from scholar_desk.core.services.kinds import KINDS, Kind, get_kind
 from scholar_desk.core.services.session import Actor
 
@@ -133,9 +133,19 @@ def _owner_of(kind: Kind, obj: Any) -> int | None:
 
 
 def coerce(
-    session: Session, kind: Kind, raw: Mapping[str, Any]
+    session: Session,
+    kind: Kind,
+    raw: Mapping[str, Any],
+    current: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Turn user input into typed values; collect a message per field at fault.
+
+    Args:
+        session: The unit of work (``ref`` fields are looked up).
+        kind: The kind of record.
+        raw: Values by field name, as typed or as JSON.
+        current: The stored values the input changes, if any: a deadline typed without
+            an offset is read in the record's time zone (see `place_in_zones`).
 
     Returns:
         The typed values and the errors by field name.
@@ -152,6 +162,7 @@ def coerce(
             values[name] = _coerce_one(session, spec, value)
         except ValueError as exc:
             errors[name] = str(exc)
+    place_in_zones(kind, values, current)
     return values, errors
 
 
@@ -161,6 +172,8 @@ def _coerce_one(session: Session, spec: FieldSpec, value: Any) -> Any:
     empty = value is None or value == ""
     if spec.type in ("text", "multiline"):
         return "" if value is None else str(value)
+    if spec.type == "timezone":
+        return zones.canonical_zone("" if value is None else str(value))
     if spec.type == "bool":
         if isinstance(value, str):
             return value.lower() in ("1", "true", "yes", "y", "on")
@@ -178,7 +191,9 @@ def _coerce_one(session: Session, spec: FieldSpec, value: Any) -> Any:
     if spec.type == "date":
         return _parse_date(value)
     if spec.type == "datetime":
-        return _parse_datetime(value)
+        parsed = _parse_datetime(value)
+        # A zoned field's wall-clock time is placed in its zone once that zone is known.
+        return parsed.replace(tzinfo=None) if spec.zone_field and _is_wall(value) else parsed
     if spec.type == "choice":
         if str(value) not in spec.choices:
             raise ValueError(f"Choose one of: {', '.join(spec.choices)}.")
@@ -217,6 +232,40 @@ def _parse_datetime(value: Any) -> dt.datetime:
                 f"'{value}' is not a date and time; use YYYY-MM-DD HH:MM, e.g. 2026-09-15 23:59."
             ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _is_wall(value: Any) -> bool:
+    """Whether a typed date and time carries no UTC offset of its own."""
+    if isinstance(value, dt.datetime):
+        return value.tzinfo is None
+    return dt.datetime.fromisoformat(str(value)).tzinfo is None
+
+
+def place_in_zones(
+    kind: Kind, values: dict[str, Any], old: Mapping[str, Any] | None = None
+) -> None:
+    """Turn zoned wall-clock times into UTC moments, in place.
+
+    A time typed without an offset is read in its zone (the new one when it changes,
+    else the stored one). When only the zone changes, the deadline keeps its wall-clock
+    time ("23:59") in the new zone.
+    """
+    old = old or {}
+    for spec in kind.fields:
+        if spec.type != "datetime" or not spec.zone_field:
+            continue
+        zone_name = values.get(spec.zone_field, old.get(spec.zone_field)) or zones.DEFAULT_ZONE
+        value = values.get(spec.name)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            values[spec.name] = zones.from_wall_time(value, zone_name)
+        elif (
+            spec.name not in values
+            and spec.zone_field in values
+            and isinstance(old.get(spec.name), dt.datetime)
+            and values[spec.zone_field] != old.get(spec.zone_field)
+        ):
+            wall = zones.in_zone(old[spec.name], old.get(spec.zone_field) or "")
+            values[spec.name] = zones.from_wall_time(wall.replace(tzinfo=None), zone_name)
 
 
 def _check_rules(
@@ -325,7 +374,7 @@ def update_item(
     obj = _load(session, kind, item_id)
     permissions.require(session, actor, permissions.UPDATE, kind.name, _owner_of(kind, obj))
     old = to_record(kind, obj)
-    values, errors = coerce(session, kind, raw)
+    values, errors = coerce(session, kind, raw, old.values)
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(kind.name, item_id, values, _jsonable(old.values), obj.version)
     merged = {**old.values, **values}

@@ -448,9 +448,19 @@ CONFERENCE = Kind(
         FieldSpec("location", "Location", in_table=True),
         FieldSpec("starts_on", "Starts", "date", in_table=True),
         FieldSpec("ends_on", "Ends", "date"),
-        FieldSpec("abstract_deadline", "Abstract deadline", "datetime", in_table=True),
         FieldSpec(
-            "deadline_timezone", "Deadline time zone", help="IANA name, e.g. America/Chicago"
+            "deadline_timezone",
+            "Deadline time zone",
+            "timezone",
+            help="The meeting's IANA time zone, e.g. America/Chicago",
+        ),
+        FieldSpec(
+            "abstract_deadline",
+            "Abstract deadline",
+            "datetime",
+            in_table=True,
+            help="Date and time in the meeting's time zone",
+            zone_field="deadline_timezone",
         ),
         FieldSpec("registration_deadline", "Registration deadline", "date"),
         FieldSpec("eposter_deadline", "E-poster deadline", "date"),

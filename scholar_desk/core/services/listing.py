@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.records import to_json_value
-from scholar_desk.core.services import items
+from scholar_desk.core.services import items, zones
 from scholar_desk.core.services.kinds import by_plural
 from scholar_desk.core.services.session import Actor
 
@@ -17,15 +19,26 @@ _MAX_CELL = 48
 
 @dataclass(frozen=True)
 class ListTable:
-    """Rows as JSON-ready dicts (each with its ``id``) and the columns to print as text."""
+    """Rows as JSON-ready dicts (each with its ``id``) and the columns to print as text.
+
+    ``formats`` turns a row into the text of a column where the JSON value does not
+    read well (a deadline in its meeting's zone rather than in UTC).
+    """
 
     columns: tuple[tuple[str, str], ...]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    formats: Mapping[str, Callable[[dict[str, Any]], str]] = field(default_factory=dict)
 
     def as_text(self) -> str:
         """An aligned plain-text table, cells cut to a readable width."""
         header = [title for _, title in self.columns]
-        body = [[_cell(row.get(name)) for name, _ in self.columns] for row in self.rows]
+        body = [
+            [
+                self.formats[name](row) if name in self.formats else _cell(row.get(name))
+                for name, _ in self.columns
+            ]
+            for row in self.rows
+        ]
         widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
         lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
@@ -64,10 +77,24 @@ def list_kind(session: Session, actor: Actor, plural: str, **options: Any) -> Li
     kind = by_plural(plural)
     records = items.list_items(session, actor, kind.name)
     columns: list[tuple[str, str]] = [("id", "ID")]
+    formats: dict[str, Callable[[dict[str, Any]], str]] = {}
     for spec in kind.table_fields:
         name = spec.name.removesuffix("_id") + "_label" if spec.type == "ref" else spec.name
         columns.append((name, spec.label))
-    return ListTable(tuple(columns), [r.to_json() for r in records])
+        if spec.type == "datetime" and spec.zone_field:
+            formats[name] = _zoned_cell(name, spec.zone_field)
+    return ListTable(tuple(columns), [r.to_json() for r in records], formats)
+
+
+def _zoned_cell(name: str, zone_field: str) -> Callable[[dict[str, Any]], str]:
+    def cell(row: dict[str, Any]) -> str:
+        value = row.get(name)
+        if not value:
+            return ""
+        moment = dt.datetime.fromisoformat(str(value))
+        return zones.format_in_zone(moment, str(row.get(zone_field) or ""))
+
+    return cell
 
 
 def _deadlines(session: Session, actor: Actor) -> ListTable:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,7 +33,7 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
-from scholar_desk.core.services import audit, items, merge
+from scholar_desk.core.services import audit, items, merge, zones
 from scholar_desk.core.services.kinds import Kind, get_kind
 from scholar_desk.ui import icons
 from scholar_desk.ui.commands import CreateCommand, UpdateCommand
@@ -107,6 +108,100 @@ class DateField(QWidget):
         self.line_edit.setText(date.toString("yyyy-MM-dd"))
 
 
+class ZoneBox(QComboBox):
+    """An IANA time zone, typed (any case, matching anywhere in the name) or picked."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.addItems(list(zones.zone_names()))
+        self.setMaxVisibleItems(15)
+        completer = QCompleter(list(zones.zone_names()), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setCompleter(completer)
+        self.setMinimumContentsLength(24)
+        line = self.lineEdit()
+        line.setPlaceholderText("Type part of a name, e.g. Phoenix")
+        line.setAccessibleName("Time zone search")
+        self.set_zone(zones.DEFAULT_ZONE)
+
+    def text(self) -> str:
+        """The zone name as typed or picked."""
+        return self.currentText().strip()
+
+    def set_zone(self, name: str) -> None:
+        """Show a zone name (kept as typed when it is not in the list)."""
+        index = self.findText(name)
+        if index >= 0:
+            self.setCurrentIndex(index)
+        else:
+            self.setEditText(name)
+
+
+class ZonedDateTimeField(QWidget):
+    """A date and time typed as the wall-clock time in a meeting's zone, with the user's own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.zone_name = zones.DEFAULT_ZONE
+        self.line_edit = QLineEdit(self)
+        self.line_edit.setPlaceholderText("YYYY-MM-DD HH:MM")
+        self.line_edit.setClearButtonEnabled(True)
+        self.line_edit.setFixedWidth(
+            self.line_edit.fontMetrics().horizontalAdvance("2026-12-31 23:59") + 48
+        )
+        self.note = QLabel(self)
+        self.note.setObjectName("hint")
+        layout.addWidget(self.line_edit)
+        layout.addWidget(self.note, 1)
+        self.setFocusProxy(self.line_edit)
+        self.line_edit.textChanged.connect(self._show_note)
+
+    def text(self) -> str:
+        """What is typed, stripped."""
+        return self.line_edit.text().strip()
+
+    def set_moment(self, moment: dt.datetime | None) -> None:
+        """Show a stored moment as the wall-clock time in the current zone."""
+        if moment is None:
+            self.line_edit.setText("")
+        else:
+            self.line_edit.setText(f"{zones.in_zone(moment, self.zone_name):%Y-%m-%d %H:%M}")
+        self._show_note()
+
+    def set_zone(self, name: str) -> None:
+        """Read the typed time in another zone (the wall-clock time stays)."""
+        self.zone_name = name.strip()
+        self._show_note()
+
+    def _show_note(self) -> None:
+        self.note.setText(self.note_text())
+        self.line_edit.setAccessibleDescription(self.note.text())
+
+    def note_text(self) -> str:
+        """``MST, your time 2026-12-14 01:59 EST``: the zone's abbreviation and the user's time."""
+        try:
+            zone = zones.canonical_zone(self.zone_name)
+        except ValueError:
+            return "unknown time zone"
+        try:
+            wall = dt.datetime.fromisoformat(self.text())
+        except ValueError:
+            wall = dt.datetime.combine(dt.date.today(), dt.time(12))
+        if wall.tzinfo is not None:
+            return ""
+        moment = zones.from_wall_time(wall, zone)
+        abbreviation = zones.in_zone(moment, zone).tzname() or zone
+        mine = zones.user_time_note(moment, zone)
+        return f"{abbreviation} ({zone}), {mine}" if mine else f"{abbreviation} ({zone})"
+
+
 class _Field:
     """One row of the form: its input widget, how to read and fill it, and its message."""
 
@@ -118,7 +213,7 @@ class _Field:
 
     def raw(self) -> Any:
         w = self.widget
-        if isinstance(w, DateField):
+        if isinstance(w, DateField | ZonedDateTimeField | ZoneBox):
             return w.text()
         if isinstance(w, QLineEdit):
             return w.text().strip()
@@ -136,6 +231,10 @@ class _Field:
         w = self.widget
         if isinstance(w, DateField):
             w.set_value(value)
+        elif isinstance(w, ZonedDateTimeField):
+            w.set_moment(value if isinstance(value, dt.datetime) else None)
+        elif isinstance(w, ZoneBox):
+            w.set_zone(_text(value) or zones.DEFAULT_ZONE)
         elif isinstance(w, QLineEdit):
             w.setText(_datetime_text(value) if self.spec.type == "datetime" else _text(value))
             w.setCursorPosition(0)
@@ -241,6 +340,7 @@ class RecordEditor(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in self.kind.fields:
             self._add_field(body, spec)
+        self._link_zones()
         body_layout.addLayout(self.form)
         extra = EXTRAS.get(self.kind.name)
         if extra is not None:
@@ -284,8 +384,14 @@ class RecordEditor(QDialog):
     def _add_field(self, parent: QWidget, spec: FieldSpec) -> None:
         widget = self._make_widget(parent, spec)
         widget.setObjectName(f"field_{spec.name}")
+        widget.setAccessibleName(spec.label)
         if spec.help:
             widget.setToolTip(spec.help)
+            widget.setAccessibleDescription(spec.help)
+        if isinstance(widget, DateField | ZonedDateTimeField):
+            widget.line_edit.setAccessibleName(spec.label)
+        if isinstance(widget, DateField):
+            widget.button.setAccessibleName(f"Pick a date: {spec.label}")
         label = QLabel(f"{spec.label} *" if spec.required else spec.label, parent)
         label.setBuddy(widget)
         error = QLabel(parent)
@@ -316,6 +422,10 @@ class RecordEditor(QDialog):
             return spin
         if kind == "date":
             return DateField(parent)
+        if kind == "datetime" and spec.zone_field:
+            return ZonedDateTimeField(parent)
+        if kind == "timezone":
+            return ZoneBox(parent)
         if kind == "bool":
             return QCheckBox(parent)
         if kind in ("choice", "ref"):
@@ -336,6 +446,18 @@ class RecordEditor(QDialog):
         else:
             edit.setPlaceholderText(spec.help)
         return edit
+
+    def _link_zones(self) -> None:
+        """A zoned time's note follows its zone box as the user picks a zone."""
+        for field in self.fields.values():
+            zone_field = self.fields.get(field.spec.zone_field)
+            if (
+                isinstance(field.widget, ZonedDateTimeField)
+                and zone_field is not None
+                and isinstance(zone_field.widget, ZoneBox)
+            ):
+                zone_field.widget.currentTextChanged.connect(field.widget.set_zone)
+                field.widget.set_zone(zone_field.widget.text())
 
     def _load_ref_choices(self) -> None:
         refs = [f for f in self.fields.values() if f.spec.type == "ref" and f.spec.ref_kind]
@@ -552,7 +674,7 @@ class RecordEditor(QDialog):
         kind = self.kind.name
         with self.ctx.library.reading() as session:
             latest = items.get_item(session, self.ctx.actor, kind, base.id)
-            mine, bad = items.coerce(session, self.kind, changes)
+            mine, bad = items.coerce(session, self.kind, changes, latest.values)
             who = audit.last_changes(session, kind, base.id)
         mine.update({name: changes[name] for name in bad})  # shown as typed; save re-checks
         names = list(self.fields)
@@ -644,7 +766,7 @@ def _changed_signal(widget: QWidget) -> Any:
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:
-    target = widget.line_edit if isinstance(widget, DateField) else widget
+    target = widget.line_edit if isinstance(widget, DateField | ZonedDateTimeField) else widget
     if bool(target.property("invalid")) == invalid:
         return
     target.setProperty("invalid", invalid)

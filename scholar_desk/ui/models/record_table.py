@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from typing_extensions import override
 
 from scholar_desk.core.records import FieldSpec, Record
+from scholar_desk.core.services import zones
 from scholar_desk.core.services.kinds import Kind, get_kind
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -42,7 +43,10 @@ def display_value(spec: FieldSpec | None, value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        zone = value.tzinfo
+        if zone is None or zone is dt.UTC:
+            return value.strftime("%Y-%m-%d %H:%M")
+        return f"{value:%Y-%m-%d %H:%M} {value.tzname() or ''}".rstrip()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool) or (spec is not None and spec.type == "bool"):
@@ -60,6 +64,8 @@ def sort_key(value: Any) -> Any:
         return int(value)
     if isinstance(value, int | float):
         return value
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value).casefold()
@@ -72,6 +78,8 @@ def columns_for(kind: Kind) -> tuple[_Column, ...]:
         if spec.type == "ref":
             label_key = spec.name.removesuffix("_id") + "_label"
             out.append(_Column(spec.label, _getter(label_key), spec))
+        elif spec.type == "datetime" and spec.zone_field:
+            out.append(_Column(spec.label, _zoned_getter(spec.name, spec.zone_field), spec))
         else:
             out.append(_Column(spec.label, _getter(spec.name), spec))
     return tuple(out)
@@ -79,6 +87,18 @@ def columns_for(kind: Kind) -> tuple[_Column, ...]:
 
 def _getter(name: str) -> Callable[[Record], Any]:
     return lambda record: record.get(name)
+
+
+def _zoned_getter(name: str, zone_field: str) -> Callable[[Record], Any]:
+    """The moment as the wall-clock time in the record's own zone (a meeting's deadline)."""
+
+    def get(record: Record) -> Any:
+        value = record.get(name)
+        if not isinstance(value, dt.datetime):
+            return value
+        return zones.in_zone(value, record.get(zone_field) or "")
+
+    return get
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -142,7 +162,7 @@ class RecordTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = display_value(column.spec, column.getter(record))
             if role == Qt.ItemDataRole.ToolTipRole:
-                return text if len(text) > 40 else None
+                return self._tooltip(column, record, text)
             return text
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._alignment(column.spec)
@@ -155,6 +175,16 @@ class RecordTableModel(QAbstractTableModel):
         if role == FIELD_ROLE:
             return column.getter(record)
         return None
+
+    @staticmethod
+    def _tooltip(column: _Column, record: Record, text: str) -> str | None:
+        spec = column.spec
+        if spec is not None and spec.zone_field:
+            value = record.get(spec.name)
+            if isinstance(value, dt.datetime):
+                note = zones.user_time_note(value, record.get(spec.zone_field) or "")
+                return f"{text} ({note})" if note else None
+        return text if len(text) > 40 else None
 
     @staticmethod
     def _alignment(spec: FieldSpec | None) -> int:

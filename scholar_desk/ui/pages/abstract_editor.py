@@ -7,7 +7,6 @@ import importlib
 import importlib.util
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,7 +28,7 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import abstracts, audit, items, merge
+from scholar_desk.core.services import abstracts, audit, items, merge, zones
 from scholar_desk.core.services.abstracts import AbstractDetail, CountResult, CountRule
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
@@ -681,8 +680,6 @@ def _paint(label: QLabel, color: str, *, bold: bool = False) -> None:
 
 
 def _deadline_text(deadline: dt.datetime, zone: str) -> str:
-    try:
-        local = deadline.astimezone(ZoneInfo(zone)) if zone else deadline
-    except ZoneInfoNotFoundError:
-        local = deadline
-    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname() or zone}"
+    text = zones.format_in_zone(deadline, zone)
+    mine = zones.user_time_note(deadline, zone)
+    return f"{text} ({mine})" if mine else text
