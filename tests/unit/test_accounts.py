@@ -190,7 +190,11 @@ def test_inactive_account_cannot_log_in(library: Library) -> None:
     assert alice is not None
     with library.transaction() as s:
         accounts.update_account(s, alice, "bob", active=False)
-    assert not _attempt(library, "bob", "battery staple").ok
+    refused = _attempt(library, "bob", "battery staple")
+    assert not refused.ok
+    assert refused.message == "This account is disabled. Ask a director to enable it."
+    # A wrong password does not reveal that the account exists and is disabled.
+    assert _attempt(library, "bob", "not it at all").message == "Wrong user name or password."
 
 
 def test_duplicate_and_bad_names_rejected(library: Library) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.errors import ScholarDeskError, ValidationError
 from scholar_desk.core.services import accounts, items
 from scholar_desk.core.services.accounts import AccountInfo
 from scholar_desk.ui.context import AppContext
@@ -32,9 +32,10 @@ from scholar_desk.ui.operations import Operation
 ROLES = ("fellow", "mentor", "director")
 
 
-def _password_edit(parent: QWidget) -> QLineEdit:
+def _password_edit(parent: QWidget, name: str) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setAccessibleName(name)
     return edit
 
 
@@ -45,9 +46,9 @@ class ChangePasswordDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Change password")
-        self.old_edit = _password_edit(self)
-        self.new_edit = _password_edit(self)
-        self.again_edit = _password_edit(self)
+        self.old_edit = _password_edit(self, "Current password")
+        self.new_edit = _password_edit(self, "New password")
+        self.again_edit = _password_edit(self, "New password again")
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         form = QFormLayout()
@@ -91,53 +92,74 @@ class AccountsDialog(QDialog):
         self.rows: list[AccountInfo] = []
         self.setWindowTitle("Accounts")
         self.table = QTableWidget(0, 5, self)
+        self.table.setAccessibleName("Accounts")
         self.table.setHorizontalHeaderLabels(["User", "Role", "Person", "Mentees", "State"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.message.setAccessibleName("Result")
         # New account
         self.name_edit = QLineEdit(self)
+        self.name_edit.setAccessibleName("New account's user name")
         self.role_combo = QComboBox(self)
+        self.role_combo.setAccessibleName("New account's role")
         self.role_combo.addItems(ROLES)
         self.person_combo = QComboBox(self)
-        self.password_edit = _password_edit(self)
+        self.person_combo.setAccessibleName("New account's person")
+        self.password_edit = _password_edit(self, "New account's password")
         add_button = QPushButton("&Add account", self)
         add_button.clicked.connect(self.add_account)
         new_form = QFormLayout()
-        new_form.addRow("User name", self.name_edit)
-        new_form.addRow("Role", self.role_combo)
-        new_form.addRow("Person", self.person_combo)
-        new_form.addRow("Password", self.password_edit)
+        new_form.addRow(_buddy("&User name", self.name_edit, self), self.name_edit)
+        new_form.addRow(_buddy("R&ole", self.role_combo, self), self.role_combo)
+        new_form.addRow(_buddy("&Person", self.person_combo, self), self.person_combo)
+        new_form.addRow(_buddy("Pass&word", self.password_edit, self), self.password_edit)
         new_form.addRow("", add_button)
         # Selected account
-        self.reset_edit = _password_edit(self)
-        reset_button = QPushButton("&Reset password", self)
-        reset_button.clicked.connect(self.reset_password)
+        self.reset_edit = _password_edit(self, "New password for the selected account")
+        self.reset_button = QPushButton("&Reset password", self)
+        self.reset_button.clicked.connect(self.reset_password)
+        self.change_role_combo = QComboBox(self)
+        self.change_role_combo.addItems(ROLES)
+        self.change_role_combo.setAccessibleName("Role of the selected account")
+        self.role_button = QPushButton("Change ro&le", self)
+        self.role_button.clicked.connect(self.change_role)
         self.toggle_button = QPushButton("&Disable", self)
+        self.toggle_button.setAccessibleDescription(
+            "A disabled account cannot sign in; its work and history stay."
+        )
         self.toggle_button.clicked.connect(self.toggle_active)
         self.assign_combo = QComboBox(self)
-        assign_button = QPushButton("Assign &mentee", self)
-        assign_button.clicked.connect(self.assign_mentee)
+        self.assign_combo.setAccessibleName("Fellow to assign to the selected mentor")
+        self.assign_button = QPushButton("Assign &mentee", self)
+        self.assign_button.clicked.connect(self.assign_mentee)
         selected = QFormLayout()
         reset_row = QHBoxLayout()
         reset_row.addWidget(self.reset_edit)
-        reset_row.addWidget(reset_button)
-        selected.addRow("New password", reset_row)
+        reset_row.addWidget(self.reset_button)
+        selected.addRow(_buddy("&New password", self.reset_edit, self), reset_row)
+        role_row = QHBoxLayout()
+        role_row.addWidget(self.change_role_combo)
+        role_row.addWidget(self.role_button)
+        selected.addRow(_buddy("Role", self.change_role_combo, self), role_row)
         assign_row = QHBoxLayout()
         assign_row.addWidget(self.assign_combo)
-        assign_row.addWidget(assign_button)
-        selected.addRow("Fellow", assign_row)
+        assign_row.addWidget(self.assign_button)
+        selected.addRow(_buddy("&Fellow", self.assign_combo, self), assign_row)
         selected.addRow("", self.toggle_button)
         # Idle lock
         self.idle_spin = QSpinBox(self)
         self.idle_spin.setRange(1, accounts.IDLE_MINUTES_MAX)
         self.idle_spin.setSuffix(" min")
-        idle_button = QPushButton("Save", self)
+        self.idle_spin.setAccessibleName("Lock windows after minutes without use")
+        idle_button = QPushButton("&Save", self)
+        idle_button.setAccessibleName("Save idle lock minutes")
         idle_button.clicked.connect(self.save_idle_minutes)
         idle_row = QHBoxLayout()
-        idle_row.addWidget(QLabel("Lock windows after", self))
+        idle_row.addWidget(_buddy("Lock windows af&ter", self.idle_spin, self))
         idle_row.addWidget(self.idle_spin)
         idle_row.addWidget(idle_button)
         idle_row.addStretch()
@@ -155,6 +177,7 @@ class AccountsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
         self.resize(760, 520)
         self.reload()
+        self._on_table_item_selection_changed()
 
     def reload(self) -> None:
         """Read the accounts, people and the idle setting again."""
@@ -168,6 +191,7 @@ class AccountsDialog(QDialog):
             self.setEnabled(False)
             return
         self.idle_spin.setValue(minutes)
+        keep = self.table.currentRow()
         self.table.setRowCount(len(self.rows))
         names = {p.id: p.label for p in people}
         for row, info in enumerate(self.rows):
@@ -186,6 +210,9 @@ class AccountsDialog(QDialog):
                 combo.addItem("(none)", None)
             for person in people:
                 combo.addItem(person.label, person.id)
+        if 0 <= keep < len(self.rows):
+            self.table.selectRow(keep)
+        self._on_table_item_selection_changed()
 
     def selected(self) -> AccountInfo | None:
         """The account selected in the table."""
@@ -200,7 +227,7 @@ class AccountsDialog(QDialog):
 
     def _run(self, action: str, func: Callable[[Any, Any], object]) -> bool:
         operation = Operation(self.ctx, self, func, changes=("account",)).failure(
-            lambda exc: self.message.setText(exc.user_message), ScholarDeskError
+            lambda exc: self.message.setText(_said(exc)), ScholarDeskError
         )
         operation.run()
         if operation.error is not None:
@@ -251,6 +278,17 @@ class AccountsDialog(QDialog):
             lambda s, a: accounts.update_account(s, a, info.username, active=not info.active),
         )
 
+    def change_role(self) -> bool:
+        """Give the selected account the role chosen beside the button."""
+        info = self.selected()
+        role = self.change_role_combo.currentText()
+        if info is None:
+            return False
+        return self._run(
+            f"{info.username} is now a {role}.",
+            lambda s, a: accounts.update_account(s, a, info.username, role=role),
+        )
+
     def assign_mentee(self) -> bool:
         """Assign the chosen fellow to the selected mentor."""
         info = self.selected()
@@ -272,9 +310,36 @@ class AccountsDialog(QDialog):
 
     def _on_table_item_selection_changed(self) -> None:
         info = self.selected()
+        for widget in (
+            self.toggle_button,
+            self.reset_button,
+            self.reset_edit,
+            self.change_role_combo,
+            self.role_button,
+            self.assign_button,
+        ):
+            widget.setEnabled(info is not None)
         self.toggle_button.setText(
             "&Enable" if info is not None and not info.active else "&Disable"
         )
+        if info is not None:
+            self.change_role_combo.setCurrentText(info.role)
+            self.toggle_button.setAccessibleName(
+                f"{'Enable' if not info.active else 'Disable'} {info.username}"
+            )
+
+
+def _said(exc: ScholarDeskError) -> str:
+    """The message for the dialog: a refused value's own sentence, without the field name."""
+    if isinstance(exc, ValidationError) and exc.fields:
+        return " ".join(exc.fields.values())
+    return exc.user_message
+
+
+def _buddy(text: str, widget: QWidget, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setBuddy(widget)
+    return label
 
 
 def show_accounts(parent: QWidget | None, ctx: AppContext) -> AccountsDialog:

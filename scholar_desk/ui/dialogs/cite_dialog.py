@@ -42,6 +42,7 @@ class CiteDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.target_combo = QComboBox(self)
+        self.target_combo.setAccessibleName("Cite in")
         with ctx.library.reading() as session:
             self.targets: list[CitingTarget] = citations.citing_targets(session, ctx.actor)
         for target in self.targets:

@@ -61,9 +61,12 @@ class ExportDialog(QDialog):
         for name in builtin_names(self.mode):
             self.template_combo.addItem(name.split("-", 1)[1].capitalize(), name)
         self.template_combo.addItem(_FILE_ITEM, "")
+        self.template_combo.setAccessibleName("Template")
         self.template_file = QLineEdit(self)
+        self.template_file.setAccessibleName("Template file")
         self.template_file.setPlaceholderText("An institutional .pptx or .potx")
         self.template_browse = QPushButton("Browse\u2026", self)
+        self.template_browse.setAccessibleName("Browse for a template")
         template_row = QHBoxLayout()
         template_row.addWidget(self.template_combo)
         template_row.addWidget(self.template_file, 1)
@@ -75,7 +78,10 @@ class ExportDialog(QDialog):
         self.layout_combo = QComboBox(self)
         for name in LAYOUTS:
             self.layout_combo.addItem(_LAYOUT_LABELS[name], name)
+        self.size_combo.setAccessibleName("Poster size")
+        self.layout_combo.setAccessibleName("Poster layout")
         self.logos = QLineEdit(self)
+        self.logos.setAccessibleName("Logo files")
         self.logos.setPlaceholderText("Logo files, separated by ;")
         self.logo_browse = QPushButton("Add logo\u2026", self)
         logo_row = QHBoxLayout()
@@ -83,9 +89,11 @@ class ExportDialog(QDialog):
         logo_row.addWidget(self.logo_browse)
 
         self.out_path = QLineEdit(self)
+        self.out_path.setAccessibleName("Save as")
         suggested = Path.home() / f"abstract-{abstract_id}-{self.mode}.pptx"
         self.out_path.setText(str(suggested))
         self.out_browse = QPushButton("Browse\u2026", self)
+        self.out_browse.setAccessibleName("Browse for where to save")
         out_row = QHBoxLayout()
         out_row.addWidget(self.out_path, 1)
         out_row.addWidget(self.out_browse)

@@ -65,7 +65,9 @@ class ImportDialog(QDialog):
             self._duplicates.horizontalHeader().setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch
             )
+        self._duplicates.setAccessibleName("Possible duplicates")
         self._problems = self._table(["File", "Line", "Kind", "Message"])
+        self._problems.setAccessibleName("Problems found in the files")
         tabs = QTabWidget()
         tabs.addTab(self._duplicates, "Duplicates")
         tabs.addTab(self._problems, "Skipped and warnings")

@@ -51,6 +51,7 @@ class ReminderDialog(QDialog):
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("reminderList")
+        self.tree.setAccessibleName("Overdue and coming deadlines")
         self.tree.setHeaderLabels(["When", "What", "Kind"])
         self.tree.setRootIsDecorated(False)
         self.tree.setColumnWidth(0, 130)

@@ -131,6 +131,7 @@ class ChangeStatusDialog(QDialog):
         due_row = QHBoxLayout()
         due_row.addWidget(self.due_check)
         due_row.addWidget(self.due_edit, 1)
+        self.due_edit.setAccessibleName("Revision due date")
         self.due_label = QLabel("Due", self)
         form.addRow(self.due_label, due_row)
         self.note_edit = QLineEdit(self)

@@ -147,6 +147,7 @@ class AbstractEditor(BylineAndFigures, QWidget):
         layout.addLayout(top)
         self.title_edit = GrowingTextEdit(page, min_lines=2)
         self.title_edit.setObjectName("titleEdit")
+        self.title_edit.setAccessibleName("Abstract title")
         self.title_edit.setPlaceholderText("The abstract's title")
         self.title_edit.textChanged.connect(self._on_text_changed)
         layout.addWidget(self.title_edit)
@@ -226,6 +227,8 @@ class AbstractEditor(BylineAndFigures, QWidget):
         layout.addWidget(self._title("Authors", side))
         self.authors_list = QListWidget(side)
         self.authors_list.setObjectName("authorsList")
+        self.authors_list.setAccessibleName("Authors")
+        self.authors_list.setAccessibleDescription("In byline order; tick the presenting author")
         self.authors_list.setMaximumHeight(150)
         self.authors_list.itemChanged.connect(self._on_authors_list_item_changed)
         layout.addWidget(self.authors_list)
@@ -235,14 +238,18 @@ class AbstractEditor(BylineAndFigures, QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.person_combo.setMinimumContentsLength(12)
+        self.person_combo.setAccessibleName("Person to add as an author")
         add_author.addWidget(self.person_combo, 1)
         self.add_author_button = self._tool(side, "new", "Add", self.add_author)
         self.remove_author_button = self._tool(side, "delete", "", self.remove_author)
         self.remove_author_button.setToolTip("Remove the selected author")
+        self.remove_author_button.setAccessibleName("Remove the selected author")
         self.up_author_button = self._tool(side, "", "↑", lambda: self.move_author(-1))
         self.up_author_button.setToolTip("Move up in the byline")
+        self.up_author_button.setAccessibleName("Move the author up in the byline")
         self.down_author_button = self._tool(side, "", "↓", lambda: self.move_author(1))
         self.down_author_button.setToolTip("Move down in the byline")
+        self.down_author_button.setAccessibleName("Move the author down in the byline")
         for button in (
             self.add_author_button,
             self.up_author_button,
@@ -258,6 +265,7 @@ class AbstractEditor(BylineAndFigures, QWidget):
         layout.addWidget(self._title("Figures", side))
         self.images_list = QListWidget(side)
         self.images_list.setObjectName("imagesList")
+        self.images_list.setAccessibleName("Figures")
         self.images_list.setIconSize(QSize(56, 40))
         self.images_list.setMaximumHeight(150)
         self.images_list.setWordWrap(True)

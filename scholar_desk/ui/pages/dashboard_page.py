@@ -257,8 +257,11 @@ class DashboardPage(QWidget):
         layout.addLayout(pipelines)
 
         self.upcoming_table = _ItemTable(["What", "Due", "In", "Kind", "Fellow"], body)
+        self.upcoming_table.setAccessibleName("Upcoming deadlines")
         self.overdue_table = _ItemTable(["What", "Was due", "Late by", "Kind", "Fellow"], body)
+        self.overdue_table.setAccessibleName("Overdue")
         self.stalled_table = _ItemTable(["What", "Status", "Since", "Days", "Fellow"], body)
+        self.stalled_table.setAccessibleName("Stalled submissions")
         self.upcoming_section = self._section(
             body, layout, f"Next {WINDOW_DAYS} days", self.upcoming_table
         )

@@ -211,6 +211,7 @@ class DeadlinesPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.table = QTableView(self)
         self.table.setObjectName("deadlineTable")
+        self.table.setAccessibleName("Deadlines")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -68,9 +68,14 @@ class MentorPage(QWidget):
         self.ctx = ctx
         self.summaries: list[MenteeSummary] = []
         self.mentees = QListWidget(self)
+        self.mentees.setAccessibleName("Mentees")
+        self.mentees.setAccessibleDescription("Most in need of attention first")
         self.mentees.currentRowChanged.connect(self._on_mentees_current_row_changed)
         self.detail = QTextBrowser(self)
+        self.detail.setAccessibleName("Mentee summary")
         self.items = QListWidget(self)
+        self.items.setAccessibleName("Mentee's items")
+        self.items.setAccessibleDescription("Enter opens one to read it and comment")
         self.items.itemActivated.connect(self._on_items_item_activated)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)

@@ -35,7 +35,7 @@ from scholar_desk.core.errors import ScholarDeskError, ValidationError
 from scholar_desk.core.records import Record
 from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.kinds import get_kind
-from scholar_desk.ui import icons
+from scholar_desk.ui import icons, keyboard
 from scholar_desk.ui.commands import DeleteCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.record_editor import RecordEditor
@@ -147,6 +147,10 @@ class RecordListPage(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.filter_edit.setMinimumWidth(260)
+        self.filter_edit.setAccessibleName(f"Filter {self.kind.plural}")
+        self.filter_edit.setAccessibleDescription(
+            "Shows only the rows holding every word typed; Down or Enter moves into them."
+        )
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         bar.addWidget(self.filter_edit)
         layout.addLayout(bar)
@@ -156,6 +160,10 @@ class RecordListPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView(self)
         self.table.setObjectName("recordTable")
+        self.table.setAccessibleName(self.kind.title)
+        self.table.setAccessibleDescription(
+            f"Enter opens the selected {self.kind.name}; Ctrl+E edits it."
+        )
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order first
@@ -191,6 +199,7 @@ class RecordListPage(QWidget):
             if spec is not None and spec.name == "status":
                 self.table.setItemDelegateForColumn(column, self.status_delegate)
         layout.addWidget(self.table, 1)
+        keyboard.link_filter_to_results(self.filter_edit, self.table)
 
         self.empty_label = QLabel(self)
         self.empty_label.setObjectName("emptyHint")
@@ -416,8 +425,11 @@ class RecordListPage(QWidget):
         return self._open_editor(None)
 
     def edit_current(self) -> RecordEditor | None:
-        """Open the generic editor on the current record."""
+        """Open the generic editor on the current record (from the filter box: the first match)."""
         record = self.current_record()
+        if record is None and self.filter_edit.hasFocus():
+            keyboard.select_first_row(self.table)
+            record = self.current_record()
         return self._open_editor(record) if record is not None else None
 
     def open_current(self) -> None:

@@ -40,6 +40,7 @@ from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.citation import format_ama
 from scholar_desk.core.services import citations, permissions
 from scholar_desk.core.services import references as svc
+from scholar_desk.ui import keyboard
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
@@ -365,6 +366,11 @@ class ReferencesPage(QWidget):
             "Search title, authors, journal, year, abstract, keywords, tags"
         )
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search references")
+        self.search.setAccessibleDescription(
+            "Searches title, authors, journal, year, abstract, keywords and tags as you type; "
+            "Down or Enter moves into the results."
+        )
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -408,6 +414,7 @@ class ReferencesPage(QWidget):
             top.addWidget(button)
 
         self.table = _SteadyTableView()
+        self.table.setAccessibleName("References")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -441,6 +448,7 @@ class ReferencesPage(QWidget):
         layout.addLayout(header)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        keyboard.link_filter_to_results(self.search, self.table)
         self.setAcceptDrops(True)
         self.read_only_reason = library_read_only_reason(ctx)
         if self.read_only_reason:

@@ -103,11 +103,13 @@ class ReportPage(QWidget):
 
         self.fellows = QListWidget(self)
         self.fellows.setObjectName("reportFellows")
+        self.fellows.setAccessibleName("Fellows in the report")
         self.fellows.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.fellows.setMaximumHeight(140)
 
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("reportCounts")
+        self.table.setAccessibleName("Activity counts by fellow")
         self.table.setHorizontalHeaderLabels([c for c, _ in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -121,6 +123,7 @@ class ReportPage(QWidget):
         self.gap_title.setObjectName("gapTitle")
         self.gaps = QListWidget(self)
         self.gaps.setObjectName("reportGaps")
+        self.gaps.setAccessibleName("Gaps in the report")
         self.gaps.setWordWrap(True)
         self.gaps.setAlternatingRowColors(True)
 

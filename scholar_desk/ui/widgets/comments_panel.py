@@ -46,10 +46,12 @@ class CommentsPanel(QWidget):
         self.rows: list[CommentInfo] = []
         self.heading = QLabel("Review comments", self)
         self.list = QListWidget(self)
+        self.list.setAccessibleName("Review comments")
         self.list.setWordWrap(True)
         self.list.currentRowChanged.connect(self._on_list_current_row_changed)
         self.editor = QPlainTextEdit(self)
         self.editor.setPlaceholderText("Write a review comment…")
+        self.editor.setAccessibleName("New review comment")
         self.editor.setMaximumHeight(80)
         self.add_button = QPushButton("&Add comment", self)
         self.add_button.clicked.connect(self.add_comment)
