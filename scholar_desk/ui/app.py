@@ -46,11 +46,18 @@ def configure_application(app: QApplication) -> None:
     from scholar_desk.ui.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
-    theme = Settings.load().theme
-    apply_theme(theme)
+    apply_theme(Settings.load().theme)
     hints = QGuiApplication.styleHints()
-    if theme == "system" and hasattr(hints, "colorSchemeChanged"):
-        hints.colorSchemeChanged.connect(lambda _scheme: apply_theme(Settings.load().theme))
+    if hasattr(hints, "colorSchemeChanged"):
+        # Connected whatever the setting is now: the user may choose "follow the system"
+        # later from the View menu.
+        hints.colorSchemeChanged.connect(_on_color_scheme_changed)
+
+
+def _on_color_scheme_changed(_scheme: object) -> None:
+    theme = Settings.load().theme
+    if theme == "system":
+        apply_theme(theme)
 
 
 _ORPHAN_BOXES: list[Any] = []

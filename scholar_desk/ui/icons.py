@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
+from typing_extensions import override
 
 # 24x24 outline shapes in the manner of common open icon sets; stroke comes from the palette.
 _SHAPES: dict[str, str] = {
@@ -61,14 +62,17 @@ def names() -> tuple[str, ...]:
 
 
 def icon(name: str, color: QColor | None = None) -> QIcon:
-    """An icon by name in ``color`` (default: the palette's text colour); unknown names are blank.
+    """An icon by name in ``color``; unknown names are blank.
 
-    The disabled state is drawn in the palette's disabled text colour.
+    Without ``color`` the icon is drawn in the palette's text colour at paint time, so it
+    stays visible when the theme changes while the window is open. The disabled state is
+    drawn in the palette's disabled text colour.
     """
+    if color is None:
+        return QIcon(_engine(name))
     palette = QApplication.palette()
-    normal = color or palette.color(QPalette.ColorRole.WindowText)
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
-    return _icon(name, normal.name(), disabled.name())
+    return _icon(name, color.name(), disabled.name())
 
 
 @cache
@@ -80,6 +84,64 @@ def _icon(name: str, color: str, disabled: str) -> QIcon:
     return result
 
 
+class _PaletteIconEngine(QIconEngine):
+    """Draws a named line icon in whatever the application palette's text colour is now."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._name = name
+
+    @override
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        side = max(1, round(min(rect.width(), rect.height()) * ratio))
+        pixmap = QPixmap(_pixmap(self._name, _current_color(mode), side))
+        pixmap.setDevicePixelRatio(ratio)
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    @override
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return QPixmap(
+            _pixmap(self._name, _current_color(mode), max(1, min(size.width(), size.height())))
+        )
+
+    @override
+    def scaledPixmap(
+        self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float
+    ) -> QPixmap:
+        side = max(1, round(min(size.width(), size.height()) * scale))
+        pixmap = QPixmap(_pixmap(self._name, _current_color(mode), side))
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    @override
+    def clone(self) -> QIconEngine:
+        return _engine(self._name)
+
+    @override
+    def key(self) -> str:
+        return "scholar-desk-palette"
+
+    @override
+    def isNull(self) -> bool:
+        return False
+
+
+def _engine(name: str) -> _PaletteIconEngine:
+    # A new engine each time: the QIcon owns it and deletes it with its last copy.
+    return _PaletteIconEngine(name)
+
+
+def _current_color(mode: QIcon.Mode) -> str:
+    palette = QApplication.palette()
+    if mode == QIcon.Mode.Disabled:
+        return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name()
+    if mode == QIcon.Mode.Selected:
+        return palette.color(QPalette.ColorRole.HighlightedText).name()
+    return palette.color(QPalette.ColorRole.WindowText).name()
+
+
+@lru_cache(maxsize=2048)
 def _pixmap(name: str, color: str, size: int) -> QPixmap:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" '
@@ -99,3 +161,4 @@ def _pixmap(name: str, color: str, size: int) -> QPixmap:
 def clear_cache() -> None:
     """Forget drawn icons, after the palette changes between light and dark."""
     _icon.cache_clear()
+    _pixmap.cache_clear()

@@ -89,3 +89,34 @@ def link_filter_to_results(edit: QLineEdit, view: QAbstractItemView) -> None:
 def follow_focus_to_first_row(view: QAbstractItemView) -> None:
     """Tabbing into ``view`` selects its first row when nothing is selected."""
     view.installEventFilter(_FirstRowOnFocus(view))
+
+
+def with_mnemonics(titles: list[str], reserved: str = "") -> list[str]:
+    """Each title with an ``&`` before a letter no earlier title (nor ``reserved``) took.
+
+    The first letter is preferred, then the first letter of a later word, then any
+    letter; a title with no free letter keeps none.
+    """
+    taken = set(reserved.casefold())
+    out = []
+    for title in titles:
+        starts = [0] + [i + 1 for i, ch in enumerate(title) if ch == " "]
+        order = starts + [i for i in range(len(title)) if i not in starts]
+        chosen = next(
+            (i for i in order if title[i].isalnum() and title[i].casefold() not in taken), None
+        )
+        if chosen is None:
+            out.append(title)
+            continue
+        taken.add(title[chosen].casefold())
+        out.append(f"{title[:chosen]}&{title[chosen:]}")
+    return out
+
+
+def page_shortcut(number: int, menu_text: str) -> QKeySequence:
+    """Ctrl+1 to Ctrl+9 and Ctrl+0 for the first ten pages, Ctrl+Shift+mnemonic after."""
+    if number <= 10:
+        return QKeySequence(f"Ctrl+{number % 10}")
+    index = menu_text.find("&")
+    letter = menu_text[index + 1].upper() if 0 <= index < len(menu_text) - 1 else ""
+    return QKeySequence(f"Ctrl+Shift+{letter}") if letter else QKeySequence()

@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QPaintEvent,
 )
 from PySide6.QtWidgets import (
@@ -50,7 +49,7 @@ from typing_extensions import override
 
 from scholar_desk.core.services.session import Actor
 from scholar_desk.core.settings import Settings, config_dir, data_dir
-from scholar_desk.ui import icons
+from scholar_desk.ui import icons, keyboard, screens
 from scholar_desk.ui.actions import (
     ACTIONS,
     MENUS,
@@ -477,32 +476,37 @@ class MainWindow(QMainWindow):
         for key, title in MENUS:
             menu = bar.addMenu(title)
             self.menus[key] = menu
-            if key == "view":
-                self._add_go_actions(menu)
             for spec in in_menu(key):
                 if spec.separator:
                     menu.addSeparator()
                 menu.addAction(self.actions_by_id[spec.id])
             if key == "view":
                 self._add_theme_menu(menu)
+                # Every page: a Go menu entry with its own mnemonic and a shortcut.
+                self.go_menu = bar.addMenu("&Go")
+                self._add_go_actions(self.go_menu)
         self.view_menu = self.menus["view"]
 
-    def _add_go_actions(self, view_menu: QMenu) -> None:
+    def _add_go_actions(self, go_menu: QMenu) -> None:
         self.go_actions: list[QAction] = []
-        for number, key in enumerate(self.specs, start=1):
-            spec = self.specs[key]
-            go = QAction(icons.icon(spec.icon), spec.title, self)
-            if number <= 9:
-                go.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        keys = list(self.specs)
+        titles = keyboard.with_mnemonics([self.specs[k].title for k in keys])
+        for number, (key, title) in enumerate(zip(keys, titles, strict=True), start=1):
+            go = QAction(icons.icon(self.specs[key].icon), title, self)
+            go.setShortcut(keyboard.page_shortcut(number, title))
             go.triggered.connect(lambda _=False, k=key: self.show_page(k))
-            view_menu.addAction(go)
+            go_menu.addAction(go)
             self.go_actions.append(go)
 
     def _add_theme_menu(self, view_menu: QMenu) -> None:
         theme_menu = view_menu.addMenu("&Appearance")
         self.theme_group = QActionGroup(self)
         current = Settings.load().theme
-        for value, text in (("system", "Follow System"), ("light", "Light"), ("dark", "Dark")):
+        for value, text in (
+            ("system", "&Follow the System"),
+            ("light", "&Light"),
+            ("dark", "&Dark"),
+        ):
             act = theme_menu.addAction(text)
             act.setCheckable(True)
             act.setChecked(value == current)
@@ -707,6 +711,9 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1240, 780)
+        # Never larger than the screen (a saved size from a bigger monitor, or a scale
+        # factor that makes 1240 x 780 wider than the whole screen).
+        screens.fit_to_screen(self)
         state = s.value("window/state")
         if state is not None:
             self.restoreState(state)

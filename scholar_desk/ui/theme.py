@@ -166,9 +166,12 @@ def apply_theme(theme: str = "system") -> None:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return
-    from scholar_desk.ui import icons
+    from scholar_desk.ui import contrast, icons
 
     app.setStyle("Fusion")
-    app.setPalette(make_palette(is_dark(theme)))
-    app.setStyleSheet(STYLE_SHEET)
+    dark = is_dark(theme)
+    palette = make_palette(dark)
+    contrast.adjust_palette(palette, dark)
+    app.setPalette(palette)
+    app.setStyleSheet(STYLE_SHEET + contrast.style_sheet(dark))
     icons.clear_cache()

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.progress import CancelledError, CancelToken, ProgressSink
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,11 @@ class Job(QRunnable):
             result = self._task(self.signals.emit_progress, self.cancel_token)
         except CancelledError:
             self.signals.cancelled.emit()
+        except ScholarDeskError as exc:
+            # Something the user can fix (a bad template, a name taken): the dialog says
+            # what; the log needs only the sentence, not a traceback.
+            log.info("background job stopped: %s", exc.user_message)
+            self.signals.failed.emit(exc)
         except Exception as exc:
             log.exception("background job failed")
             self.signals.failed.emit(exc)

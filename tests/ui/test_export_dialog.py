@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +113,50 @@ def test_ask_opens_without_blocking(
     qtbot.waitUntil(lambda: dialog.preview.page_count() == 1, timeout=10000)
     with qtbot.waitSignal(dialog.finished, timeout=2000):
         dialog.reject()
+
+
+def test_a_template_with_its_own_page_size_says_which_size_wins(
+    qtbot, ctx: AppContext, library: Library, tmp_path: Path
+) -> None:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    import scholar_desk.resources
+
+    shipped = Path(scholar_desk.resources.__file__).parent / "templates" / "poster-plain.pptx"
+    template = tmp_path / "institution.pptx"
+    prs = Presentation(str(shipped))
+    prs.slide_width, prs.slide_height = Inches(42), Inches(42)
+    prs.save(str(template))
+    made = make_abstract(library, tmp_path)
+    dialog = _open(qtbot, ctx, made.abstract_id, "poster")
+    assert dialog.size_note.isHidden()  # a built-in template takes the size picked
+    dialog.template_file.setText(str(template))
+    with qtbot.waitSignal(dialog.preview_ready, timeout=10000):
+        dialog.template_combo.setCurrentIndex(dialog.template_combo.count() - 1)
+    assert not dialog.size_note.isHidden()
+    assert dialog.size_note.text() == (
+        "The template's page is 42 \u00d7 42 in, so the poster is made at that size, not "
+        "48 \u00d7 36 in. Choose a built-in template to use the size picked here."
+    )
+    assert dialog.preview._layout.width == Inches(42)
+
+
+def test_a_template_the_user_can_fix_is_not_logged_as_an_error(
+    qtbot, ctx: AppContext, library: Library, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pptx import Presentation
+
+    caplog.set_level(logging.INFO)
+    template = tmp_path / "no-title.pptx"
+    Presentation().save(str(template))  # a 10 x 7.5 in page: the title cannot fit
+    made = make_abstract(library, tmp_path)
+    dialog = _open(qtbot, ctx, made.abstract_id, "poster")
+    dialog.template_file.setText(str(template))
+    with qtbot.waitSignal(dialog.preview_ready, timeout=10000):
+        dialog.template_combo.setCurrentIndex(dialog.template_combo.count() - 1)
+    assert dialog.preview.page_count() == 0
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+    stopped = [r for r in caplog.records if r.getMessage().startswith("background job stopped")]
+    assert len(stopped) == 1
+    assert stopped[0].exc_info is None

@@ -116,3 +116,20 @@ def test_references_search_reaches_the_table_in_one_tab(qtbot, app_ctx, tmp_path
     qtbot.keyClick(page.search, Qt.Key.Key_Down)
     assert page.table.hasFocus()
     assert page.detail.edits["citation_key"].text() == "Jones2021"
+
+
+def test_every_page_has_a_menu_entry_with_its_own_mnemonic_and_a_shortcut(qtbot, window):
+    texts = [a.text() for a in window.go_actions]
+    assert len(texts) == len(window.page_keys())
+    letters = [t[t.index("&") + 1].casefold() for t in texts]  # every entry has one
+    assert len(set(letters)) == len(letters)
+    shortcuts = [a.shortcut().toString() for a in window.go_actions]
+    assert all(shortcuts)
+    assert len(set(shortcuts)) == len(shortcuts)
+    assert window.go_menu.title() == "&Go"
+    for action, key in zip(window.go_actions, window.page_keys(), strict=True):
+        action.trigger()
+        assert window.current_key() == key
+    window.show_page("dashboard")
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == window.page_keys()[4]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from scholar_desk.core.errors import ScholarDeskError, ValidationError
 from scholar_desk.core.services import accounts, items
 from scholar_desk.core.services.accounts import AccountInfo
+from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation
@@ -176,6 +177,7 @@ class AccountsDialog(QDialog):
         layout.addWidget(buttons)
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
         self.resize(760, 520)
+        screens.fit_to_screen(self)
         self.reload()
         self._on_table_item_selection_changed()
 

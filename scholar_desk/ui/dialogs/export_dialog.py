@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.layout import Layout
-from scholar_desk.core.formats.poster import LAYOUTS, SIZES
+from scholar_desk.core.formats.poster import LAYOUTS, SIZES, size_note
 from scholar_desk.core.formats.templates import builtin_names
 from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import slides
+from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
@@ -56,6 +57,7 @@ class ExportDialog(QDialog):
         self._preview_generation = 0
         self.setWindowTitle("Export poster" if self.mode == "poster" else "Export slides")
         self.resize(900, 640)
+        screens.fit_to_screen(self)
 
         self.template_combo = QComboBox(self)
         for name in builtin_names(self.mode):
@@ -79,6 +81,10 @@ class ExportDialog(QDialog):
         for name in LAYOUTS:
             self.layout_combo.addItem(_LAYOUT_LABELS[name], name)
         self.size_combo.setAccessibleName("Poster size")
+        self.size_note = QLabel(self)
+        self.size_note.setObjectName("hint")
+        self.size_note.setWordWrap(True)
+        self.size_note.hide()
         self.layout_combo.setAccessibleName("Poster layout")
         self.logos = QLineEdit(self)
         self.logos.setAccessibleName("Logo files")
@@ -102,6 +108,7 @@ class ExportDialog(QDialog):
         form.addRow("Template", template_row)
         if self.mode == "poster":
             form.addRow("Size", self.size_combo)
+            form.addRow("", self.size_note)
             form.addRow("Layout", self.layout_combo)
             form.addRow("Logos", logo_row)
         else:
@@ -257,7 +264,17 @@ class ExportDialog(QDialog):
         if generation != self._preview_generation or not isinstance(layout, Layout):
             return
         self.preview.set_layout(layout)
+        self._show_size_note(layout)
         self.preview_ready.emit()
+
+    def _show_size_note(self, layout: Layout) -> None:
+        """Say before export when a template's own page size wins over the size picked."""
+        note = ""
+        if self.mode == "poster" and not self.template_combo.currentData():
+            note = size_note(str(self.size_combo.currentData()), layout.width, layout.height)
+        self.size_note.setText(note)
+        self.size_note.setVisible(bool(note))
+        self.size_combo.setAccessibleDescription(note)
 
     def _on_preview_failed(self, generation: int, exc: object) -> None:
         if generation != self._preview_generation:

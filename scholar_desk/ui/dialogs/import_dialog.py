@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from scholar_desk.core.formats.reference import ParseResult
 from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import references as svc
+from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
@@ -44,6 +45,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import references")
         self.resize(900, 560)
+        screens.fit_to_screen(self)
         self._ctx = ctx
         self._paths = [Path(p) for p in paths]
         self._results: list[ParseResult] = []

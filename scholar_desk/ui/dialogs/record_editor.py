@@ -35,7 +35,7 @@ from scholar_desk.core.errors import ConflictError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import audit, items, merge, zones
 from scholar_desk.core.services.kinds import Kind, get_kind
-from scholar_desk.ui import icons
+from scholar_desk.ui import icons, screens
 from scholar_desk.ui.commands import CreateCommand, UpdateCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog, value_text
@@ -380,6 +380,7 @@ class RecordEditor(QDialog):
 
         body_hint = body.sizeHint()
         self.resize(max(560, body_hint.width() + 60), min(body_hint.height() + 150, 720))
+        screens.fit_to_screen(self)
 
     def _add_field(self, parent: QWidget, spec: FieldSpec) -> None:
         widget = self._make_widget(parent, spec)

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -230,6 +232,8 @@ class DeadlinesPage(QWidget):
         self.calendar.setVerticalHeaderFormat(
             QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader
         )
+        self.calendar.setAccessibleName("Month of deadlines")
+        self._fit_calendar_rows()
         self.day_label = QLabel(self)
         self.day_label.setObjectName("dayDetails")
         self.day_label.setWordWrap(True)
@@ -332,6 +336,20 @@ class DeadlinesPage(QWidget):
         week = sum(1 for d in shown if urgency(d, self._today) == "week")
         self._set_status(f"{len(shown)} deadlines: {overdue} overdue, {week} within 7 days")
         self._update_buttons()
+
+    def _fit_calendar_rows(self) -> None:
+        """Room for the day names and six weeks, so the last week is never cut off."""
+        navigation = self.calendar.findChild(QWidget, "qt_calendar_navigationbar")
+        bar = navigation.sizeHint().height() if navigation is not None else 0
+        row = self.calendar.fontMetrics().height() + 10  # the table's item padding and grid
+        self.calendar.setMinimumHeight(bar + 7 * row + 6)
+        self.calendar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    @override
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_calendar_rows()
 
     def _mark_calendar(self) -> None:
         self.calendar.setDateTextFormat(QDate(), QTextCharFormat())  # clear every mark
