@@ -200,12 +200,17 @@ class DeadlinesPage(QWidget):
         self.kind_filter = QComboBox(self)
         self.kind_filter.setObjectName("kindFilter")
         self.kind_filter.setToolTip("Show one kind of deadline")
-        self.show_done = QCheckBox("Show done and past", self)
+        self.show_done = QCheckBox("Show &done", self)
+        self.show_done.setAccessibleName("Show done and past")
         self.show_done.setToolTip("Also show ticked-off tasks and meeting dates that have passed")
         self.new_button = QPushButton("New deadline\u2026", self)
         self.done_button = QPushButton("Mark done", self)
         self.done_button.setToolTip("Tick off a deadline you entered yourself")
-        self.export_button = QPushButton("Export calendar (.ics)\u2026", self)
+        self.export_button = QPushButton("Export .ics\u2026", self)
+        self.export_button.setToolTip(
+            "Export the deadlines as a calendar file (.ics) for Outlook, Google or Apple Calendar"
+        )
+        self.export_button.setAccessibleName("Export calendar (.ics)")
 
         self.model = DeadlineTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -341,8 +346,11 @@ class DeadlinesPage(QWidget):
         """Room for the day names and six weeks, so the last week is never cut off."""
         navigation = self.calendar.findChild(QWidget, "qt_calendar_navigationbar")
         bar = navigation.sizeHint().height() if navigation is not None else 0
-        row = self.calendar.fontMetrics().height() + 10  # the table's item padding and grid
+        metrics = self.calendar.fontMetrics()
+        row = metrics.height() + 10  # the table's item padding and grid
         self.calendar.setMinimumHeight(bar + 7 * row + 6)
+        # Seven columns wide enough for "Wed" and "30", so no day reads as "…".
+        self.calendar.setMinimumWidth(7 * (metrics.horizontalAdvance("Wed") + 24) + 4)
         self.calendar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     @override
