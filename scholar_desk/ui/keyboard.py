@@ -25,6 +25,8 @@ class _FilterKeys(QObject):
             pressed = QKeySequence(event.keyCombination())
             if any(pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch
                    for key in _WINDOW_KEYS):  # fmt: skip
+                # Give the action a record to work on (the first match) before it fires.
+                select_first_row(self._view)
                 event.ignore()
                 return True
         if (

@@ -141,6 +141,7 @@ def _first_id(ctx, kind):
 def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
     """One way to open each dialog class, by class name."""
     from scholar_desk.ui.dialogs import (
+        about_dialog,
         accounts_dialog,
         backup_dialog,
         cite_dialog,
@@ -161,6 +162,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
     clashes = [Clash("title", "Title", project.label, "Mine", "Theirs", "fellow1")]
     bib = sorted((data_dir / "bib").glob("*.bib"))[0]
     return {
+        "AboutDialog": lambda: about_dialog.AboutDialog(ctx.library, window),
         "AccountsDialog": lambda: accounts_dialog.AccountsDialog(ctx, window),
         "ChangePasswordDialog": lambda: accounts_dialog.ChangePasswordDialog(ctx, window),
         "BackupDialog": lambda: backup_dialog.BackupDialog(ctx, window),

@@ -86,6 +86,7 @@ class ProjectLinks(RecordExtra):
         super().__init__(ctx, "Mentors and tags", parent)
         self.mentor_filter = QLineEdit(self)
         self.mentor_filter.setObjectName("mentorFilter")
+        self.mentor_filter.setAccessibleName("Find a mentor")
         self.mentor_filter.setPlaceholderText("Find a person…")
         self.mentor_filter.setClearButtonEnabled(True)
         self.mentor_filter.textChanged.connect(self._on_mentor_filter_text_changed)
