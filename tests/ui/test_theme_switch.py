@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtGui import QAction, QGuiApplication, QIcon, QUndoStack
 
 from scholar_desk.core.services.session import SINGLE_USER
-from scholar_desk.ui.theme import apply_theme, is_dark
 from scholar_desk.ui.context import AppContext, DataEvents
 from scholar_desk.ui.main_window import MainWindow
+from scholar_desk.ui.theme import apply_theme, is_dark
 from scholar_desk.ui.workers import make_pool
 
 

@@ -231,11 +231,16 @@ def sign_in(library: Library, username: str, password: str) -> LoginResult:
     with library.reading() as session:
         account = _find(session, username)
         found = account is not None and account.active
+        disabled = account is not None and not account.active
         account_id = account.id if account is not None else None
         locked_until = account.locked_until if account is not None else None
         password_hash = account.password_hash if account is not None else _dummy_hash()
         actor = actor_of(account) if account is not None else None
     now = clock.now()
+    if disabled:
+        # Only someone who knows the password learns that the account exists but is off.
+        verified = _verify(password_hash, password)
+        return LoginResult(None, DISABLED_MESSAGE if verified else _WRONG)
     if not found or account_id is None or actor is None:
         _verify(_dummy_hash(), password)
         return LoginResult(None, _WRONG)

@@ -753,8 +753,10 @@ class RecordEditor(QDialog):
 
 
 def _changed_signal(widget: QWidget) -> Any:
-    if isinstance(widget, DateField):
+    if isinstance(widget, DateField | ZonedDateTimeField):
         return widget.line_edit.textChanged
+    if isinstance(widget, ZoneBox):
+        return widget.currentTextChanged
     if isinstance(widget, QLineEdit | QPlainTextEdit):
         return widget.textChanged
     if isinstance(widget, QSpinBox):
