@@ -363,7 +363,7 @@ CASES = [
         check=_precious_kept,
     ),
     Case(
-        "1 MB template holding a 1 GiB member",
+        "template holding a 1 GiB member (4 MB packed fast)",
         _slides_with(zip_bomb_template),
         2,
         "unpacks to 1024 MB",
