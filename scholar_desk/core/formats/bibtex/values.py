@@ -77,6 +77,8 @@ class _Values:
                 )
             ):
                 return inner
+        if len(value) >= 2 and value[0] == '"' and _closing_quote(value, 0) == len(value) - 1:
+            return value[1:-1]  # one quoted string, nothing joined to it
         if value.isdigit():
             return value
         return self._concatenation(value)
@@ -151,14 +153,18 @@ def _matching_brace(text: str, start: int) -> int:
     return len(text)
 
 
+_QUOTE_OR_BRACE = re.compile(r'[{}"]')
+
+
 def _closing_quote(text: str, start: int) -> int:
+    # The regex skips plain text at C speed; only braces and quotes reach Python.
     depth = 0
-    for i in range(start + 1, len(text)):
-        ch = text[i]
+    for m in _QUOTE_OR_BRACE.finditer(text, start + 1):
+        ch = m.group()
         if ch == "{":
             depth += 1
         elif ch == "}":
             depth = max(depth - 1, 0)
-        elif ch == '"' and depth == 0 and text[i - 1] != "\\":
-            return i
+        elif depth == 0 and text[m.start() - 1] != "\\":
+            return m.start()
     return len(text)
