@@ -32,7 +32,7 @@ from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
 
-_CANNOT_UNDO = "cannot be undone (Ctrl+Z does not take it back)."
+_CANNOT_UNDO = "cannot be undone."
 
 
 class ImportDialog(QDialog):
@@ -162,7 +162,7 @@ class ImportDialog(QDialog):
                 f"{item.file}: {item.entries} entries — {item.imported} new, "
                 f"{item.duplicates} duplicates, {item.skipped} skipped{note}"
             )
-        lines.append(f"Nothing has been written yet. An import, once made, {_CANNOT_UNDO}")
+        lines.append(f"Nothing has been written yet; an import {_CANNOT_UNDO}")
         self._summary.setText("\n".join(lines))
         self._fill(
             self._duplicates,
