@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import blobs
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -194,6 +195,9 @@ def make_abstract(
                 )
             )
         s.add(abstract)
+        s.flush()
+        for image in abstract.images:  # figures live in the database, as the service keeps them
+            image.blob_sha256 = blobs.store(s, Path(image.path).read_bytes(), "image/png").sha256
         s.flush()
         for i in range(n_refs):
             ref = m.Reference(

@@ -222,8 +222,25 @@ def test_figures(qtbot, ctx, ids, library, monkeypatch, tmp_path: Path) -> None:
     assert "not an image" in box.text()
     box.close()
     editor.images_list.setCurrentRow(0)
+    monkeypatch.setattr(
+        abstract_editor.CaptionPrompt, "ask", staticmethod(lambda parent, current: " NRS by week ")
+    )
+    editor.edit_caption()
+    assert editor.images_list.item(0).text() == "NRS by week"
+    png.unlink()  # the figure is in the database: the thumbnail survives the file
+    editor.reload()
+    assert not editor.images_list.item(0).icon().isNull()
+    with library.reading() as s:
+        [figure] = abstracts.list_images(s, SINGLE_USER, ids["abstract"])
+    assert figure.caption == "NRS by week"
+    editor.images_list.setCurrentRow(0)
     editor.remove_image()
     assert editor.images_list.count() == 0
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (90, 30), "darkred").save(logo)
+    monkeypatch.setattr(abstract_editor.ImagePicker, "ask", staticmethod(lambda parent: str(logo)))
+    qtbot.mouseClick(editor.add_logo_button, Qt.MouseButton.LeftButton)
+    assert editor.images_list.item(0).text() == "Logo: logo.png"
 
 
 def test_export_buttons_call_export_dialog(qtbot, ctx, ids, monkeypatch) -> None:

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtGui import QDesktopServices, QImage, QUndoStack
 from PySide6.QtWidgets import QMessageBox
 from slides_data import TODAY, check_pptx, make_abstract
+from sqlalchemy import text as sa_text
 
 from scholar_desk.core import clock
 from scholar_desk.core.db.library import Library
@@ -88,7 +89,12 @@ def test_export_error_is_shown_and_nothing_written(
     qtbot, ctx: AppContext, library: Library, tmp_path: Path
 ) -> None:
     made = make_abstract(library, tmp_path)
-    (tmp_path / "figure2.webp").unlink()
+    with library.transaction() as s:  # a figure whose file was lost before it moved in
+        s.execute(
+            sa_text(
+                "UPDATE abstract_images SET blob_sha256 = NULL WHERE path LIKE '%figure2.webp'"
+            )
+        )
     dialog = ExportDialog(None, ctx, made.abstract_id, "slides")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "figure2.webp" in dialog.preview._message, timeout=10000)

@@ -492,6 +492,8 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "abstracts.add_image": ("update", "abstract", lambda s, a, o, i, t: _image(s, a, i, t)),
     "abstracts.set_image_caption": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.set_image_caption")(s, a, _image(s, o, i, t), "Fig 1")),
     "abstracts.remove_image": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.remove_image")(s, a, _image(s, o, i, t))),
+    "abstracts.list_images": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.list_images")(s, a, i)),
+    "abstracts.image_bytes": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.image_bytes")(s, a, _image(s, o, i, t))),
     "slides.read_content": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.read_content")(s, a, i)),
     "slides.build_deck": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_deck")(s, a, i)),
     "slides.build_poster": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_poster")(s, a, i)),

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -415,8 +416,23 @@ class AbstractAuthor(Base):
     person: Mapped[Person] = relationship()
 
 
+class Blob(Base):
+    """A file kept inside the database, keyed by the SHA-256 of its bytes (stored once).
+
+    Figures and logos refer to blobs today; manuscript files are meant to as well.
+    """
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read on demand
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
 class AbstractImage(Base):
-    """A figure attached to an abstract (results slides and posters)."""
+    """A figure (or poster logo) of an abstract; its bytes are a `Blob` in the database."""
 
     __tablename__ = "abstract_images"
 
@@ -425,8 +441,15 @@ class AbstractImage(Base):
         ForeignKey("abstracts.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int]
+    #: The file it was attached from (shown to the user; never read again).
     path: Mapped[str] = mapped_column(String(1000))
     caption: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(String(20), default="figure")
+    blob_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="RESTRICT"), index=True
+    )
+
+    blob: Mapped[Blob | None] = relationship()
 
     abstract: Mapped[Abstract] = relationship(back_populates="images")
 

@@ -95,16 +95,31 @@ def load_image(path: str | Path) -> ImageData:
         raw = _svg_to_png(file) if file.suffix.lower() == ".svg" else file.read_bytes()
     except OSError as exc:
         raise ExportError(f"The figure {file} cannot be read: {exc.strerror}.", str(exc)) from exc
+    return image_from_bytes(raw, str(file))
+
+
+def image_from_bytes(raw: bytes, source: str) -> ImageData:
+    """Turn stored image bytes into bytes PowerPoint can embed.
+
+    Args:
+        raw: The image file's bytes (as kept in the database).
+        source: Where it came from, for messages.
+
+    Raises:
+        ExportError: The bytes are not an image that can be read.
+    """
+    file = Path(source)
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its two limits; here a warning is a refusal.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return _decoded(raw, file)
+            return _decoded(raw, file, source)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_big(file, 0, 0) from exc
 
 
-def _decoded(raw: bytes, file: Path) -> ImageData:
+def _decoded(raw: bytes, file: Path, source: str) -> ImageData:
+    name = file.name or source
     try:
         with Image.open(io.BytesIO(raw)) as image:
             fmt = image.format or ""
@@ -116,13 +131,13 @@ def _decoded(raw: bytes, file: Path) -> ImageData:
             image.load()
             width, height = image.size
             if fmt in _KEEP and max(width, height) <= MAX_PIXELS:
-                return ImageData(raw, width, height, str(file))
-            return _as_png(image, str(file))
+                return ImageData(raw, width, height, source)
+            return _as_png(image, source)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ExportError(
-            f"The figure {file.name} is not an image that can be read "
+            f"The figure {name} is not an image that can be read "
             "(use PNG, JPEG, WEBP, TIFF or SVG).",
-            f"{file}: {exc}",
+            f"{source}: {exc}",
         ) from exc
 
 

@@ -59,10 +59,17 @@ class SectionInfo:
 
 @dataclass(frozen=True)
 class FigureInfo:
-    """An image attached to the abstract."""
+    """An image attached to the abstract.
+
+    Attributes:
+        path: The file it was attached from (a name to show; the bytes are in ``data``).
+        caption: Its caption.
+        data: The image's bytes as stored in the database (empty: read ``path``).
+    """
 
     path: str
     caption: str = ""
+    data: bytes = b""
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import LimitUnit, Record
-from scholar_desk.core.services import citations, items, permissions
+from scholar_desk.core.services import blobs, citations, items, permissions
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.session import Actor
 
@@ -326,16 +326,26 @@ class AbstractAuthorRecord:
     presenting: bool
 
 
+FIGURE = "figure"
+LOGO = "logo"
+IMAGE_ROLES = (FIGURE, LOGO)
+
+
 @dataclass(frozen=True)
 class ImageRecord:
-    """A figure of an abstract.
+    """A figure (or poster logo) of an abstract; its bytes are kept in the database.
 
     Attributes:
         id: The image row.
-        position: Its place from 1.
-        path: The file on disk.
+        position: Its place from 1 (among all images of the abstract).
+        path: The file it was attached from (only shown; never read again).
         caption: Its caption.
-        exists: Whether the file is still there.
+        exists: Whether its bytes are in the database (``False``: the file was missing
+            when figures moved into the database; attach it again).
+        role: ``figure`` or ``logo``.
+        size: Its size in bytes (0 when missing).
+        media_type: e.g. ``image/png``.
+        sha256: The stored blob's key ("" when missing).
     """
 
     id: int
@@ -343,6 +353,29 @@ class ImageRecord:
     path: str
     caption: str
     exists: bool
+    role: str = FIGURE
+    size: int = 0
+    media_type: str = ""
+    sha256: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file name it was attached from."""
+        return Path(self.path).name
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict with the model's field names."""
+        return {
+            "id": self.id,
+            "position": self.position,
+            "path": self.path,
+            "caption": self.caption,
+            "role": self.role,
+            "missing": not self.exists,
+            "size": self.size,
+            "media_type": self.media_type,
+            "blob_sha256": self.sha256 or None,
+        }
 
 
 @dataclass(frozen=True)
@@ -475,9 +508,19 @@ def _author_records(obj: m.Abstract) -> list[AbstractAuthorRecord]:
     ]
 
 
-def _image_record(image: m.AbstractImage) -> ImageRecord:
+def _image_record(image: m.AbstractImage, blob: m.Blob | None = None) -> ImageRecord:
+    if blob is None and image.blob_sha256 is not None:
+        blob = image.blob
     return ImageRecord(
-        image.id, image.position, image.path, image.caption, Path(image.path).is_file()
+        image.id,
+        image.position,
+        image.path,
+        image.caption,
+        blob is not None,
+        image.role,
+        blob.size if blob else 0,
+        blob.media_type if blob else "",
+        blob.sha256 if blob else "",
     )
 
 
@@ -612,68 +655,163 @@ def set_abstract_authors(
 
 
 def check_image(path: str | Path) -> Path:
-    """Return the resolved path of an image file that Pillow can open.
+    """Return the resolved path of an image file that may be attached.
 
     Raises:
-        ValidationError: The file is missing, a folder, or not an image.
+        ValidationError: The file is missing, a folder, too large, or not an image.
     """
-    from PIL import Image, UnidentifiedImageError  # lazy: only needed when adding figures
-
-    file = Path(path).expanduser()
-    if not file.exists():
-        raise ValidationError({"path": f"{file} does not exist."})
-    if not file.is_file():
-        raise ValidationError({"path": f"{file} is a folder; choose an image file."})
-    try:
-        with Image.open(file) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ValidationError(
-            {"path": f"{file.name} is not an image that can be opened (PNG, JPEG, TIFF...)."},
-            str(exc),
-        ) from exc
-    return file.resolve()
+    return blobs.read_image_file(path)[2]
 
 
 def add_image(
-    session: Session, actor: Actor, abstract_id: int, path: str | Path, caption: str = ""
+    session: Session,
+    actor: Actor,
+    abstract_id: int,
+    path: str | Path,
+    caption: str = "",
+    *,
+    role: str = FIGURE,
 ) -> ImageRecord:
-    """Attach a figure to an abstract (the file stays where it is).
+    """Copy an image into the database and attach it to an abstract.
+
+    The bytes are stored once (content-addressed); moving or deleting the file later
+    changes nothing.
+
+    Args:
+        session: The unit of work.
+        actor: Who does it.
+        abstract_id: The abstract.
+        path: The image file.
+        caption: Its caption.
+        role: ``figure`` (results slides, poster) or ``logo`` (the poster's banner).
 
     Raises:
-        ValidationError: The file is missing or not an image Pillow can open.
+        ValidationError: The file is missing, too large or not an image Pillow can open.
         PermissionDeniedError: The actor may not change the abstract.
     """
+    data, _media_type, file = blobs.read_image_file(path)
+    return add_image_data(session, actor, abstract_id, data, file, caption, role=role)
+
+
+def add_image_data(
+    session: Session,
+    actor: Actor,
+    abstract_id: int,
+    data: bytes,
+    name: str | Path,
+    caption: str = "",
+    *,
+    role: str = FIGURE,
+) -> ImageRecord:
+    """Attach image bytes (e.g. a figure being put back by Undo) to an abstract.
+
+    Args:
+        session: The unit of work.
+        actor: Who does it.
+        abstract_id: The abstract.
+        data: The image file's bytes.
+        name: The file it came from (shown to the user).
+        caption: Its caption.
+        role: ``figure`` or ``logo``.
+
+    Raises:
+        ValidationError: Too large, not an image, or an unknown role.
+        PermissionDeniedError: The actor may not change the abstract.
+    """
+    if role not in IMAGE_ROLES:
+        raise ValidationError({"role": f"Choose one of: {', '.join(IMAGE_ROLES)}."})
     obj = _abstract(session, abstract_id)
     permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
-    file = check_image(path)
+    file = Path(name)
+    blob = blobs.store(session, data, blobs.image_media_type(data, file.name))
     position = max((i.position for i in obj.images), default=0) + 1
-    image = m.AbstractImage(position=position, path=str(file), caption=caption.strip())
+    image = m.AbstractImage(
+        position=position,
+        path=str(file),
+        caption=caption.strip(),
+        role=role,
+        blob_sha256=blob.sha256,
+    )
     obj.images.append(image)
     session.flush()
-    items.audit(session, actor, "update", "abstract", obj.id, "image", None, str(file))
+    items.audit(
+        session,
+        actor,
+        "update",
+        "abstract",
+        obj.id,
+        role,
+        None,
+        f"{file.name} ({blob.sha256[:12]})",
+    )
     return _image_record(image)
 
 
-def remove_image(session: Session, actor: Actor, image_id: int) -> None:
-    """Detach a figure from its abstract (the file itself is left alone).
+def list_images(
+    session: Session, actor: Actor, abstract_id: int, role: str | None = None
+) -> list[ImageRecord]:
+    """The images of an abstract in order (only one role, if given).
 
     Raises:
-        NotFoundError: No such image.
+        NotFoundError: No such abstract.
+        PermissionDeniedError: The actor may not read it.
+    """
+    obj = _abstract(session, abstract_id)
+    permissions.require(session, actor, permissions.READ, "abstract", obj.owner_id)
+    return [_image_record(i) for i in obj.images if role is None or i.role == role]
+
+
+def image_bytes(session: Session, actor: Actor, image_id: int) -> bytes:
+    """The stored bytes of one image (for a thumbnail or a preview).
+
+    Raises:
+        NotFoundError: No such image, or its bytes are missing.
+        PermissionDeniedError: The actor may not read the abstract.
+    """
+    image = _image(session, image_id)
+    permissions.require(session, actor, permissions.READ, "abstract", image.abstract.owner_id)
+    if image.blob_sha256 is None:
+        raise NotFoundError(
+            f"The image {Path(image.path).name} is not stored in the database; attach it again."
+        )
+    return blobs.read(session, image.blob_sha256)
+
+
+def _image(session: Session, image_id: int, abstract_id: int | None = None) -> m.AbstractImage:
+    image = session.get(m.AbstractImage, image_id)
+    if image is None or (abstract_id is not None and image.abstract_id != abstract_id):
+        where = f" on abstract {abstract_id}" if abstract_id is not None else ""
+        raise NotFoundError(f"There is no figure with id {image_id}{where}.")
+    return image
+
+
+def remove_image(
+    session: Session, actor: Actor, image_id: int, *, abstract_id: int | None = None
+) -> None:
+    """Detach an image from its abstract; its stored bytes go when nothing else uses them.
+
+    Args:
+        session: The unit of work.
+        actor: Who does it.
+        image_id: The image.
+        abstract_id: If given, the image must belong to this abstract.
+
+    Raises:
+        NotFoundError: No such image (on that abstract).
         PermissionDeniedError: The actor may not change the abstract.
     """
-    image = session.get(m.AbstractImage, image_id)
-    if image is None:
-        raise NotFoundError(f"There is no abstract image with id {image_id}.")
+    image = _image(session, image_id, abstract_id)
     obj = image.abstract
     permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
-    items.audit(session, actor, "update", "abstract", obj.id, "image", image.path, None)
+    items.audit(session, actor, "update", "abstract", obj.id, image.role, image.path, None)
+    sha = image.blob_sha256
     obj.images.remove(image)
     session.delete(image)
     session.flush()
     for position, other in enumerate(obj.images, start=1):
         other.position = position
     session.flush()
+    blobs.drop_if_unused(session, sha)
 
 
 def set_image_caption(session: Session, actor: Actor, image_id: int, caption: str) -> ImageRecord:
@@ -683,10 +821,13 @@ def set_image_caption(session: Session, actor: Actor, image_id: int, caption: st
         NotFoundError: No such image.
         PermissionDeniedError: The actor may not change the abstract.
     """
-    image = session.get(m.AbstractImage, image_id)
-    if image is None:
-        raise NotFoundError(f"There is no abstract image with id {image_id}.")
+    image = _image(session, image_id)
     permissions.require(session, actor, permissions.UPDATE, "abstract", image.abstract.owner_id)
-    image.caption = caption.strip()
-    session.flush()
+    old, new = image.caption, caption.strip()
+    if len(new) > 1000:
+        raise ValidationError({"caption": "Keep a caption under 1,000 characters."})
+    if old != new:
+        image.caption = new
+        session.flush()
+        items.audit(session, actor, "update", "abstract", image.abstract_id, "caption", old, new)
     return _image_record(image)

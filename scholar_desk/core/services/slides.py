@@ -8,7 +8,7 @@ holds a session and no ORM object leaves this module.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ExportError, NotFoundError
 from scholar_desk.core.formats import deck, poster
-from scholar_desk.core.formats.images import load_image
+from scholar_desk.core.formats.images import ImageData, image_from_bytes, load_image
 from scholar_desk.core.formats.layout import Layout
 from scholar_desk.core.formats.pptx_export import render_pptx
 from scholar_desk.core.formats.qr import link_for
@@ -32,7 +32,7 @@ from scholar_desk.core.formats.slide_content import (
 )
 from scholar_desk.core.formats.templates import Template, load_template
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import abstracts, blobs, permissions
 from scholar_desk.core.services.session import Actor
 
 DISCLOSURE_MONTHS = 24
@@ -108,7 +108,13 @@ def read_content(session: Session, actor: Actor, abstract_id: int) -> AbstractCo
         sections=tuple(
             SectionInfo(s.heading, s.body) for s in abstract.sections if s.body.strip()
         ),
-        figures=tuple(FigureInfo(i.path, i.caption) for i in abstract.images),
+        figures=tuple(
+            FigureInfo(
+                i.path, i.caption, blobs.read(session, i.blob_sha256) if i.blob_sha256 else b""
+            )
+            for i in abstract.images
+            if i.role == abstracts.FIGURE
+        ),
         references=references,
         meeting=conference.name if conference else "",
         meeting_acronym=conference.acronym if conference else "",
@@ -123,6 +129,42 @@ def read_content(session: Session, actor: Actor, abstract_id: int) -> AbstractCo
             for p in (project.mentors if project else [])
         ),
     )
+
+
+def figure_loader(content: AbstractContent) -> Callable[[str], ImageData]:
+    """Reads each figure from the bytes stored in the database, never from its old file."""
+    stored = {f.path: f.data for f in content.figures}
+
+    def load(path: str) -> ImageData:
+        data = stored.get(path, b"")
+        if data:
+            return image_from_bytes(data, path)
+        if path in stored:
+            raise ExportError(
+                f"The figure {Path(path).name} is not stored in the database (its file was "
+                "missing when figures moved in). Remove it and attach the image again."
+            )
+        return load_image(path)
+
+    return load
+
+
+def stored_logos(session: Session, abstract_id: int) -> list[ImageData]:
+    """The poster logos kept with an abstract, in order, from the database.
+
+    Raises:
+        ExportError: A stored logo's bytes are not an image.
+    """
+    rows = session.scalars(
+        select(m.AbstractImage)
+        .where(m.AbstractImage.abstract_id == abstract_id, m.AbstractImage.role == abstracts.LOGO)
+        .order_by(m.AbstractImage.position)
+    )
+    return [
+        image_from_bytes(blobs.read(session, row.blob_sha256), row.path)
+        for row in rows
+        if row.blob_sha256
+    ]
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -203,7 +245,9 @@ def build_deck(
         ExportError: The template or a figure cannot be used, or text cannot fit.
     """
     content = read_content(session, actor, abstract_id)
-    return deck.build_deck_layout(content, load_template(template, kind="slides"), load_image)
+    return deck.build_deck_layout(
+        content, load_template(template, kind="slides"), figure_loader(content)
+    )
 
 
 def build_poster(
@@ -237,10 +281,10 @@ def build_poster(
     return poster.build_poster_layout(
         content,
         load_template(template, kind="poster"),
-        load_image,
+        figure_loader(content),
         size=size,
         style=layout,
-        logos=[load_image(str(p)) for p in logos],
+        logos=stored_logos(session, abstract_id) + [load_image(str(p)) for p in logos],
     )
 
 
@@ -288,7 +332,7 @@ def export_deck(
     content = read_content(session, actor, abstract_id)
     cancel.check()
     progress(1, 3, "Fitting the text")
-    layout = deck.build_deck_layout(content, tpl, load_image)
+    layout = deck.build_deck_layout(content, tpl, figure_loader(content))
     return _write(layout, tpl, out, progress, cancel, force=force)
 
 
@@ -335,11 +379,11 @@ def export_poster(
     progress(0, 3, "Reading the abstract")
     tpl = load_template(template, kind="poster")
     content = read_content(session, actor, abstract_id)
-    logo_images = [load_image(str(p)) for p in logos]
+    logo_images = stored_logos(session, abstract_id) + [load_image(str(p)) for p in logos]
     cancel.check()
     progress(1, 3, "Fitting the text")
     page = poster.build_poster_layout(
-        content, tpl, load_image, size=size, style=layout, logos=logo_images
+        content, tpl, figure_loader(content), size=size, style=layout, logos=logo_images
     )
     return _write(page, tpl, out, progress, cancel, force=force)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,11 +9,13 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QWidget,
 )
 
+from scholar_desk.core.errors import NotFoundError
 from scholar_desk.core.services import abstracts
 from scholar_desk.core.services.abstracts import AbstractDetail
 from scholar_desk.ui.context import AppContext
@@ -31,6 +32,16 @@ class ImagePicker:
             parent, "Add figure", "", "Images (*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.gif)"
         )
         return path or None
+
+
+class CaptionPrompt:
+    """Asks for a figure's caption; tests monkeypatch `ask`."""
+
+    @staticmethod
+    def ask(parent: QWidget, current: str) -> str | None:
+        """Return the new caption, or ``None`` on Cancel."""
+        text, ok = QInputDialog.getMultiLineText(parent, "Figure caption", "Caption:", current)
+        return text if ok else None
 
 
 class BylineAndFigures:
@@ -73,24 +84,41 @@ class BylineAndFigures:
 
     def _show_images(self, detail: AbstractDetail) -> None:
         self.images_list.clear()
+        stored = [image.id for image in detail.images if image.exists]
+        thumbnails = (
+            query(
+                self.ctx,
+                self,
+                lambda session, actor: {
+                    i: abstracts.image_bytes(session, actor, i) for i in stored
+                },
+            )
+            or {}
+        )
         for image in detail.images:
-            text = image.caption or Path(image.path).name
-            item = QListWidgetItem(text if image.exists else f"{text} (file missing)")
+            text = image.caption or image.name
+            if image.role == abstracts.LOGO:
+                text = f"Logo: {text}"
+            if not image.exists:
+                text += " (missing: attach it again)"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, image.id)
-            item.setToolTip(image.path)
-            if image.exists:
-                pixmap = QPixmap(image.path)
-                if not pixmap.isNull():
-                    item.setIcon(
-                        QIcon(
-                            pixmap.scaled(
-                                56,
-                                40,
-                                Qt.AspectRatioMode.KeepAspectRatio,
-                                Qt.TransformationMode.SmoothTransformation,
-                            )
+            item.setData(Qt.ItemDataRole.UserRole + 1, image.caption)
+            item.setToolTip(
+                f"{image.name}, stored in the database" if image.exists else image.path
+            )
+            pixmap = QPixmap()
+            if image.id in thumbnails and pixmap.loadFromData(thumbnails[image.id]):
+                item.setIcon(
+                    QIcon(
+                        pixmap.scaled(
+                            56,
+                            40,
+                            Qt.AspectRatioMode.KeepAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation,
                         )
                     )
+                )
             self.images_list.addItem(item)
 
     def _authors_value(self) -> list[tuple[int, bool]]:
@@ -179,7 +207,14 @@ class BylineAndFigures:
         self._reload_authors()
 
     def add_image(self) -> None:
-        """Ask for an image file and attach it."""
+        """Ask for an image file and copy it into the database as a figure."""
+        self._attach(abstracts.FIGURE)
+
+    def add_logo(self) -> None:
+        """Ask for a logo file for the poster's banner and keep it with the abstract."""
+        self._attach(abstracts.LOGO)
+
+    def _attach(self, role: str) -> None:
         path = ImagePicker.ask(self)
         if not path:
             return
@@ -187,35 +222,68 @@ class BylineAndFigures:
         Operation(
             self.ctx,
             self,
-            lambda s, a: abstracts.add_image(s, a, abstract_id, path),
+            lambda s, a: abstracts.add_image(s, a, abstract_id, path, role=role),
             changes=("abstract",),
             undo=lambda s, a, image: abstracts.remove_image(s, a, image.id),
-            text="Add a figure",
+            text="Add a logo" if role == abstracts.LOGO else "Add a figure",
         ).success(lambda _image: self._reload_authors()).run()
 
+    def edit_caption(self) -> None:
+        """Ask for the selected figure's caption and save it."""
+        item = self.images_list.currentItem()
+        if item is None:
+            return
+        old = str(item.data(Qt.ItemDataRole.UserRole + 1) or "")
+        caption = CaptionPrompt.ask(self, old)
+        if caption is None:
+            return
+        image_id = int(item.data(Qt.ItemDataRole.UserRole))
+        Operation(
+            self.ctx,
+            self,
+            lambda s, a: abstracts.set_image_caption(s, a, image_id, caption),
+            changes=("abstract",),
+            undo=lambda s, a, _image: abstracts.set_image_caption(s, a, image_id, old),
+            text="Change a figure's caption",
+        ).success(lambda _image: self._reload_authors()).run()
+
+    def _on_images_list_item_double_clicked(self, item: QListWidgetItem) -> None:
+        self.images_list.setCurrentItem(item)
+        self.edit_caption()
+
     def remove_image(self) -> None:
-        """Detach the selected figure (the file stays on disk)."""
+        """Detach the selected figure (its stored copy goes when nothing else uses it)."""
         item = self.images_list.currentItem()
         if item is None:
             return
         image_id = int(item.data(Qt.ItemDataRole.UserRole))
         abstract_id = self.abstract_id
 
-        def write(session: Any, actor: Any) -> abstracts.ImageRecord:
+        def write(session: Any, actor: Any) -> tuple[abstracts.ImageRecord, bytes]:
             detail = abstracts.get_abstract_detail(session, actor, abstract_id)
             image = next(i for i in detail.images if i.id == image_id)
+            data = abstracts.image_bytes(session, actor, image_id) if image.exists else b""
             abstracts.remove_image(session, actor, image_id)
-            return image
+            return image, data
 
-        def undo(session: Any, actor: Any, image: abstracts.ImageRecord) -> None:
-            abstracts.add_image(session, actor, abstract_id, image.path, image.caption)
+        def undo(session: Any, actor: Any, removed: tuple[abstracts.ImageRecord, bytes]) -> None:
+            image, data = removed
+            if not data:
+                raise NotFoundError(
+                    f"{image.name} was not stored in the database, so it cannot come back; "
+                    "attach the file again."
+                )
+            abstracts.add_image_data(
+                session, actor, abstract_id, data, image.path, image.caption, role=image.role
+            )
 
-        def redo(session: Any, actor: Any) -> abstracts.ImageRecord:
+        def redo(session: Any, actor: Any) -> tuple[abstracts.ImageRecord, bytes]:
             # The figure came back under a new id: remove the one in the same place.
             detail = abstracts.get_abstract_detail(session, actor, abstract_id)
             image = detail.images[-1]
+            data = abstracts.image_bytes(session, actor, image.id)
             abstracts.remove_image(session, actor, image.id)
-            return image
+            return image, data
 
         Operation(
             self.ctx,

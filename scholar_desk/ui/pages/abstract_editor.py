@@ -35,6 +35,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.operations import Operation, query
 from scholar_desk.ui.pages.abstract_byline import BylineAndFigures
+from scholar_desk.ui.pages.abstract_byline import CaptionPrompt as CaptionPrompt
 from scholar_desk.ui.pages.abstract_byline import ImagePicker as ImagePicker
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, show_status
 from scholar_desk.ui.widgets.section_editor import GrowingTextEdit, SectionEditor
@@ -273,11 +274,20 @@ class AbstractEditor(BylineAndFigures, QWidget):
         layout.addWidget(self.images_list)
         image_row = QHBoxLayout()
         self.add_image_button = self._tool(side, "new", "Add figure…", self.add_image)
+        self.add_logo_button = self._tool(side, "new", "Add logo…", self.add_logo)
+        self.add_logo_button.setToolTip("A logo for the poster's banner, kept with the abstract")
+        self.caption_button = self._tool(side, "edit", "Caption…", self.edit_caption)
         self.remove_image_button = self._tool(side, "delete", "Remove", self.remove_image)
+        self.images_list.itemDoubleClicked.connect(self._on_images_list_item_double_clicked)
         image_row.addWidget(self.add_image_button)
-        image_row.addWidget(self.remove_image_button)
+        image_row.addWidget(self.add_logo_button)
         image_row.addStretch(1)
         layout.addLayout(image_row)
+        image_row_2 = QHBoxLayout()
+        image_row_2.addWidget(self.caption_button)
+        image_row_2.addWidget(self.remove_image_button)
+        image_row_2.addStretch(1)
+        layout.addLayout(image_row_2)
         layout.addStretch(1)
         # A short window scrolls the side panel rather than squeezing the count card.
         scroll = QScrollArea(self)
