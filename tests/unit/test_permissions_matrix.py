@@ -463,6 +463,16 @@ def _image(s: Session, owner: Actor, abstract: int, tmp: Path) -> int:
     return abstracts.add_image(s, owner, abstract, path).id
 
 
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
 def _reference(s: Session) -> int:
     row = m.Reference(
         citation_key=f"matrix{s.scalar(select(m.Reference.id).order_by(m.Reference.id.desc())) or 0}",
@@ -492,6 +502,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "abstracts.add_image": ("update", "abstract", lambda s, a, o, i, t: _image(s, a, i, t)),
     "abstracts.set_image_caption": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.set_image_caption")(s, a, _image(s, o, i, t), "Fig 1")),
     "abstracts.remove_image": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.remove_image")(s, a, _image(s, o, i, t))),
+    "abstracts.add_image_data": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.add_image_data")(s, a, i, _png_bytes(), "figure.png")),
     "abstracts.list_images": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.list_images")(s, a, i)),
     "abstracts.image_bytes": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.image_bytes")(s, a, _image(s, o, i, t))),
     "slides.read_content": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.read_content")(s, a, i)),
