@@ -1,8 +1,10 @@
-"""Conference abstracts: counting against the meeting's rules."""
+"""Conference abstracts: counting against the meeting's rules, and their figures."""
 
 from __future__ import annotations
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+import sys
+
+from scholar_desk.cli.registry import EXIT_OK, EXIT_USER_ERROR, Arg, CliContext, command, group
 
 group("abstract", help="work with conference abstracts")
 
@@ -43,3 +45,84 @@ def _run_abstract_count(ctx: CliContext) -> int:
     print(f"Body:  {result.label}{'  OVER THE LIMIT' if result.over else ''}")
     print(f"Title: {result.title_label}{'  OVER THE LIMIT' if result.title_over else ''}")
     return EXIT_OK
+
+
+group("abstract figure", help="an abstract's figures, kept in the database: add, list, remove")
+
+
+@command(
+    "abstract figure add",
+    help="copy an image into the database as a figure of an abstract",
+    args=[
+        Arg("id", type=int, metavar="ID", help="abstract id"),
+        Arg("image", metavar="IMAGE", help="the image file (PNG, JPEG, TIFF...; at most 25 MB)"),
+        Arg("--caption", default="", help="the figure's caption"),
+        Arg("--logo", action="store_true", help="a logo for the poster's banner, not a figure"),
+    ],
+)
+def _run_abstract_figure_add(ctx: CliContext) -> int:
+    from scholar_desk.core.errors import ValidationError
+    from scholar_desk.core.services import abstracts
+
+    role = abstracts.LOGO if ctx.args.logo else abstracts.FIGURE
+    try:
+        with ctx.library.transaction() as session:
+            image = abstracts.add_image(
+                session, ctx.actor, ctx.args.id, ctx.args.image, ctx.args.caption, role=role
+            )
+    except ValidationError as exc:
+        print(f"scholar-desk: {' '.join(exc.fields.values())}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    print(
+        f"Added {role} {image.id} to abstract {ctx.args.id}: {image.name} "
+        f"({_size(image.size)}, stored in the database)"
+    )
+    return EXIT_OK
+
+
+@command(
+    "abstract figure list",
+    help="list an abstract's figures and logos",
+    args=[
+        Arg("id", type=int, metavar="ID", help="abstract id"),
+        Arg("--json", action="store_true", help="print a JSON array"),
+    ],
+)
+def _run_abstract_figure_list(ctx: CliContext) -> int:
+    from scholar_desk.core.services import abstracts
+
+    with ctx.library.reading() as session:
+        images = abstracts.list_images(session, ctx.actor, ctx.args.id)
+    if ctx.args.json:
+        ctx.print_json([image.to_json() for image in images])
+        return EXIT_OK
+    if not images:
+        print(f"Abstract {ctx.args.id} has no figures.")
+    for image in images:
+        state = _size(image.size) if image.exists else "MISSING: attach it again"
+        caption = f"  {image.caption}" if image.caption else ""
+        print(
+            f"{image.id:>5}  {image.position:>2}. {image.role:<6} {image.name} ({state}){caption}"
+        )
+    return EXIT_OK
+
+
+@command(
+    "abstract figure remove",
+    help="remove a figure (or logo) from an abstract",
+    args=[
+        Arg("id", type=int, metavar="ID", help="abstract id"),
+        Arg("figure_id", type=int, metavar="FIGURE_ID", help="the figure's id (see list)"),
+    ],
+)
+def _run_abstract_figure_remove(ctx: CliContext) -> int:
+    from scholar_desk.core.services import abstracts
+
+    with ctx.library.transaction() as session:
+        abstracts.remove_image(session, ctx.actor, ctx.args.figure_id, abstract_id=ctx.args.id)
+    print(f"Removed figure {ctx.args.figure_id} from abstract {ctx.args.id}")
+    return EXIT_OK
+
+
+def _size(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"

@@ -94,8 +94,8 @@ _GROUPS: dict[str, Group] = {}
 
 
 def group(name: str, help: str, *, metavar: str = "ACTION", dest: str = "") -> None:
-    """Declare a command word that takes an action (``user``, ``doc``, ``export``)."""
-    _GROUPS[name] = Group(name, help, metavar, dest or f"{name}_action")
+    """Declare a command word that takes an action (``user``, ``doc``, ``abstract figure``)."""
+    _GROUPS[name] = Group(name, help, metavar, dest or f"{name.replace(' ', '_')}_action")
 
 
 def command(
@@ -183,7 +183,7 @@ def build_parser(
     parser.add_argument("--version", action="version", version=f"scholar-desk {version}")
     parser.add_argument("--demo", action="store_true", help="open the window on a demo database")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    grouped: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    grouped: dict[tuple[str, ...], argparse._SubParsersAction[argparse.ArgumentParser]] = {}
     for cmd in COMMANDS:
         head = cmd.words[0]
         full = only is None or only == head
@@ -192,11 +192,18 @@ def build_parser(
             if full:
                 _fill(p, cmd)
             continue
-        info = _GROUPS[head]
-        if head not in grouped:
-            gp = sub.add_parser(head, parents=[common], help=info.help)
-            grouped[head] = gp.add_subparsers(dest=info.dest, metavar=info.metavar, required=True)
+        # Groups may nest ("abstract figure add"); each level is declared with group().
+        actions = sub
+        for depth in range(1, len(cmd.words) if full else 2):
+            prefix = cmd.words[:depth]
+            if prefix not in grouped:
+                info = _GROUPS[" ".join(prefix)]
+                gp = actions.add_parser(prefix[-1], parents=[common], help=info.help)
+                grouped[prefix] = gp.add_subparsers(
+                    dest=info.dest, metavar=info.metavar, required=True
+                )
+            actions = grouped[prefix]
         if full:
-            action = grouped[head].add_parser(cmd.words[1], parents=[common], help=cmd.help)
+            action = actions.add_parser(cmd.words[-1], parents=[common], help=cmd.help)
             _fill(action, cmd)
     return parser

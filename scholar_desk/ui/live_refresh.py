@@ -2,19 +2,37 @@
 
 SQLite's ``PRAGMA data_version`` changes on a connection whenever another connection
 commits, so one cheap query a second is enough (other backends: the newest audit id).
+A restore from a backup in another window is told apart (it leaves a mark in the
+database): this window then reloads, clears its undo stack and says why.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import func, select
 
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.sqlite import connect_readonly
+from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.services import backups
 from scholar_desk.ui.context import AppContext
+
+
+def window_origin(ctx: AppContext) -> str:
+    """A label for this window's connection, left with a restore it makes."""
+    return f"{os.getpid()}:{id(ctx.library)}"
+
+
+def _restore_mark(ctx: AppContext) -> backups.RestoreMark | None:
+    try:
+        return backups.last_restore(ctx.library)
+    except ScholarDeskError:
+        return None
 
 
 class LiveRefresh(QObject):
@@ -25,6 +43,7 @@ class LiveRefresh(QObject):
     """
 
     detected = Signal()
+    restored = Signal(str)  # the message shown to the user
 
     def __init__(
         self, ctx: AppContext, interval_ms: int = 1000, parent: QObject | None = None
@@ -36,6 +55,8 @@ class LiveRefresh(QObject):
         if path is not None:
             self._conn = connect_readonly(path, timeout=1.0)  # the path escaped
         self._last = self._stamp()
+        self._restore = _restore_mark(ctx)
+        self.message_box: QMessageBox | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -58,8 +79,43 @@ class LiveRefresh(QObject):
             return False
         self._last = stamp
         self.detected.emit()
+        mark = _restore_mark(self.ctx)
+        if mark is not None and mark != self._restore:
+            self._restore = mark
+            if mark.origin != window_origin(self.ctx):
+                self._on_restored_elsewhere(mark)
         self.ctx.events.changed.emit("")
         return True
+
+    def _on_restored_elsewhere(self, mark: backups.RestoreMark) -> None:
+        """Another window replaced the database: drop undo steps that no longer apply."""
+        steps = self.ctx.undo.count()
+        self.ctx.undo.clear()
+        undo = (
+            f" Your {steps} undo step{'s' if steps != 1 else ''} referred to the database "
+            "before the restore, so Undo was cleared."
+            if steps
+            else ""
+        )
+        message = (
+            f"{mark.by} restored the database from the backup {mark.source} in another "
+            f"window. Every page now shows the restored data.{undo} Anything made or changed "
+            "after that backup is in the copy kept in the backups folder."
+        )
+        self.restored.emit(message)
+        parent = self.parent()
+        if self.message_box is not None:
+            self.message_box.close()
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Database restored",
+            message,
+            QMessageBox.StandardButton.Ok,
+            parent if isinstance(parent, QWidget) else None,
+        )
+        box.finished.connect(box.deleteLater)
+        box.open()
+        self.message_box = box
 
     def stop(self) -> None:
         """Stop polling and close the connection."""

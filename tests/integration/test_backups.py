@@ -319,3 +319,28 @@ def test_a_check_that_cannot_run_is_not_damage(tmp_path: Path) -> None:
     assert not health.damaged
     assert not backups.cannot_open(path)
     assert path.exists()
+
+
+def test_restore_loss_counts_records_made_and_changed_since_the_backup(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as lib:
+        with lib.transaction() as s:
+            kept = items.create_item(s, SINGLE_USER, "project", {"title": "Kept"})
+        backup = backups.create_backup(lib, SINGLE_USER, tmp_path / "b.sqlite3").path
+        assert backups.restore_loss(path, backup).nothing
+        with lib.transaction() as s:
+            items.create_item(s, SINGLE_USER, "project", {"title": "New"})
+            items.create_item(s, SINGLE_USER, "abstract", {"title": "New abstract"})
+            items.update_item(s, SINGLE_USER, "project", kept.id, {"notes": "changed"})
+    loss = backups.restore_loss(path, backup)
+    assert loss.created == {"projects": 1, "abstracts": 1}
+    assert loss.changed == {"projects": 1}
+    assert loss.describe() == (
+        "Since this backup, 1 project, 1 abstract created and 1 project changed; "
+        "a restore loses that."
+    )
+    backups.restore(path, backup, SINGLE_USER, origin="window 1")
+    with Library.open(path) as lib:
+        mark = backups.last_restore(lib)
+    assert mark is not None
+    assert (mark.source, mark.by, mark.origin) == ("b.sqlite3", SINGLE_USER.username, "window 1")

@@ -231,3 +231,90 @@ def test_abstract_sections_changed_on_different_sides_merge_silently(qtbot, two,
         ("Methods", "m-maya"),
         ("Results", "r-omar"),
     ]
+
+
+def test_restore_while_another_window_is_open(qtbot, two):
+    """Window 2 made a project after the backup; window 1 restores: window 2 is told."""
+    from scholar_desk.core.services import backups
+    from scholar_desk.ui.commands import CreateCommand
+    from scholar_desk.ui.dialogs.backup_dialog import BackupDialog
+    from scholar_desk.ui.live_refresh import LiveRefresh
+
+    (win1, ctx1), (win2, ctx2) = two
+    _project(ctx1, title="Before the backup")
+    dialog = BackupDialog(ctx1, win1)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.finished_job, timeout=20_000):
+        dialog.back_up_now()
+    refresh = LiveRefresh(ctx2, interval_ms=50, parent=win2)
+    own = LiveRefresh(ctx1, interval_ms=50, parent=win1)
+    try:
+        made = CreateCommand(ctx2, "project", {"title": "New after backup"}).push()
+        assert ctx2.undo.count() == 1
+        source = backups.list_backups(ctx1.library.path)[0].path
+
+        box = dialog._confirm_restore(source)
+        assert box is not None
+        assert "Since this backup, 1 project created; a restore loses that." in box.text()
+        assert "Other open windows reload" in box.informativeText()
+        box.close()
+
+        with qtbot.waitSignal(refresh.restored, timeout=20_000) as told:
+            dialog.restore_from(source)
+        assert "restored the database from the backup" in told.args[0]
+        assert "Undo was cleared" in told.args[0]
+        assert ctx2.undo.count() == 0
+        assert refresh.message_box is not None
+        assert refresh.message_box.isVisible()
+        assert "Undo was cleared" in refresh.message_box.text()
+        qtbot.waitUntil(lambda: own.check() is False, timeout=5000)
+        assert own.message_box is None  # the window that restored does not tell itself
+        page = win2.show_page("projects")
+        page.reload()
+        assert not page.select_id(made.id)
+        with ctx2.library.reading() as session:
+            titles = [r.label for r in items.list_items(session, ctx2.actor, "project")]
+        assert titles == ["Before the backup"]
+    finally:
+        refresh.stop()
+        own.stop()
+
+
+@pytest.mark.parametrize("both_change_title", [False, True])
+def test_reference_pane_merges_a_stale_save(qtbot, two, monkeypatch, both_change_title):
+    from scholar_desk.core.db import models as m
+    from scholar_desk.core.services import references
+    from scholar_desk.ui.pages.references_page import ReferenceDetailPane
+
+    (_w1, ctx1), (_w2, ctx2) = two
+    with ctx1.library.transaction() as session:
+        row = m.Reference(
+            citation_key="lee2020", title="Genicular RFA", journal="", extra_fields={}
+        )
+        session.add(row)
+        session.flush()
+        ref_id = row.id
+    panes = []
+    for ctx in (ctx1, ctx2):
+        pane = ReferenceDetailPane(ctx)
+        qtbot.addWidget(pane)
+        pane.show_reference(ref_id)
+        panes.append(pane)
+    first, second = panes
+    first.edits["journal"].setText("Pain Med")
+    if both_change_title:
+        first.edits["title"].setText("Genicular RFA: a trial")
+    qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    second.edits["title"].setText("Genicular radiofrequency ablation")
+    asked = []
+
+    def ask(parent, what, clashes, kept_theirs=(), *, show=None):
+        asked.append(([c.label for c in clashes], list(kept_theirs)))
+        return {c.name: MINE for c in clashes}
+
+    monkeypatch.setattr(ConflictDialog, "ask", ask)
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    with ctx1.library.reading() as session:
+        ref = references.get_reference(session, ref_id).ref
+    assert (ref.title, ref.journal) == ("Genicular radiofrequency ablation", "Pain Med")
+    assert asked == ([(["Title"], ["Journal"])] if both_change_title else [])

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -453,7 +455,144 @@ def check_at_start(db_path: Path) -> StartupCheck:
     )
 
 
-def restore(db_path: Path, source: Path, actor: Actor) -> RestoreResult:
+@dataclass(frozen=True)
+class RestoreLoss:
+    """What a restore takes away: records made or changed since the backup.
+
+    Attributes:
+        created: Records that exist now but not in the backup, by kind (plural).
+        changed: Records whose stored version differs from the backup's, by kind.
+    """
+
+    created: dict[str, int]
+    changed: dict[str, int]
+
+    @property
+    def nothing(self) -> bool:
+        """Whether the backup holds everything the database holds now."""
+        return not self.created and not self.changed
+
+    def describe(self) -> str:
+        """One sentence for the confirmation, e.g. '1 project created and 2 abstracts changed'."""
+        parts = []
+        for counts, verb in ((self.created, "created"), (self.changed, "changed")):
+            if counts:
+                listed = ", ".join(f"{n} {_noun(kind, n)}" for kind, n in counts.items())
+                parts.append(f"{listed} {verb}")
+        if not parts:
+            return "Nothing was created or changed since this backup."
+        return f"Since this backup, {' and '.join(parts)}; a restore loses that."
+
+
+def _noun(plural: str, n: int) -> str:
+    if n != 1:
+        return plural
+    if plural.endswith("ies"):
+        return plural[:-3] + "y"
+    return plural.removesuffix("s")
+
+
+def restore_loss(db_path: Path, source: Path) -> RestoreLoss:
+    """Count the records created or changed since a backup, for the restore confirmation.
+
+    Args:
+        db_path: The database now.
+        source: The backup that would replace it.
+
+    Raises:
+        ValidationError: ``source`` cannot be read as a database.
+    """
+    from scholar_desk.core.db.base import Base  # the table list, not a session
+    from scholar_desk.core.services.kinds import KINDS
+
+    plurals = {k.model.__tablename__: k.plural for k in KINDS.values()}
+    created: dict[str, int] = {}
+    changed: dict[str, int] = {}
+    db_path, source = Path(db_path).resolve(), Path(source).resolve()
+    if not db_path.exists():
+        return RestoreLoss(created, changed)
+    try:
+        with contextlib.closing(sqlite.connect_readonly(db_path)) as db:
+            db.execute("ATTACH DATABASE ? AS bak", (str(source),))
+            backup_tables = {
+                name
+                for (name,) in db.execute("SELECT name FROM bak.sqlite_master WHERE type='table'")
+            }
+            for table in Base.metadata.sorted_tables:
+                if not {"id", "version"} <= set(table.c.keys()) or table.name not in backup_tables:
+                    continue
+                name = f'"{table.name}"'
+                new = db.execute(
+                    f"SELECT count(*) FROM main.{name} WHERE id NOT IN (SELECT id FROM bak.{name})"
+                ).fetchone()[0]
+                edited = db.execute(
+                    f"SELECT count(*) FROM main.{name} AS a JOIN bak.{name} AS b ON a.id = b.id "
+                    "WHERE a.version != b.version"
+                ).fetchone()[0]
+                label = plurals.get(table.name, table.name.replace("_", " "))
+                if new:
+                    created[label] = int(new)
+                if edited:
+                    changed[label] = int(edited)
+    except sqlite3.Error as exc:
+        raise ValidationError({"source": f"{source.name} cannot be read: {exc}."}) from exc
+    return RestoreLoss(created, changed)
+
+
+RESTORE_MARK = "last_restore"
+
+
+@dataclass(frozen=True)
+class RestoreMark:
+    """Left in a database by `restore`, so other open windows can tell it was replaced.
+
+    Attributes:
+        token: Unique per restore.
+        source: The backup's file name.
+        by: Who restored it.
+        at: When.
+        origin: Which window restored it (the caller's own label).
+    """
+
+    token: str
+    source: str
+    by: str
+    at: str
+    origin: str = ""
+
+
+def last_restore(library: Library) -> RestoreMark | None:
+    """The mark of the latest restore into this database, if any."""
+    with library.reading() as session:
+        row = session.get(AppSetting, RESTORE_MARK)
+        raw = row.value if row is not None else None
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+        return RestoreMark(
+            str(data["token"]),
+            str(data["source"]),
+            str(data["by"]),
+            str(data["at"]),
+            str(data.get("origin", "")),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _mark_restored(db_path: Path, mark: RestoreMark) -> None:
+    value = json.dumps(mark.__dict__)
+    with contextlib.closing(sqlite3.connect(db_path, timeout=sqlite.BUSY_TIMEOUT_SECONDS)) as db:
+        db.execute(
+            "INSERT INTO app_settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (RESTORE_MARK, value),
+        )
+        db.commit()
+
+
+def restore(db_path: Path, source: Path, actor: Actor, *, origin: str = "") -> RestoreResult:
     """Replace the database with a backup, keeping the current file safe first.
 
     A current file that opens as a database may be replaced only by a director (or the
@@ -466,6 +605,8 @@ def restore(db_path: Path, source: Path, actor: Actor) -> RestoreResult:
         db_path: The database file to replace.
         source: The backup to restore.
         actor: Who asks.
+        origin: Which window restores (left in the database with the restore's mark,
+            so that window does not tell itself; see `last_restore`).
 
     Raises:
         ValidationError: ``source`` is not a usable backup; nothing was changed.
@@ -502,6 +643,11 @@ def restore(db_path: Path, source: Path, actor: Actor) -> RestoreResult:
     except sqlite3.Error as exc:
         where = f" The previous data are in {safety or moved}." if (safety or moved) else ""
         raise DatabaseError(f"The restore failed; nothing was replaced.{where}", str(exc)) from exc
+    mark = RestoreMark(
+        uuid.uuid4().hex, source.name, actor.username, clock.now().isoformat(), origin
+    )
+    with contextlib.suppress(sqlite3.Error):  # only a courtesy to other open windows
+        _mark_restored(db_path, mark)
     return RestoreResult(source, safety, moved)
 
 

@@ -12,11 +12,13 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.db import models as m
+from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import NotFoundError, ValidationError
 
 #: The largest image accepted as a figure or logo. A 300-dpi full-poster photograph
@@ -89,17 +91,26 @@ def drop_if_unused(session: Session, sha256: str | None) -> bool:
     """Delete a blob that nothing refers to any more; whether it was deleted."""
     if sha256 is None:
         return False
-    used = session.scalar(
-        select(m.AbstractImage.id).where(m.AbstractImage.blob_sha256 == sha256).limit(1)
-    )
-    if used is not None:
-        return False
+    for column in _referrers():
+        used = session.scalar(select(column).where(column == sha256).limit(1))
+        if used is not None:
+            return False
     row = session.get(m.Blob, sha256)
     if row is None:
         return False
     session.delete(row)
     session.flush()
     return True
+
+
+def _referrers() -> list[Any]:
+    """Every column that points at a blob (figures today; manuscript files later)."""
+    out = []
+    for table in Base.metadata.tables.values():
+        for fk in table.foreign_keys:
+            if fk.column.table.name == m.Blob.__tablename__:
+                out.append(fk.parent)
+    return out
 
 
 def read_image_file(path: str | Path, field: str = "path") -> tuple[bytes, str, Path]:

@@ -28,6 +28,7 @@ from scholar_desk.core.services.backups import StartupCheck
 from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.live_refresh import window_origin
 from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
 
@@ -141,11 +142,12 @@ class BackupDialog(QDialog):
         library = self.ctx.library
         path = library.path
         assert path is not None
+        origin = window_origin(self.ctx)
 
         def task(
             _session: None, actor: Actor, _progress: ProgressSink, _cancel: CancelToken
         ) -> object:
-            result = backups.restore(path, source, actor)
+            result = backups.restore(path, source, actor, origin=origin)
             library.upgrade()
             return result
 
@@ -166,19 +168,31 @@ class BackupDialog(QDialog):
         self.message.setText(f"The last {self.keep_spin.value()} backups are kept.")
         return True
 
-    def _confirm_restore(self, source: Path) -> None:
+    def _confirm_restore(self, source: Path) -> QMessageBox | None:
+        """Ask before restoring, naming what the restore loses."""
+        path = self.ctx.library.path
+        try:
+            loss = backups.restore_loss(path, source).describe() if path is not None else ""
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return None
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Restore backup",
-            f"Replace the database with {source.name}? The database as it is now is "
-            "backed up first, so this can be undone by restoring that copy (not with "
-            "Undo).",
+            f"Replace the database with {source.name}? {loss}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
+        )
+        box.setInformativeText(
+            "The database as it is now is backed up first, so this can be undone by "
+            "restoring that copy (not with Undo). Other open windows reload, and their "
+            "undo is cleared."
         )
         box.accepted.connect(lambda: self.restore_from(source))
         box.finished.connect(box.deleteLater)
         box.open()
+        self.confirm_box = box
+        return box
 
     def _on_restore_button_clicked(self) -> None:
         source = self.selected_path()

@@ -88,7 +88,9 @@ class ExportDialog(QDialog):
         self.layout_combo.setAccessibleName("Poster layout")
         self.logos = QLineEdit(self)
         self.logos.setAccessibleName("Logo files")
-        self.logos.setPlaceholderText("Logo files, separated by ;")
+        self.logos.setPlaceholderText(
+            "More logo files, separated by ; (logos added to the abstract are always used)"
+        )
         self.logo_browse = QPushButton("Add logo\u2026", self)
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logos, 1)

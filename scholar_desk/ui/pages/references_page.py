@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from scholar_desk.core.errors import ScholarDeskError
+from scholar_desk.core.errors import ConflictError, ScholarDeskError
 from scholar_desk.core.formats.citation import format_ama
-from scholar_desk.core.services import citations, permissions
+from scholar_desk.core.services import audit, citations, merge, permissions
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui import keyboard
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
+from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
@@ -285,9 +286,13 @@ class ReferenceDetailPane(QWidget):
     def _on_save_clicked(self) -> bool:
         if self._detail is None:
             return False
+        return self._save(self._detail.version, self.values())
+
+    def _save(self, version: int, values: dict[str, Any]) -> bool:
+        assert self._detail is not None  # a save follows a load
         ref_id = self._detail.id
         tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
-        version, values = self._detail.version, self.values()
+        merged: list[bool] = []
 
         def write(session: Any, actor: Any) -> svc.ReferenceDetail:
             before = svc.get_reference(session, ref_id)
@@ -321,8 +326,48 @@ class ReferenceDetailPane(QWidget):
             redo=redo,
             text="Edit reference",
         )
+        operation.failure(lambda _exc: merged.append(self._merge_and_save()), ConflictError)
         operation.success(lambda _r: self._after_save(ref_id)).run()
-        return operation.error is None
+        return operation.error is None or bool(merged and merged[0])
+
+    def _form_values(self, ref: Any) -> dict[str, Any]:
+        """A stored reference in the form's own terms (text per field, extra fields)."""
+        out: dict[str, Any] = {}
+        for name in self.edits:
+            value = getattr(ref, name)
+            out[name] = "" if value is None else str(value)
+        out["extra_fields"] = dict(ref.extra_fields)
+        return out
+
+    def _merge_and_save(self) -> bool:
+        """Someone saved this reference since it was loaded: merge field by field."""
+        assert self._detail is not None
+        base = self._detail
+        try:
+            with self._ctx.library.reading() as session:
+                latest = svc.get_reference(session, base.id)
+                who = audit.last_changes(session, "reference", base.id)
+        except ScholarDeskError as exc:
+            show_error(self, exc)
+            return False
+        labels = dict(_LINE_FIELDS)
+        labels.update(authors="Authors", abstract="Abstract", extra_fields="Other fields")
+        result = merge.merge_fields(
+            self._form_values(base.ref),
+            self.values(),
+            self._form_values(latest.ref),
+            labels=labels,
+            who=lambda name: who.get(name, ("", None)),
+        )
+        choices: Mapping[str, str] = {}
+        if result.clashes:
+            kept = [labels.get(n, n) for n in result.kept_theirs]
+            asked = ConflictDialog.ask(self, "reference", result.clashes, kept)
+            if asked is None:
+                return False  # the form keeps the user's edits; the next save merges again
+            choices = asked
+        self._detail = latest
+        return self._save(latest.version, result.resolve(choices))
 
     def _after_save(self, ref_id: int) -> None:
         if self.drafts is not None:
