@@ -113,3 +113,17 @@ def test_duplicates_show_both_titles_side_by_side(qtbot, demo_ctx, tmp_path):
     assert table.columnWidth(2) >= width // 4
     assert table.item(0, 0).text().startswith("again.bib, line ")
     dialog.reject()
+
+
+def test_import_problems_name_entry_field_and_line_with_the_raw_text(qtbot, demo_ctx, data_dir):
+    page = _page(qtbot, demo_ctx("fellow1"))
+    dialog = page.import_files([data_dir / "bib" / "traps.bib"])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    messages = [dialog._problems.item(r, 3).text() for r in range(dialog._problems.rowCount())]
+    assert "Entry Broken2020: unbalanced brace in `title`, line 22; skipped." in messages
+    row = messages.index("Entry Broken2020: unbalanced brace in `title`, line 22; skipped.")
+    dialog._problems.setCurrentCell(row, 3)
+    assert dialog.raw_text.toPlainText().startswith("@article{Broken2020,")
+    assert "title = {This entry is broken" in dialog.raw_text.toPlainText()
+    dialog.reject()

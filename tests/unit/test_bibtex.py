@@ -115,3 +115,16 @@ def test_fast_split_counts_lines_after_a_trailing_backslash() -> None:
     assert [(r.citation_key, r.line) for r in result.references] == [("a", 1), ("b", 6)]
     assert [(p.line, p.kind) for p in result.skipped] == [(10, "skipped")]
     assert bibtex.parse_text(text.replace("@article{b", "@article{a")).problems[0].line == 6
+
+
+def test_a_broken_entry_is_explained_in_plain_words() -> None:
+    text = (
+        "@article{Good1, title = {Fine}, year = 2020}\n"
+        "@book{Bad1,\n  title = {Fine},\n  publisher = {Oxford {Univ Press},\n  year = 2001,\n}\n"
+        "@article{Good2, title = {Also fine}}\n"
+    )
+    result = bibtex.parse_text(text)
+    skipped = [p for p in result.problems if p.kind == "skipped"]
+    assert [p.message for p in skipped] == [
+        "Entry Bad1: unbalanced brace in `publisher`, line 4; skipped."
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QProgressDialog,
     QRadioButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -70,9 +73,25 @@ class ImportDialog(QDialog):
         self._duplicates.setAccessibleName("Possible duplicates")
         self._problems = self._table(["File", "Line", "Kind", "Message"])
         self._problems.setAccessibleName("Problems found in the files")
+        self._problems.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self._problems.currentCellChanged.connect(self._on_problems_current_cell_changed)
+        # The text as it stands in the file, under the plain-words message.
+        self.raw_text = QPlainTextEdit()
+        self.raw_text.setObjectName("problemRawText")
+        self.raw_text.setAccessibleName("Text of the selected problem, as in the file")
+        self.raw_text.setReadOnly(True)
+        self.raw_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.raw_text.setPlaceholderText("Select a problem to see the text from the file.")
+        self.raw_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        problems_page = QSplitter(Qt.Orientation.Vertical)
+        problems_page.addWidget(self._problems)
+        problems_page.addWidget(self.raw_text)
+        problems_page.setStretchFactor(0, 2)
+        problems_page.setStretchFactor(1, 1)
+        self._raw: list[str] = []
         tabs = QTabWidget()
         tabs.addTab(self._duplicates, "Duplicates")
-        tabs.addTab(self._problems, "Skipped and warnings")
+        tabs.addTab(problems_page, "Skipped and warnings")
         self._tabs = tabs
 
         self._choice = QButtonGroup(self)
@@ -183,8 +202,15 @@ class ImportDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self._duplicates.resizeRowsToContents()
         self._fill(self._problems, [(p.file, p.line, p.kind, p.message) for p in report.problems])
+        self._raw = [p.raw for p in report.problems]
+        self._problems.resizeColumnsToContents()
+        if report.problems:
+            self._problems.setCurrentCell(0, 3)
         self._tabs.setTabText(0, f"Duplicates ({len(report.matches)})")
         self._tabs.setTabText(1, f"Skipped and warnings ({len(report.problems)})")
+
+    def _on_problems_current_cell_changed(self, row: int, *_: int) -> None:
+        self.raw_text.setPlainText(self._raw[row] if 0 <= row < len(self._raw) else "")
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:

@@ -45,7 +45,45 @@ def _skip(block: model.ParsingFailedBlock, line: int, result: ParseResult) -> No
             Problem(line, f"A broken @{kind} block was ignored: {reason}", shorten(raw))
         )
     else:
-        result.problems.append(Problem(line, f"Entry skipped: {reason}", shorten(raw), "skipped"))
+        plain = _diagnose(raw, line)
+        message = f"Entry {plain}; skipped." if plain else f"Entry skipped: {reason}"
+        result.problems.append(Problem(line, message, shorten(raw), "skipped"))
+
+
+_ENTRY_HEAD = re.compile(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]*)\s*,")
+_FIELD_HEAD = re.compile(r"(?m)^[ \t]*([A-Za-z][\w:.-]*)[ \t]*=")
+_BRACE = re.compile(r"(?<!\\)[{}]")
+_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _diagnose(raw: str, line: int) -> str:
+    """Say in plain words which field of a broken entry is at fault, and on what line.
+
+    Returns ``key: unbalanced brace in `title`, line 22`` (the key when there is one), or
+    ``""`` when no single field explains the failure.
+    """
+    head = _ENTRY_HEAD.match(raw)
+    key = head.group(1) if head else ""
+    fields = list(_FIELD_HEAD.finditer(raw, head.end() if head else 0))
+    for number, field in enumerate(fields):
+        end = fields[number + 1].start() if number + 1 < len(fields) else len(raw)
+        value = raw[field.end() : end]
+        braces = [b.group() for b in _BRACE.finditer(value)]
+        depth = 0
+        for brace in braces:
+            depth += 1 if brace == "{" else -1
+        last = number + 1 == len(fields)
+        problem = ""
+        if depth > 0 or (not last and depth < 0) or (last and depth < -1):
+            problem = "unbalanced brace"
+        elif len(_QUOTE.findall(value)) % 2:
+            problem = "unbalanced quote"
+        if problem:
+            at = line + raw.count("\n", 0, field.start())
+            name = field.group(1).lower()
+            where = f"{key}: " if key else ""
+            return f"{where}{problem} in `{name}`, line {at}"
+    return ""
 
 
 def _block_kind(raw: str) -> str:
