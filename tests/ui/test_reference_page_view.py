@@ -112,6 +112,7 @@ def test_duplicates_show_both_titles_side_by_side(qtbot, demo_ctx, tmp_path):
     assert table.columnWidth(1) >= width // 4
     assert table.columnWidth(2) >= width // 4
     assert table.item(0, 0).text().startswith("again.bib, line ")
+    assert "Key: " in table.item(0, 2).toolTip()
     dialog.reject()
 
 

@@ -59,11 +59,9 @@ class ImportDialog(QDialog):
 
         self._summary = QLabel("Reading " + ", ".join(p.name for p in self._paths) + "…")
         self._summary.setWordWrap(True)
-        self._duplicates = self._table(
-            ["Where", "Incoming title", "Title already there", "Why", "Keys (incoming → there)"]
-        )
-        # The two titles side by side, each given a third of the width and wrapped, so
-        # they can be compared; the rest is narrow.
+        self._duplicates = self._table(["Where", "Incoming title", "Title already there", "Why"])
+        # The two titles side by side, sharing the width and wrapped, so they can be
+        # compared; where and why stay narrow, the keys are in the titles' tooltips.
         self._duplicates.setWordWrap(True)
         self._duplicates.horizontalHeader().setStretchLastSection(False)
         for column in (1, 2):
@@ -191,14 +189,18 @@ class ImportDialog(QDialog):
                     m.title,
                     m.existing_title,
                     m.reason,
-                    f"{m.citation_key} → {m.existing_key}"
-                    + (" (library)" if m.existing_id else f" (line {m.existing_line})"),
                 )
                 for m in report.matches
             ],
         )
+        for row, m in enumerate(report.matches):
+            there = "in the library" if m.existing_id else f"line {m.existing_line}"
+            self._duplicates.item(row, 1).setToolTip(f"{m.title}\nKey: {m.citation_key}")
+            self._duplicates.item(row, 2).setToolTip(
+                f"{m.existing_title}\nKey: {m.existing_key} ({there})"
+            )
         header = self._duplicates.horizontalHeader()
-        for column in (0, 3, 4):
+        for column in (0, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self._duplicates.resizeRowsToContents()
         self._fill(self._problems, [(p.file, p.line, p.kind, p.message) for p in report.problems])
