@@ -36,8 +36,8 @@ paint) to stdout, then quit: benchmarks/bench_startup.py reads it."""
 DEMO_DATABASE = "demo.sqlite3"
 
 
-def configure_application(app: QApplication) -> None:
-    """Names used by QSettings and the desktop, and the look."""
+def set_identity(app: QApplication) -> None:
+    """Names used by QSettings and the desktop, and the icon every window shows."""
     app.setApplicationName("Scholar Desk")
     app.setOrganizationName("Scholar Desk")
     app.setApplicationVersion(__version__)
@@ -46,6 +46,11 @@ def configure_application(app: QApplication) -> None:
     from scholar_desk.ui.app_icon import app_icon
 
     app.setWindowIcon(app_icon())
+
+
+def configure_application(app: QApplication) -> None:
+    """Names, icon and the look."""
+    set_identity(app)
     apply_theme(Settings.load().theme)
     hints = QGuiApplication.styleHints()
     if hasattr(hints, "colorSchemeChanged"):

@@ -10,7 +10,7 @@ from scholar_desk import __version__
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.ui import errors
-from scholar_desk.ui.app import configure_application
+from scholar_desk.ui.app import set_identity
 from scholar_desk.ui.dialogs.about_dialog import AboutDialog
 
 
@@ -41,7 +41,7 @@ def test_about_names_version_database_and_copies_support_facts(qtbot, home: Path
 def test_every_window_gets_the_application_icon(qtbot) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    configure_application(app)
+    set_identity(app)  # what configure_application does first, without changing the theme
     icon = app.windowIcon()
     assert not icon.isNull()
     assert icon.pixmap(48, 48).width() == 48
