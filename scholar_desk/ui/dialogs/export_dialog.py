@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats.layout import Layout
-from scholar_desk.core.formats.poster import LAYOUTS, SIZES, size_note
+from scholar_desk.core.formats.poster import LAYOUTS, SIZES
+from scholar_desk.core.formats.poster_size import size_note
 from scholar_desk.core.formats.templates import builtin_names
 from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import slides
