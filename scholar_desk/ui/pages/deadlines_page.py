@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QTextCharFormat
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,6 +46,7 @@ from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
+from scholar_desk.ui.widgets.page_header import set_page_margins
 from scholar_desk.ui.workers import Job
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -228,8 +229,17 @@ class DeadlinesPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 96), (1, 120), (2, 100), (4, 140)):
-            self.table.setColumnWidth(column, width)
+        header.setMinimumSectionSize(48)
+        # One line per deadline, long text elided (the tooltip has it), and the narrow
+        # columns sized to what they hold so "What" keeps the room at the smallest window.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        bold = self.table.font()
+        bold.setBold(True)  # overdue rows are bold
+        metrics = QFontMetrics(bold)
+        for column, sample in ((0, "2026-12-31"), (1, "in 300 days"), (2, "e-poster")):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        self.table.setColumnWidth(4, metrics.horizontalAdvance("Maya Patel") + 24)
 
         self.calendar = QCalendarWidget(self)
         self.calendar.setObjectName("deadlineCalendar")
@@ -272,6 +282,7 @@ class DeadlinesPage(QWidget):
         splitter.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
+        set_page_margins(layout)
         title = QLabel("Deadlines", self)
         title.setObjectName("pageTitle")
         layout.addWidget(title)
