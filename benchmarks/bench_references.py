@@ -315,6 +315,7 @@ def _bench_library(tmp: Path) -> list[tuple[str, str, str, str]]:
 
     from scholar_desk.core.db.library import Library
     from scholar_desk.core.services import references as svc
+    from scholar_desk.core.services.session import SINGLE_USER
     from scholar_desk.ui.models.reference_table import ReferenceTableModel
 
     rows: list[tuple[str, str, str, str]] = []
@@ -327,8 +328,8 @@ def _bench_library(tmp: Path) -> list[tuple[str, str, str, str]]:
 
     with Library.open(path) as library:
         with library.reading() as session:
-            assert svc.count_references(session) == LIBRARY_SIZE
-            svc.reference_ids(session, search="warm")  # open the FTS index once
+            assert svc.count_references(session, SINGLE_USER) == LIBRARY_SIZE
+            svc.reference_ids(session, SINGLE_USER, search="warm")  # open the FTS index once
         rows.append(_search_row(library, _TYPED, "small vocabulary: a worst case"))
 
         sort_times = []
@@ -340,7 +341,7 @@ def _bench_library(tmp: Path) -> list[tuple[str, str, str, str]]:
                 ("title", False),
             ):
                 t = time.perf_counter()
-                svc.reference_ids(session, sort=key, descending=desc)
+                svc.reference_ids(session, SINGLE_USER, sort=key, descending=desc)
                 sort_times.append((time.perf_counter() - t) * 1000)
         rows.append(
             (
@@ -406,6 +407,7 @@ def _realistic_search(tmp: Path) -> tuple[str, ...]:
     """The same typing over a library whose titles and abstracts use 4,000 words."""
     from scholar_desk.core.db.library import Library
     from scholar_desk.core.services import references as svc
+    from scholar_desk.core.services.session import SINGLE_USER
 
     path = tmp / "lib100k-realistic.sqlite3"
     v = realistic_vocabulary()
@@ -413,7 +415,7 @@ def _realistic_search(tmp: Path) -> tuple[str, ...]:
         _fill_library(library, LIBRARY_SIZE, v)
     with Library.open(path) as library:
         with library.reading() as session:
-            svc.reference_ids(session, search="warm")
+            svc.reference_ids(session, SINGLE_USER, search="warm")
         phrases = (
             f"{v[0]} {v[120]}",
             f"{v[8]} {v[700]}",

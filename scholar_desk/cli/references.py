@@ -72,6 +72,7 @@ def _run_export_bib(ctx: CliContext) -> int:
     with ctx.library.reading() as session:
         count = references.export_bib(
             session,
+            ctx.actor,
             Path(ctx.args.out),
             project_id=ctx.args.project,
             tag=ctx.args.tag,
@@ -143,8 +144,10 @@ def _run_rekey(ctx: CliContext) -> int:
     if bool(args.references) == bool(args.all):
         raise ValidationError({"references": "Give reference ids, or --all (not both)."})
     with ctx.library.transaction() as session:
-        ids = references.reference_ids(session) if args.all else list(args.references)
-        old = {r.id: r.citation_key for r in references.fetch_rows(session, ids).values()}
+        ids = references.reference_ids(session, ctx.actor) if args.all else list(args.references)
+        old = {
+            r.id: r.citation_key for r in references.fetch_rows(session, ctx.actor, ids).values()
+        }
         missing = [str(i) for i in ids if i not in old]
         if missing:
             raise ValidationError({"references": f"No reference with id {', '.join(missing)}."})

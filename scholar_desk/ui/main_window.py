@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._all_pages = list(pages)
         pages = [p for p in pages if p.shown_to is None or p.shown_to(ctx.actor)]
         self.specs = {spec.key: spec for spec in pages}
         self._pages: dict[str, QWidget] = {}
@@ -403,9 +405,8 @@ class MainWindow(QMainWindow):
             refusal = permissions.refusal(
                 session, self.ctx.actor, permissions.CREATE, permissions.REFERENCE, None
             )
-        if refusal:
-            self.import_action.setEnabled(False)
-            self.import_action.setToolTip(refusal)
+        self.import_action.setEnabled(not refusal)
+        self.import_action.setToolTip(refusal)
 
     # The account menu's dialogs are imported on use: the accounts module prepares an
     # argon2 hash, about 0.15 s that start-up should not pay.
@@ -427,6 +428,51 @@ class MainWindow(QMainWindow):
         importlib.import_module("scholar_desk.ui.dialogs.backup_dialog").show_backups(
             self, self.ctx
         )
+
+    def apply_actor(self, actor: Actor) -> None:
+        """Offer what ``actor`` may use now: a director changed the role of this account.
+
+        Pages the role may no longer see close, menus and actions follow the new role,
+        and open pages with an ``apply_role`` method re-check what they enable.
+        """
+        self.ctx.actor = actor
+        allowed = [p for p in self._all_pages if p.shown_to is None or p.shown_to(actor)]
+        keys = [p.key for p in allowed]
+        current = self.current_key()
+        for key in [k for k in self._pages if k not in keys]:
+            page = self._pages.pop(key)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.specs = {spec.key: spec for spec in allowed}
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self._fill_navigation(allowed)
+        self.nav.blockSignals(False)
+        self.show_page(current if current in keys else keys[0])
+        for spec in ACTIONS:
+            if spec.allowed is not None:
+                act = self.actions_by_id[spec.id]
+                may = spec.allowed(actor)
+                if spec.hide:
+                    act.setVisible(may)
+                else:
+                    act.setEnabled(may)
+        self._disable_what_the_role_cannot_do()
+        self._show_user()
+        for page in self._pages.values():
+            apply_role = getattr(page, "apply_role", None)
+            if callable(apply_role):
+                apply_role()
+
+    def sign_out(self, message: str) -> QMessageBox:
+        """Hide everything, say why, and close the window when the message is read."""
+        self.centralWidget().setVisible(False)
+        for action in self.findChildren(QAction):
+            action.setEnabled(False)
+        box = QMessageBox(QMessageBox.Icon.Information, "Signed out", message, parent=self)
+        box.finished.connect(self.close)
+        box.open()
+        return box
 
     # Other databases ----------------------------------------------------------------------
 
@@ -559,11 +605,15 @@ class MainWindow(QMainWindow):
             str(library.path) if library.path else library.url.render_as_string(hide_password=True)
         )
         shown = library.path.name if library.path else where
-        user = self.ctx.actor.username
-        role = f" ({self.ctx.actor.role})" if self.ctx.actor.role else ""
-        self.database_label.setText(f"{shown}  ·  {user}{role}")
+        self._database_name = shown
+        self._show_user()
         self.database_label.setToolTip(where)
         status.addPermanentWidget(self.database_label)
+
+    def _show_user(self) -> None:
+        user = self.ctx.actor.username
+        role = f" ({self.ctx.actor.role})" if self.ctx.actor.role else ""
+        self.database_label.setText(f"{self._database_name}  ·  {user}{role}")
 
     def _window_title(self) -> str:
         return "Scholar Desk"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
@@ -58,15 +58,24 @@ def recover_if_damaged(db: str | None) -> str | None:
 
 
 def start_services(ctx: AppContext, window: QWidget) -> list[Any]:
-    """The daily backup, live refresh from other windows, and the idle lock when signed in.
+    """The daily backup, live refresh, and when signed in the account watch and idle lock.
+
+    The account watch signs a deactivated account out and applies a changed role at once.
 
     Returns:
         Objects with ``stop()``, to call before the window closes.
     """
     from scholar_desk.ui.live_refresh import LiveRefresh
 
-    services: list[Any] = [DailyBackup(ctx.library), LiveRefresh(ctx, parent=window)]
+    refresh = LiveRefresh(ctx, parent=window)
+    services: list[Any] = [DailyBackup(ctx.library), refresh]
     if not ctx.actor.single_user:
+        from scholar_desk.ui.account_watch import AccountWatch, AccountWindow
+
+        # Before the pages reload: they then see the account's role as it is now.
+        watch = AccountWatch(ctx, cast("AccountWindow", window), parent=window)
+        refresh.detected.connect(watch.check)
+        services.append(watch)
         # Imported only when signed in: it pulls in accounts, whose argon2 set-up costs
         # about 0.15 s of every start otherwise.
         from scholar_desk.ui.idle_lock import IdleLock

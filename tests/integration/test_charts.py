@@ -42,7 +42,7 @@ def test_chart_numbers_across_fellows(library, seeded):
 
 
 def test_one_fellow_and_permissions(library, seeded):
-    ben = Actor("ben", Role.FELLOW, account_id=7, person_id=seeded.ben)
+    ben = Actor("ben", Role.FELLOW, person_id=seeded.ben)
     with library.reading() as s:
         data = charts.chart_data(s, ben, today=TODAY)
         assert data.scope == "Ben Stone, DO"

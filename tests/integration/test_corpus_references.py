@@ -135,7 +135,7 @@ def test_export_import_round_trip_on_every_corpus_file(corpus: Path, tmp_path: P
                 svc.import_files(session, SINGLE_USER, [path], on_duplicate="keep")
             out = tmp_path / f"out{number}.bib"
             with first.reading() as session:
-                svc.export_bib(session, out)
+                svc.export_bib(session, SINGLE_USER, out)
             before = snapshot(first)
         if not before:
             continue  # every entry skipped: the export is empty, and an empty file is refused

@@ -142,6 +142,6 @@ def test_mentors_and_tags(library: Library, project_id: int) -> None:
 
 
 def test_other_fellow_cannot_read(library: Library, project_id: int) -> None:
-    other = Actor(username="bkim", role=Role.FELLOW, account_id=3, person_id=None)
+    other = Actor(username="bkim", role=Role.FELLOW, person_id=None)
     with library.reading() as s, pytest.raises(PermissionDeniedError):
         projects.project_outputs(s, other, project_id)

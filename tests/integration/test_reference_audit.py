@@ -41,8 +41,8 @@ def test_reference_writes_are_audited(library: Library, tmp_path: Path) -> None:
     assert "Imported 3" in text
     assert "refs.bib" in text
     with library.reading() as s:
-        ids = svc.reference_ids(s)
-        detail = svc.get_reference(s, ids[0])
+        ids = svc.reference_ids(s, SINGLE_USER)
+        detail = svc.get_reference(s, SINGLE_USER, ids[0])
     with library.transaction() as s:
         svc.update_reference(
             s, SINGLE_USER, detail.id, detail.version, {"title": "Knee pain, revisited"}
@@ -51,8 +51,8 @@ def test_reference_writes_are_audited(library: Library, tmp_path: Path) -> None:
         keys = svc.regenerate_keys(s, SINGLE_USER, [detail.id], "{author}{year}{title}")
         merged = svc.merge_exact_duplicates(s, SINGLE_USER)
     with library.reading() as s:
-        remaining = svc.reference_ids(s)
-        doomed = svc.get_reference(s, remaining[0]).ref
+        remaining = svc.reference_ids(s, SINGLE_USER)
+        doomed = svc.get_reference(s, SINGLE_USER, remaining[0]).ref
     with library.transaction() as s:
         svc.delete_references(s, SINGLE_USER, remaining[:1])
     events = _events(library)[1:]

@@ -79,7 +79,7 @@ def test_merge_keeps_old_key_and_fills_fields(library: Library, tmp_path: Path) 
     with library.reading() as session:
         ref_id = session.scalar(select(Reference.id).where(Reference.citation_key == "Smith2020"))
         assert ref_id is not None
-        detail = svc.get_reference(session, ref_id)
+        detail = svc.get_reference(session, SINGLE_USER, ref_id)
     assert detail.ref.volume == "21"
     assert detail.ref.extra_fields["note"] == "extra"
     assert detail.tags == ("tka",)
@@ -89,24 +89,26 @@ def test_search_sort_tags_and_fts(library: Library, tmp_path: Path) -> None:
     with library.transaction() as session:
         svc.import_files(session, SINGLE_USER, [_write(tmp_path, "a.bib", BIB)])
     with library.transaction() as session:
-        ids = svc.reference_ids(session, search="knee repl")
+        ids = svc.reference_ids(session, SINGLE_USER, search="knee repl")
         assert len(ids) == 1
         svc.set_tags(session, SINGLE_USER, ids[0], ["orthopaedics", "tka"])
     with library.reading() as session:
-        assert svc.reference_ids(session, search="orthopaed") == ids  # tags are searched
-        assert svc.reference_ids(session, search="2019") != ids  # year is searched
-        assert svc.reference_ids(session, search='"; DROP') == []
-        by_year = svc.reference_ids(session, sort="year", descending=True)
-        rows = svc.fetch_rows(session, by_year)
+        assert (
+            svc.reference_ids(session, SINGLE_USER, search="orthopaed") == ids
+        )  # tags are searched
+        assert svc.reference_ids(session, SINGLE_USER, search="2019") != ids  # year is searched
+        assert svc.reference_ids(session, SINGLE_USER, search='"; DROP') == []
+        by_year = svc.reference_ids(session, SINGLE_USER, sort="year", descending=True)
+        rows = svc.fetch_rows(session, SINGLE_USER, by_year)
         assert [rows[i].year for i in by_year] == [2020, 2019]
     with library.transaction() as session:
-        detail = svc.get_reference(session, ids[0])
+        detail = svc.get_reference(session, SINGLE_USER, ids[0])
         svc.update_reference(
             session, SINGLE_USER, ids[0], detail.version, {"title": "Totally renamed"}
         )
     with library.reading() as session:
-        assert svc.reference_ids(session, search="knee") == []
-        assert svc.reference_ids(session, search="renamed") == ids
+        assert svc.reference_ids(session, SINGLE_USER, search="knee") == []
+        assert svc.reference_ids(session, SINGLE_USER, search="renamed") == ids
 
 
 def test_cancel_leaves_library_unchanged(library: Library, tmp_path: Path) -> None:
@@ -147,13 +149,13 @@ def test_cancel_while_indexing_leaves_library_and_index_unchanged(
     assert "Indexing references" in seen
     assert _count(library) == 0
     with library.reading() as session:
-        assert svc.matching_ids(session, "many") == []
+        assert svc.matching_ids(session, SINGLE_USER, "many") == []
     # The staging table went with the rollback: the same import now goes through.
     with library.transaction() as session:
         report = svc.import_files(session, SINGLE_USER, [path])
     assert report.imported == 5000
     with library.reading() as session:
-        assert len(svc.matching_ids(session, "many") or []) == 5000
+        assert len(svc.matching_ids(session, SINGLE_USER, "many") or []) == 5000
         stored = svc.records_for(session, report.imported_ids[:2])
         assert [r.citation_key for r in stored] == ["k0", "k1"]
         assert stored[0].extra_fields == {"note": "kept"}
@@ -193,7 +195,7 @@ def test_blocks_are_kept_and_exported(library: Library, tmp_path: Path, data_dir
     with library.reading() as session:
         kinds = sorted(session.scalars(select(BibBlock.block_kind)))
         out = tmp_path / "out.bib"
-        svc.export_bib(session, out)
+        svc.export_bib(session, SINGLE_USER, out)
     assert kinds == ["comment", "preamble", "string", "string"]
     text = out.read_text(encoding="utf-8")
     assert "@preamble" in text

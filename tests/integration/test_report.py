@@ -93,7 +93,7 @@ def test_fellow_filter_and_permissions(library, seeded):
     rep = _build(library, fellow_ids=[seeded.ben])
     assert [f.fellow for f in rep.fellows] == ["Ben Stone, DO"]
     assert rep.scope == "Ben Stone, DO"
-    fellow = Actor("ben", Role.FELLOW, account_id=9, person_id=seeded.ben)
+    fellow = Actor("ben", Role.FELLOW, person_id=seeded.ben)
     with library.reading() as s:
         assert [c.name for c in report.report_fellows(s, fellow)] == ["Ben Stone, DO"]
         with pytest.raises(PermissionDeniedError):

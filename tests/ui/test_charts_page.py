@@ -76,7 +76,7 @@ def test_one_fellow_and_empty_charts(page, qtbot):
 
 
 def test_fellow_sees_only_themselves(qtbot, library, seeded):
-    ben = Actor("ben", Role.FELLOW, account_id=3, person_id=seeded.ben)
+    ben = Actor("ben", Role.FELLOW, person_id=seeded.ben)
     widget = ChartsPage(_ctx(library, ben))
     qtbot.addWidget(widget)
     assert [widget.scope.itemText(i) for i in range(widget.scope.count())] == ["Ben Stone, DO"]

@@ -488,7 +488,7 @@ def test_navigation_shows_review_pages_only_to_roles_that_use_them(
     from scholar_desk.ui.main_window import MainWindow
     from scholar_desk.ui.workers import make_pool
 
-    actor = SINGLE_USER if role is None else Actor("someone", Role(role), 1, 1)
+    actor = SINGLE_USER if role is None else Actor("someone", Role(role), None, 1)
     pool = make_pool()
     window = MainWindow(AppContext(library, actor, pool, QUndoStack(), DataEvents()))
     qtbot.addWidget(window)
@@ -541,7 +541,7 @@ def test_import_action_follows_what_the_role_may_do(qtbot, library, role, enable
         accounts.create_account(s, SINGLE_USER, "first", "password123", "fellow")
         accounts.create_account(s, SINGLE_USER, "second", "password123", "fellow")
     pool = make_pool()
-    actor = Actor("someone", Role(role), 1, 1)
+    actor = Actor("someone", Role(role), None, 1)
     window = MainWindow(AppContext(library, actor, pool, QUndoStack(), DataEvents()))
     qtbot.addWidget(window)
     assert window.import_action.isEnabled() is enabled

@@ -283,3 +283,68 @@ def test_export_asks_before_replacing_and_never_writes_onto_the_database(
     assert page.export_to(db) == 0  # even after the user said "replace"
     assert "open database" in errors[0]
     assert db.read_bytes()[:100] == before
+
+
+def _two_fellows_citing(library: Library, bib: Path) -> tuple[dict[str, AppContext], int]:
+    """Ann's and Ben's abstracts cite the same reference; a context per account."""
+    from scholar_desk.core.services import accounts, citations, items
+
+    with library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [bib])
+        people = {
+            n: items.create_item(
+                session, SINGLE_USER, "person", {"given_name": n, "family_name": "Doe"}
+            ).id
+            for n in ("Ann", "Ben")
+        }
+        ref = svc.reference_ids(session, SINGLE_USER, sort="citation_key")[0]
+        for name, title in (("Ann", "Ann's secret abstract"), ("Ben", "Ben's abstract")):
+            abstract = items.create_item(
+                session, SINGLE_USER, "abstract", {"title": title, "owner_id": people[name]}
+            )
+            citations.cite(session, SINGLE_USER, "abstract", abstract.id, [ref])
+        accounts.create_account(session, SINGLE_USER, "boss", "password123", "director")
+        boss = accounts.login(session, "boss", "password123")
+        accounts.create_account(session, boss, "ben", "password123", "fellow", people["Ben"])
+        found = {a.username: a for a in session.scalars(select(Account))}
+        actors = {name: accounts.actor_of(row) for name, row in found.items()}
+    contexts = {n: AppContext(library, a, make_pool(), QUndoStack()) for n, a in actors.items()}
+    return contexts, ref
+
+
+def test_cited_by_and_delete_respect_other_fellows(
+    qtbot, library: Library, bib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contexts, ref = _two_fellows_citing(library, bib)
+    page = ReferencesPage(contexts["ben"])
+    qtbot.addWidget(page)
+    page.select_id(ref)
+    texts = [page.detail.links.item(i).text() for i in range(page.detail.links.count())]
+    assert texts == ["Abstract: Ben's abstract"]  # not Ann's
+    page.delete_selected()
+    box = next(b for b in page.findChildren(QMessageBox) if b.isVisible())
+    assert "Ann" not in box.text()
+    errors: list[str] = []
+    monkeypatch.setattr(
+        "scholar_desk.ui.pages.references_page.show_error",
+        lambda parent, exc: errors.append(exc.user_message),
+    )
+    box.accept()
+    assert errors
+    assert "1 of the 1 selected references are cited by other fellows' work" in errors[0]
+    boss = contexts["boss"].actor
+    with library.reading() as session:
+        assert ref in svc.reference_ids(session, boss)
+    # A director's confirmation names every citing record before the delete.
+    boss_page = ReferencesPage(contexts["boss"])
+    qtbot.addWidget(boss_page)
+    boss_page.select_id(ref)
+    boss_page.delete_selected()
+    box = next(b for b in boss_page.findChildren(QMessageBox) if b.isVisible())
+    assert "Ann's secret abstract" in box.text()
+    assert "Ben's abstract" in box.text()
+    box.accept()
+    with library.reading() as session:
+        assert ref not in svc.reference_ids(session, boss)
+    for ctx in contexts.values():
+        assert ctx.pool.waitForDone(5000)

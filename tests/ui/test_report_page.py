@@ -126,7 +126,7 @@ def test_documents(page, qtbot, tmp_path, monkeypatch):
 
 
 def test_a_fellow_reports_only_on_themselves(qtbot, library, seeded, pool):
-    ben = Actor("ben", Role.FELLOW, account_id=4, person_id=seeded.ben)
+    ben = Actor("ben", Role.FELLOW, person_id=seeded.ben)
     page = _page(qtbot, library, pool, ben)
     assert [page.fellows.item(i).text() for i in range(page.fellows.count())] == ["Ben Stone, DO"]
     assert [row[0] for row in _cells(page)] == ["Ben Stone, DO"]

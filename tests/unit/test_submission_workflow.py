@@ -13,7 +13,7 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.errors import (
     InvalidTransitionError,
-    PermissionDeniedError,
+    NotFoundError,
     ValidationError,
 )
 from scholar_desk.core.records import SUBMISSION_TRANSITIONS, Role, SubmissionStatus
@@ -336,11 +336,13 @@ def test_manuscript_authors(library: Library, ids: dict[str, int]) -> None:
 def test_permissions_other_fellow_cannot_move_or_read(
     library: Library, ids: dict[str, int]
 ) -> None:
-    stranger = Actor(username="bkim", role=Role.FELLOW, account_id=7, person_id=ids["mentor"])
-    owner = Actor(username="alopez", role=Role.FELLOW, account_id=8, person_id=ids["fellow"])
-    with library.transaction() as s, pytest.raises(PermissionDeniedError):
+    stranger = Actor(username="bkim", role=Role.FELLOW, person_id=ids["mentor"])
+    owner = Actor(username="alopez", role=Role.FELLOW, person_id=ids["fellow"])
+    # Another fellow's submission reads exactly as a missing one.
+    missing = f"There is no submission with id {ids['sub']}."
+    with library.transaction() as s, pytest.raises(NotFoundError, match=missing):
         submissions.change_status(s, stranger, ids["sub"], "submitted")
-    with library.reading() as s, pytest.raises(PermissionDeniedError):
+    with library.reading() as s, pytest.raises(NotFoundError, match=missing):
         submissions.timeline(s, stranger, ids["sub"])
     with library.transaction() as s:
         submissions.change_status(s, owner, ids["sub"], "submitted")

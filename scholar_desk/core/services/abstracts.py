@@ -226,8 +226,9 @@ class AbstractDetail:
     cited: tuple[str, ...] = ()
 
 
-def _abstract(session: Session, abstract_id: int) -> m.Abstract:
-    obj: m.Abstract = items.load(session, "abstract", abstract_id)
+def _abstract(session: Session, abstract_id: int, actor: Actor) -> m.Abstract:
+    # Another fellow's abstract reads exactly as a missing one.
+    obj: m.Abstract = items.load(session, "abstract", abstract_id, actor)
     return obj
 
 
@@ -253,8 +254,13 @@ def get_abstract_detail(session: Session, actor: Actor, abstract_id: int) -> Abs
         NotFoundError: No such abstract.
         PermissionDeniedError: The actor may not read it.
     """
-    obj = _abstract(session, abstract_id)
+    obj = _abstract(session, abstract_id, actor)
     permissions.require(session, actor, permissions.READ, "abstract", obj.owner_id)
+    project = obj.project
+    if project is not None and not permissions.allowed(
+        session, actor, permissions.READ, "project", project.owner_id
+    ):
+        project = None  # linked before login was on: not this reader's to see
     conf = obj.conference
     rule = rule_of(conf)
     sections = tuple(SectionRecord(s.position, s.heading, s.body) for s in obj.sections)
@@ -265,8 +271,8 @@ def get_abstract_detail(session: Session, actor: Actor, abstract_id: int) -> Abs
         title=obj.title,
         status=obj.status,
         owner_id=obj.owner_id,
-        project_id=obj.project_id,
-        project_title=obj.project.title if obj.project else "",
+        project_id=project.id if project else None,
+        project_title=project.title if project else "",
         conference_id=obj.conference_id,
         conference_name=conf.name if conf else "",
         rule=rule,
@@ -355,7 +361,7 @@ def save_sections(
             or the title is empty.
         PermissionDeniedError: The actor may not change the abstract.
     """
-    obj = _abstract(session, abstract_id)
+    obj = _abstract(session, abstract_id, actor)
     permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
     old_sections = [[s.heading, s.body] for s in obj.sections]
     if expected_version is not None and obj.version != expected_version:
@@ -427,7 +433,7 @@ def set_abstract_authors(
         ValidationError: A person is missing or listed twice, or two presenters.
         PermissionDeniedError: The actor may not change the abstract.
     """
-    obj = _abstract(session, abstract_id)
+    obj = _abstract(session, abstract_id, actor)
     permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
     ids = [a[0] for a in authors]
     if len(set(ids)) != len(ids):
@@ -520,7 +526,7 @@ def add_image_data(
     """
     if role not in IMAGE_ROLES:
         raise ValidationError({"role": f"Choose one of: {', '.join(IMAGE_ROLES)}."})
-    obj = _abstract(session, abstract_id)
+    obj = _abstract(session, abstract_id, actor)
     permissions.require(session, actor, permissions.UPDATE, "abstract", obj.owner_id)
     file = Path(name)
     blob = blobs.store(session, data, blobs.image_media_type(data, file.name))
@@ -556,7 +562,7 @@ def list_images(
         NotFoundError: No such abstract.
         PermissionDeniedError: The actor may not read it.
     """
-    obj = _abstract(session, abstract_id)
+    obj = _abstract(session, abstract_id, actor)
     permissions.require(session, actor, permissions.READ, "abstract", obj.owner_id)
     return [_image_record(i) for i in obj.images if role is None or i.role == role]
 

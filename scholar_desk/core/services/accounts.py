@@ -319,7 +319,8 @@ def _hash_new(password: str) -> str:
 def _require_manager(session: Session, actor: Actor) -> None:
     """Directors manage accounts; before login is on, so does the single user."""
     if login_required(session):
-        if actor.role != Role.DIRECTOR:
+        now = permissions.current(session, actor)
+        if now is None or now.role != Role.DIRECTOR:
             raise PermissionDeniedError(
                 f"Only a director may manage accounts; {actor.username} is not one."
             )
@@ -420,7 +421,7 @@ def get_account(session: Session, actor: Actor, username: str) -> AccountInfo:
     account = _find(session, username)
     if account is None:
         raise NotFoundError(f"There is no account named {username}.")
-    if account.id != actor.account_id:
+    if account.id != actor.account_id or permissions.current(session, actor) is None:
         _require_manager(session, actor)
     return _info(session, account)
 
@@ -434,7 +435,7 @@ def change_password(session: Session, actor: Actor, old_password: str, new_passw
         PermissionDeniedError: The actor has no account (single-user mode).
     """
     account = session.get(Account, actor.account_id) if actor.account_id is not None else None
-    if account is None:
+    if account is None or permissions.current(session, actor) is None:
         raise PermissionDeniedError("Sign in to an account to change its password.")
     if not _verify(account.password_hash, old_password):
         raise AuthenticationError("The current password is wrong; nothing was changed.")
@@ -456,7 +457,7 @@ def set_password(session: Session, actor: Actor, username: str, new_password: st
     account = _find(session, username)
     if account is None:
         raise NotFoundError(f"There is no account named {username}.")
-    if account.id != actor.account_id:
+    if account.id != actor.account_id or permissions.current(session, actor) is None:
         _require_manager(session, actor)
     account.password_hash = _hash_new(new_password)
     account.failed_logins = 0
@@ -529,9 +530,12 @@ def unlock_account(session: Session, actor: Actor, username: str) -> None:
     account = _find(session, username)
     if account is None:
         raise NotFoundError(f"There is no account named {username}.")
+    before = (account.failed_logins or 0, account.locked_until)
     account.failed_logins = 0
     account.locked_until = None
     session.flush()
+    if before != (0, None):
+        audit(session, actor, "update", "account", account.id, "lockout", before[0], 0)
 
 
 def assign_mentor(

@@ -43,6 +43,8 @@ BACKUPS_SETTING = "backups_kept"
 AUTO_BACKUP_AGE = dt.timedelta(hours=24)
 BACKUP_FOLDER = sqlite.BACKUP_FOLDER
 PRE_UPGRADE_TAG = ".pre-upgrade"
+BEFORE_RESTORE = ".before-restore"
+"""Tag in the name of the copy `restore` keeps of the database it replaced."""
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(
     r"^(?P<stem>.+?)(?P<tag>[-.][a-z-]*?)-?(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite3$"
@@ -319,6 +321,7 @@ def prune(db_path: Path, keep: int) -> list[Path]:
 
     Pre-upgrade copies count like the others, but the newest of them is always kept: it
     is the way back from a schema upgrade.
+    Copies taken by `restore` of the database it replaced are kept whatever ``keep`` is.
 
     Returns:
         The files removed.
@@ -326,7 +329,9 @@ def prune(db_path: Path, keep: int) -> list[Path]:
     found = list_backups(db_path)
     newest_upgrade = next((b.path for b in found if _is_pre_upgrade(b.path)), None)
     removed = []
-    for info in found[max(1, keep) :]:
+    # A "before restore" copy is the only record of what a restore replaced: never rotated.
+    rotating = [b for b in found if BEFORE_RESTORE not in b.path.name]
+    for info in rotating[max(1, keep) :]:
         if info.path == newest_upgrade:
             continue
         info.path.unlink(missing_ok=True)
@@ -599,7 +604,10 @@ def restore(db_path: Path, source: Path, actor: Actor, *, origin: str = "") -> R
     single user): it is backed up (verified) into the backup folder first, or, when it
     fails its check, moved aside. A file that cannot be opened as a database at all
     (nobody could sign in to it) is moved aside and restored without asking. The backup is then copied in with SQLite's backup API.
-    Open the library again afterwards: an older backup is upgraded then.
+    A "before restore" copy is never removed by the rotation of daily backups, and a
+    "restore" event (who, which file, when; the old value names the copy of the replaced
+    database) is appended to the restored audit trail. Open the library again
+    afterwards: an older backup is upgraded then.
 
     Args:
         db_path: The database file to replace.
@@ -627,7 +635,7 @@ def restore(db_path: Path, source: Path, actor: Actor, *, origin: str = "") -> R
             permissions.require(session, actor, permissions.MANAGE, permissions.BACKUP, None)
         health = check_file(db_path, full=False)
         if health.ok:
-            safety = _copy_verified(db_path, _new_name(db_path, ".before-restore")).path
+            safety = _copy_verified(db_path, _new_name(db_path, BEFORE_RESTORE)).path
         elif health.damaged:
             moved = move_aside(db_path)
         else:
@@ -648,7 +656,15 @@ def restore(db_path: Path, source: Path, actor: Actor, *, origin: str = "") -> R
     )
     with contextlib.suppress(sqlite3.Error):  # only a courtesy to other open windows
         _mark_restored(db_path, mark)
+    _record_restore(db_path, source, safety or moved, actor)
     return RestoreResult(source, safety, moved)
+
+
+def _record_restore(db_path: Path, source: Path, kept: Path | None, actor: Actor) -> None:
+    """Append "restored from backup" (who, which file, when) to the restored trail."""
+    with Library(db_path) as restored, restored.transaction() as session:
+        replaced = str(kept) if kept is not None else None
+        audit(session, actor, "restore", "database", None, "backup", replaced, str(source))
 
 
 def _copy_into(source: Path, db_path: Path) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import NotFoundError, ValidationError
 from scholar_desk.core.formats.citation import format_ama
-from scholar_desk.core.services import permissions, references
+from scholar_desk.core.services import items, permissions, references
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
 
@@ -62,14 +62,12 @@ class CitingTarget:
     owner_id: int | None
 
 
-def _owner(session: Session, kind: str, target_id: int) -> int | None:
-    model = CITING_MODELS.get(kind)
-    if model is None:
+def _owner(session: Session, actor: Actor, kind: str, target_id: int) -> int | None:
+    # A record the actor may not read is reported exactly as a missing one.
+    if kind not in CITING_MODELS:
         choices = ", ".join(CITING_MODELS)
         raise ValidationError({"kind": f"Only a {choices} can cite references, not '{kind}'."})
-    row = session.get(model, target_id)
-    if row is None:
-        raise NotFoundError(f"There is no {kind} with id {target_id}.")
+    row = items.load(session, kind, target_id, actor)
     owner: int | None = row.owner_id
     return owner
 
@@ -105,7 +103,7 @@ def citations(session: Session, actor: Actor, kind: str, target_id: int) -> list
         NotFoundError: No such record.
         PermissionDeniedError: The actor may not read it.
     """
-    owner = _owner(session, kind, target_id)
+    owner = _owner(session, actor, kind, target_id)
     permissions.require(session, actor, permissions.READ, kind, owner)
     return _numbered(session, kind, target_id)
 
@@ -123,7 +121,7 @@ def cite(
         NotFoundError: No such record.
         PermissionDeniedError: The actor may not change the record.
     """
-    owner = _owner(session, kind, target_id)
+    owner = _owner(session, actor, kind, target_id)
     permissions.require(session, actor, permissions.UPDATE, kind, owner)
     wanted = list(dict.fromkeys(reference_ids))
     found = set(session.scalars(select(m.Reference.id).where(m.Reference.id.in_(wanted))))
@@ -167,7 +165,7 @@ def uncite(
         NotFoundError: The record does not exist or does not cite that reference.
         PermissionDeniedError: The actor may not change the record.
     """
-    owner = _owner(session, kind, target_id)
+    owner = _owner(session, actor, kind, target_id)
     permissions.require(session, actor, permissions.UPDATE, kind, owner)
     links = _links(session, kind, target_id)
     before = [link.reference_id for link in links]

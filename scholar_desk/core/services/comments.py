@@ -77,10 +77,10 @@ def _kind(name: str) -> Kind:
         ) from None
 
 
-def _target(session: Session, kind: Kind, item_id: int) -> tuple[int | None, str]:
-    obj: Any = items.load(session, kind.name, item_id)
+def _target(session: Session, actor: Actor, kind: Kind, item_id: int) -> tuple[int | None, str]:
+    obj: Any = items.load(session, kind.name, item_id, actor)
     owner = obj.owner_id if kind.owned else None
-    return owner, kind.label(obj)
+    return owner, items.label_for(session, actor, kind.name, obj)
 
 
 def add_comment(
@@ -101,7 +101,7 @@ def add_comment(
         PermissionDeniedError: The actor may not comment on it.
     """
     kind = _kind(kind_name)
-    owner, label = _target(session, kind, item_id)
+    owner, label = _target(session, actor, kind, item_id)
     permissions.require(session, actor, permissions.COMMENT, kind.name, owner)
     text = body.strip()
     if not text:
@@ -181,6 +181,7 @@ def mark_seen(session: Session, actor: Actor, comment_ids: Iterable[int] | None 
             row = session.get_one(m.Comment, info.id)
             row.seen_by_owner = True
             count += 1
+            audit(session, actor, "update", "comment", row.id, "seen_by_owner", False, True)
     session.flush()
     return count
 
@@ -199,7 +200,7 @@ def resolve_comment(
     if row is None or kind is None:
         raise NotFoundError(f"There is no comment with id {comment_id}.")
     try:
-        owner, label = _target(session, kind, row.target_id)
+        owner, label = _target(session, actor, kind, row.target_id)
     except NotFoundError:
         owner, label = None, f"deleted {kind.name} #{row.target_id}"
     if not permissions.allowed(session, actor, permissions.READ, kind.name, owner):
@@ -237,7 +238,7 @@ def _visible(session: Session, actor: Actor, rows: Iterable[m.Comment]) -> list[
         model: Any = kind.model
         for obj in session.scalars(select(model).where(model.id.in_(ids))):
             owner = obj.owner_id if kind.owned else None
-            targets[(kind_name, obj.id)] = (owner, kind.label(obj))
+            targets[(kind_name, obj.id)] = (owner, items.label_for(session, actor, kind_name, obj))
     out = []
     for row in rows:
         target = targets.get((row.target_kind, row.target_id))

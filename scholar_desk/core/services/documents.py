@@ -33,7 +33,7 @@ from scholar_desk.core.formats.docx_docs import (
 )
 from scholar_desk.core.formats.report_files import long_date
 from scholar_desk.core.records import AbstractStatus, SubmissionStatus
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.report import BOOK_TYPES, TEACHING_KINDS
 from scholar_desk.core.services.session import Actor
@@ -69,9 +69,7 @@ def response_letter(
         NotFoundError: No such submission, or it has no such revision round.
         PermissionDeniedError: The actor may not read the submission.
     """
-    sub = session.get(m.Submission, submission_id)
-    if sub is None:
-        raise NotFoundError(f"There is no submission with id {submission_id}.")
+    sub: m.Submission = items.load(session, "submission", submission_id, actor)
     permissions.require(session, actor, permissions.READ, "submission", sub.owner_id)
     if not sub.rounds:
         raise NotFoundError(
@@ -90,7 +88,7 @@ def response_letter(
             )
         rnd = found[0]
     return ResponseLetter(
-        manuscript_title=sub.manuscript.title,
+        manuscript_title=_manuscript_title(session, actor, sub.manuscript),
         journal=sub.journal.name,
         manuscript_number=sub.manuscript_number,
         round_number=rnd.number,
@@ -378,6 +376,14 @@ class RoundChoice:
     rounds: tuple[int, ...]
 
 
+def _manuscript_title(session: Session, actor: Actor, manuscript: m.Manuscript) -> str:
+    # A submission linked to another fellow's manuscript (from before login was on)
+    # does not show that manuscript's title.
+    if permissions.allowed(session, actor, permissions.READ, "manuscript", manuscript.owner_id):
+        return manuscript.title
+    return items.HIDDEN_LABEL
+
+
 def rounds_to_answer(session: Session, actor: Actor) -> list[RoundChoice]:
     """Submissions the actor may read that have revision rounds, newest first."""
     visible = permissions.visible_owner_ids(session, actor)
@@ -390,7 +396,7 @@ def rounds_to_answer(session: Session, actor: Actor) -> list[RoundChoice]:
         out.append(
             RoundChoice(
                 sub.id,
-                f"{sub.manuscript.title} ({sub.journal.name}{number})",
+                f"{_manuscript_title(session, actor, sub.manuscript)} ({sub.journal.name}{number})",
                 tuple(r.number for r in sub.rounds),
             )
         )

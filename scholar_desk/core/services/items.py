@@ -33,27 +33,57 @@ HIDDEN_COLUMNS = frozenset({"password_hash"})
 # Reading --------------------------------------------------------------------------------
 
 
-def to_record(kind: Kind, obj: Any, labels: Mapping[tuple[str, int], str] | None = None) -> Record:
-    """Detach one ORM row into a `Record` with every column and a label per reference."""
+HIDDEN_LABEL = "(not shown)"
+"""Stands for a linked record's label where the viewer may not read that record."""
+
+
+def to_record(
+    kind: Kind,
+    obj: Any,
+    labels: Mapping[tuple[str, int], str] | None = None,
+    hidden: frozenset[tuple[str, int]] = frozenset(),
+) -> Record:
+    """Detach one ORM row into a `Record` with every column and a label per reference.
+
+    Args:
+        kind: The row's kind.
+        obj: The row.
+        labels: Labels of linked records by ``(kind, id)``.
+        hidden: Linked records the viewer may not read: their id and label are left out,
+            and their label is cut from the row's own label (a submission's names its
+            manuscript).
+    """
     values: dict[str, Any] = {}
     for attr in inspect(type(obj)).column_attrs:
         if attr.key not in HIDDEN_COLUMNS:
             values[attr.key] = getattr(obj, attr.key)
+    label = kind.label(obj)
     for spec in kind.fields:
         if spec.type == "ref":
             ref_id = values.get(spec.name)
             name = spec.name.removesuffix("_id") + "_label"
             if ref_id is None:
                 values[name] = ""
-            elif labels is not None and (spec.ref_kind or "", ref_id) in labels:
-                values[name] = labels[(spec.ref_kind or "", ref_id)]
+                continue
+            key = (spec.ref_kind or "", int(ref_id))
+            if key in hidden:
+                values[spec.name] = None
+                values[name] = HIDDEN_LABEL
+                secret = labels.get(key, "") if labels is not None else ""
+                if secret and secret in label:
+                    label = label.replace(secret, HIDDEN_LABEL)
+            elif labels is not None and key in labels:
+                values[name] = labels[key]
             else:
                 values[name] = f"#{ref_id}"
     values.pop("id", None)
-    return Record(kind.name, obj.id, obj.version, kind.label(obj), MappingProxyType(values))
+    return Record(kind.name, obj.id, obj.version, label, MappingProxyType(values))
 
 
-def _ref_labels(session: Session, kind: Kind, objs: Iterable[Any]) -> dict[tuple[str, int], str]:
+def _ref_labels(
+    session: Session, actor: Actor | None, kind: Kind, objs: Iterable[Any]
+) -> tuple[dict[tuple[str, int], str], frozenset[tuple[str, int]]]:
+    """Labels of the records ``objs`` link to, and those of them ``actor`` may not read."""
     wanted: dict[str, set[int]] = {}
     for obj in objs:
         for spec in kind.fields:
@@ -62,26 +92,43 @@ def _ref_labels(session: Session, kind: Kind, objs: Iterable[Any]) -> dict[tuple
                 if ref_id is not None:
                     wanted.setdefault(spec.ref_kind, set()).add(ref_id)
     labels: dict[tuple[str, int], str] = {}
+    hidden: set[tuple[str, int]] = set()
+    visible = permissions.visible_owner_ids(session, actor) if actor is not None else None
     for ref_kind_name, ids in wanted.items():
         ref_kind = get_kind(ref_kind_name)
         model: Any = ref_kind.model
+        shared_ok = (
+            actor is None
+            or ref_kind.owned
+            or permissions.allowed(session, actor, permissions.READ, ref_kind.name, None)
+        )
         rows = session.scalars(select(model).where(model.id.in_(ids)))
         for row in rows:
             labels[(ref_kind_name, row.id)] = ref_kind.label(row)
-    return labels
+            readable = visible is None or row.owner_id in visible if ref_kind.owned else shared_ok
+            if not readable:
+                hidden.add((ref_kind_name, row.id))
+    return labels, frozenset(hidden)
+
+
+def label_for(session: Session, actor: Actor, kind_name: str, obj: Any) -> str:
+    """A row's label as ``actor`` may see it (labels of linked records it may not read cut)."""
+    kind = get_kind(kind_name)
+    return to_record(kind, obj, *_ref_labels(session, actor, kind, [obj])).label
 
 
 def get_item(session: Session, actor: Actor, kind_name: str, item_id: int) -> Record:
     """Return one record.
 
     Raises:
-        NotFoundError: No such record.
-        PermissionDeniedError: The actor may not read it.
+        NotFoundError: No such record, or one the actor may not read (told apart by nobody).
+        PermissionDeniedError: Only where a front end lost its sign-in (the single user
+            of a database that has accounts).
     """
     kind = get_kind(kind_name)
-    obj = _load(session, kind, item_id)
+    obj = _load(session, kind, item_id, actor)
     permissions.require(session, actor, permissions.READ, kind.name, _owner_of(kind, obj))
-    return to_record(kind, obj, _ref_labels(session, kind, [obj]))
+    return to_record(kind, obj, *_ref_labels(session, actor, kind, [obj]))
 
 
 def list_items(
@@ -103,21 +150,34 @@ def list_items(
         return []
     query = query.order_by(*(getattr(model, c) for c in kind.order_by), model.id)
     objs = list(session.scalars(query))
-    labels = _ref_labels(session, kind, objs)
-    return [to_record(kind, obj, labels) for obj in objs]
+    labels, hidden = _ref_labels(session, actor, kind, objs)
+    return [to_record(kind, obj, labels, hidden) for obj in objs]
 
 
-def load(session: Session, kind_name: str, item_id: int) -> Any:
+def load(session: Session, kind_name: str, item_id: int, actor: Actor | None = None) -> Any:
     """The ORM row of a record, for other services' own use (never returned to callers).
 
+    Args:
+        session: The unit of work.
+        kind_name: The kind.
+        item_id: The record.
+        actor: When given, a record this actor may not read is reported exactly as a
+            missing one, so nobody learns which ids exist by trying them.
+
     Raises:
-        NotFoundError: No such record.
+        NotFoundError: No such record (or none the actor may read).
     """
-    return _load(session, get_kind(kind_name), item_id)
+    return _load(session, get_kind(kind_name), item_id, actor)
 
 
-def _load(session: Session, kind: Kind, item_id: int) -> Any:
+def _load(session: Session, kind: Kind, item_id: int, actor: Actor | None = None) -> Any:
     obj = session.get(kind.model, item_id)
+    if obj is not None and actor is not None:
+        owner = _owner_of(kind, obj)
+        if actor.single_user:  # no sign-in at all: say so rather than "no such record"
+            permissions.require(session, actor, permissions.READ, kind.name, owner)
+        elif not permissions.allowed(session, actor, permissions.READ, kind.name, owner):
+            obj = None
     if obj is None:
         raise NotFoundError(
             f"There is no {kind.name} with id {item_id}. It may have been deleted."
@@ -205,9 +265,50 @@ def _coerce_one(session: Session, spec: FieldSpec, value: Any) -> Any:
         except (TypeError, ValueError):
             raise ValueError(f"Choose a {ref_kind.name}.") from None
         if session.get(ref_kind.model, ref_id) is None:
-            raise ValueError(f"There is no {ref_kind.name} with id {ref_id}.")
+            raise ValueError(missing_message(ref_kind.name, ref_id))
         return ref_id
     raise ValueError(f"Unknown field type {spec.type}.")
+
+
+def check_links(
+    session: Session,
+    actor: Actor,
+    kind: Kind,
+    values: Mapping[str, Any],
+    old: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """Why each new link in ``values`` may not be made; empty when all may.
+
+    A link may point only at a record the actor may change (a fellow: their own and the
+    shared catalogs; a director: any). A record the actor may not read is reported
+    exactly as a missing one, so ids cannot be probed. Links that keep their old target
+    are not checked again.
+
+    Returns:
+        A message per field at fault.
+    """
+    errors: dict[str, str] = {}
+    for spec in kind.fields:
+        if spec.type != "ref" or not spec.ref_kind or values.get(spec.name) is None:
+            continue
+        ref_id = values[spec.name]
+        if old is not None and old.get(spec.name) == ref_id:
+            continue
+        target_kind = get_kind(spec.ref_kind)
+        target = session.get(target_kind.model, ref_id)
+        owner = _owner_of(target_kind, target) if target is not None else None
+        if target is None or not permissions.allowed(
+            session, actor, permissions.READ, target_kind.name, owner
+        ):
+            errors[spec.name] = missing_message(target_kind.name, ref_id)
+        elif not permissions.may_link(session, actor, target_kind.name, owner):
+            errors[spec.name] = f"You may not link to this {target_kind.name}: it is not yours."
+    return errors
+
+
+def missing_message(kind_name: str, item_id: Any) -> str:
+    """What a missing record, or one the actor may not read, is reported as."""
+    return f"There is no {kind_name} with id {item_id}."
 
 
 def _parse_date(value: Any) -> dt.date:
@@ -319,7 +420,13 @@ def create_item(session: Session, actor: Actor, kind_name: str, raw: Mapping[str
         values["owner_id"] = actor.person_id
     defaults = _defaults(kind)
     merged = {**defaults, **values}
-    errors.update(_check_rules(kind, merged, None))
+    for name, message in _check_rules(kind, merged, None).items():
+        errors.setdefault(name, message)  # "no such record" stays: it is what was typed
+    owner = merged.get("owner_id")
+    if permissions.allowed(session, actor, permissions.CREATE, kind.name, owner):
+        # Otherwise the permission check below says why, not a link message.
+        for name, message in check_links(session, actor, kind, values).items():
+            errors.setdefault(name, message)
     if errors:
         raise ValidationError(errors)
     permissions.require(session, actor, permissions.CREATE, kind.name, merged.get("owner_id"))
@@ -332,8 +439,10 @@ def create_item(session: Session, actor: Actor, kind_name: str, raw: Mapping[str
     session.flush()
     if kind.after_insert is not None:
         kind.after_insert(session, actor, obj)
-    record = to_record(kind, obj, _ref_labels(session, kind, [obj]))
-    audit(session, actor, "create", kind.name, obj.id, "", None, _jsonable(record.values))
+    labels, hidden = _ref_labels(session, actor, kind, [obj])
+    record = to_record(kind, obj, labels, hidden)
+    stored = to_record(kind, obj, labels)
+    audit(session, actor, "create", kind.name, obj.id, "", None, _jsonable(stored.values))
     return record
 
 
@@ -371,7 +480,7 @@ def update_item(
         PermissionDeniedError: The actor may not change it.
     """
     kind = get_kind(kind_name)
-    obj = _load(session, kind, item_id)
+    obj = _load(session, kind, item_id, actor)
     permissions.require(session, actor, permissions.UPDATE, kind.name, _owner_of(kind, obj))
     old = to_record(kind, obj)
     values, errors = coerce(session, kind, raw, old.values)
@@ -379,13 +488,15 @@ def update_item(
         raise ConflictError(kind.name, item_id, values, _jsonable(old.values), obj.version)
     merged = {**old.values, **values}
     errors.update(_check_rules(kind, merged, old.values))
+    for name, message in check_links(session, actor, kind, values, old.values).items():
+        errors.setdefault(name, message)
     if kind.owned and "owner_id" in values and values["owner_id"] != old.get("owner_id"):
         permissions.require(session, actor, permissions.CREATE, kind.name, values["owner_id"])
     if errors:
         raise ValidationError(errors)
     changed = {k: v for k, v in values.items() if old.get(k) != v}
     if not changed:
-        return to_record(kind, obj, _ref_labels(session, kind, [obj]))
+        return to_record(kind, obj, *_ref_labels(session, actor, kind, [obj]))
     for name, value in changed.items():
         setattr(obj, name, value)
     if "status" in changed:
@@ -393,7 +504,7 @@ def update_item(
     session.flush()
     for name, value in changed.items():
         audit(session, actor, "update", kind.name, obj.id, name, old.get(name), value)
-    return to_record(kind, obj, _ref_labels(session, kind, [obj]))
+    return to_record(kind, obj, *_ref_labels(session, actor, kind, [obj]))
 
 
 def _on_status_change(
@@ -460,7 +571,7 @@ def delete_item(session: Session, actor: Actor, kind_name: str, item_id: int) ->
         ValidationError: Other records still need it (e.g. a journal with submissions).
     """
     kind = get_kind(kind_name)
-    obj = _load(session, kind, item_id)
+    obj = _load(session, kind, item_id, actor)
     permissions.require(session, actor, permissions.DELETE, kind.name, _owner_of(kind, obj))
     blockers = _restricting_referrers(session, obj)
     if blockers:
@@ -496,9 +607,10 @@ def restore_item(session: Session, actor: Actor, snapshot: Snapshot) -> Record:
         )
     session.expire_all()
     obj = _load(session, kind, snapshot.item_id)
-    record = to_record(kind, obj, _ref_labels(session, kind, [obj]))
-    audit(session, actor, "restore", kind.name, obj.id, "", None, _jsonable(record.values))
-    return record
+    labels, hidden = _ref_labels(session, actor, kind, [obj])
+    stored = to_record(kind, obj, labels)
+    audit(session, actor, "restore", kind.name, obj.id, "", None, _jsonable(stored.values))
+    return to_record(kind, obj, labels, hidden)
 
 
 def _collect(obj: Any, rows: list[tuple[str, Mapping[str, Any]]]) -> None:

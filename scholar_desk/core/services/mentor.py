@@ -89,7 +89,7 @@ def mentee_people(session: Session, actor: Actor) -> list[tuple[int, str]]:
             session.scalars(select(m.Person.id).where(m.Person.kind == PersonKind.FELLOW))
         )
         ids: set[Any] = owners | fellows
-    elif actor.role == Role.MENTOR:
+    elif (now := permissions.current(session, actor)) is not None and now.role == Role.MENTOR:
         ids = set(permissions.mentee_ids(session, actor))
     else:
         ids = set(visible)

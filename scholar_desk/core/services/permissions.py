@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -51,6 +53,27 @@ def forget_login_state(session: Session) -> None:
     session.info.pop(_LOGIN_ON_KEY, None)
 
 
+def current(session: Session, actor: Actor) -> Actor | None:
+    """The actor as its account is now in the database, or ``None`` when it may not act.
+
+    Every check below goes through here, so a role changed or an account deactivated by
+    a director takes effect at the next service call of an open window, not at the next
+    sign-in. ``None`` means the account is inactive, gone, or (after a restore) now
+    belongs to another user name. The single user, and an actor without an account (a
+    service's own narrowed view, such as the mentor dashboard's view as one fellow), are
+    returned as they are.
+    """
+    if actor.single_user or actor.account_id is None:
+        return actor
+    account = session.get(Account, actor.account_id)
+    if account is None or not account.active or account.username.lower() != actor.username.lower():
+        return None
+    role = Role(account.role)
+    if role == actor.role and account.person_id == actor.person_id:
+        return actor
+    return replace(actor, role=role, person_id=account.person_id)
+
+
 def _full_control(session: Session, actor: Actor) -> bool:
     # The single user has full control only while the database has no login; once it
     # has, a role-less actor (a front end that skipped login) gets nothing.
@@ -59,7 +82,7 @@ def _full_control(session: Session, actor: Actor) -> bool:
 
 def mentee_ids(session: Session, actor: Actor) -> frozenset[int]:
     """People ids of the fellows assigned to a mentor account."""
-    if actor.account_id is None:
+    if actor.account_id is None or current(session, actor) is None:
         return frozenset()
     rows = session.scalars(
         select(MentorAssignment.fellow_person_id).where(
@@ -73,6 +96,10 @@ def visible_owner_ids(session: Session, actor: Actor) -> frozenset[int] | None:
     """The owners whose records ``actor`` may read; ``None`` means everyone's."""
     if actor.single_user:
         return None if _full_control(session, actor) else frozenset()
+    now = current(session, actor)
+    if now is None:
+        return frozenset()
+    actor = now
     if actor.role == Role.DIRECTOR:
         return None
     own = frozenset({actor.person_id}) if actor.person_id is not None else frozenset()
@@ -95,6 +122,10 @@ def allowed(session: Session, actor: Actor, action: str, kind: str, owner_id: in
         return _full_control(session, actor)
     if action not in ACTIONS:
         return False
+    now = current(session, actor)
+    if now is None:
+        return False
+    actor = now
     role = actor.role
     if kind in ADMIN_KINDS:
         return role == Role.DIRECTOR and action in (READ, MANAGE)
@@ -156,9 +187,12 @@ def refusal(session: Session, actor: Actor, action: str, kind: str, owner_id: in
         return ""
     if actor.single_user:
         return "This database has accounts: sign in (--user NAME) to use it."
+    now = current(session, actor)
+    if now is None:
+        return f"The account {actor.username} is no longer active here: sign in again."
     verb = _VERBS.get(action, action)
     things = _plural(kind)
-    role = actor.role
+    role = now.role
     if kind in ADMIN_KINDS:
         if role == Role.DIRECTOR:
             return f"Nobody can {verb} {things}."
@@ -192,3 +226,15 @@ def require(session: Session, actor: Actor, action: str, kind: str, owner_id: in
     reason = refusal(session, actor, action, kind, owner_id)
     if reason:
         raise PermissionDeniedError(reason)
+
+
+def may_link(session: Session, actor: Actor, kind: str, owner_id: int | None) -> bool:
+    """Whether a link field may point at a ``kind`` record owned by ``owner_id``.
+
+    A link may point only at a record the actor may change (a fellow: their own, and
+    the shared catalogs) or, for a director, at any record.
+    """
+    if allowed(session, actor, UPDATE, kind, owner_id):
+        return True
+    now = None if actor.single_user else current(session, actor)
+    return now is not None and now.role == Role.DIRECTOR

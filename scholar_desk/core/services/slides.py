@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
-from scholar_desk.core.errors import ExportError, NotFoundError
+from scholar_desk.core.errors import ExportError
 from scholar_desk.core.formats import deck, poster
 from scholar_desk.core.formats.images import ImageData, image_from_bytes, load_image
 from scholar_desk.core.formats.layout import Layout
@@ -32,7 +32,7 @@ from scholar_desk.core.formats.slide_content import (
 )
 from scholar_desk.core.formats.templates import Template, load_template
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-from scholar_desk.core.services import abstracts, blobs, permissions
+from scholar_desk.core.services import abstracts, blobs, items, permissions
 from scholar_desk.core.services.session import Actor
 
 DISCLOSURE_MONTHS = 24
@@ -70,9 +70,7 @@ def read_content(session: Session, actor: Actor, abstract_id: int) -> AbstractCo
         NotFoundError: No such abstract.
         PermissionDeniedError: The actor may not read it.
     """
-    abstract = session.get(m.Abstract, abstract_id)
-    if abstract is None:
-        raise NotFoundError(f"Abstract {abstract_id} does not exist.")
+    abstract: m.Abstract = items.load(session, "abstract", abstract_id, actor)
     permissions.require(session, actor, permissions.READ, "abstract", abstract.owner_id)
     since = _months_before(clock.today(), DISCLOSURE_MONTHS)
     authors = tuple(

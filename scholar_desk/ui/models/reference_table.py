@@ -12,6 +12,7 @@ from typing_extensions import override
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.services import references as svc
 from scholar_desk.core.services.references import ReferenceRow
+from scholar_desk.core.services.session import SINGLE_USER, Actor
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 BLOCK = 256
@@ -41,9 +42,12 @@ COLUMNS: tuple[_Column, ...] = (
 class ReferenceTableModel(QAbstractTableModel):
     """Holds only the ordered ids a query returned; rows come from the database in blocks."""
 
-    def __init__(self, library: Library, parent: Any = None) -> None:
+    def __init__(
+        self, library: Library, parent: Any = None, *, actor: Actor = SINGLE_USER
+    ) -> None:
         super().__init__(parent)
         self._library = library
+        self.actor = actor
         self._ids: list[int] = []
         self._cache: OrderedDict[int, ReferenceRow] = OrderedDict()
         self.search = ""
@@ -63,9 +67,13 @@ class ReferenceTableModel(QAbstractTableModel):
         with self._library.reading() as session:
             if self._order is None:
                 self._order = svc.reference_ids(
-                    session, sort=self.sort_key, descending=self.descending, tag=self.tag
+                    session,
+                    self.actor,
+                    sort=self.sort_key,
+                    descending=self.descending,
+                    tag=self.tag,
                 )
-            hits = svc.matching_ids(session, self.search) if self.search else None
+            hits = svc.matching_ids(session, self.actor, self.search) if self.search else None
         if hits is None:
             ids = list(self._order)
         else:
@@ -129,7 +137,7 @@ class ReferenceTableModel(QAbstractTableModel):
         start = max(0, row - BLOCK // 4)
         wanted = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
         with self._library.reading() as session:
-            rows = svc.fetch_rows(session, wanted)
+            rows = svc.fetch_rows(session, self.actor, wanted)
         self._cache.update(rows)
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)

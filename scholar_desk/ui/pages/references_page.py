@@ -224,7 +224,9 @@ class ReferenceDetailPane(QWidget):
             self.header.setText("Select a reference")
             self.setEnabled(False)
             return
-        detail = query(self._ctx, self, lambda session, _actor: svc.get_reference(session, ref_id))
+        detail = query(
+            self._ctx, self, lambda session, actor: svc.get_reference(session, actor, ref_id)
+        )
         if detail is None:
             return
         self._detail = detail
@@ -404,7 +406,7 @@ class ReferencesPage(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._dialogs: list[ImportDialog] = []
-        self.model = ReferenceTableModel(ctx.library, self)
+        self.model = ReferenceTableModel(ctx.library, self, actor=ctx.actor)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
@@ -495,14 +497,19 @@ class ReferencesPage(QWidget):
         layout.addWidget(splitter, 1)
         keyboard.link_filter_to_results(self.search, self.table)
         self.setAcceptDrops(True)
-        self.read_only_reason = library_read_only_reason(ctx)
-        if self.read_only_reason:
-            for button in (self.import_button, self.merge_button, self.rekey_button):
-                button.setEnabled(False)
-                button.setToolTip(self.read_only_reason)
-        self.detail.set_read_only(self.read_only_reason)
+        self.read_only_reason = ""
+        self.apply_role()
         ctx.events.changed.connect(self._on_events_changed)
         self.reload()
+
+    def apply_role(self) -> None:
+        """Enable what the signed-in role may change now (a director may change the role)."""
+        self.model.actor = self._ctx.actor
+        self.read_only_reason = library_read_only_reason(self._ctx)
+        for button in (self.import_button, self.merge_button, self.rekey_button):
+            button.setEnabled(not self.read_only_reason)
+            button.setToolTip(self.read_only_reason)
+        self.detail.set_read_only(self.read_only_reason)
 
     # Window hooks ----------------------------------------------------------------------
 
@@ -576,7 +583,7 @@ class ReferencesPage(QWidget):
         cited: dict[int, list[svc.LinkInfo]] = {}
         with self._ctx.library.reading() as session:
             for ref_id in ids[:_CITED_CHECK_LIMIT]:
-                links = svc.links_of(session, ref_id)
+                links = svc.links_of(session, self._ctx.actor, ref_id)
                 if links:
                     cited[ref_id] = links
         text = f"Delete {len(ids):,} {noun}?"
@@ -624,7 +631,7 @@ class ReferencesPage(QWidget):
             Operation(
                 self._ctx,
                 self,
-                lambda session, _actor: svc.export_bib(session, path, ids=ids, force=True),
+                lambda session, actor: svc.export_bib(session, actor, path, ids=ids, force=True),
                 unit=Unit.READ,
             )
             .failure(lambda exc: show_error(self, exc))

@@ -31,7 +31,10 @@ from scholar_desk.core.services.references.merges import (
     merge_exact_duplicates,
 )
 from scholar_desk.core.services.references.queries import (
+    CITING_MODELS,
     SORT_COLUMNS,
+    cited_by,
+    citing_records,
     count_references,
     fetch_rows,
     get_reference,
@@ -73,6 +76,7 @@ from scholar_desk.core.services.references.records import (
 
 __all__ = [
     "CHUNK",
+    "CITING_MODELS",
     "DEFAULT_KEY_PATTERN",
     "EDITABLE",
     "FUZZY_MIN_LENGTH",
@@ -90,6 +94,8 @@ __all__ = [
     "ProgressCallback",
     "ReferenceDetail",
     "ReferenceRow",
+    "cited_by",
+    "citing_records",
     "count_references",
     "delete_references",
     "detect_format",

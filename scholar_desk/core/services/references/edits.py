@@ -26,7 +26,11 @@ from scholar_desk.core.formats.reference import (
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.references.keys import _assign_keys, make_key
-from scholar_desk.core.services.references.queries import get_reference, records_for
+from scholar_desk.core.services.references.queries import (
+    get_reference,
+    records_for,
+    refuse_if_cited_by_others,
+)
 from scholar_desk.core.services.references.records import (
     DEFAULT_KEY_PATTERN,
     EDITABLE,
@@ -117,7 +121,7 @@ def update_reference(
         old, new = getattr(original, name, None), getattr(current, name, None)
         if old != new:
             audit(session, actor, "update", REFERENCE_KIND, ref_id, name, old, new)
-    return get_reference(session, ref_id)
+    return get_reference(session, actor, ref_id)
 
 
 def set_tags(session: Session, actor: Actor, ref_id: int, names: Sequence[str]) -> tuple[str, ...]:
@@ -160,9 +164,11 @@ def delete_references(session: Session, actor: Actor, ids: Sequence[int]) -> int
         How many were deleted.
 
     Raises:
-        PermissionDeniedError: The actor may not delete from the library.
+        PermissionDeniedError: The actor may not delete from the library, or (a fellow)
+            another fellow's record cites one of them; nothing is deleted then.
     """
     permissions.require(session, actor, permissions.DELETE, permissions.REFERENCE, None)
+    refuse_if_cited_by_others(session, actor, ids, "deleted")
     count = 0
     for part in _chunks(list(ids), 900):
         gone = session.execute(

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import files
 from scholar_desk.core.db.models import (
     BibBlock,
-    Project,
     Tag,
 )
 from scholar_desk.core.errors import (
@@ -19,11 +18,18 @@ from scholar_desk.core.errors import (
 )
 from scholar_desk.core.formats import bibtex
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-from scholar_desk.core.services.references.queries import records_for, reference_ids
+from scholar_desk.core.services import items
+from scholar_desk.core.services.references.queries import (
+    records_for,
+    reference_ids,
+    require_read,
+)
+from scholar_desk.core.services.session import Actor
 
 
 def export_bib(
     session: Session,
+    actor: Actor,
     out: Path,
     *,
     ids: Sequence[int] | None = None,
@@ -37,6 +43,7 @@ def export_bib(
 
     Args:
         session: The unit of work.
+        actor: Who exports (any reader of the library; a project they may read).
         out: The ``.bib`` file to write.
         ids: Only these references (a selection).
         project_id: Only references cited by this project.
@@ -51,14 +58,17 @@ def export_bib(
     Raises:
         ExportError: The file cannot be written (the database itself, its backups...).
         OutputExistsError: ``out`` exists and ``force`` is false.
-        NotFoundError: The project or tag does not exist.
+        NotFoundError: The project (or one the actor may read) or the tag does not exist.
+        PermissionDeniedError: The actor may not read the library.
     """
+    require_read(session, actor)
+    if project_id is not None:
+        # Another fellow's project reads as missing: its ids cannot be probed either.
+        items.load(session, "project", project_id, actor)
     out = files.check_target(Path(out), force=force)
-    if project_id is not None and session.get(Project, project_id) is None:
-        raise NotFoundError(f"There is no project with id {project_id}.")
     if tag is not None and session.scalar(select(Tag.id).where(Tag.name == tag)) is None:
         raise NotFoundError(f"There is no tag named '{tag}'.")
-    wanted = reference_ids(session, sort="citation_key", tag=tag, project_id=project_id)
+    wanted = reference_ids(session, actor, sort="citation_key", tag=tag, project_id=project_id)
     if ids is not None:
         chosen = set(ids)
         wanted = [i for i in wanted if i in chosen]

@@ -23,6 +23,7 @@ from scholar_desk.core.formats.reference import (
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.items import audit
+from scholar_desk.core.services.references.queries import refuse_if_cited_by_others
 from scholar_desk.core.services.references.records import (
     REFERENCE_KIND,
     MergeSummary,
@@ -89,7 +90,8 @@ def merge_exact_duplicates(
         How many groups were merged and references removed.
 
     Raises:
-        PermissionDeniedError: The actor may not change the library.
+        PermissionDeniedError: The actor may not change the library, or (a fellow) another
+            fellow's record cites a reference that would be merged away.
     """
     permissions.require(session, actor, permissions.UPDATE, permissions.REFERENCE, None)
     parent: dict[int, int] = {}
@@ -155,10 +157,8 @@ def merge_exact_duplicates(
     groups = {k: sorted(set(v) | {k}) for k, v in groups.items()}
     removed = 0
     kept: list[int] = []
-    for number, members in enumerate(groups.values()):
-        if cancel is not None:
-            cancel.check()
-        progress(number, len(groups), "Merging duplicates")
+    plans = []
+    for members in groups.values():
         loaded = [_load(session, m) for m in members]
         loaded.sort(
             key=lambda pair: (
@@ -166,6 +166,13 @@ def merge_exact_duplicates(
                 pair[0].id,
             )
         )
+        plans.append(loaded)
+    merged_away = [row.id for loaded in plans for row, _ in loaded[1:]]
+    refuse_if_cited_by_others(session, actor, merged_away, "merged")
+    for number, loaded in enumerate(plans):
+        if cancel is not None:
+            cancel.check()
+        progress(number, len(groups), "Merging duplicates")
         keeper_row, keeper = loaded[0]
         for row, other in loaded[1:]:
             _merge_values(keeper, other)

@@ -19,9 +19,12 @@ from scholar_desk.core.db.models import (
     Tag,
     reference_tags,
 )
+from scholar_desk.core.errors import PermissionDeniedError
 from scholar_desk.core.formats.reference import (
     ParsedReference,
 )
+from scholar_desk.core.records import Role
+from scholar_desk.core.services import permissions
 from scholar_desk.core.services.references.records import (
     LinkInfo,
     ReferenceDetail,
@@ -32,6 +35,77 @@ from scholar_desk.core.services.references.records import (
     _to_parsed,
 )
 from scholar_desk.core.services.session import Actor
+
+CITING_MODELS: dict[str, Any] = {
+    "project": Project,
+    "manuscript": Manuscript,
+    "abstract": Abstract,
+}
+"""The kinds of record that cite references."""
+
+
+def require_read(session: Session, actor: Actor) -> None:
+    """Refuse a signed-out actor on a database with login; every account may read.
+
+    Every reader of the library asks here.
+
+    Raises:
+        PermissionDeniedError: The actor may not read the library.
+    """
+    permissions.require(session, actor, permissions.READ, permissions.REFERENCE, None)
+
+
+def _project_readable(session: Session, actor: Actor, project_id: int) -> bool:
+    project = session.get(Project, project_id)
+    return project is not None and permissions.allowed(
+        session, actor, permissions.READ, "project", project.owner_id
+    )
+
+
+def refuse_if_cited_by_others(
+    session: Session, actor: Actor, ref_ids: Sequence[int], doing: str
+) -> None:
+    """A fellow may delete or merge away only references no other fellow's record cites.
+
+    Directors (and the single user) may; their confirmation names the citing records
+    (`citing_records`).
+
+    Raises:
+        PermissionDeniedError: Saying how many of ``ref_ids`` other fellows cite.
+    """
+    if actor.single_user:
+        return
+    now = permissions.current(session, actor)
+    if now is not None and now.role == Role.DIRECTOR:
+        return
+    mine = now.person_id if now is not None else None
+    cited = {
+        ref_id
+        for ref_id, owner in _citing_owners(session, ref_ids)
+        if owner is None or owner != mine
+    }
+    if cited:
+        total = len(set(ref_ids))
+        raise PermissionDeniedError(
+            f"{len(cited)} of the {total} selected references are cited by other fellows' "
+            f"work; nothing was {doing}. Only a director may {doing.removesuffix('d')} them."
+        )
+
+
+def _citing_owners(session: Session, ref_ids: Sequence[int]) -> list[tuple[int, int | None]]:
+    out: list[tuple[int, int | None]] = []
+    for kind, model in CITING_MODELS.items():
+        for part in _chunks(list(ref_ids), 900):
+            out.extend(
+                (ref_id, owner)
+                for ref_id, owner in session.execute(
+                    select(ReferenceLink.reference_id, model.owner_id)
+                    .join(model, model.id == ReferenceLink.target_id)
+                    .where(ReferenceLink.target_kind == kind, ReferenceLink.reference_id.in_(part))
+                )
+            )
+    return out
+
 
 SORT_COLUMNS: dict[str, Any] = {
     "title": Reference.title_key,
@@ -80,6 +154,7 @@ def _filtered(
 
 def reference_ids(
     session: Session,
+    actor: Actor,
     *,
     search: str | None = None,
     sort: str = "title",
@@ -91,6 +166,7 @@ def reference_ids(
 
     Args:
         session: The unit of work.
+        actor: Who reads (a project the actor may not read cites nothing here).
         search: Search-as-you-type text over title, authors, journal, year, abstract,
             keywords and tags.
         sort: A key of `SORT_COLUMNS`.
@@ -101,6 +177,9 @@ def reference_ids(
     Returns:
         The ordered ids.
     """
+    require_read(session, actor)
+    if project_id is not None and not _project_readable(session, actor, project_id):
+        return []
     column = SORT_COLUMNS.get(sort, Reference.title_key)
     order: tuple[Any, ...] = (
         (column.desc(), Reference.id.desc()) if descending else (column, Reference.id)
@@ -113,19 +192,21 @@ def reference_ids(
     return list(session.scalars(stmt))
 
 
-def matching_ids(session: Session, search: str) -> list[int] | None:
+def matching_ids(session: Session, actor: Actor, search: str) -> list[int] | None:
     """Ids matching search text, unordered (``None`` when the text has no words).
 
     The table orders them itself by the positions of the full sorted list it already
     holds, which is faster than ``ORDER BY`` over tens of thousands of matches.
     """
+    require_read(session, actor)
     if not fulltext.search_terms(search):
         return None
     return fulltext.matching_ids(session, search)
 
 
-def count_references(session: Session) -> int:
+def count_references(session: Session, actor: Actor) -> int:
     """How many references the library holds."""
+    require_read(session, actor)
     return int(session.scalar(select(func.count()).select_from(Reference)) or 0)
 
 
@@ -142,16 +223,18 @@ _ROW_COLUMNS = (
 )
 
 
-def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, ReferenceRow]:
+def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, ReferenceRow]:
     """Table rows for a block of ids (the table model asks for a screenful at a time).
 
     Args:
         session: The unit of work.
+        actor: Who reads.
         ids: The ids wanted.
 
     Returns:
         Rows by id; ids that no longer exist are missing.
     """
+    require_read(session, actor)
     out: dict[int, ReferenceRow] = {}
     for part in _chunks(list(ids), 900):
         for row in session.execute(select(*_ROW_COLUMNS).where(Reference.id.in_(part))):
@@ -161,7 +244,7 @@ def fetch_rows(session: Session, ids: Sequence[int]) -> dict[int, ReferenceRow]:
 
 def list_references(
     session: Session,
-    actor: Actor | None = None,
+    actor: Actor,
     *,
     search: str | None = None,
     limit: int | None = None,
@@ -177,6 +260,7 @@ def list_references(
     Returns:
         One dict per reference, sorted by title.
     """
+    require_read(session, actor)
     columns = [c for c in Reference.__table__.columns if c.name not in ("tags_text",)]
     stmt = _filtered(session, select(*columns), search=search, tag=None, project_id=None)
     stmt = stmt.order_by(Reference.title_key, Reference.id)
@@ -196,33 +280,56 @@ def list_references(
     return rows
 
 
-def get_reference(session: Session, ref_id: int) -> ReferenceDetail:
-    """Everything about one reference, for the detail pane.
+def get_reference(session: Session, actor: Actor, ref_id: int) -> ReferenceDetail:
+    """Everything about one reference, for the detail pane (citing records the actor reads).
 
     Raises:
         NotFoundError: It no longer exists.
+        PermissionDeniedError: The actor may not read the library.
     """
+    require_read(session, actor)
     row, ref = _load(session, ref_id)
     return ReferenceDetail(
-        row.id, row.version, ref, tuple(ref.tags), tuple(links_of(session, ref_id))
+        row.id, row.version, ref, tuple(ref.tags), tuple(links_of(session, actor, ref_id))
     )
 
 
-def links_of(session: Session, ref_id: int) -> list[LinkInfo]:
-    """Projects, manuscripts and abstracts that cite a reference, with their titles."""
-    models: dict[str, Any] = {"project": Project, "manuscript": Manuscript, "abstract": Abstract}
+def links_of(session: Session, actor: Actor, ref_id: int) -> list[LinkInfo]:
+    """Projects, manuscripts and abstracts citing a reference that the actor may read."""
+    return cited_by(session, actor, [ref_id])
+
+
+def cited_by(session: Session, actor: Actor, ref_ids: Sequence[int]) -> list[LinkInfo]:
+    """The records the actor may read that cite any of ``ref_ids`` (for a confirmation)."""
+    require_read(session, actor)
+    visible = permissions.visible_owner_ids(session, actor)
+    return [
+        LinkInfo(kind, target, label)
+        for kind, target, label, owner in citing_records(session, ref_ids)
+        if visible is None or owner in visible
+    ]
+
+
+def citing_records(
+    session: Session, ref_ids: Sequence[int]
+) -> list[tuple[str, int, str, int | None]]:
+    """``(kind, id, title, owner)`` of every record citing any of ``ref_ids``.
+
+    Not filtered: for the services' own checks, never shown as such.
+    """
     out = []
-    links = session.execute(
-        select(ReferenceLink.target_kind, ReferenceLink.target_id)
-        .where(ReferenceLink.reference_id == ref_id)
-        .order_by(ReferenceLink.target_kind, ReferenceLink.position, ReferenceLink.target_id)
-    ).all()
-    for kind, target in links:
-        model = models.get(kind)
-        label = ""
-        if model is not None:
-            label = session.scalar(select(model.title).where(model.id == target)) or ""
-        out.append(LinkInfo(kind, target, label or f"{kind} {target}"))
+    for part in _chunks(list(ref_ids), 900):
+        links = session.execute(
+            select(ReferenceLink.target_kind, ReferenceLink.target_id)
+            .where(ReferenceLink.reference_id.in_(part))
+            .distinct()
+            .order_by(ReferenceLink.target_kind, ReferenceLink.target_id)
+        ).all()
+        for kind, target in links:
+            model = CITING_MODELS.get(kind)
+            row = session.get(model, target) if model is not None else None
+            label = (row.title if row is not None else "") or f"{kind} {target}"
+            out.append((kind, target, label, row.owner_id if row is not None else None))
     return out
 
 

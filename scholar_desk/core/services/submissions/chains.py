@@ -19,7 +19,18 @@ from scholar_desk.core.services.submissions.records import (
 )
 
 
-def _chain_rows(session: Session, sub: m.Submission) -> list[m.Submission]:
+def _chain_rows(session: Session, actor: Actor, sub: m.Submission) -> list[m.Submission]:
+    # A chain that crosses owners can only come from before login was on: links the
+    # actor may not read are left out.
+    visible = permissions.visible_owner_ids(session, actor)
+    return [
+        row
+        for row in _whole_chain(session, sub)
+        if row.id == sub.id or visible is None or row.owner_id in visible
+    ]
+
+
+def _whole_chain(session: Session, sub: m.Submission) -> list[m.Submission]:
     first = sub
     seen = {first.id}
     while first.previous is not None and first.previous.id not in seen:
@@ -55,9 +66,9 @@ def chain(session: Session, actor: Actor, submission_id: int) -> list[ChainEntry
         NotFoundError: No such submission.
         PermissionDeniedError: The actor may not read it.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.READ, sub)
-    return [_chain_entry(row, row.id == sub.id) for row in _chain_rows(session, sub)]
+    return [_chain_entry(row, row.id == sub.id) for row in _chain_rows(session, actor, sub)]
 
 
 def _chain_entry(row: m.Submission, current: bool) -> ChainEntry:
@@ -86,17 +97,20 @@ def manuscript_chains(
     if manuscript is None:
         raise NotFoundError(f"There is no manuscript with id {manuscript_id}.")
     permissions.require(session, actor, permissions.READ, "manuscript", manuscript.owner_id)
-    return _manuscript_chains(session, manuscript)
+    return _manuscript_chains(session, actor, manuscript)
 
 
-def _manuscript_chains(session: Session, manuscript: m.Manuscript) -> list[list[ChainEntry]]:
-    ids_in_chain = {s.id for s in manuscript.submissions}
-    starts = [
-        s
-        for s in manuscript.submissions
-        if s.previous_id is None or s.previous_id not in ids_in_chain
+def _manuscript_chains(
+    session: Session, actor: Actor, manuscript: m.Manuscript
+) -> list[list[ChainEntry]]:
+    visible = permissions.visible_owner_ids(session, actor)
+    subs = [s for s in manuscript.submissions if visible is None or s.owner_id in visible]
+    ids_in_chain = {s.id for s in subs}
+    starts = [s for s in subs if s.previous_id is None or s.previous_id not in ids_in_chain]
+    return [
+        [_chain_entry(row, False) for row in _chain_rows(session, actor, start)]
+        for start in starts
     ]
-    return [[_chain_entry(row, False) for row in _chain_rows(session, start)] for start in starts]
 
 
 def timeline(
@@ -114,9 +128,9 @@ def timeline(
         NotFoundError: No such submission.
         PermissionDeniedError: The actor may not read it.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.READ, sub)
-    rows = _chain_rows(session, sub) if whole_chain else [sub]
+    rows = _chain_rows(session, actor, sub) if whole_chain else [sub]
     return _events_of(rows)
 
 

@@ -63,7 +63,7 @@ def rounds(session: Session, actor: Actor, submission_id: int) -> list[RoundReco
         NotFoundError: No such submission.
         PermissionDeniedError: The actor may not read it.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.READ, sub)
     return [_round_record(session, rnd) for rnd in sub.rounds]
 
@@ -88,7 +88,7 @@ def add_round(
         ValidationError: The due date is before the reviews came.
         PermissionDeniedError: The actor may not change this submission.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.UPDATE, sub)
     received = received_on or clock.today()
     if due_on is not None and due_on < received:
@@ -118,11 +118,23 @@ def update_round(
     due = due_on or rnd.due_on
     if received is not None and due is not None and due < received:
         raise ValidationError({"due_on": "A revision cannot be due before the reviews came."})
+    before = {"received_on": rnd.received_on, "due_on": rnd.due_on}
+    old_due = rnd.submission.revision_due_on
     rnd.received_on = received
     rnd.due_on = due
     if due_on is not None and rnd.submitted_on is None:
         rnd.submission.revision_due_on = due_on
     session.flush()
+    sub_id = rnd.submission_id
+    for name, value in (("received_on", received), ("due_on", due)):
+        if before[name] != value:
+            field = f"round {rnd.number} {name}"
+            items.audit(session, actor, "update", "submission", sub_id, field, before[name], value)
+    if rnd.submission.revision_due_on != old_due:
+        new_due = rnd.submission.revision_due_on
+        items.audit(
+            session, actor, "update", "submission", sub_id, "revision_due_on", old_due, new_due
+        )
     return _round_record(session, rnd)
 
 
@@ -285,8 +297,21 @@ def reorder_points(
     by_id = {p.id: p for p in rnd.points}
     if sorted(point_ids) != sorted(by_id):
         raise ValidationError({"points": "Give every point of the round exactly once."})
+    before = [p.id for p in sorted(rnd.points, key=lambda p: p.position)]
     for index, pid in enumerate(point_ids, start=1):
         by_id[pid].position = index
     session.flush()
+    if before != list(point_ids):
+        field = f"round {rnd.number} point order"
+        items.audit(
+            session,
+            actor,
+            "update",
+            "submission",
+            rnd.submission_id,
+            field,
+            before,
+            list(point_ids),
+        )
     session.refresh(rnd)
     return [_point_record(p) for p in sorted(rnd.points, key=lambda p: p.position)]

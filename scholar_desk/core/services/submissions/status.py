@@ -36,7 +36,7 @@ def earliest_move_date(session: Session, actor: Actor, submission_id: int) -> dt
         NotFoundError: No such submission.
         PermissionDeniedError: The actor may not read it.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.READ, sub)
     return _last_event_date(sub)
 
@@ -94,7 +94,7 @@ def change_status(
         PermissionDeniedError: The actor may not change this submission.
         NotFoundError: No such submission.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.UPDATE, sub)
     message = items.transition_error("submission", sub.status, new_status)
     if message:
@@ -197,7 +197,7 @@ def resubmit(
         ValidationError: The journal does not exist, or the date is impossible.
         PermissionDeniedError: The actor may not change this manuscript's submissions.
     """
-    sub = _submission(session, submission_id)
+    sub = _submission(session, submission_id, actor)
     _require(session, actor, permissions.UPDATE, sub)
     if sub.status not in RESUBMITTABLE:
         raise InvalidTransitionError(
