@@ -143,9 +143,9 @@ def test_deactivated_or_demoted_accounts_on_the_command_line(db, capsys, monkeyp
         accounts.update_account(s, boss, "ben", active=False)
         accounts.create_account(s, boss, "second", "password123", "director")
         accounts.update_account(s, boss, "second", role="fellow")
-    code, _, err = run(capsys, monkeypatch, path, "ben", "list", "projects")
-    assert code == 2
-    assert "Wrong user name or password" in err
+    code, out, err = run(capsys, monkeypatch, path, "ben", "list", "projects")
+    assert (code, out) == (2, "")
+    assert "disabled" in err
     code, _, err = run(capsys, monkeypatch, path, "second", "user", "list")
     assert code == 2
     assert "director" in err

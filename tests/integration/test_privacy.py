@@ -247,7 +247,7 @@ def test_a_fellow_made_mentor_reads_only_mentees(clinic: Clinic) -> None:
     with clinic.library.transaction() as s:
         seen = {r.id for r in items.list_items(s, clinic.ben, "manuscript")}
         assert seen == {clinic.ids["ann_ms"], clinic.ids["ben_ms"]}
-        with pytest.raises(PermissionDeniedError, match="As a mentor"):
+        with pytest.raises(PermissionDeniedError, match="Mentors can read and comment"):
             items.create_item(s, clinic.ben, "project", {"title": "No longer mine to add"})
 
 

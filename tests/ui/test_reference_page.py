@@ -326,7 +326,7 @@ def test_cited_by_and_delete_respect_other_fellows(
     assert "Ann" not in box.text()
     errors: list[str] = []
     monkeypatch.setattr(
-        "scholar_desk.ui.pages.references_page.show_error",
+        "scholar_desk.ui.operations.show_error",
         lambda parent, exc: errors.append(exc.user_message),
     )
     box.accept()

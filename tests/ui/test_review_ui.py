@@ -239,8 +239,13 @@ def test_window_account_menu_by_role(qtbot, contexts):
     director_window.show()
     assert director_window.backups_action.isVisible()
     services = start_services(director_window.ctx, director_window)
-    # The daily backup (on its own thread), live refresh, and the idle lock (signed in).
-    assert sorted(type(s).__name__ for s in services) == ["DailyBackup", "IdleLock", "LiveRefresh"]
+    # The daily backup (on its own thread), live refresh, the account watch and the idle lock.
+    assert sorted(type(s).__name__ for s in services) == [
+        "AccountWatch",
+        "DailyBackup",
+        "IdleLock",
+        "LiveRefresh",
+    ]
     for service in services:
         service.stop()
 

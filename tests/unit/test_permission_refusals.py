@@ -9,9 +9,9 @@ from scholar_desk.core.records import Role
 from scholar_desk.core.services import permissions as p
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
-FELLOW = Actor("fellow1", Role.FELLOW, account_id=1, person_id=1)
-MENTOR = Actor("mentor", Role.MENTOR, account_id=2, person_id=2)
-DIRECTOR = Actor("director", Role.DIRECTOR, account_id=3, person_id=3)
+FELLOW = Actor("fellow1", Role.FELLOW, person_id=1)
+MENTOR = Actor("mentor", Role.MENTOR, person_id=2)
+DIRECTOR = Actor("director", Role.DIRECTOR, person_id=3)
 
 
 @pytest.mark.parametrize(

@@ -297,13 +297,13 @@ class ReferenceDetailPane(QWidget):
         merged: list[bool] = []
 
         def write(session: Any, actor: Any) -> svc.ReferenceDetail:
-            before = svc.get_reference(session, ref_id)
+            before = svc.get_reference(session, actor, ref_id)
             svc.update_reference(session, actor, ref_id, version, values)
             svc.set_tags(session, actor, ref_id, tags)
             return before
 
         def undo(session: Any, actor: Any, before: svc.ReferenceDetail) -> None:
-            now = svc.get_reference(session, ref_id)
+            now = svc.get_reference(session, actor, ref_id)
             old = {
                 name: value
                 for name, value in before.ref.main_values().items()
@@ -314,7 +314,7 @@ class ReferenceDetailPane(QWidget):
             svc.set_tags(session, actor, ref_id, list(before.tags))
 
         def redo(session: Any, actor: Any) -> svc.ReferenceDetail:
-            before = svc.get_reference(session, ref_id)
+            before = svc.get_reference(session, actor, ref_id)
             svc.update_reference(session, actor, ref_id, before.version, values)
             svc.set_tags(session, actor, ref_id, tags)
             return before
