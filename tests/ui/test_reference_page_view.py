@@ -80,7 +80,7 @@ def test_delete_says_how_many_are_cited_and_by_what(qtbot, demo_ctx):
             for c in citations.citations(session, ctx.actor, "abstract", abstract.id)
         ]
         listed = [page.model.id_at(r) for r in range(page.model.rowCount())]
-        uncited = [i for i in listed if not svc.links_of(session, i)]
+        uncited = [i for i in listed if not svc.links_of(session, ctx.actor, i)]
     question = page.delete_question([cited[0], cited[1]])
     assert question.startswith("Delete 2 references? 2 of them are cited by abstract “")
     assert abstract.label[:20] in question
@@ -98,7 +98,7 @@ def test_duplicates_show_both_titles_side_by_side(qtbot, demo_ctx, tmp_path):
     page = _page(qtbot, ctx)
     with ctx.library.reading() as session:
         path = tmp_path / "again.bib"
-        svc.export_bib(session, path, ids=[page.model.id_at(0)])
+        svc.export_bib(session, ctx.actor, path, ids=[page.model.id_at(0)])
     dialog = page.import_files([path])
     qtbot.addWidget(dialog)
     dialog.show()
