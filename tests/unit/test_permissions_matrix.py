@@ -581,7 +581,9 @@ def test_readers_of_one_record_show_no_linked_secrets(
             for name, (_action, target_kind, call) in sorted(readers.items()):
                 if target_kind != kind_name:
                     continue
-                result = call(s, actor, owner, item_id, tmp_path)
+                out = tmp_path / f"{kind_name}-{item_id}-{name}"  # files are never replaced
+                out.mkdir()
+                result = call(s, actor, owner, item_id, out)
                 shown = leaks_in(result, secrets)
                 assert not shown, f"{name} showed {role}: {shown[:5]}"
 
