@@ -7,14 +7,20 @@ loses (or gains) its pages and actions at once.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.session import Actor
+from scholar_desk.ui.actions import ACTIONS
 from scholar_desk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from scholar_desk.ui.main_window import MainWindow
 
 
 class AccountWindow(Protocol):
@@ -22,9 +28,6 @@ class AccountWindow(Protocol):
 
     def apply_actor(self, actor: Actor) -> None:
         """Show what ``actor`` may use."""
-
-    def sign_out(self, message: str) -> object:
-        """Hide everything and close after ``message``."""
 
 
 class AccountWatch(QObject):
@@ -60,7 +63,7 @@ class AccountWatch(QObject):
                 f"The account {actor.username} was deactivated or changed by a director, "
                 "so Scholar Desk signed you out. Nothing you saved is lost."
             )
-            self.window.sign_out(message)
+            sign_out(self.window, message)
             self.signed_out.emit(message)
             return True
         if now != actor:
@@ -72,3 +75,53 @@ class AccountWatch(QObject):
     def stop(self) -> None:
         """Nothing runs on its own; kept so start-up can stop every service alike."""
         self.done = True
+
+
+def apply_to_window(window: MainWindow, actor: Actor) -> None:
+    """Give ``window`` the pages, menus and actions of ``actor``'s role as it is now.
+
+    Pages the role may no longer see close; open pages with an ``apply_role`` method
+    re-check what they enable.
+    """
+    window.ctx.actor = actor
+    allowed = [p for p in window._all_pages if p.shown_to is None or p.shown_to(actor)]
+    keys = [p.key for p in allowed]
+    current = window.current_key()
+    for key in [k for k in window._pages if k not in keys]:
+        page = window._pages.pop(key)
+        window.stack.removeWidget(page)
+        page.deleteLater()
+    window.specs = {spec.key: spec for spec in allowed}
+    window.nav.blockSignals(True)
+    window.nav.clear()
+    window._fill_navigation(allowed)
+    window.nav.blockSignals(False)
+    window.show_page(current if current in keys else keys[0])
+    for spec in ACTIONS:
+        if spec.allowed is not None:
+            act = window.actions_by_id[spec.id]
+            if spec.hide:
+                act.setVisible(spec.allowed(actor))
+            else:
+                act.setEnabled(spec.allowed(actor))
+    window._disable_what_the_role_cannot_do()
+    window._show_user()
+    for page in window._pages.values():
+        apply_role = getattr(page, "apply_role", None)
+        if callable(apply_role):
+            apply_role()
+
+
+def sign_out(window: object, message: str) -> QMessageBox | None:
+    """Hide the window's content, say why, and close it when the message is read."""
+    if not isinstance(window, QWidget):
+        return None
+    central = getattr(window, "centralWidget", None)
+    if callable(central) and central() is not None:
+        central().setVisible(False)
+    for action in window.findChildren(QAction):
+        action.setEnabled(False)
+    box = QMessageBox(QMessageBox.Icon.Information, "Signed out", message, parent=window)
+    box.finished.connect(window.close)
+    box.open()
+    return box

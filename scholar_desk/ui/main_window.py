@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -430,49 +429,10 @@ class MainWindow(QMainWindow):
         )
 
     def apply_actor(self, actor: Actor) -> None:
-        """Offer what ``actor`` may use now: a director changed the role of this account.
+        """Offer what ``actor`` may use now (a director changed the role meanwhile)."""
+        from scholar_desk.ui.account_watch import apply_to_window
 
-        Pages the role may no longer see close, menus and actions follow the new role,
-        and open pages with an ``apply_role`` method re-check what they enable.
-        """
-        self.ctx.actor = actor
-        allowed = [p for p in self._all_pages if p.shown_to is None or p.shown_to(actor)]
-        keys = [p.key for p in allowed]
-        current = self.current_key()
-        for key in [k for k in self._pages if k not in keys]:
-            page = self._pages.pop(key)
-            self.stack.removeWidget(page)
-            page.deleteLater()
-        self.specs = {spec.key: spec for spec in allowed}
-        self.nav.blockSignals(True)
-        self.nav.clear()
-        self._fill_navigation(allowed)
-        self.nav.blockSignals(False)
-        self.show_page(current if current in keys else keys[0])
-        for spec in ACTIONS:
-            if spec.allowed is not None:
-                act = self.actions_by_id[spec.id]
-                may = spec.allowed(actor)
-                if spec.hide:
-                    act.setVisible(may)
-                else:
-                    act.setEnabled(may)
-        self._disable_what_the_role_cannot_do()
-        self._show_user()
-        for page in self._pages.values():
-            apply_role = getattr(page, "apply_role", None)
-            if callable(apply_role):
-                apply_role()
-
-    def sign_out(self, message: str) -> QMessageBox:
-        """Hide everything, say why, and close the window when the message is read."""
-        self.centralWidget().setVisible(False)
-        for action in self.findChildren(QAction):
-            action.setEnabled(False)
-        box = QMessageBox(QMessageBox.Icon.Information, "Signed out", message, parent=self)
-        box.finished.connect(self.close)
-        box.open()
-        return box
+        apply_to_window(self, actor)
 
     # Other databases ----------------------------------------------------------------------
 

@@ -847,21 +847,16 @@ def test_export_by_project_needs_a_readable_project(
 ) -> None:
     for letter in ("a", "b"):
         project = world.target[("project", letter)]
+        out = tmp_path / f"p-{letter}.bib"  # an export never replaces a file
         with scratch(world.library) as s:
             if "read" in EXPECTED[relation(world, role, letter)]:
-                references.export_bib(
-                    s, world.actors[role], tmp_path / "p.bib", project_id=project
-                )
+                references.export_bib(s, world.actors[role], out, project_id=project)
                 continue
             with pytest.raises(denial(world, role, letter)) as refused:
-                references.export_bib(
-                    s, world.actors[role], tmp_path / "p.bib", project_id=project
-                )
+                references.export_bib(s, world.actors[role], out, project_id=project)
             if role != "no_login":
                 with pytest.raises(NotFoundError) as missing:
-                    references.export_bib(
-                        s, world.actors[role], tmp_path / "p.bib", project_id=99999
-                    )
+                    references.export_bib(s, world.actors[role], out, project_id=99999)
                 assert refused.value.user_message == missing.value.user_message.replace(
                     "99999", str(project)
                 )

@@ -497,13 +497,11 @@ class ReferencesPage(QWidget):
         layout.addWidget(splitter, 1)
         keyboard.link_filter_to_results(self.search, self.table)
         self.setAcceptDrops(True)
-        self.read_only_reason = ""
         self.apply_role()
         ctx.events.changed.connect(self._on_events_changed)
         self.reload()
 
     def apply_role(self) -> None:
-        """Enable what the signed-in role may change now (a director may change the role)."""
         self.model.actor = self._ctx.actor
         self.read_only_reason = library_read_only_reason(self._ctx)
         for button in (self.import_button, self.merge_button, self.rekey_button):
