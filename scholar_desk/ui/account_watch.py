@@ -7,7 +7,7 @@ loses (or gains) its pages and actions at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -18,9 +18,6 @@ from scholar_desk.core.services import permissions
 from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.actions import ACTIONS
 from scholar_desk.ui.context import AppContext
-
-if TYPE_CHECKING:
-    from scholar_desk.ui.main_window import MainWindow
 
 
 class AccountWindow(Protocol):
@@ -77,8 +74,8 @@ class AccountWatch(QObject):
         self.done = True
 
 
-def apply_to_window(window: MainWindow, actor: Actor) -> None:
-    """Give ``window`` the pages, menus and actions of ``actor``'s role as it is now.
+def apply_to_window(window: Any, actor: Actor) -> None:
+    """Give ``window`` (a `MainWindow`) the pages, menus and actions of ``actor``'s role now.
 
     Pages the role may no longer see close; open pages with an ``apply_role`` method
     re-check what they enable.
