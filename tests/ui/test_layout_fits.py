@@ -79,9 +79,19 @@ def _settled(qtbot, window: QWidget) -> list[str]:
     return list(found)
 
 
-@pytest.mark.parametrize("user", ["fellow1", "mentor", "director"])
-def test_every_page_fits_at_the_minimum_size(qtbot, demo_ctx, user):
+@pytest.fixture
+def themed(qapp):
+    """The application's own look for one test, then the look it had before."""
+    sheet, palette, style = qapp.styleSheet(), qapp.palette(), qapp.style().name()
     apply_theme("light")  # the style sheet sets the heading sizes being checked
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+
+
+@pytest.mark.parametrize("user", ["fellow1", "mentor", "director"])
+def test_every_page_fits_at_the_minimum_size(qtbot, demo_ctx, user, themed):
     window = MainWindow(demo_ctx(user))
     qtbot.addWidget(window)
     window.show()
