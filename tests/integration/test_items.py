@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from scholar_desk.core.db.library import Library
-from scholar_desk.core.db.models import AuditEvent, Manuscript, Person, Project, SubmissionEvent
+from scholar_desk.core.db.models import (
+    AuditEvent,
+    Manuscript,
+    Person,
+    Project,
+    Submission,
+    SubmissionEvent,
+)
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import Record
 from scholar_desk.core.services import items
@@ -192,6 +199,29 @@ def test_delete_then_restore_gives_back_children_and_links(library: Library) -> 
         assert restored.title == "SCS"
         assert [p.id for p in restored.mentors] == [mentor.id]
         assert s.get(Manuscript, ms.id).project_id == project.id
+
+
+def test_deleting_a_manuscript_takes_its_submissions_and_undo_brings_them_back(
+    library: Library,
+) -> None:
+    sub = _submission(library)
+    with library.transaction() as s:
+        items.update_item(s, ME, "submission", sub.id, {"status": "submitted"})
+    with library.reading() as s:
+        events_before = len(list(s.scalars(select(SubmissionEvent.id))))
+    with library.transaction() as s:
+        snapshot = items.delete_item(s, ME, "manuscript", sub["manuscript_id"])
+    with library.reading() as s:
+        assert s.get(Manuscript, sub["manuscript_id"]) is None
+        assert s.get(Submission, sub.id) is None
+        assert list(s.scalars(select(SubmissionEvent.id))) == []
+    with library.transaction() as s:
+        items.restore_item(s, ME, snapshot)
+    with library.reading() as s:
+        restored = s.get(Submission, sub.id)
+        assert restored is not None
+        assert restored.status == "submitted"
+        assert len(list(s.scalars(select(SubmissionEvent.id)))) == events_before
 
 
 def test_journal_in_use_cannot_be_deleted(library: Library) -> None:

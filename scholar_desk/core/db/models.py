@@ -163,8 +163,10 @@ class Manuscript(Versioned, Base):
         cascade="all, delete-orphan",
         order_by="ManuscriptAuthor.position",
     )
+    # A submission belongs to its manuscript (the column is ON DELETE CASCADE): deleting
+    # the manuscript deletes them, and the item service's snapshot lets undo bring them back.
     submissions: Mapped[list[Submission]] = relationship(
-        back_populates="manuscript", order_by="Submission.id"
+        back_populates="manuscript", cascade="all, delete-orphan", order_by="Submission.id"
     )
     drafts: Mapped[list[DraftFile]] = relationship(
         back_populates="manuscript", cascade="all, delete-orphan", order_by="DraftFile.id"
