@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "scholar_desk" / "resources" / "latex_macros.json"
 # Control symbols the fast path handles; the others go to pylatexenc.
 CONTROL_SYMBOLS = ("/", " ", ",")
-# Macros whose text is not a constant (\today is the date).
-VARIABLE = ("today",)
+# Macros whose text is not a constant (\today and \maketitle print the date).
+VARIABLE = ("today", "maketitle")
 
 
 def tables() -> dict[str, object]:

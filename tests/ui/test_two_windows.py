@@ -315,6 +315,6 @@ def test_reference_pane_merges_a_stale_save(qtbot, two, monkeypatch, both_change
     monkeypatch.setattr(ConflictDialog, "ask", ask)
     qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
     with ctx1.library.reading() as session:
-        ref = references.get_reference(session, ref_id).ref
+        ref = references.get_reference(session, ctx1.actor, ref_id).ref
     assert (ref.title, ref.journal) == ("Genicular radiofrequency ablation", "Pain Med")
     assert asked == ([(["Title"], ["Journal"])] if both_change_title else [])

@@ -347,7 +347,7 @@ class ReferenceDetailPane(QWidget):
         base = self._detail
         try:
             with self._ctx.library.reading() as session:
-                latest = svc.get_reference(session, base.id)
+                latest = svc.get_reference(session, self._ctx.actor, base.id)
                 who = audit.last_changes(session, "reference", base.id)
         except ScholarDeskError as exc:
             show_error(self, exc)
