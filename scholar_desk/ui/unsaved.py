@@ -17,8 +17,6 @@ import contextlib
 import enum
 import hashlib
 import json
-import os
-import tempfile
 import weakref
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
+from scholar_desk.core import files
 from scholar_desk.core.settings import data_dir
 from scholar_desk.ui.context import AppContext
 
@@ -154,21 +153,11 @@ def _draft_path(ctx: AppContext, key: str) -> Path:
 
 
 def write_draft(ctx: AppContext, key: str, values: dict[str, Any]) -> Path:
-    """Write a draft: a temporary file created 0600 beside it, then renamed into place."""
+    """Write a draft through the one safe writer (0600 temporary file, then renamed)."""
     path = _draft_path(ctx, key)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:  # mkstemp makes it 0600
-            json.dump({"schema_version": 1, "key": key, "values": values}, out)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
-    return path
+    data = json.dumps({"schema_version": 1, "key": key, "values": values}).encode("utf-8")
+    return files.write_bytes(path, data, force=True)
 
 
 def read_draft(ctx: AppContext, key: str) -> dict[str, Any] | None:
