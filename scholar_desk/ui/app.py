@@ -49,9 +49,12 @@ def set_identity(app: QApplication) -> None:
 
 
 def configure_application(app: QApplication) -> None:
-    """Names, icon and the look."""
+    """Names, icon, the look, and every window fitted to its screen."""
+    from scholar_desk.ui import screens
+
     set_identity(app)
     apply_theme(Settings.load().theme)
+    screens.install(app)
     hints = QGuiApplication.styleHints()
     if hasattr(hints, "colorSchemeChanged"):
         # Connected whatever the setting is now: the user may choose "follow the system"

@@ -7,12 +7,9 @@ counts exactly when Qt exposes it, and an icon-only button needs its own name.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
-import pkgutil
-from collections.abc import Callable
 
 import pytest
+from dialog_walk import _dialog_classes, _dialogs
 from PySide6.QtGui import QAccessible, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -20,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCalendarWidget,
     QComboBox,
-    QDialog,
     QLineEdit,
     QPlainTextEdit,
     QSlider,
@@ -28,13 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import scholar_desk.ui.dialogs
-from scholar_desk.core.services import accounts, demo, items
-from scholar_desk.core.services.deadline_calendar import Reminder
-from scholar_desk.core.services.merge import Clash
+from scholar_desk.core.services import accounts, demo
 from scholar_desk.ui.context import AppContext, DataEvents
 from scholar_desk.ui.main_window import MainWindow
-from scholar_desk.ui.pages.mentor_page import ItemViewDialog
 from scholar_desk.ui.pages.record_list_page import RecordListPage
 from scholar_desk.ui.workers import make_pool
 
@@ -131,68 +123,6 @@ def test_every_page_and_detail_page_names_its_controls(qtbot, window):
     problems["window"] = unnamed_controls(window)
     assert [f"{k}: {w}" for k, v in problems.items() for w in v] == []
     assert {"projects detail", "submissions detail", "abstracts detail"} <= set(problems)
-
-
-def _first_id(ctx, kind):
-    with ctx.library.reading() as s:
-        return items.list_items(s, ctx.actor, kind)[0].id
-
-
-def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
-    """One way to open each dialog class, by class name."""
-    from scholar_desk.ui.dialogs import (
-        about_dialog,
-        accounts_dialog,
-        backup_dialog,
-        cite_dialog,
-        conflict_dialog,
-        export_dialog,
-        import_dialog,
-        login_dialog,
-        record_editor,
-        rekey_dialog,
-        reminder_dialog,
-        status_dialogs,
-    )
-
-    abstract = _first_id(ctx, "abstract")
-    today = dt.date(2026, 11, 27)
-    with ctx.library.reading() as s:
-        project = items.get_item(s, ctx.actor, "project", _first_id(ctx, "project"))
-    clashes = [Clash("title", "Title", project.label, "Mine", "Theirs", "fellow1")]
-    bib = sorted((data_dir / "bib").glob("*.bib"))[0]
-    return {
-        "AboutDialog": lambda: about_dialog.AboutDialog(ctx.library, window),
-        "AccountsDialog": lambda: accounts_dialog.AccountsDialog(ctx, window),
-        "ChangePasswordDialog": lambda: accounts_dialog.ChangePasswordDialog(ctx, window),
-        "BackupDialog": lambda: backup_dialog.BackupDialog(ctx, window),
-        "CiteDialog": lambda: cite_dialog.CiteDialog(ctx, [1], window),
-        "RekeyDialog": lambda: rekey_dialog.RekeyDialog(ctx, [1], window),
-        "ConflictDialog": lambda: conflict_dialog.ConflictDialog("project", clashes, (), window),
-        "ExportDialog": lambda: export_dialog.ExportDialog(window, ctx, abstract, "poster"),
-        "ImportDialog": lambda: import_dialog.ImportDialog(ctx, [bib], window),
-        "LoginDialog": lambda: login_dialog.LoginDialog(ctx.library, None, window),
-        "RecordEditor": lambda: record_editor.RecordEditor(ctx, "conference", None, window),
-        "ReminderDialog": lambda: reminder_dialog.ReminderDialog(Reminder(today), window),
-        "ChangeStatusDialog": lambda: status_dialogs.ChangeStatusDialog(
-            window, "under review", ["major revision", "rejected"], None, today
-        ),
-        "ResubmitDialog": lambda: status_dialogs.ResubmitDialog(
-            window, [(1, "Pain Medicine")], "PAIN", None, today
-        ),
-        "ItemViewDialog": lambda: ItemViewDialog(ctx, "project", project.id, window),
-    }
-
-
-def _dialog_classes() -> set[str]:
-    names = set()
-    package = scholar_desk.ui.dialogs
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        for name, obj in inspect.getmembers(module, inspect.isclass):
-            if issubclass(obj, QDialog) and obj.__module__ == module.__name__:
-                names.add(name)
-    return names
 
 
 def test_every_dialog_names_its_controls(qtbot, window, ctx, data_dir):

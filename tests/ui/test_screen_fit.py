@@ -87,3 +87,93 @@ def test_the_deadline_calendar_shows_its_last_week_whole(qtbot, app_ctx, themed)
     last = view.model().rowCount() - 1
     assert last == 6  # the day names and six weeks
     assert view.rowViewportPosition(last) + view.rowHeight(last) <= view.viewport().height()
+
+
+def test_every_window_the_application_opens_fits_the_screen(qtbot, demo_ctx, data_dir, qapp):
+    """Each dialog class, Qt's own boxes and the main window, fitted in one place."""
+    import os
+
+    from dialog_walk import every_window, window_classes
+
+    fitter = screens.install(qapp)
+    try:
+        ctx = demo_ctx("director")
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        window.show()
+        openers = every_window(ctx, window, data_dir)
+        missing = {name for name in window_classes() if name not in openers}
+        assert not missing, f"add these to tests/ui/dialog_walk.py: {sorted(missing)}"
+        area = _available()
+        expected = os.environ.get("SCHOLAR_DESK_TEST_SCREEN")
+        if expected:  # the run at a scale factor of 2 on a small screen, below
+            assert f"{area.width()}x{area.height()}" == expected
+        outside = {}
+        for name, open_window in openers.items():
+            shown = open_window()
+            qtbot.addWidget(shown)
+            shown.show()
+            if not area.contains(shown.frameGeometry()):
+                outside[name] = (shown.frameGeometry().getRect(), area.getRect())
+            shown.close()
+        assert outside == {}
+    finally:
+        qapp.removeEventFilter(fitter)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("pixels", "logical"), [((1600, 1000), "800x500"), ((1280, 720), "640x360")]
+)
+def test_every_window_fits_at_scale_factor_2_on_a_small_screen(tmp_path, pixels, logical):
+    """The walk above in a fresh process at 200 %: 1600 x 1000 pixels is 800 x 500."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = tmp_path / "screen.json"
+    width, height = pixels
+    screen = {"name": "small", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    env = dict(
+        os.environ,
+        QT_SCALE_FACTOR="2",
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        SCHOLAR_DESK_TEST_SCREEN=logical,
+    )
+    test = Path(__file__).resolve()
+    node = f"{test}::test_every_window_the_application_opens_fits_the_screen"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", node, "-q", "-p", "no:cacheprovider", "-x"],
+        cwd=test.parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout
+
+
+def test_the_application_fits_every_window_it_shows(qapp, themed):
+    from scholar_desk.ui import app
+
+    app.configure_application(qapp)
+    fitter = qapp.findChild(screens.ScreenFitter)
+    try:
+        assert fitter is not None
+        area = _available()
+        from PySide6.QtWidgets import QDialog
+
+        dialog = QDialog()
+        dialog.resize(area.width() * 2, area.height() + 300)
+        dialog.show()
+        assert area.contains(dialog.frameGeometry())
+        dialog.resize(area.width() + 50, 100)  # a dialog that grows after it is shown
+        assert dialog.width() <= area.width()
+        dialog.close()
+        dialog.deleteLater()
+    finally:
+        qapp.removeEventFilter(fitter)
