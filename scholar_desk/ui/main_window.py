@@ -166,6 +166,8 @@ PAGES: tuple[PageSpec, ...] = (
              lazy_page("scholar_desk.ui.pages.charts_page", "ChartsPage"), "Overview"),
     PageSpec("report", "Activity report", "report",
              lazy_page("scholar_desk.ui.pages.report_page", "ReportPage"), "Overview"),
+    PageSpec("record", "Fellow's record", "manuscript",
+             lazy_page("scholar_desk.ui.pages.career_page", "CareerPage"), "Overview"),
     PageSpec("projects", "Projects", "project", record_page("project", detail=lazy_detail(
         "scholar_desk.ui.pages.project_detail", "ProjectDetail")), "Work"),
     PageSpec("manuscripts", "Manuscripts", "manuscript", record_page("manuscript"), "Work"),

@@ -680,6 +680,17 @@ def _cited(s: Session, owner: Actor, abstract: int) -> int:
     return ref
 
 
+def _nothing_to_write(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call an export that refuses an empty document; the refusal comes after the
+    permission check, so it counts as allowed."""
+    try:
+        return fn(*args)
+    except ValidationError as exc:
+        if "nothing was written" not in exc.user_message:
+            raise
+        return None
+
+
 def _svc(name: str) -> Any:
     module, _, fn = name.partition(".")
     return getattr(importlib.import_module(f"scholar_desk.core.services.{module}"), fn)
@@ -728,6 +739,9 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "submissions.set_manuscript_authors": ("update", "manuscript", lambda s, a, o, i, t: _svc("submissions.set_manuscript_authors")(s, a, i, [(o.person_id, True, False)])),
     "documents.publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.publication_list")(s, a, i)),
     "documents.export_publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.export_publication_list")(s, a, i, t / "pubs.docx")),
+    "career.works_of": ("read", "fellow", lambda s, a, o, i, t: _svc("career.works_of")(s, a, i)),
+    "career.build_cv": ("read", "fellow", lambda s, a, o, i, t: _svc("career.build_cv")(s, a, i)),
+    "career.export_cv": ("read", "fellow", lambda s, a, o, i, t: _nothing_to_write(_svc("career.export_cv"), s, a, i, t / "cv.docx")),
     "citations.citations": ("read", "abstract", lambda s, a, o, i, t: _svc("citations.citations")(s, a, "abstract", i)),
     "citations.cite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.cite")(s, a, "abstract", i, [_reference(s)])),
     "citations.uncite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.uncite")(s, a, "abstract", i, _cited(s, o, i))),

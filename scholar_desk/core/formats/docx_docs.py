@@ -103,7 +103,8 @@ def plain_text(runs: Sequence[Run]) -> str:
     return "".join(r.text for r in runs)
 
 
-def _new_document(title: str) -> Any:
+def new_document(title: str) -> Any:
+    """A Word document in the house style (Calibri, blue headings, one-inch margins)."""
     from docx import Document
     from docx.shared import Inches, Pt, RGBColor
 
@@ -137,7 +138,7 @@ def write_response(letter: ResponseLetter, path: Path, *, force: bool = False) -
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Inches, Pt, RGBColor
 
-    document = _new_document(f"Response to reviewers: {letter.manuscript_title}")
+    document = new_document(f"Response to reviewers: {letter.manuscript_title}")
     document.add_paragraph("Response to reviewers", style="Title")
     facts = [
         ("Manuscript", letter.manuscript_title),
@@ -205,7 +206,7 @@ def write_publication_list(
     """
     from docx.shared import Inches, Pt
 
-    document = _new_document(f"Publications: {publications.fellow}")
+    document = new_document(f"Publications: {publications.fellow}")
     document.add_paragraph(publications.fellow, style="Title")
     sub = document.add_paragraph(
         f"Publications and presentations, AMA style \u00b7 {long_date(publications.dated)}"

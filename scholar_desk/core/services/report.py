@@ -292,7 +292,12 @@ def _conference_where(conf: m.Conference | None, abstract: m.Abstract) -> str:
     return ", ".join(parts)
 
 
-def _same_meeting(talk: m.Presentation, abstract: m.Abstract, abstract_on: dt.date) -> bool:
+def same_meeting(talk: m.Presentation, abstract: m.Abstract, abstract_on: dt.date) -> bool:
+    """Whether a talk was given at the meeting of an abstract (dated ``abstract_on``).
+
+    Its date falls within the meeting's days or equals the abstract's, or its venue
+    names the meeting (name or acronym).
+    """
     conf = abstract.conference
     if talk.presented_on is not None:
         if talk.presented_on == abstract_on:
@@ -492,7 +497,7 @@ def _add_presentation(
     owner.talks.append((talk.presented_on, talk.length_minutes))
     if talk.project_id is not None and talk.kind not in TEACHING_KINDS:
         for abstract, item in abstracts:
-            if abstract.project_id == talk.project_id and _same_meeting(talk, abstract, item.on):
+            if abstract.project_id == talk.project_id and same_meeting(talk, abstract, item.on):
                 index = owner.items.index(item)
                 merged = ReportItem(
                     item.category,

@@ -1,0 +1,77 @@
+"""The fellow's record page, driven like a person would: choose a fellow, read, save."""
+
+import datetime as dt
+import re
+
+import pytest
+from career_data import seed_career
+from docx import Document
+from PySide6.QtGui import QUndoStack
+
+from scholar_desk.core import clock
+from scholar_desk.core.services.session import SINGLE_USER
+from scholar_desk.ui.context import AppContext, DataEvents
+from scholar_desk.ui.pages.career_page import CareerPage
+from scholar_desk.ui.workers import make_pool
+
+
+@pytest.fixture
+def seeded(library):
+    clock.set_clock(lambda: dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
+    return seed_career(library)
+
+
+@pytest.fixture
+def pool():
+    pool = make_pool()
+    yield pool
+    assert pool.waitForDone(5000)
+
+
+@pytest.fixture
+def page(qtbot, library, seeded, pool):
+    ctx = AppContext(library, SINGLE_USER, pool, QUndoStack(), DataEvents())
+    page = CareerPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    return page
+
+
+def test_cv_tab_shows_sections_with_the_fellow_in_bold(page, seeded):
+    page.set_fellow(seeded.ana)
+    tab = page.cv_tab
+    assert tab.cv is not None
+    assert tab.cv.fellow == "Ana Reyes, MD"
+    text = tab.preview.toPlainText()
+    assert "Peer-reviewed publications (3)" in text
+    assert "Abstracts and posters (3)" in text
+    assert re.search(r"font-weight:\s*(700|bold)[^>]*>Reyes A<", tab.preview.toHtml())
+    assert tab.summary.text() == "3 peer-reviewed papers, 10 entries in all"
+
+
+def test_since_narrows_the_cv(page, seeded, qtbot):
+    page.set_fellow(seeded.ana)
+    tab = page.cv_tab
+    with qtbot.waitSignal(tab.reloaded, timeout=2000):
+        tab.all_dates.setChecked(False)
+    with qtbot.waitSignal(tab.reloaded, timeout=2000):
+        tab.since.setDate(dt.date(2026, 11, 1))
+    assert tab.cv.since == dt.date(2026, 11, 1)
+    assert "Peer-reviewed publications" not in tab.preview.toPlainText()
+
+
+def test_save_as_word_from_the_tab(page, seeded, qtbot, tmp_path):
+    page.set_fellow(seeded.ana)
+    out = tmp_path / "ana.docx"
+    with qtbot.waitSignal(page.cv_tab.saver.saved, timeout=10000) as blocker:
+        page.cv_tab.save(str(out))
+    assert blocker.args == [str(out)]
+    headings = [p.text for p in Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert headings[0] == "Peer-reviewed publications (3)"
+
+
+def test_switching_fellow_shows_their_cv(page, seeded):
+    page.set_fellow(seeded.ben)
+    assert page.cv_tab.cv.fellow == "Ben Stone, DO"
+    assert "Ana" not in page.cv_tab.preview.toPlainText()
