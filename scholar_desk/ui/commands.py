@@ -319,11 +319,13 @@ class DeleteCommand(RecordCommand):
 
 
 class FunctionCommand(RecordCommand):
-    """A write given as functions of the session and actor (see `ui.operations`).
+    """A write given as functions of the session and actor, with its inverse.
 
     ``do(session, actor)`` makes the write and returns a result; ``undo(session, actor,
-    result)`` takes it back; ``redo(session, actor)`` makes it again (default: ``do``).
-    Each runs in a transaction of its own.
+    result)`` takes it back; ``redo(session, actor)`` makes it again after an undo
+    (default: ``do``). Each runs in a writing
+    transaction of its own. `ui.operations.Operation` builds these for undoable writes;
+    the record editor's extra sections (mentors and tags, a byline) build them directly.
     """
 
     def __init__(
@@ -331,64 +333,44 @@ class FunctionCommand(RecordCommand):
         ctx: AppContext,
         kinds: Iterable[str],
         text: str,
-        do: Callable[..., Any],
-        undo: Callable[[Any, Any, Any], Any],
-        redo: Callable[..., Any] | None = None,
+        do: Callable[[Session, Any], Any],
+        undo: Callable[[Session, Any, Any], Any],
+        redo: Callable[[Session, Any], Any] | None = None,
         origin: object | None = None,
     ) -> None:
-        kinds = tuple(kinds)
+        kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
         super().__init__(ctx, kinds[0] if kinds else "", text, kinds)
         self.origin = origin
-        self._call = do
-        self._undo_fn = undo
-        self._redo_fn = redo
+        self._forward = do
+        self._backward = undo
+        self._again = redo
         self.result: Any = None
         self._undone = False
 
+    def adopt(self, result: Any) -> None:
+        """The first write already ran (a background job): keep its result, announce it.
+
+        Push the command afterwards; as after `run`, the push does not write again.
+        """
+        self.result = result
+        self._ran = True
+        self._skip_redo = True
+        self._changed()
+
     @override
     def _do(self) -> Any:
-        if self._undone and self._redo_fn is not None:
-            self.result = self._call(self.ctx, self._redo_fn)
-        else:
-            self.result = self._call(self.ctx)
+        step = self._again if self._undone and self._again is not None else self._forward
+        with self.ctx.library.transaction() as session:
+            self.result = step(session, self.ctx.actor)
         self._undone = False
         return self.result
 
     @override
     def _undo(self) -> None:
         with self.ctx.library.transaction() as session:
-            self._undo_fn(session, self.ctx.actor, self.result)
+            self._backward(session, self.ctx.actor, self.result)
         self._undone = True
 
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class CallCommand(RecordCommand):
-    """A write with a hand-written inverse (mentors, tags, a byline).
-
-    Both are functions of the session, each run in its own transaction.
-    """
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        kind_name: str,
-        text: str,
-        do: Callable[[Session], Any],
-        undo: Callable[[Session], Any],
-    ) -> None:
-        super().__init__(ctx, kind_name, text)
-        self._forward = do
-        self._backward = undo
-
-    @override
-    def _do(self) -> Any:
-        with self.ctx.library.transaction() as session:
-            return self._forward(session)
-
-    @override
-    def _undo(self) -> None:
-        with self.ctx.library.transaction() as session:
-            self._backward(session)

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from scholar_desk.core.errors import ScholarDeskError
-from scholar_desk.core.progress import CancelToken, ProgressSink
+from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 from scholar_desk.ui.commands import FunctionCommand, RecordCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
@@ -78,8 +78,11 @@ class Operation(Generic[T]):
             changes: Kind names that the operation changes ("" for everything).
             unit: The unit of work ``op`` runs in.
             undo: ``undo(session, actor, result)`` takes the write back; with it the
-                operation pushes an entry called ``text`` onto the undo stack.
-            redo: ``redo(session, actor)`` after an undo (default: ``op`` again).
+                operation pushes an entry called ``text`` onto the undo stack (on the
+                GUI thread ``op`` then runs in a writing transaction whatever ``unit``
+                says; in the background, once the job succeeded).
+            redo: ``redo(session, actor)`` after an undo (default: ``op`` again, in
+                the background without progress).
             text: The undo entry's text ("Change authors").
         """
         self.ctx = ctx
@@ -159,7 +162,7 @@ class Operation(Generic[T]):
                     self.ctx,
                     self.changes,
                     self.text,
-                    self._call,
+                    self.op,
                     self.undo_fn,
                     self.redo_fn,
                     origin=self.parent,
@@ -177,8 +180,8 @@ class Operation(Generic[T]):
         self._finish()
         return result
 
-    def _call(self, ctx: AppContext, op: Callable[..., T] | None = None) -> T:
-        fn = self.op if op is None else op
+    def _call(self, ctx: AppContext) -> T:
+        fn = self.op
         if self.unit is Unit.WRITE:
             with ctx.library.transaction() as session:
                 return fn(session, ctx.actor)
@@ -231,7 +234,22 @@ class Operation(Generic[T]):
 
     def _background_succeeded(self, result: Any) -> None:
         self._close_dialog()
-        self.ctx.events.announce(self.changes, self.parent)
+        if self.undo_fn is not None:
+            # Redo runs on the GUI thread (a whole step, like undo), without progress.
+            op = self.op
+            command = FunctionCommand(
+                self.ctx,
+                self.changes,
+                self.text,
+                lambda session, actor: op(session, actor, no_progress, CancelToken()),
+                self.undo_fn,
+                self.redo_fn,
+                origin=self.parent,
+            )
+            command.adopt(result)
+            self.ctx.undo.push(command)
+        else:
+            self.ctx.events.announce(self.changes, self.parent)
         self._succeed(result)
         self._finish()
 
@@ -330,3 +348,26 @@ def query(ctx: AppContext, parent: QWidget | None, fn: Callable[[Any, Any], T]) 
         What ``fn`` returned, or ``None`` when it failed (the error is shown).
     """
     return Operation(ctx, parent, fn, unit=Unit.READ).run()
+
+
+def read(
+    ctx: AppContext,
+    parent: QWidget | None,
+    fn: Callable[[Any, Any], T],
+    fallback: Callable[[ScholarDeskError], T],
+) -> T:
+    """A quick read whose expected failure the caller words itself, without an error box.
+
+    ``fn(session, actor)`` runs in a reading unit; when it raises a `ScholarDeskError`
+    (a busy or vanished database, a refusal), ``fallback(exc)`` gives the value instead:
+    a message for the page to show, an empty list, "no change". Anything else is a bug
+    and reaches the excepthook.
+
+    Returns:
+        What ``fn`` returned, or ``fallback(exc)``.
+    """
+    failed: list[ScholarDeskError] = []
+    operation: Operation[T] = Operation(ctx, parent, fn, unit=Unit.READ)
+    operation.failure(failed.append, ScholarDeskError)
+    result = operation.run()
+    return fallback(failed[0]) if failed else result  # type: ignore[return-value]

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import scholar_desk.core.services as services_pkg
@@ -772,6 +772,32 @@ def _edit_reference(s: Session, a: Actor) -> Any:
     return references.update_reference(s, a, ref, version, {"title": "Changed"})
 
 
+def _deleted_reference(s: Session) -> references.ReferenceSnapshot:
+    """A reference deleted behind the services' back, as a delete's undo keeps it."""
+    from scholar_desk.core.services.references.snapshots import _snapshot
+
+    ref = _reference(s)
+    kept = _snapshot(s, [ref])
+    s.execute(delete(m.Reference).where(m.Reference.id == ref))
+    return kept
+
+
+def _block(s: Session) -> int:
+    """A kept ``@string`` block, as an import stores it."""
+    row = m.BibBlock(block_kind="string", text="@string{matrix = {Matrix}}", source="x.bib")
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _merged(s: Session) -> references.MergeSummary:
+    """A merge that kept one reference as it was (nothing merged away)."""
+    from scholar_desk.core.services.references.snapshots import _snapshot
+
+    ref = _reference(s)
+    return references.MergeSummary(1, 0, (ref,), _snapshot(s, [ref]), {ref: 1})
+
+
 REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
     "references.import_files": lambda s, a, t: references.import_files(s, a, [_library_file(t)]),
     "references.import_parsed": lambda s, a, t: references.import_parsed(s, a, references.read_files([_library_file(t)])),
@@ -781,6 +807,10 @@ REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
     "references.delete_references": lambda s, a, t: references.delete_references(s, a, [_reference(s)]),
     "references.regenerate_keys": lambda s, a, t: references.regenerate_keys(s, a, [_reference(s)]),
     "references.restore_keys": lambda s, a, t: references.restore_keys(s, a, {_reference(s): "restored2020"}),
+    "references.delete_references_undoably": lambda s, a, t: references.delete_references_undoably(s, a, [_reference(s)]),
+    "references.restore_references": lambda s, a, t: references.restore_references(s, a, _deleted_reference(s)),
+    "references.undo_import": lambda s, a, t: references.undo_import(s, a, references.ImportChanges(blocks=(_block(s),))),
+    "references.undo_merge": lambda s, a, t: references.undo_merge(s, a, _merged(s)),
 }  # fmt: skip
 """Reference-library writes: fellows and directors may, mentors and no-login may not."""
 

@@ -35,8 +35,6 @@ from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.workers import Job
 
-_CANNOT_UNDO = "cannot be undone."
-
 
 class ImportDialog(QDialog):
     """Reads the files and shows the dry-run report; Import writes in one transaction."""
@@ -179,7 +177,7 @@ class ImportDialog(QDialog):
                 f"{item.file}: {item.entries} entries — {item.imported} new, "
                 f"{item.duplicates} duplicates, {item.skipped} skipped{note}"
             )
-        lines.append(f"Nothing has been written yet; an import {_CANNOT_UNDO}")
+        lines.append("Nothing has been written yet; Undo (Ctrl+Z) takes the whole import back.")
         self._summary.setText("\n".join(lines))
         self._fill(
             self._duplicates,
@@ -241,7 +239,17 @@ class ImportDialog(QDialog):
                 cancel=cancel,
             )
 
-        operation = Operation(self._ctx, self, task, changes=("reference",))
+        operation = Operation(
+            self._ctx,
+            self,
+            task,
+            changes=("reference",),
+            undo=lambda session, actor, report: svc.undo_import(session, actor, report.changes),
+            redo=lambda session, actor: svc.import_parsed(
+                session, actor, results, on_duplicate=policy
+            ),
+            text=f"Import references from {', '.join(p.name for p in self._paths)}",
+        )
         operation.progress(self._on_job_progressed).success(self._on_import_succeeded)
         operation.failure(self._on_job_failed).cancelled(self._on_import_cancelled)
         dialog = QProgressDialog("Importing references…", "Cancel", 0, 0, self)

@@ -105,6 +105,10 @@ class ReferenceTableModel(QAbstractTableModel):
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             )
 
+    def total(self) -> int:
+        """How many references the last query found before the search filtered them."""
+        return len(self._order or ())
+
     def ids(self) -> list[int]:
         """The ids in display order."""
         return list(self._ids)

@@ -32,7 +32,7 @@ from typing_extensions import override
 from scholar_desk.core.db import models as m
 from scholar_desk.core.services import items, projects, submissions
 from scholar_desk.ui import icons
-from scholar_desk.ui.commands import CallCommand
+from scholar_desk.ui.commands import FunctionCommand
 from scholar_desk.ui.context import AppContext
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,7 +71,7 @@ class RecordExtra(QWidget):
         """What must be fixed before saving ('' when nothing)."""
         return ""
 
-    def command(self, record_id: int) -> CallCommand | None:
+    def command(self, record_id: int) -> FunctionCommand | None:
         """The undoable write of what changed (``None`` when nothing did)."""
         raise NotImplementedError
 
@@ -159,26 +159,23 @@ class ProjectLinks(RecordExtra):
             self.tags()
         ) != sorted(self._tags)
 
-    def command(self, record_id: int) -> CallCommand | None:
+    def command(self, record_id: int) -> FunctionCommand | None:
         if not self.is_dirty():
             return None
         actor = self.ctx.actor
         new_mentors, old_mentors = self.mentor_ids(), self._mentor_ids
         new_tags, old_tags = self.tags(), self._tags
 
-        def apply(mentors: tuple[int, ...], tags: tuple[str, ...]) -> Any:
-            def run(session: Session) -> Any:
-                projects.set_project_mentors(session, actor, record_id, mentors)
-                return projects.set_project_tags(session, actor, record_id, tags)
+        def apply(session: Session, mentors: tuple[int, ...], tags: tuple[str, ...]) -> Any:
+            projects.set_project_mentors(session, actor, record_id, mentors)
+            return projects.set_project_tags(session, actor, record_id, tags)
 
-            return run
-
-        return CallCommand(
+        return FunctionCommand(
             self.ctx,
             "project",
             "Change the project's mentors and tags",
-            apply(new_mentors, new_tags),
-            apply(old_mentors, old_tags),
+            lambda session, _actor: apply(session, new_mentors, new_tags),
+            lambda session, _actor, _result: apply(session, old_mentors, old_tags),
         )
 
     def _on_mentor_filter_text_changed(self, text: str) -> None:
@@ -399,7 +396,7 @@ class AuthorList(RecordExtra):
             self.list.takeItem(row)
             self._renumber()
 
-    def command(self, record_id: int) -> CallCommand | None:
+    def command(self, record_id: int) -> FunctionCommand | None:
         if not self.is_dirty():
             return None
         actor = self.ctx.actor
@@ -407,7 +404,7 @@ class AuthorList(RecordExtra):
         old = [(a.person_id or 0, a.corresponding, a.senior) for a in self._loaded]
         created: list[int] = []
 
-        def forward(session: Session) -> Any:
+        def forward(session: Session, _actor: Any) -> Any:
             created.clear()
             byline = []
             for a in wanted:
@@ -425,12 +422,12 @@ class AuthorList(RecordExtra):
                 byline.append((person_id, a.corresponding, a.senior))
             return submissions.set_manuscript_authors(session, actor, record_id, byline)
 
-        def backward(session: Session) -> None:
+        def backward(session: Session, _actor: Any, _result: Any) -> None:
             submissions.set_manuscript_authors(session, actor, record_id, old)
             for person_id in created:
                 items.delete_item(session, actor, "person", person_id)
 
-        return CallCommand(self.ctx, "manuscript", "Change the byline", forward, backward)
+        return FunctionCommand(self.ctx, "manuscript", "Change the byline", forward, backward)
 
     # Slots ------------------------------------------------------------------------------
 

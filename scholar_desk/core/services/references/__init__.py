@@ -6,7 +6,8 @@ The library is shared: everyone with access reads it, and every function that wr
 the `Actor` second and asks `permissions` (kind ``reference``) before it changes anything.
 
 One module per part (records, reading, duplicates, keys, merges, importing, queries,
-edits, export); this facade keeps the names callers use, e.g. ``references.import_files``.
+edits, export; snapshots and restore take writes back); this facade keeps the names
+callers use, e.g. ``references.import_files``.
 """
 
 from scholar_desk.core.services.references.edits import (
@@ -62,6 +63,7 @@ from scholar_desk.core.services.references.records import (
     DuplicateMatch,
     FileProblem,
     FileSummary,
+    ImportChanges,
     ImportReport,
     LinkInfo,
     MergeSummary,
@@ -69,9 +71,16 @@ from scholar_desk.core.services.references.records import (
     ProgressCallback,
     ReferenceDetail,
     ReferenceRow,
+    ReferenceSnapshot,
 )
 from scholar_desk.core.services.references.records import (
     _row as _row,
+)
+from scholar_desk.core.services.references.restore import (
+    delete_references_undoably,
+    restore_references,
+    undo_import,
+    undo_merge,
 )
 
 __all__ = [
@@ -87,6 +96,7 @@ __all__ = [
     "DuplicateMatch",
     "FileProblem",
     "FileSummary",
+    "ImportChanges",
     "ImportReport",
     "LinkInfo",
     "MergeSummary",
@@ -94,10 +104,12 @@ __all__ = [
     "ProgressCallback",
     "ReferenceDetail",
     "ReferenceRow",
+    "ReferenceSnapshot",
     "cited_by",
     "citing_records",
     "count_references",
     "delete_references",
+    "delete_references_undoably",
     "detect_format",
     "export_bib",
     "fetch_rows",
@@ -115,6 +127,9 @@ __all__ = [
     "reference_ids",
     "regenerate_keys",
     "restore_keys",
+    "restore_references",
     "set_tags",
+    "undo_import",
+    "undo_merge",
     "update_reference",
 ]

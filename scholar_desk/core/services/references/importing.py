@@ -17,6 +17,7 @@ from scholar_desk.core.db import fulltext
 from scholar_desk.core.db.models import (
     BibBlock,
     Reference,
+    Tag,
 )
 from scholar_desk.core.formats.reference import (
     ParsedReference,
@@ -40,12 +41,14 @@ from scholar_desk.core.services.references.records import (
     DuplicateMatch,
     FileProblem,
     FileSummary,
+    ImportChanges,
     ImportReport,
     OnDuplicate,
     _add_tags,
     _chunks,
     _row,
 )
+from scholar_desk.core.services.references.snapshots import _max_id, _snapshot, _versions
 from scholar_desk.core.services.session import Actor
 
 STORE_CHUNK = 1000
@@ -350,6 +353,8 @@ def _import_parsed(
         return report
 
     check()
+    first_tag, first_block = _max_id(session, Tag), _max_id(session, BibBlock)
+    merged_before = _snapshot(session, list(merges))
     now = clock.now()
     progress(0, len(to_store), "Storing references")
     if fulltext.is_sqlite(session):
@@ -387,6 +392,14 @@ def _import_parsed(
             check()
             _merge_into(session, existing_id, [refs[i] for i in indexes])
     _store_blocks(session, results)
+    session.flush()
+    report.changes = ImportChanges(
+        tuple(report.imported_ids),
+        merged_before,
+        _versions(session, list(merges)),
+        tuple(session.scalars(select(BibBlock.id).where(BibBlock.id > first_block))),
+        tuple(session.scalars(select(Tag.id).where(Tag.id > first_tag))),
+    )
     progress(len(to_store), len(to_store), "Done")
     return report
 

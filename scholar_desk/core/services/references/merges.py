@@ -31,6 +31,7 @@ from scholar_desk.core.services.references.records import (
     _load,
     _write_back,
 )
+from scholar_desk.core.services.references.snapshots import _snapshot, _versions
 from scholar_desk.core.services.session import Actor
 
 
@@ -169,6 +170,7 @@ def merge_exact_duplicates(
         plans.append(loaded)
     merged_away = [row.id for loaded in plans for row, _ in loaded[1:]]
     refuse_if_cited_by_others(session, actor, merged_away, "merged")
+    before = _snapshot(session, [row.id for loaded in plans for row, _ in loaded])
     for number, loaded in enumerate(plans):
         if cancel is not None:
             cancel.check()
@@ -198,7 +200,7 @@ def merge_exact_duplicates(
             f"{len(groups)} groups of exact duplicates merged; {removed} removed; kept ids "
             + ", ".join(map(str, kept)),
         )
-    return MergeSummary(len(groups), removed, tuple(kept))
+    return MergeSummary(len(groups), removed, tuple(kept), before, _versions(session, kept))
 
 
 def _move_links(session: Session, from_id: int, to_id: int) -> None:

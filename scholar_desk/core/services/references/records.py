@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
@@ -129,6 +129,7 @@ class ImportReport:
     matches: list[DuplicateMatch] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
     imported_ids: list[int] = field(default_factory=list)
+    changes: ImportChanges | None = None
 
     @property
     def entries(self) -> int:
@@ -206,12 +207,57 @@ class ReferenceDetail:
 
 
 @dataclass(frozen=True)
+class ReferenceSnapshot:
+    """References as they were stored: what it takes to put them back exactly.
+
+    Attributes:
+        rows: Every column of each reference (its id and version too).
+        tags: Tag names by reference id.
+        links: Every column of each citing link (``reference_links``) of those references.
+    """
+
+    rows: tuple[Mapping[str, Any], ...] = ()
+    tags: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    links: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        """The references' ids, in the order they were taken."""
+        return tuple(int(row["id"]) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ImportChanges:
+    """What one import wrote, so that `undo_import` takes exactly that back.
+
+    Attributes:
+        created: Ids of the references it added (each stored at version 1).
+        before: The existing references that duplicates were merged into, as they were.
+        versions: Version of each of ``before``'s references right after the import.
+        blocks: Ids of the ``@string``/``@preamble``/``@comment`` blocks it kept.
+        tags: Ids of the tags it created.
+    """
+
+    created: tuple[int, ...] = ()
+    before: ReferenceSnapshot = field(default_factory=ReferenceSnapshot)
+    versions: Mapping[int, int] = field(default_factory=dict)
+    blocks: tuple[int, ...] = ()
+    tags: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class MergeSummary:
-    """Result of merging exact duplicates library-wide."""
+    """Result of merging exact duplicates library-wide.
+
+    ``before`` holds every reference of the merged groups as it was, and ``versions``
+    each kept reference's version right after the merge (for `undo_merge`).
+    """
 
     groups: int
     removed: int
     kept_ids: tuple[int, ...]
+    before: ReferenceSnapshot = field(default_factory=ReferenceSnapshot)
+    versions: Mapping[int, int] = field(default_factory=dict)
 
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
