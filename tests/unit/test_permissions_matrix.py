@@ -692,7 +692,7 @@ def _nothing_to_write(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _svc(name: str) -> Any:
-    module, _, fn = name.partition(".")
+    module, _, fn = name.partition("[")[0].partition(".")
     return getattr(importlib.import_module(f"scholar_desk.core.services.{module}"), fn)
 
 
@@ -745,7 +745,54 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "citations.citations": ("read", "abstract", lambda s, a, o, i, t: _svc("citations.citations")(s, a, "abstract", i)),
     "citations.cite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.cite")(s, a, "abstract", i, [_reference(s)])),
     "citations.uncite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.uncite")(s, a, "abstract", i, _cited(s, o, i))),
+    "manuscript_files.add_files": ("update", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.add_files")(s, a, "manuscript", i, [_draft_file(t)])),
+    "manuscript_files.list_files": ("read", "manuscript", lambda s, a, o, i, t: (_attached(s, o, i, t), _svc("manuscript_files.list_files")(s, a, "manuscript", i))),
+    "manuscript_files.get_file": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.get_file")(s, a, _attached(s, o, i, t))),
+    "manuscript_files.save_copy": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.save_copy")(s, a, _attached(s, o, i, t), t / "copy.docx")),
+    "manuscript_files.temporary_copy": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.temporary_copy")(s, a, _attached(s, o, i, t), t)),
+    "manuscript_files.draft_counts": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.draft_counts")(s, a, _attached(s, o, i, t))),
+    "manuscript_files.compare_versions": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.compare_versions")(s, a, _attached(s, o, i, t), _attached(s, o, i, t))),
+    "manuscript_files.check_manuscript": ("read", "manuscript", lambda s, a, o, i, t: (_attached(s, o, i, t), _svc("manuscript_files.check_manuscript")(s, a, i))),
+    "manuscript_files.sent_history": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.sent_history")(s, a, i)),
+    "manuscript_files.build_package": ("read", "manuscript", lambda s, a, o, i, t: (_attached(s, o, i, t), _svc("manuscript_files.build_package")(s, a, i, t / "package.zip"))),
+    "manuscript_files.remove_file": ("update", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.remove_file")(s, a, _attached(s, o, i, t))),
+    "manuscript_files.restore_file": ("update", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.restore_file")(s, a, _svc("manuscript_files.remove_file")(s, o, _attached(s, o, i, t)))),
+    "manuscript_files.add_files[project]": ("update", "project", lambda s, a, o, i, t: _svc("manuscript_files.add_files")(s, a, "project", i, [_draft_file(t)])),
+    "manuscript_files.add_files[abstract]": ("update", "abstract", lambda s, a, o, i, t: _svc("manuscript_files.add_files")(s, a, "abstract", i, [_draft_file(t)])),
 }  # fmt: skip
+
+
+def _draft_file(tmp: Path) -> Path:
+    from tests.manuscript_data import write_manuscript
+
+    path = tmp / "draft.docx"
+    return path if path.exists() else write_manuscript(path)
+
+
+def _attached(s: Session, owner: Actor, manuscript: int, tmp: Path) -> int:
+    add = _svc("manuscript_files.add_files")
+    return int(add(s, owner, "manuscript", manuscript, [_draft_file(tmp)])[0].id)
+
+
+# Journal limits: the journals are a shared catalog (fellows and directors maintain it).
+JOURNAL_CALLS: Mapping[str, tuple[str, Callable[[Session, Actor, int], Any]]] = {
+    "manuscript_files.journal_limits": ("read", lambda s, a, j: _svc("manuscript_files.journal_limits")(s, a, j)),
+    "manuscript_files.set_journal_limits": ("update", lambda s, a, j: _svc("manuscript_files.set_journal_limits")(s, a, _svc("manuscript_files.JournalLimits")(j, "review", words=4000))),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(JOURNAL_CALLS))
+def test_journal_limits_by_role(world: World, name: str, role: str) -> None:
+    action, call = JOURNAL_CALLS[name]
+    journal = world.target[("journal", "shared")]
+    expected = action in EXPECTED[relation(world, role, "shared")]
+    with scratch(world.library) as s:
+        if expected:
+            call(s, world.actors[role], journal)
+        else:
+            with pytest.raises(PermissionDeniedError):
+                call(s, world.actors[role], journal)
 
 
 def _journal(s: Session) -> int:
@@ -1041,6 +1088,8 @@ def test_every_service_function_is_covered() -> None:
         | set(zero_argument_readers())
         | set(REFERENCE_WRITES)
         | set(REFERENCE_READS)
+        | set(JOURNAL_CALLS)
+        | {name.partition("[")[0] for name in OTHER_CALLS}
         | set(EXEMPT)
     )
     missing = sorted(set(service_functions()) - covered)
@@ -1101,6 +1150,10 @@ def _matrix_writes(world: World, tmp: Path) -> dict[str, Callable[[Session], Any
         calls[name] = lambda s, call=call, target=target: call(s, fa, fa, target, tmp)  # type: ignore[misc]
     for name, ref_call in REFERENCE_WRITES.items():
         calls[name] = lambda s, ref_call=ref_call: ref_call(s, fa, tmp)  # type: ignore[misc]
+    journal = world.target[("journal", "shared")]
+    for name, (action, journal_call) in JOURNAL_CALLS.items():
+        if action != "read":
+            calls[name] = lambda s, journal_call=journal_call: journal_call(s, boss, journal)  # type: ignore[misc]
     for name, admin_call in ADMIN_CALLS.items():
         calls[name] = lambda s, admin_call=admin_call: admin_call(s, boss, world)  # type: ignore[misc]
     calls["accounts.change_password"] = lambda s: accounts.change_password(

@@ -136,6 +136,9 @@ class Project(Versioned, Base):
     manuscripts: Mapped[list[Manuscript]] = relationship(back_populates="project")
     abstracts: Mapped[list[Abstract]] = relationship(back_populates="project")
     presentations: Mapped[list[Presentation]] = relationship(back_populates="project")
+    files: Mapped[list[AttachedFile]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="AttachedFile.id"
+    )
 
 
 class Manuscript(Versioned, Base):
@@ -163,13 +166,14 @@ class Manuscript(Versioned, Base):
         cascade="all, delete-orphan",
         order_by="ManuscriptAuthor.position",
     )
+    # Files before submissions: undo of a delete inserts the rows in this order.
+    files: Mapped[list[AttachedFile]] = relationship(
+        back_populates="manuscript", cascade="all, delete-orphan", order_by="AttachedFile.id"
+    )
     # A submission belongs to its manuscript (the column is ON DELETE CASCADE): deleting
     # the manuscript deletes them, and the item service's snapshot lets undo bring them back.
     submissions: Mapped[list[Submission]] = relationship(
         back_populates="manuscript", cascade="all, delete-orphan", order_by="Submission.id"
-    )
-    drafts: Mapped[list[DraftFile]] = relationship(
-        back_populates="manuscript", cascade="all, delete-orphan", order_by="DraftFile.id"
     )
 
 
@@ -192,22 +196,6 @@ class ManuscriptAuthor(Base):
     person: Mapped[Person] = relationship()
 
 
-class DraftFile(Base):
-    """A draft of a manuscript on disk: its path and version label."""
-
-    __tablename__ = "draft_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    manuscript_id: Mapped[int] = mapped_column(
-        ForeignKey("manuscripts.id", ondelete="CASCADE"), index=True
-    )
-    path: Mapped[str] = mapped_column(String(1000))
-    label: Mapped[str] = mapped_column(String(100), default="")
-    added_on: Mapped[dt.date | None] = mapped_column(Date)
-
-    manuscript: Mapped[Manuscript] = relationship(back_populates="drafts")
-
-
 class Journal(Versioned, Base):
     """A journal that manuscripts are sent to."""
 
@@ -221,6 +209,30 @@ class Journal(Versioned, Base):
     word_limit: Mapped[int | None]
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+    limits: Mapped[list[JournalLimit]] = relationship(
+        back_populates="journal", cascade="all, delete-orphan", order_by="JournalLimit.id"
+    )
+
+
+class JournalLimit(Base):
+    """A journal's limits for one article type (``None``: no limit given)."""
+
+    __tablename__ = "journal_limits"
+    __table_args__ = (UniqueConstraint("journal_id", "article_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    journal_id: Mapped[int] = mapped_column(ForeignKey("journals.id", ondelete="CASCADE"))
+    article_type: Mapped[str] = mapped_column(String(40))
+    words: Mapped[int | None]
+    abstract_words: Mapped[int | None]
+    figures: Mapped[int | None]
+    tables: Mapped[int | None]
+    refs: Mapped[int | None]
+    #: Whether figure legends count toward the main text's words at this journal.
+    legends_count: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    journal: Mapped[Journal] = relationship(back_populates="limits")
 
 
 class Submission(Versioned, Base):
@@ -276,6 +288,34 @@ class SubmissionEvent(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(default=_now)
 
     submission: Mapped[Submission] = relationship(back_populates="events")
+    sent_files: Mapped[list[SentFile]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="SentFile.id"
+    )
+
+
+class SentFile(Base):
+    """One file version that went to the journal with a submission event.
+
+    It keeps its own copy of what was sent (name, role, version, the blob), so the
+    record stays whole after the file's version is removed from the manuscript.
+    """
+
+    __tablename__ = "sent_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("submission_events.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(30))
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    blob_sha256: Mapped[str] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="RESTRICT"), index=True
+    )
+
+    event: Mapped[SubmissionEvent] = relationship(back_populates="sent_files")
 
 
 class RevisionRound(Base):
@@ -381,6 +421,9 @@ class Abstract(Versioned, Base):
     images: Mapped[list[AbstractImage]] = relationship(
         back_populates="abstract", cascade="all, delete-orphan", order_by="AbstractImage.position"
     )
+    files: Mapped[list[AttachedFile]] = relationship(
+        back_populates="abstract", cascade="all, delete-orphan", order_by="AttachedFile.id"
+    )
 
 
 class AbstractSection(Base):
@@ -421,7 +464,8 @@ class AbstractAuthor(Base):
 class Blob(Base):
     """A file kept inside the database, keyed by the SHA-256 of its bytes (stored once).
 
-    Figures and logos refer to blobs today; manuscript files are meant to as well.
+    Figures, logos and the files attached to manuscripts, projects and abstracts refer
+    to blobs. Large blobs keep their bytes in `BlobChunk` rows.
     """
 
     __tablename__ = "blobs"
@@ -429,8 +473,62 @@ class Blob(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int]
     media_type: Mapped[str] = mapped_column(String(100))
+    #: The bytes of a small blob; empty when they are kept in `BlobChunk` rows.
     data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read on demand
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    #: How many `BlobChunk` rows hold the bytes (0: they are in ``data``).
+    chunks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class BlobChunk(Base):
+    """A piece of a large blob, so a 50 MB file is never one value in memory."""
+
+    __tablename__ = "blob_chunks"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AttachedFile(Base):
+    """One version of a file kept with a manuscript, project or abstract.
+
+    Exactly one of the three parent columns is set. Files with the same parent, role and
+    number are versions of one file (a draft, figure 2, the cover letter); the highest
+    version is the current one. The bytes are a `Blob`, stored once however many
+    versions or records share them.
+    """
+
+    __tablename__ = "attached_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manuscript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("manuscripts.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    abstract_id: Mapped[int | None] = mapped_column(
+        ForeignKey("abstracts.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(30))
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    size: Mapped[int]
+    media_type: Mapped[str] = mapped_column(String(100))
+    blob_sha256: Mapped[str] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="RESTRICT"), index=True
+    )
+    added_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+
+    manuscript: Mapped[Manuscript | None] = relationship(back_populates="files")
+    project: Mapped[Project | None] = relationship(back_populates="files")
+    abstract: Mapped[Abstract | None] = relationship(back_populates="files")
 
 
 class AbstractImage(Base):

@@ -135,6 +135,21 @@ def write_response(letter: ResponseLetter, path: Path, *, force: bool = False) -
     Raises:
         ExportError: The file cannot be written.
     """
+    document = _response_document(letter)
+    with files.writing(path, force=force) as tmp:
+        document.save(str(tmp))
+
+
+def response_bytes(letter: ResponseLetter) -> bytes:
+    """The response-to-reviewers letter as the bytes of a .docx (for a submission package)."""
+    import io
+
+    out = io.BytesIO()
+    _response_document(letter).save(out)
+    return out.getvalue()
+
+
+def _response_document(letter: ResponseLetter) -> Any:
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Inches, Pt, RGBColor
 
@@ -192,8 +207,7 @@ def write_response(letter: ResponseLetter, path: Path, *, force: bool = False) -
     document.add_paragraph()
     document.add_paragraph("Sincerely,")
     document.add_paragraph("The authors")
-    with files.writing(path, force=force) as tmp:
-        document.save(str(tmp))
+    return document
 
 
 def write_publication_list(

@@ -1,7 +1,8 @@
 """The starter catalog: pain-medicine meetings and journals shipped as editable data.
 
 The entries live in ``resources/catalog.toml`` (package ``scholar_desk.resources``),
-each marked ``is_example`` because meetings change their rules every year.
+each marked ``is_example`` because meetings change their rules every year; journals
+carry example limits per article type (``journals.limits``) for the manuscript check.
 """
 
 from __future__ import annotations
@@ -85,8 +86,32 @@ def load_starter_catalog(
             name = str(entry.get("name", "")).strip()
             if not name or name.casefold() in have:
                 continue
-            items.create_item(session, actor, kind_name, entry)
+            fields = {k: v for k, v in entry.items() if k != "limits"}
+            record = items.create_item(session, actor, kind_name, fields)
+            for limits in entry.get("limits", ()):
+                _add_limits(session, actor, record.id, limits)
             have.add(name.casefold())
             count += 1
         added.append(count)
     return added[0], added[1]
+
+
+_LIMIT_KEYS = ("words", "abstract_words", "figures", "tables", "refs")
+
+
+def _add_limits(
+    session: Session, actor: Actor, journal_id: int, limits: Mapping[str, Any]
+) -> None:
+    """A catalog journal's limits for one article type (examples, like the journal)."""
+    row = m.JournalLimit(
+        journal_id=journal_id,
+        article_type=str(limits["article_type"]),
+        legends_count=bool(limits.get("legends_count", False)),
+        **{key: limits.get(key) for key in _LIMIT_KEYS},
+    )
+    session.add(row)
+    session.flush()
+    text = ", ".join(f"{key}={limits.get(key)}" for key in _LIMIT_KEYS)
+    items.audit(
+        session, actor, "update", "journal", journal_id, f"limits ({row.article_type})", None, text
+    )

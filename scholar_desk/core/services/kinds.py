@@ -38,6 +38,7 @@ from scholar_desk.core.records import (
     ProjectStatus,
     SubmissionStatus,
 )
+from scholar_desk.core.services import sent_files
 from scholar_desk.core.services.session import Actor
 
 
@@ -172,17 +173,17 @@ def _submission_owner(session: Session, sub: m.Submission) -> None:
 
 
 def _submission_created(session: Session, actor: Actor, sub: m.Submission) -> None:
-    """The first event of a submission's timeline."""
-    session.add(
-        m.SubmissionEvent(
-            submission_id=sub.id,
-            from_status=None,
-            to_status=sub.status,
-            on=sub.submitted_on or clock.today(),
-            by=actor.username,
-            note="created",
-        )
+    """The first event of a submission's timeline (with the files, if entered as sent)."""
+    event = m.SubmissionEvent(
+        submission_id=sub.id,
+        from_status=None,
+        to_status=sub.status,
+        on=sub.submitted_on or clock.today(),
+        by=actor.username,
+        note="created",
     )
+    session.add(event)
+    sent_files.record_sent(session, event)
 
 
 def _submission_moved(
@@ -196,15 +197,15 @@ def _submission_moved(
     if sub.status in DECISION_STATUSES:
         on = changed.get("decided_on") or today
         sub.decided_on = on
-    session.add(
-        m.SubmissionEvent(
-            submission_id=sub.id,
-            from_status=old_status,
-            to_status=sub.status,
-            on=on,
-            by=actor.username,
-        )
+    event = m.SubmissionEvent(
+        submission_id=sub.id,
+        from_status=old_status,
+        to_status=sub.status,
+        on=on,
+        by=actor.username,
     )
+    session.add(event)
+    sent_files.record_sent(session, event)
 
 
 def _take_back_submission_move(sub: m.Submission, moved_to: str, back_to: str) -> None:

@@ -17,7 +17,7 @@ from scholar_desk.core.records import (
     Record,
     SubmissionStatus,
 )
-from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services import items, permissions, sent_files
 from scholar_desk.core.services.session import Actor
 from scholar_desk.core.services.submissions.records import (
     _S,
@@ -124,16 +124,16 @@ def change_status(
         for rnd in sub.rounds:
             if rnd.submitted_on is None:
                 rnd.submitted_on = when
-    session.add(
-        m.SubmissionEvent(
-            submission_id=sub.id,
-            from_status=old_status,
-            to_status=target.value,
-            on=when,
-            by=actor.username,
-            note=note.strip(),
-        )
+    event = m.SubmissionEvent(
+        submission_id=sub.id,
+        from_status=old_status,
+        to_status=target.value,
+        on=when,
+        by=actor.username,
+        note=note.strip(),
     )
+    session.add(event)
+    sent_files.record_sent(session, event)
     session.flush()
     items.audit(session, actor, "update", "submission", sub.id, "status", old_status, target.value)
     if old_values["submitted_on"] != sub.submitted_on:
@@ -228,16 +228,16 @@ def resubmit(
     session.add(new)
     session.flush()
     old_journal = sub.journal.name if sub.journal else "the previous journal"
-    session.add(
-        m.SubmissionEvent(
-            submission_id=new.id,
-            from_status=None,
-            to_status=_S.SUBMITTED.value,
-            on=when,
-            by=actor.username,
-            note=f"resubmitted after {sub.status} at {old_journal}",
-        )
+    event = m.SubmissionEvent(
+        submission_id=new.id,
+        from_status=None,
+        to_status=_S.SUBMITTED.value,
+        on=when,
+        by=actor.username,
+        note=f"resubmitted after {sub.status} at {old_journal}",
     )
+    session.add(event)
+    sent_files.record_sent(session, event)
     session.flush()
     record = items.get_item(session, actor, "submission", new.id)
     items.audit(session, actor, "create", "submission", new.id, "", None, record.to_json())
