@@ -173,5 +173,6 @@ def apply_theme(theme: str = "system") -> None:
     palette = make_palette(dark)
     contrast.adjust_palette(palette, dark)
     app.setPalette(palette)
+    contrast.install(app)
     app.setStyleSheet(STYLE_SHEET + contrast.style_sheet(dark))
     icons.clear_cache()
