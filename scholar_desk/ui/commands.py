@@ -34,6 +34,16 @@ log = logging.getLogger(__name__)
 _ORPHAN_BOXES: list[Any] = []
 
 
+class RedoCancelledError(ScholarDeskError):
+    """The user kept the values saved elsewhere instead of redoing over them."""
+
+    def __init__(self, kind: str, labels: Iterable[str]) -> None:
+        super().__init__(
+            f"Redo was not made: {', '.join(labels)} of the {kind} changed elsewhere after "
+            "your undo, and you chose to keep that. Edit it by hand to change it again."
+        )
+
+
 class UndoBlockedError(ScholarDeskError):
     """Undo met fields someone changed again after this edit; those are left as they are."""
 
@@ -94,7 +104,7 @@ class RecordCommand(QUndoCommand):
             self.run()  # pushed without run(): do the first write now
             self._skip_redo = False
             return
-        self._guarded(self._do)
+        self._guarded(self._redo)
 
     @override
     def undo(self) -> None:
@@ -121,6 +131,10 @@ class RecordCommand(QUndoCommand):
 
     def _do(self) -> Any:
         raise NotImplementedError
+
+    def _redo(self) -> Any:
+        """Make the write again after an undo (default: as the first time)."""
+        return self._do()
 
     def _undo(self) -> None:
         raise NotImplementedError
@@ -172,14 +186,72 @@ class UpdateCommand(RecordCommand):
         self.old_values = {name: record.get(name) for name in self.changes}
         self._version = record.version
         self.record: Record | None = None
+        # The fields whose values from this edit are in the record now: all of them after
+        # the first write; after a merged redo, only those the merge wrote (a field where
+        # the user kept the other side's value is not this edit's to undo).
+        self._live = set(self.changes)
 
     @override
     def _do(self) -> Record:
         return self._write(self.changes)
 
     @override
+    def _redo(self) -> Record:
+        changes = {name: self.changes[name] for name in self._live}
+        try:
+            record = self._write(changes)
+        except ConflictError:
+            return self._redo_over_newer(changes)
+        return record
+
+    def _redo_over_newer(self, changes: Mapping[str, Any]) -> Record:
+        """Someone saved since the undo: merge the redo as a save would be merged.
+
+        What the other side changed in fields this edit does not touch stays; a field
+        this edit changes that they left as the undo wrote it takes the edit again; a
+        field both changed is shown in the chooser, and Cancel leaves the record as
+        saved elsewhere (the redo is then dropped, and the box says so).
+        """
+        assert self.record is not None  # redo only ever follows an undo
+        from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
+
+        undone = {name: self.record.get(name) for name in changes}
+        kind = get_kind(self.kind_name)
+        labels = {f.name: f.label for f in kind.fields}
+        with self.ctx.library.reading() as session:
+            latest = items.get_item(session, self.ctx.actor, self.kind_name, self.record_id)
+            who = audit.last_changes(session, self.kind_name, self.record_id)
+        result = merge.merge_fields(
+            undone,
+            changes,
+            {name: latest.get(name) for name in changes},
+            labels=labels,
+            who=lambda name: who.get(name, ("", None)),
+        )
+        choices: Mapping[str, str] = {}
+        if result.clashes:
+            asked = ConflictDialog.ask(
+                QApplication.activeWindow(),
+                kind.name,
+                result.clashes,
+                [labels.get(n, n) for n in result.kept_theirs],
+            )
+            if asked is None:
+                raise RedoCancelledError(kind.name, [c.label for c in result.clashes])
+            choices = asked
+        values = result.resolve(choices)
+        self._version = latest.version
+        self.record = latest
+        self._live = set(values)
+        if not values:
+            return latest
+        return self._write(values)
+
+    @override
     def _undo(self) -> None:
-        old = dict(self.old_values)
+        old = {name: value for name, value in self.old_values.items() if name in self._live}
+        if not old:
+            return  # the redo kept the other side's values: nothing of this edit is left
         workflow = get_kind(self.kind_name).workflow
         if "status" in old and workflow is not None and workflow.take_back is not None:
             # A workflow forbids moving back; the kind's workflow takes the move back instead.
