@@ -39,13 +39,16 @@ def recover_if_damaged(db: str | None) -> str | None:
     Raises:
         DatabaseError: The file was damaged and no backup was restored (it was moved aside).
     """
-    from scholar_desk.ui.dialogs.backup_dialog import ask_restore_after_damage, tell_damaged
-
     url = resolve_url(db or default_database())
     if url.get_backend_name() != "sqlite" or not url.database:
         return None
     path = Path(url.database)
     check = backups.check_at_start(path)
+    if check.status not in ("damaged", "corrupt"):
+        return None
+    # Only now: the dialogs pull in the operations and commands a healthy start never needs.
+    from scholar_desk.ui.dialogs.backup_dialog import ask_restore_after_damage, tell_damaged
+
     if check.status == "damaged":
         tell_damaged(None, check)
         return check.message

@@ -348,3 +348,23 @@ def test_cited_by_and_delete_respect_other_fellows(
         assert ref not in svc.reference_ids(session, boss)
     for ctx in contexts.values():
         assert ctx.pool.waitForDone(5000)
+
+
+def test_page_paints_a_first_screen_then_reads_the_rest(
+    qtbot, ctx: AppContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "many.bib"
+    path.write_text(
+        "".join(f"@article{{k{i}, title = {{Title {i:04d}}}, year = 2020}}\n" for i in range(400)),
+        encoding="utf-8",
+    )
+    with ctx.library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [path])
+    page = ReferencesPage(ctx)
+    qtbot.addWidget(page)
+    assert page.model.partial  # built from the count and the first rows only
+    assert page.count_label.text() == "400 references"
+    page.show()
+    qtbot.waitUntil(lambda: not page.model.partial, timeout=5000)
+    assert page.model.rowCount() == 400
+    assert page.model.index(399, 3).data() == "Title 0399"

@@ -1,4 +1,8 @@
-"""The references table: ordered ids from SQL, row records fetched in blocks on demand."""
+"""The references table: ordered ids from SQL, row records fetched in blocks on demand.
+
+On opening, the table shows the count and the first screen (one small query), and reads
+the full ordered id list once the view has painted (`complete_after_paint`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import QWidget
 from typing_extensions import override
 
 from scholar_desk.core.db.library import Library
@@ -16,6 +29,8 @@ from scholar_desk.core.services.session import SINGLE_USER, Actor
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 BLOCK = 256
+FIRST_SCREEN_ROWS = 120
+"""Rows read before the first paint: more than a tall window shows."""
 CACHE_ROWS = 4096
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -55,15 +70,73 @@ class ReferenceTableModel(QAbstractTableModel):
         self.descending = False
         self.tag: str | None = None
         self._order: list[int] | None = None
+        self._total: int | None = None
+        """While only the first screen is known: how many rows there are in all."""
+        self._loaded = False
 
     # Queries ------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Run the current query again (after an import or an edit elsewhere)."""
+        self._loaded = True
         self._order = None
+        self._total = None
         self._apply()
 
+    def show_first_screen(self, rows: int = FIRST_SCREEN_ROWS) -> None:
+        """Show the row count and the first ``rows`` rows by the current sort, cheaply.
+
+        The rest of the order comes from `complete` (the page calls it once painted); any
+        question about a row past the first screen completes it first.
+        """
+        self._loaded = True
+        with self._library.reading() as session:
+            total, first = svc.first_screen(
+                session,
+                self.actor,
+                rows=rows,
+                sort=self.sort_key,
+                descending=self.descending,
+                tag=self.tag,
+            )
+        self.beginResetModel()
+        self.search = ""
+        self._order = None
+        self._ids = [row.id for row in first]
+        self._cache = OrderedDict((row.id, row) for row in first)
+        self._total = total if total > len(first) else None
+        self.endResetModel()
+
+    def open_on(self, view: QWidget) -> None:
+        """Show the first screen now and read the rest once ``view`` (the viewport) painted."""
+        self.show_first_screen()
+        _AfterPaint(view, self.complete)
+
+    @property
+    def partial(self) -> bool:
+        """Whether only the first screen of the order has been read."""
+        return self._total is not None
+
+    def complete(self) -> None:
+        """Read the full order after a first screen (nothing to do otherwise)."""
+        if self._total is None:
+            return
+        with self._library.reading() as session:
+            order = svc.reference_ids(
+                session, self.actor, sort=self.sort_key, descending=self.descending, tag=self.tag
+            )
+        total, self._total = self._total, None
+        self._order = order
+        if len(order) == total and order[: len(self._ids)] == self._ids:
+            self._ids = list(order)  # the same rows: nothing on screen changes
+            return
+        self.beginResetModel()  # the library changed in between
+        self._ids = list(order)
+        self._cache.clear()
+        self.endResetModel()
+
     def _apply(self) -> None:
+        self._total = None
         with self._library.reading() as session:
             if self._order is None:
                 self._order = svc.reference_ids(
@@ -111,14 +184,18 @@ class ReferenceTableModel(QAbstractTableModel):
 
     def ids(self) -> list[int]:
         """The ids in display order."""
+        self.complete()
         return list(self._ids)
 
     def id_at(self, row: int) -> int:
         """The id shown on a row."""
+        if row >= len(self._ids):
+            self.complete()
         return self._ids[row]
 
     def row_of(self, ref_id: int) -> int:
         """The row showing an id, or -1."""
+        self.complete()
         try:
             return self._ids.index(ref_id)
         except ValueError:
@@ -126,6 +203,8 @@ class ReferenceTableModel(QAbstractTableModel):
 
     def record_at(self, row: int) -> ReferenceRow | None:
         """The cached (or freshly fetched) row record."""
+        if self._total is not None and len(self._ids) <= row < self._total:
+            self.complete()
         if not 0 <= row < len(self._ids):
             return None
         ref_id = self._ids[row]
@@ -150,7 +229,9 @@ class ReferenceTableModel(QAbstractTableModel):
 
     @override
     def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._ids)
+        if parent.isValid():
+            return 0
+        return len(self._ids) if self._total is None else self._total
 
     @override
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
@@ -176,6 +257,10 @@ class ReferenceTableModel(QAbstractTableModel):
             return self._ids[index.row()] if index.row() < len(self._ids) else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        if self._total is not None and index.row() >= len(self._ids):
+            # Painting past the first screen: never reset the model inside a paint.
+            QTimer.singleShot(0, self.complete)
+            return "" if role == Qt.ItemDataRole.DisplayRole else None
         record = self.record_at(index.row())
         if record is None:
             return "" if role == Qt.ItemDataRole.DisplayRole else None
@@ -190,4 +275,20 @@ class ReferenceTableModel(QAbstractTableModel):
             return
         self.sort_key = COLUMNS[column].sort_key
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        if self._loaded:  # before the first query the view only says how it sorts
+            self.refresh()
+
+
+class _AfterPaint(QObject):
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+            self.deleteLater()
+        return False

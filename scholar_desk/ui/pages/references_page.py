@@ -168,7 +168,8 @@ class ReferencesPage(QWidget):
         self.setAcceptDrops(True)
         self.apply_role()
         ctx.events.changed.connect(self._on_events_changed)
-        self.reload()
+        self.model.open_on(self.table.viewport())  # the first screen now, the rest once painted
+        self._update_status()
 
     def apply_role(self) -> None:
         self.model.actor = self._ctx.actor

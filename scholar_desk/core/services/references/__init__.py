@@ -8,80 +8,156 @@ the `Actor` second and asks `permissions` (kind ``reference``) before it changes
 One module per part (records, reading, duplicates, keys, merges, importing, queries,
 edits, export; snapshots and restore take writes back); this facade keeps the names
 callers use, e.g. ``references.import_files``.
+
+The parts are imported on first use of one of their names: the window opening on the
+references table needs the queries, not the file readers (bibtexparser, pylatexenc,
+rispy) or the fuzzy duplicate check (rapidfuzz).
 """
 
-from scholar_desk.core.services.references.edits import (
-    delete_references,
-    regenerate_keys,
-    restore_keys,
-    set_tags,
-    update_reference,
-)
-from scholar_desk.core.services.references.export import (
-    export_bib,
-)
-from scholar_desk.core.services.references.importing import (
-    STORE_CHUNK,
-    import_files,
-    import_parsed,
-)
-from scholar_desk.core.services.references.keys import (
-    make_key,
-)
-from scholar_desk.core.services.references.merges import (
-    merge_exact_duplicates,
-)
-from scholar_desk.core.services.references.queries import (
-    CITING_MODELS,
-    SORT_COLUMNS,
-    cited_by,
-    citing_records,
-    count_references,
-    fetch_rows,
-    get_reference,
-    links_of,
-    list_references,
-    matching_ids,
-    records_for,
-    reference_ids,
-)
-from scholar_desk.core.services.references.reading import (
-    detect_format,
-    read_file,
-    read_files,
-)
-from scholar_desk.core.services.references.records import (
-    _REFERENCES as _REFERENCES,
-)
-from scholar_desk.core.services.references.records import (
-    CHUNK,
-    DEFAULT_KEY_PATTERN,
-    EDITABLE,
-    FUZZY_MIN_LENGTH,
-    FUZZY_THRESHOLD,
-    REFERENCE_KIND,
-    DuplicateMatch,
-    FileProblem,
-    FileSummary,
-    ImportChanges,
-    ImportReport,
-    LinkInfo,
-    MergeSummary,
-    OnDuplicate,
-    ProgressCallback,
-    ReferenceDetail,
-    ReferenceRow,
-    ReferenceSnapshot,
-)
-from scholar_desk.core.services.references.records import (
-    _row as _row,
-)
-from scholar_desk.core.services.references.restore import (
-    delete_references_undoably,
-    restore_references,
-    undo_import,
-    undo_merge,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scholar_desk.core.services.references.edits import (
+        delete_references,
+        regenerate_keys,
+        restore_keys,
+        set_tags,
+        update_reference,
+    )
+    from scholar_desk.core.services.references.export import (
+        export_bib,
+    )
+    from scholar_desk.core.services.references.importing import (
+        STORE_CHUNK,
+        import_files,
+        import_parsed,
+    )
+    from scholar_desk.core.services.references.keys import (
+        make_key,
+    )
+    from scholar_desk.core.services.references.merges import (
+        merge_exact_duplicates,
+    )
+    from scholar_desk.core.services.references.queries import (
+        CITING_MODELS,
+        SORT_COLUMNS,
+        cited_by,
+        citing_records,
+        count_references,
+        fetch_rows,
+        first_screen,
+        get_reference,
+        links_of,
+        list_references,
+        matching_ids,
+        records_for,
+        reference_ids,
+    )
+    from scholar_desk.core.services.references.reading import (
+        detect_format,
+        read_file,
+        read_files,
+    )
+    from scholar_desk.core.services.references.records import (
+        _REFERENCES as _REFERENCES,
+    )
+    from scholar_desk.core.services.references.records import (
+        CHUNK,
+        DEFAULT_KEY_PATTERN,
+        EDITABLE,
+        FUZZY_MIN_LENGTH,
+        FUZZY_THRESHOLD,
+        REFERENCE_KIND,
+        DuplicateMatch,
+        FileProblem,
+        FileSummary,
+        ImportChanges,
+        ImportReport,
+        LinkInfo,
+        MergeSummary,
+        OnDuplicate,
+        ProgressCallback,
+        ReferenceDetail,
+        ReferenceRow,
+        ReferenceSnapshot,
+    )
+    from scholar_desk.core.services.references.records import (
+        _row as _row,
+    )
+    from scholar_desk.core.services.references.restore import (
+        delete_references_undoably,
+        restore_references,
+        undo_import,
+        undo_merge,
+    )
+
+_PARTS: dict[str, tuple[str, ...]] = {
+    "edits": (
+        "delete_references",
+        "regenerate_keys",
+        "restore_keys",
+        "set_tags",
+        "update_reference",
+    ),
+    "export": ("export_bib",),
+    "importing": ("STORE_CHUNK", "import_files", "import_parsed"),
+    "keys": ("make_key",),
+    "merges": ("merge_exact_duplicates",),
+    "queries": (
+        "CITING_MODELS",
+        "SORT_COLUMNS",
+        "cited_by",
+        "citing_records",
+        "count_references",
+        "fetch_rows",
+        "first_screen",
+        "get_reference",
+        "links_of",
+        "list_references",
+        "matching_ids",
+        "records_for",
+        "reference_ids",
+    ),
+    "reading": ("detect_format", "read_file", "read_files"),
+    "records": (
+        "_REFERENCES",
+        "CHUNK",
+        "DEFAULT_KEY_PATTERN",
+        "EDITABLE",
+        "FUZZY_MIN_LENGTH",
+        "FUZZY_THRESHOLD",
+        "REFERENCE_KIND",
+        "DuplicateMatch",
+        "FileProblem",
+        "FileSummary",
+        "ImportChanges",
+        "ImportReport",
+        "LinkInfo",
+        "MergeSummary",
+        "OnDuplicate",
+        "ProgressCallback",
+        "ReferenceDetail",
+        "ReferenceRow",
+        "ReferenceSnapshot",
+        "_row",
+    ),
+    "restore": ("delete_references_undoably", "restore_references", "undo_import", "undo_merge"),
+}
+"""Which module of this package defines each name the facade offers."""
+_WHERE = {name: part for part, names in _PARTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    part = _WHERE.get(name)
+    if part is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{part}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
 
 __all__ = [
     "CHUNK",
@@ -113,6 +189,7 @@ __all__ = [
     "detect_format",
     "export_bib",
     "fetch_rows",
+    "first_screen",
     "get_reference",
     "import_files",
     "import_parsed",

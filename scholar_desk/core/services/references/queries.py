@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.db import fulltext
@@ -180,16 +180,59 @@ def reference_ids(
     require_read(session, actor)
     if project_id is not None and not _project_readable(session, actor, project_id):
         return []
-    column = SORT_COLUMNS.get(sort, Reference.title_key)
-    order: tuple[Any, ...] = (
-        (column.desc(), Reference.id.desc()) if descending else (column, Reference.id)
-    )
-    if column is Reference.id:
-        order = order[:1]
     stmt = _filtered(
         session, select(Reference.id), search=search, tag=tag, project_id=project_id
-    ).order_by(*order)
-    return list(session.scalars(stmt))
+    ).order_by(*_order_by(sort, descending))
+    # Through the connection: plain ints, without the ORM's per-row loading.
+    return list(session.connection().execute(stmt).scalars())
+
+
+def _order_by(sort: str, descending: bool) -> tuple[Any, ...]:
+    column = SORT_COLUMNS.get(sort, Reference.title_key)
+    if column is Reference.id:
+        return (column.desc(),) if descending else (column,)
+    return (column.desc(), Reference.id.desc()) if descending else (column, Reference.id)
+
+
+def first_screen(
+    session: Session,
+    actor: Actor,
+    *,
+    rows: int,
+    sort: str = "title",
+    descending: bool = False,
+    tag: str | None = None,
+) -> tuple[int, list[ReferenceRow]]:
+    """What the table needs to paint at once: how many rows, and the first ``rows`` of them.
+
+    Ordered exactly as `reference_ids` orders the same query, so the full list fetched
+    afterwards starts with these rows. Plain table queries: the window opening on the
+    references does not wait for the ORM to set up its mappers.
+
+    Returns:
+        The number of references the query matches, and the first rows' records.
+    """
+    require_read(session, actor)
+    table = _REFERENCES_TABLE
+    column = table.c[SORT_COLUMNS.get(sort, Reference.title_key).key]
+    if column is table.c.id:
+        order: tuple[Any, ...] = (column.desc(),) if descending else (column,)
+    else:
+        order = (column.desc(), table.c.id.desc()) if descending else (column, table.c.id)
+    counted = select(func.count()).select_from(table)  # count(*) reads the smallest index
+    listed = select(*(table.c[c.key] for c in _ROW_COLUMNS))
+    if tag:
+        tags = cast(Table, Tag.__table__)
+        tagged = table.c.id.in_(
+            select(reference_tags.c.reference_id)
+            .join(tags, tags.c.id == reference_tags.c.tag_id)
+            .where(tags.c.name == tag)
+        )
+        counted, listed = counted.where(tagged), listed.where(tagged)
+    connection = session.connection()
+    total = int(connection.execute(counted).scalar_one())
+    first = [ReferenceRow(*row) for row in connection.execute(listed.order_by(*order).limit(rows))]
+    return total, first
 
 
 def matching_ids(session: Session, actor: Actor, search: str) -> list[int] | None:
@@ -210,6 +253,7 @@ def count_references(session: Session, actor: Actor) -> int:
     return int(session.scalar(select(func.count()).select_from(Reference)) or 0)
 
 
+_REFERENCES_TABLE = cast(Table, Reference.__table__)
 _ROW_COLUMNS = (
     Reference.id,
     Reference.citation_key,
