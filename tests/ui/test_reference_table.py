@@ -56,6 +56,7 @@ def test_first_screen_then_the_full_order(qtmodeltester, filled: Library) -> Non
     model.show_first_screen(rows=50)
     assert model.partial
     assert model.rowCount() == 600
+    assert model.total() == 600
     assert model.index(0, 2).data() == "2019"
     assert model.index(49, 3).data() != ""
     qtmodeltester.check(model)

@@ -1,7 +1,7 @@
 """The references table: ordered ids from SQL, row records fetched in blocks on demand.
 
 On opening, the table shows the count and the first screen (one small query), and reads
-the full ordered id list once the view has painted (`complete_after_paint`).
+the full ordered id list once the view has painted (`open_on`).
 """
 
 from __future__ import annotations
@@ -101,10 +101,10 @@ class ReferenceTableModel(QAbstractTableModel):
             )
         self.beginResetModel()
         self.search = ""
-        self._order = None
         self._ids = [row.id for row in first]
         self._cache = OrderedDict((row.id, row) for row in first)
         self._total = total if total > len(first) else None
+        self._order = None if self._total is not None else list(self._ids)  # all of it
         self.endResetModel()
 
     def open_on(self, view: QWidget) -> None:
@@ -180,6 +180,8 @@ class ReferenceTableModel(QAbstractTableModel):
 
     def total(self) -> int:
         """How many references the last query found before the search filtered them."""
+        if self._total is not None:
+            return self._total  # only the first screen is read: no search yet
         return len(self._order or ())
 
     def ids(self) -> list[int]:
