@@ -52,6 +52,7 @@ DOMAINS = (
     "accounts",
     "documents",
     "career",
+    "templates",
 )
 for _name in DOMAINS:
     importlib.import_module(f"scholar_desk.cli.{_name}")

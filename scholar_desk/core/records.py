@@ -154,6 +154,14 @@ class MeetingScope(StrEnum):
     LOCAL = "local"
 
 
+class PosterOrientation(StrEnum):
+    """How a meeting's poster board is turned."""
+
+    ANY = "any"
+    LANDSCAPE = "landscape"
+    PORTRAIT = "portrait"
+
+
 class LimitUnit(StrEnum):
     """What a conference counts against its abstract limit."""
 

@@ -711,6 +711,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "slides.build_poster": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_poster")(s, a, i)),
     "slides.export_deck": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.export_deck")(s, a, i, t / "deck.pptx")),
     "slides.export_poster": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.export_poster")(s, a, i, t / "poster.pptx")),
+    "template_export.export_poster_template": ("read", "abstract", lambda s, a, o, i, t: _svc("template_export.export_poster_template")(s, a, t / "poster.potx", abstract_id=i, force=True)),
     "projects.project_outputs": ("read", "project", lambda s, a, o, i, t: _svc("projects.project_outputs")(s, a, i)),
     "projects.project_summary": ("read", "project", lambda s, a, o, i, t: _svc("projects.project_summary")(s, a, i)),
     "projects.project_timeline": ("read", "project", lambda s, a, o, i, t: _svc("projects.project_timeline")(s, a, i)),
@@ -1034,6 +1035,9 @@ EXEMPT: Mapping[str, str] = {
     "permissions.refusal": "says why allowed() is False; tests/unit/test_permission_refusals.py",
     "report.find_fellow": "looks a fellow up by name among those the actor may read",
     "deadline_calendar.export_calendar": "writes all_deadlines(), checked for visibility above",
+    "template_export.export_slide_template": "reads a conference only; every role reads conferences",
+    "template_export.find_conference": "looks a conference up; every role reads conferences",
+    "template_export.poster_rules_of": "reads a conference only; every role reads conferences",
 }
 """Service functions that take an actor but need no matrix row, with the reason."""
 

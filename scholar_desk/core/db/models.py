@@ -381,6 +381,10 @@ class Conference(Versioned, Base):
     required_sections: Mapped[str] = mapped_column(
         String(300), default="Background, Methods, Results, Conclusions"
     )
+    poster_size: Mapped[str] = mapped_column(String(40), default="")
+    poster_orientation: Mapped[str] = mapped_column(String(12), default="any")
+    eposter_format: Mapped[str] = mapped_column(String(100), default="")
+    eposter_aspect: Mapped[str] = mapped_column(String(12), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")

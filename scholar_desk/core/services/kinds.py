@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
-from scholar_desk.core.errors import ValidationError
+from scholar_desk.core.errors import ExportError, ValidationError
+from scholar_desk.core.formats import poster_rules
 from scholar_desk.core.records import (
     ABSTRACT_TRANSITIONS,
     DECISION_STATUSES,
@@ -33,6 +34,7 @@ from scholar_desk.core.records import (
     LimitUnit,
     MeetingScope,
     PersonKind,
+    PosterOrientation,
     PresentationKind,
     ProjectKind,
     ProjectStatus,
@@ -437,6 +439,25 @@ SUBMISSION = Kind(
     after_insert=_submission_created,
 )
 
+
+def _conference_check(values: Mapping[str, Any]) -> dict[str, str]:
+    """Poster board sizes and screen aspects must be ones a template can be made at."""
+    problems: dict[str, str] = {}
+    checks = (
+        ("poster_size", poster_rules.parse_size),
+        ("eposter_aspect", poster_rules.parse_aspect),
+    )
+    for name, parse in checks:
+        text = str(values.get(name) or "").strip()
+        if not text:
+            continue
+        try:
+            parse(text)
+        except ExportError as exc:
+            problems[name] = exc.user_message
+    return problems
+
+
 CONFERENCE = Kind(
     "conference",
     "conferences",
@@ -473,6 +494,24 @@ CONFERENCE = Kind(
         FieldSpec("title_limit", "Title limit", "int"),
         FieldSpec("title_limit_unit", "Title limit counts", "choice", choices=_values(LimitUnit)),
         FieldSpec("required_sections", "Required sections", help="Comma-separated"),
+        FieldSpec(
+            "poster_size",
+            "Poster board size",
+            help="Width x height: 48x36in, A0, 120x90cm (empty: no rule)",
+        ),
+        FieldSpec(
+            "poster_orientation",
+            "Poster orientation",
+            "choice",
+            required=True,
+            choices=_values(PosterOrientation),
+        ),
+        FieldSpec(
+            "eposter_format",
+            "E-poster format",
+            help="Where posters are shown on screens: e.g. PDF, one slide (empty: none)",
+        ),
+        FieldSpec("eposter_aspect", "E-poster screen aspect", help="e.g. 16:9"),
         FieldSpec("url", "Website"),
         FieldSpec("is_example", "Example entry (check each year)", "bool"),
         NOTES,
@@ -480,6 +519,7 @@ CONFERENCE = Kind(
     label=lambda c: c.name,
     owned=False,
     order_by=("starts_on", "name"),
+    check=_conference_check,
     date_order=(DateOrder("starts_on", "ends_on", "The meeting cannot end before it starts."),),
 )
 
