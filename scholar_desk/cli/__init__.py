@@ -53,6 +53,7 @@ DOMAINS = (
     "documents",
     "career",
     "templates",
+    "files",
 )
 for _name in DOMAINS:
     importlib.import_module(f"scholar_desk.cli.{_name}")
