@@ -1,9 +1,18 @@
-"""Shared fixtures: an isolated home folder, a migrated file database, the corpus path."""
+"""Shared fixtures: an isolated home folder, migrated databases, the corpus path.
+
+Databases come from ``library``, ``db_target`` and ``new_db``. Run with
+``--engine postgresql`` and they are databases on a PostgreSQL server that this test
+session starts itself (``tools/pg_server.py``, stopped at the end); the tests that use
+none of them, or are marked ``sqlite_only``, are then skipped, so that run is exactly
+the suite on PostgreSQL. Without PostgreSQL's binaries those tests skip, saying why.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,8 +22,116 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from scholar_desk.core import clock
 from scholar_desk.core.db.library import Library
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
+ENGINE_FIXTURES = {"library", "db_target", "new_db", "pg_server"}
+
+sys.path.insert(0, str(ROOT / "tools"))
+import pg_server as pgs  # noqa: E402 - found through the path set just above
+
+NewDb = Callable[..., str]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engine",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("SCHOLAR_DESK_TEST_ENGINE", "sqlite"),
+        help="the database engine of the library/db_target/new_db fixtures",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--engine") != "postgresql":
+        return
+    skip_file = pytest.mark.skip(reason="about SQLite files (sqlite_only); run without --engine")
+    skip_other = pytest.mark.skip(reason="makes no database through the engine fixtures")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip_file)
+        elif not ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(skip_other)
+
+
+class PgDatabases:
+    """Fresh databases on the session's server, copied from a migrated template."""
+
+    TEMPLATE = "sd_template"
+
+    def __init__(self, server: pgs.TempServer) -> None:
+        self.server = server
+        self._numbers = itertools.count(1)
+        server.psql(f"CREATE DATABASE {self.TEMPLATE}")
+        with Library.open(server.url(self.TEMPLATE), change_schema=True):
+            pass
+
+    def create(self, *, empty: bool = False) -> tuple[str, str]:
+        """A new database: its name and URL (migrated unless ``empty``)."""
+        name = f"t{next(self._numbers)}"
+        template = "template0" if empty else self.TEMPLATE
+        self.server.psql(f"CREATE DATABASE {name} TEMPLATE {template}")
+        return name, self.server.url(name)
+
+    def drop(self, name: str) -> None:
+        """Remove a database, closing whatever still uses it."""
+        self.server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgs.TempServer]:
+    """One PostgreSQL server for the whole session, in a temporary folder (Unix socket)."""
+    bin_dir = pgs.find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL is not installed: no initdb/pg_ctl in /usr/lib/postgresql/*/bin "
+            "(apt-get install postgresql)"
+        )
+    try:
+        import psycopg  # noqa: F401 - only checking that the extra is installed
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[postgres]'")
+    server = pgs.TempServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_server: pgs.TempServer) -> PgDatabases:
+    """Makes fresh databases on the session's server."""
+    return PgDatabases(pg_server)
+
+
+@pytest.fixture
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDb]:
+    """``new_db("name.sqlite3")``: a new database for ``--db``, on the engine under test.
+
+    SQLite: the path in tmp_path (created when first opened). PostgreSQL: the URL of a
+    new database already at the current schema (``empty=True``: without the schema),
+    dropped after the test.
+    """
+    made: list[str] = []
+    databases: PgDatabases | None = None
+    if request.config.getoption("--engine") == "postgresql":
+        databases = request.getfixturevalue("pg_databases")
+
+    def make(name: str = "library.sqlite3", *, empty: bool = False) -> str:
+        if databases is None:
+            return str(tmp_path / name)
+        db_name, url = databases.create(empty=empty)
+        made.append(db_name)
+        return url
+
+    yield make
+    if databases is not None:
+        for db_name in made:
+            databases.drop(db_name)
+
+
+@pytest.fixture
+def db_target(new_db: NewDb) -> str:
+    """One new database for ``--db`` (a path or a server URL; see ``new_db``)."""
+    return new_db()
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +148,9 @@ def _isolated_home(
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    """A migrated SQLite file in tmp_path, closed after the test."""
-    lib = Library.open(tmp_path / "library.sqlite3")
+def library(db_target: str) -> Iterator[Library]:
+    """A migrated database on the engine under test (SQLite: a file in tmp_path), closed after."""
+    lib = Library.open(db_target)
     yield lib
     lib.close()
 

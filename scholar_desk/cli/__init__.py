@@ -107,6 +107,16 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
     return accounts.sign_in(library, username, password).actor_or_raise()
 
 
+def _terminal_password(server: str) -> str | None:
+    """The server's password typed at the terminal (libpq found none)."""
+    import getpass
+
+    try:
+        return getpass.getpass(f"Password for {server}: ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -123,7 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(early)
         from scholar_desk.core.db.library import Library
 
-        with Library.open(target) as library:
+        with Library.open(
+            target,
+            password_prompt=_terminal_password if sys.stdin.isatty() else None,
+            change_schema=args.command == "init",
+        ) as library:
             actor = resolve_actor(
                 library,
                 getattr(args, "user", None),

@@ -1,23 +1,20 @@
 """Notice changes made by another window or program and tell every view to reload.
 
-SQLite's ``PRAGMA data_version`` changes on a connection whenever another connection
-commits, so one cheap query a second is enough (other backends: the newest audit id).
+The database's change watch (``Library.change_watch``: SQLite's ``data_version`` looked
+at once a second; a PostgreSQL server's notices, which also wake the window at once)
+says when anything was committed elsewhere.
 A restore from a backup in another window is told apart (it leaves a mark in the
 database): this window then reloads, clears its undo stack and says why.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy import func, select
 
-from scholar_desk.core.db import models as m
-from scholar_desk.core.db.sqlite import connect_readonly
+from scholar_desk.core.db.changes import ChangeWatch
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import backups
 from scholar_desk.ui.context import AppContext
@@ -50,11 +47,9 @@ class LiveRefresh(QObject):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self._conn: sqlite3.Connection | None = None
-        path = ctx.library.path
-        if path is not None:
-            self._conn = connect_readonly(path, timeout=1.0)  # the path escaped
-        self._last = self._stamp()
+        self._watch: ChangeWatch | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._connect()
         self._restore = _restore_mark(ctx)
         self.message_box: QMessageBox | None = None
         self.timer = QTimer(self)
@@ -62,22 +57,24 @@ class LiveRefresh(QObject):
         self.timer.timeout.connect(self.check)
         self.timer.start()
 
-    def _stamp(self) -> int | None:
+    def _connect(self) -> None:
         try:
-            if self._conn is not None:
-                row = self._conn.execute("PRAGMA data_version").fetchone()
-                return int(row[0])
-            with self.ctx.library.reading() as session:
-                return session.scalar(select(func.max(m.AuditEvent.id)))
-        except Exception:  # noqa: BLE001 - a failed poll just waits for the next one
-            return self._last if hasattr(self, "_last") else None
+            self._watch = self.ctx.library.change_watch()
+        except ScholarDeskError:
+            self._watch = None  # the server is away: the next look tries again
+            return
+        socket = self._watch.fileno()
+        if socket is not None:
+            self._notifier = QSocketNotifier(socket, QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self.check)
 
     def check(self) -> bool:
         """Look once; whether a change was found (and announced)."""
-        stamp = self._stamp()
-        if stamp == self._last:
+        if self._watch is None:
+            self._connect()
             return False
-        self._last = stamp
+        if not self._watch.changed():
+            return False
         self.detected.emit()
         mark = _restore_mark(self.ctx)
         if mark is not None and mark != self._restore:
@@ -118,9 +115,11 @@ class LiveRefresh(QObject):
         self.message_box = box
 
     def stop(self) -> None:
-        """Stop polling and close the connection."""
+        """Stop looking and close the watch's connection."""
         self.timer.stop()
-        if self._conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None

@@ -35,7 +35,7 @@ IMPORT_BATCH = 300
 EDIT_PROJECTS = 20
 
 
-def writer(db: Path, manuscript_id: int, count: int | None, seconds: float | None) -> None:
+def writer(db: Path | str, manuscript_id: int, count: int | None, seconds: float | None) -> None:
     """Increment a manuscript's word count, re-reading on conflict, until done."""
     done = conflicts = busy = 0
     deadline = time.monotonic() + seconds if seconds is not None else None
@@ -211,7 +211,8 @@ def zygote(db: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
-    mode, db = argv[0], Path(argv[1])
+    # A server's URL stays text (a Path would fold its '//').
+    mode, db = argv[0], (argv[1] if "://" in argv[1] else Path(argv[1]))
     if mode == "writer":
         count = int(argv[4]) if argv[3] == "--count" else None
         seconds = float(argv[4]) if argv[3] == "--seconds" else None

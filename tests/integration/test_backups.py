@@ -23,6 +23,9 @@ from scholar_desk.core.errors import (
 from scholar_desk.core.services import accounts, backups, items
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
+# The backups folder, rotation and SQLite checks are about database files.
+pytestmark = pytest.mark.sqlite_only
+
 T0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
 
 

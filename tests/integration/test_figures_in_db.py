@@ -110,6 +110,7 @@ def test_a_stored_logo_goes_on_the_poster_without_its_file(
     assert data in _pictures(out)
 
 
+@pytest.mark.sqlite_only
 def test_figures_travel_in_a_backup_restored_elsewhere(
     library: Library, abstract_id: int, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ def test_new_file_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_wal_and_foreign_keys_are_on(library: Library) -> None:
     with library.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -45,7 +45,7 @@ def manuscript(library: Library) -> int:
 def test_stale_save_is_a_conflict_and_theirs_is_kept(library: Library, manuscript: int) -> None:
     with library.reading() as s:
         mine = items.get_item(s, SINGLE_USER, "manuscript", manuscript)
-    out = finish(worker("writer", str(library.path), str(manuscript), "--count", "1"))
+    out = finish(worker("writer", library.target, str(manuscript), "--count", "1"))
     assert json.loads(out)["done"] == 1
     with pytest.raises(ConflictError) as caught, library.transaction() as s:
         items.update_item(
@@ -83,8 +83,7 @@ def test_stale_save_is_a_conflict_and_theirs_is_kept(library: Library, manuscrip
 def test_two_writers_lose_no_update(library: Library, manuscript: int) -> None:
     each = 60
     procs = [
-        worker("writer", str(library.path), str(manuscript), "--count", str(each))
-        for _ in range(2)
+        worker("writer", library.target, str(manuscript), "--count", str(each)) for _ in range(2)
     ]
     results = [json.loads(finish(p)) for p in procs]
     assert [r["done"] for r in results] == [each, each]

@@ -1,10 +1,12 @@
-"""Full-text search over references: SQLite FTS5 with a prefix index, LIKE elsewhere.
+"""Full-text search over references: SQLite FTS5 or PostgreSQL tsvector, LIKE elsewhere.
 
-This is the only module that knows about FTS5. The index is an external-content FTS5
-table over ``references`` kept current by triggers (created in revision 0002), so rows
-inserted in bulk, edited through the ORM or deleted by a cascade are indexed alike.
-Tag names reach the index through ``references.tags_text``, which triggers on
-``reference_tags`` and ``tags`` keep up to date.
+This is the only module that knows how references are searched. On SQLite the index is
+an external-content FTS5 table over ``references`` kept current by triggers (revision
+0002); on PostgreSQL a stored generated ``tsvector`` column with a GIN index (revision
+0005). Either way rows inserted in bulk, edited through the ORM or deleted by a cascade
+are indexed alike, and the last word typed matches as a prefix. Tag names reach both
+through ``references.tags_text``, which triggers on ``reference_tags`` and ``tags`` keep
+up to date on both engines.
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ import re
 from collections.abc import Sequence
 from typing import cast
 
-from sqlalchemy import ColumnElement, Integer, and_, column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.db.models import Reference
@@ -109,6 +121,28 @@ def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+def is_postgresql(session: Session) -> bool:
+    """Whether the session's database is PostgreSQL (and so has the tsvector column)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def tsquery(terms: Sequence[str]) -> str:
+    """A PostgreSQL ``to_tsquery`` text: every word must occur, the last one as a prefix.
+
+    Args:
+        terms: Words from `search_terms` (letters, digits and ``_`` only).
+
+    Returns:
+        The query text (each word quoted, so tsquery syntax in user input is inert).
+    """
+    quoted = [f"'{t.lower()}'" for t in terms]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
+_PG_MATCH = "search_vector @@ to_tsquery('simple', :ts_q)"
+
+
 def matching_clause(session: Session, query: str) -> ColumnElement[bool] | None:
     """A WHERE clause on ``Reference`` for references that match the search text.
 
@@ -129,6 +163,10 @@ def matching_clause(session: Session, query: str) -> ColumnElement[bool] | None:
             .columns(column("rowid", Integer))
         )
         return Reference.id.in_(sub.scalar_subquery())
+    if is_postgresql(session):
+        vector: ColumnElement[str] = literal_column('"references".search_vector')
+        query_of = func.to_tsquery(literal_column("'simple'::regconfig"), tsquery(terms))
+        return cast(ColumnElement[bool], vector.bool_op("@@")(query_of))
     return _like_clause(terms)
 
 
@@ -172,6 +210,11 @@ def matching_ids(session: Session, query: str) -> list[int]:
         )
         joined = session.execute(sql, {"fts_q": fts_query(terms)}).scalar()
         return cast(list[int], json.loads(joined)) if joined else []
+    if terms and is_postgresql(session):
+        # One array instead of a row per match, for the same reason as above.
+        sql = text(f'SELECT array_agg(id) FROM "references" WHERE {_PG_MATCH}')
+        found = session.execute(sql, {"ts_q": tsquery(terms)}).scalar()
+        return list(found or [])
     clause = matching_clause(session, query)
     stmt = select(Reference.id)
     if clause is not None:

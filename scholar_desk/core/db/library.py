@@ -10,15 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import InterfaceError as SAInterfaceError
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from scholar_desk.core import clock, files
-from scholar_desk.core.db import sqlite
+from scholar_desk.core.db import postgres, sqlite
+from scholar_desk.core.db.changes import ChangeWatch
 from scholar_desk.core.db.migrations import HEAD_REVISION
 from scholar_desk.core.errors import BusyError, ConflictError, DatabaseError, ScholarDeskError
 
@@ -56,6 +58,7 @@ class Library:
         *,
         busy_timeout: float | None = None,
         read_only: str | None = None,
+        password_prompt: postgres.PasswordPrompt | None = None,
     ) -> None:
         """Open (creating if needed) the database at ``target`` without migrating it.
 
@@ -64,9 +67,12 @@ class Library:
             busy_timeout: Seconds a writer waits for another's lock before `BusyError`.
             read_only: When given, every write is refused with this sentence (a database
                 that failed its integrity check is opened like this).
+            password_prompt: Asked for a server's password when libpq found none
+                (``PGPASSWORD``, ``~/.pgpass``); the answer stays in memory.
 
         Raises:
-            DatabaseError: The file is a folder, not a database, or cannot be written.
+            DatabaseError: The file is a folder, not a database, or cannot be written;
+                the server cannot be reached or refuses the sign-in.
         """
         self.url = resolve_url(target)
         self.path: Path | None = None
@@ -81,20 +87,107 @@ class Library:
         try:
             self.engine: Engine = self._make_engine(timeout)
         except (ArgumentError, ImportError, NoSuchModuleError) as exc:
+            if postgres.is_driver_missing(exc):
+                raise DatabaseError(
+                    "PostgreSQL needs the postgres extra: pip install 'scholar-desk[postgres]'.",
+                    str(exc),
+                ) from exc
             raise DatabaseError(
                 f"Cannot use the database URL '{self.url.render_as_string()}': {exc}", str(exc)
             ) from exc
+        if not self.is_sqlite:
+            self._sign_in(password_prompt)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self._writing_engine(self.engine), expire_on_commit=False)
+        if not self.is_sqlite:
+            _announce_writes(self._writer)
         if self.path is not None:
             files.protect(self.path, sqlite.backup_folder(self.path))
 
     def _make_engine(self, timeout: float) -> Engine:
-        connect_args = {"timeout": timeout} if self.is_sqlite else {}
-        engine = create_engine(self.url, connect_args=connect_args)
         if self.is_sqlite:
+            engine = create_engine(self.url, connect_args={"timeout": timeout})
             sqlite.configure_engine(engine, busy_timeout=timeout)
-        return engine
+            return engine
+        return create_engine(
+            self.url, connect_args=postgres.connect_args(self.url), pool_pre_ping=True
+        )
+
+    def _sign_in(self, prompt: postgres.PasswordPrompt | None) -> None:
+        """Connect once now, so a wrong address or password is one clear message at start."""
+        try:
+            with self.engine.connect():
+                return
+        except (SADatabaseError, SAInterfaceError) as exc:
+            words = _sqlite_words(exc)
+            if not (postgres.wants_password(words) and prompt is not None):
+                self.engine.dispose()
+                raise self._error(words) from exc
+        password = prompt(self.where)
+        if password is None:
+            self.engine.dispose()
+            raise DatabaseError(f"No password given for {self.where}; nothing was opened.")
+        self.engine.dispose()
+        self.url = self.url.set(password=password)
+        self.engine = self._make_engine(self._timeout)
+        try:
+            with self.engine.connect():
+                return
+        except (SADatabaseError, SAInterfaceError) as exc:
+            self.engine.dispose()
+            raise self._error(_sqlite_words(exc)) from exc
+
+    @property
+    def target(self) -> str:
+        """What opens this database again: the file's path or the full URL."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=False)
+
+    @property
+    def where(self) -> str:
+        """The file's path, or ``user@host:port/database`` for a server (never a password)."""
+        return str(self.path) if self.path is not None else postgres.server_label(self.url)
+
+    def _error(self, text: str) -> ScholarDeskError:
+        if not self.is_sqlite:
+            sentence = postgres.error_sentence(text, self.url)
+            if sentence is not None:
+                return DatabaseError(sentence, text)
+            if "deadlock" in text.lower() or "could not serialize" in text.lower():
+                return BusyError(
+                    "Another person saved at the same moment; nothing was saved. Try again.",
+                    text,
+                )
+            if "permission denied" in text.lower():
+                return DatabaseError(
+                    f"The server {self.where} does not allow this change for "
+                    f"'{self.url.username}'; nothing was saved.",
+                    text,
+                )
+            return DatabaseError(f"The database server {self.where} failed: {text}", text)
+        return _database_error(text)
+
+    @contextlib.contextmanager
+    def _translate(self) -> Iterator[None]:
+        try:
+            yield
+        except StaleDataError as exc:
+            raise ConflictError("record", 0, {}, {}, 0) from exc
+        except (SADatabaseError, SAInterfaceError, sqlite3.Error) as exc:
+            raise self._error(_sqlite_words(exc)) from exc
+
+    def change_watch(self) -> ChangeWatch:
+        """A watch that tells when anyone else committed a change to this database.
+
+        Raises:
+            DatabaseError: The database cannot be reached.
+        """
+        with self._translate():
+            if self.path is not None:
+                return ChangeWatch.for_sqlite(self.path)
+            _args, kwargs = self.engine.dialect.create_connect_args(self.url)
+            return ChangeWatch.for_server({**kwargs, **postgres.connect_args(self.url)})
 
     def _writing_engine(self, engine: Engine) -> Engine:
         return engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
@@ -112,16 +205,26 @@ class Library:
         upgrade: bool = True,
         busy_timeout: float | None = None,
         read_only: str | None = None,
+        password_prompt: postgres.PasswordPrompt | None = None,
+        change_schema: bool = False,
     ) -> Library:
         """Open a database and bring its schema up to date, backing it up first if older.
+
+        A server's schema is created or upgraded only with ``change_schema`` (the
+        ``init`` command, run once by whoever owns the database): an ordinary start on a
+        server without the schema, or with an older one, is refused.
 
         Raises:
             DatabaseError: The database cannot be opened or upgraded.
         """
-        library = cls(target, busy_timeout=busy_timeout, read_only=read_only)
+        library = cls(
+            target, busy_timeout=busy_timeout, read_only=read_only, password_prompt=password_prompt
+        )
         try:
             if upgrade:
-                library.upgrade()
+                library.upgrade(change_schema=change_schema or library.is_sqlite)
+            elif not library.is_sqlite:
+                library.check_schema()
         except BaseException:
             library.close()
             raise
@@ -155,7 +258,7 @@ class Library:
         """
         if self.read_only is not None:
             raise DatabaseError(self.read_only)
-        with _translate_errors(), self._writer() as session, session.begin():
+        with self._translate(), self._writer() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
@@ -177,7 +280,7 @@ class Library:
         if self._brief is None:
             engine = self._make_engine(wait)
             self._brief = sessionmaker(self._writing_engine(engine), expire_on_commit=False)
-        with _translate_errors(), self._brief() as session, session.begin():
+        with self._translate(), self._brief() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
@@ -187,7 +290,7 @@ class Library:
         Raises:
             DatabaseError: The database cannot be read (damaged, unreadable, locked).
         """
-        with _translate_errors(), self._reader() as session, session.begin():
+        with self._translate(), self._reader() as session, session.begin():
             yield session
 
     # Schema -------------------------------------------------------------------------
@@ -201,7 +304,7 @@ class Library:
         Raises:
             DatabaseError: The database cannot be read.
         """
-        with _translate_errors(), self.engine.connect() as conn:
+        with self._translate(), self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
                 return None
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -214,8 +317,43 @@ class Library:
         """Whether the schema is older than the application."""
         return self.current_revision() != self.head_revision()
 
-    def upgrade(self) -> Path | None:
-        """Upgrade the schema to head; back up a non-empty database first.
+    def check_schema(self) -> None:
+        """Refuse a database whose schema is missing, older or newer than this version's.
+
+        Raises:
+            DatabaseError: What is wrong and who can put it right, in one sentence.
+        """
+        current = self.current_revision()
+        if current == self.head_revision():
+            return
+        if current is None:
+            if self._has_tables():
+                raise DatabaseError(
+                    f"{self.where} holds other tables, not a Scholar Desk database; "
+                    "give an empty database instead."
+                )
+            raise DatabaseError(
+                f"The database {self.where} has no Scholar Desk tables yet: its owner runs "
+                f"'scholar-desk --db {self.url.render_as_string()} init' once first."
+            )
+        if not _known_revision(current):
+            raise DatabaseError(
+                f"The database {self.where} was made by a newer version of Scholar Desk. "
+                "Install the newer version to open it.",
+                f"revision {current} unknown",
+            )
+        raise DatabaseError(
+            f"The database {self.where} needs an upgrade for this version: its owner runs "
+            f"'scholar-desk --db {self.url.render_as_string()} init' once first.",
+            f"revision {current}",
+        )
+
+    def upgrade(self, *, change_schema: bool = True) -> Path | None:
+        """Upgrade the schema to head; back up a non-empty database file first.
+
+        Args:
+            change_schema: Whether a server's schema may be created or upgraded; without
+                it, a server whose schema is not current is refused (`check_schema`).
 
         Returns:
             The verified backup taken before the upgrade, if one was needed.
@@ -227,17 +365,22 @@ class Library:
         head = self.head_revision()
         if current == head:
             return None
+        if not self.is_sqlite and not change_schema:
+            self.check_schema()
         if self.read_only is not None:
             raise DatabaseError(self.read_only)
         from alembic import command
-        from alembic.script import ScriptDirectory
 
-        script = ScriptDirectory.from_config(alembic_config())
-        if current is not None and script.get_revision(current) is None:
+        if current is not None and not _known_revision(current):
             raise DatabaseError(
-                "This database was made by a newer version of Scholar Desk. "
+                f"The database {self.where} was made by a newer version of Scholar Desk. "
                 "Install the newer version to open it.",
                 f"revision {current} unknown",
+            )
+        if current is None and not self.is_sqlite and self._has_tables():
+            raise DatabaseError(
+                f"{self.where} holds other tables, not a Scholar Desk database; "
+                "give an empty database instead."
             )
         backup = None
         if current is not None or self._has_tables():
@@ -249,6 +392,12 @@ class Library:
                 command.upgrade(cfg, "head")
         except (SADatabaseError, sqlite3.Error) as exc:
             text = _sqlite_words(exc)
+            if not self.is_sqlite:
+                raise DatabaseError(
+                    f"The database {self.where} could not be upgraded; it was left as it was: "
+                    f"{text}",
+                    text,
+                ) from exc
             if _transient(text) or "full" in text:
                 raise _database_error(text) from exc
             raise DatabaseError(
@@ -257,7 +406,7 @@ class Library:
         return backup
 
     def _has_tables(self) -> bool:
-        with _translate_errors():
+        with self._translate():
             return bool(inspect(self.engine).get_table_names())
 
     def backup_before_upgrade(self) -> Path | None:
@@ -295,6 +444,36 @@ class Library:
                 result,
             )
         return target
+
+
+def _known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - Alembic raises several kinds for an unknown id
+        return False
+
+
+def _announce_writes(writer: sessionmaker[Session]) -> None:
+    """On a server, every commit that wrote sends a notice other windows listen for."""
+
+    @event.listens_for(writer, "after_flush")
+    def _flushed(session: Session, _context: object) -> None:
+        session.info["wrote"] = True
+
+    @event.listens_for(writer, "do_orm_execute")
+    def _executed(state: ORMExecuteState) -> None:
+        if not state.is_select:
+            state.session.info["wrote"] = True
+
+    @event.listens_for(writer, "before_commit")
+    def _committing(session: Session) -> None:
+        if session.info.pop("wrote", False):
+            session.connection().execute(
+                text("SELECT pg_notify(:channel, '')"), {"channel": postgres.NOTIFY_CHANNEL}
+            )
 
 
 def alembic_config() -> Config:
@@ -381,16 +560,6 @@ def _database_error(text: str) -> ScholarDeskError:
             text,
         )
     return DatabaseError("The database could not be used: " + text, text)
-
-
-@contextlib.contextmanager
-def _translate_errors() -> Iterator[None]:
-    try:
-        yield
-    except StaleDataError as exc:
-        raise ConflictError("record", 0, {}, {}, 0) from exc
-    except (SADatabaseError, sqlite3.Error) as exc:
-        raise _database_error(_sqlite_words(exc)) from exc
 
 
 def utc_stamp() -> str:

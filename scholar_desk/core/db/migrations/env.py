@@ -12,12 +12,16 @@ import scholar_desk.core.db.models  # noqa: F401 - registers every table on Base
 from scholar_desk.core.db.base import Base, UTCDateTime
 
 FTS_TABLE_PREFIX = "references_fts"
+SERVER_SEARCH = {("column", "search_vector"), ("index", "ix_references_search")}
 
 
 def _include_object(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    # SQLite's full-text index is kept by hand in its own revision, not by the models.
+    # The full-text indexes (SQLite's FTS5 table, PostgreSQL's tsvector column and its
+    # GIN index) are kept by hand in their own revisions, not by the models.
+    if (type_, name) in SERVER_SEARCH:
+        return False
     return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE_PREFIX))
 
 

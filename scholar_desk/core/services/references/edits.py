@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, literal, select, update
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.db.models import (
@@ -204,7 +204,7 @@ def regenerate_keys(
     session.execute(
         update(Reference)
         .where(Reference.id.in_(list(id_order)))
-        .values(citation_key=func.printf("__regen_%d", Reference.id))
+        .values(citation_key=literal("__regen_") + cast(Reference.id, String))
     )
     for _ref_id, ref in targets:
         ref.citation_key = make_key(ref, pattern)
@@ -268,7 +268,7 @@ def restore_keys(session: Session, actor: Actor, keys: Mapping[int, str]) -> dic
     session.execute(
         update(Reference)
         .where(Reference.id.in_(ids))
-        .values(citation_key=func.printf("__restore_%d", Reference.id))
+        .values(citation_key=literal("__restore_") + cast(Reference.id, String))
     )
     for ref_id, key in keys.items():
         session.execute(

@@ -9,7 +9,6 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from scholar_desk.core.db import fulltext
 from scholar_desk.core.db.models import (
     Reference,
     ReferenceLink,
@@ -111,22 +110,16 @@ def merge_exact_duplicates(
                 parent[max(r, root)] = min(r, root)
                 root = min(r, root)
 
-    def groups_of(*columns: Any, where: Any) -> None:
+    def groups_of(key: Any, where: Any) -> None:
+        shared = select(key).where(where).group_by(key).having(func.count() > 1).subquery()
         stmt = (
-            select(func.group_concat(Reference.id))
-            .where(where)
-            .group_by(*columns)
-            .having(func.count() > 1)
+            select(key, Reference.id).join(shared, key == shared.c[0]).order_by(key, Reference.id)
         )
-        if not fulltext.is_sqlite(session):
-            stmt = (
-                select(func.string_agg(func.cast(Reference.id, type_=Reference.title.type), ","))
-                .where(where)
-                .group_by(*columns)
-                .having(func.count() > 1)
-            )
-        for (text,) in session.execute(stmt):
-            union(sorted(int(x) for x in str(text).split(",")))
+        groups: dict[Any, list[int]] = defaultdict(list)
+        for value, ref_id in session.execute(stmt):
+            groups[value].append(ref_id)
+        for ids in groups.values():
+            union(ids)
 
     groups_of(Reference.doi, where=Reference.doi != "")
     groups_of(Reference.pmid, where=Reference.pmid != "")
