@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg
+from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -87,4 +87,93 @@ def _run_cv(ctx: CliContext) -> int:
         f"{cv.count(key)} {title.lower()}" for key, title in SECTIONS if cv.count(key)
     )
     print(f"Wrote the CV of {cv.fellow} to {out}: {counts}")
+    return EXIT_OK
+
+
+group("program", help="the program's scholarly requirements (program.toml) and progress")
+
+
+@command(
+    "program show",
+    help="each fellow's progress against the requirements",
+    args=[
+        Arg("--fellow", default=None, help="only this fellow (name, family name or id)"),
+        Arg("--json", action="store_true", help="print JSON"),
+    ],
+)
+def _run_program_show(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from scholar_desk.core.services import career
+
+    with ctx.library.reading() as session:
+        if ctx.args.fellow is not None:
+            fellow_id = fellow_id_for(session, ctx, ctx.args.fellow)
+            rows = [career.fellow_progress(session, ctx.actor, fellow_id)]
+        else:
+            rows = career.program_progress(session, ctx.actor)
+    if ctx.args.json:
+        ctx.print_json([{"id": r.fellow_id, **asdict(r)} for r in rows])
+        return EXIT_OK
+    if rows:
+        example = (
+            "; an example set: adapt it, then store it with 'program set FILE'"
+            if rows[0].example
+            else ""
+        )
+        print(f"Requirements: {rows[0].program}{example}")
+    for row in rows:
+        print(f"\n{row.fellow}: {row.met} of {len(row.requirements)} met")
+        for req in row.requirements:
+            print(f"  [{req.state}] {req.title}: {req.summary}")
+    if not rows:
+        print("No fellows to show.")
+    return EXIT_OK
+
+
+@command(
+    "program set",
+    help="store a program.toml as the program's requirements (a director)",
+    args=[Arg("file", metavar="FILE", help="the program.toml to store")],
+)
+def _run_program_set(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core.errors import ImportFileError
+    from scholar_desk.core.services import career
+
+    path = Path(ctx.args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFileError(f"Cannot read {path.name}: {exc}.") from None
+    with ctx.library.transaction() as session:
+        program = career.set_program(session, ctx.actor, text, source=path.name)
+    example = " (marked as an example)" if program.example else ""
+    print(f"Stored {len(program.requirements)} requirements of {program.name}{example}")
+    return EXIT_OK
+
+
+@command(
+    "program get",
+    help="write the requirements in force (or the shipped example) to a file",
+    args=[
+        Arg("out", metavar="OUT.toml", help="file to write"),
+        Arg("--example", action="store_true", help="the shipped pain medicine starter set"),
+        force_arg(),
+    ],
+)
+def _run_program_get(ctx: CliContext) -> int:
+    from pathlib import Path
+
+    from scholar_desk.core import files
+    from scholar_desk.core.services import career
+
+    out = Path(ctx.args.out)
+    files.check_target(out, force=ctx.args.force)
+    with ctx.library.reading() as session:
+        stored = None if ctx.args.example else career.stored_text(session)
+    text = stored if stored is not None else career.example_text()
+    files.write_bytes(out, text.encode("utf-8"), force=ctx.args.force)
+    print(f"Wrote the {'example ' if stored is None else ''}requirements to {out}")
     return EXIT_OK

@@ -30,7 +30,7 @@ def _run_report(ctx: CliContext) -> int:
     from scholar_desk.core import files
     from scholar_desk.core.errors import ExportError
     from scholar_desk.core.formats.report_files import FORMATS, write_report
-    from scholar_desk.core.services import report
+    from scholar_desk.core.services import career, report
 
     out = Path(ctx.args.out)
     if out.suffix.lower().lstrip(".") not in FORMATS:
@@ -43,6 +43,7 @@ def _run_report(ctx: CliContext) -> int:
         if ctx.args.fellow is not None:
             ids = [report.find_fellow(session, ctx.actor, ctx.args.fellow).person_id]
         activity = report.build_report(session, ctx.actor, ctx.args.year, fellow_ids=ids)
+        activity = career.with_requirements(session, ctx.actor, activity)
     for warning in activity.warnings:
         print(f"warning: {warning.fellow}: {warning.message}", file=sys.stderr)
     if activity.warnings and ctx.args.strict:

@@ -84,3 +84,34 @@ def test_cv_bad_input_is_one_line_and_exit_2(run, tmp_path, args, message):
     assert message in err
     assert err.count("\n") == 1
     assert list(folder.iterdir()) == []
+
+
+def test_program_show_set_and_a_malformed_file(run, tmp_path):
+    code, out, _ = run("ana", "program", "show")
+    assert code == 0
+    assert "Ana Reyes, MD: 2 of 4 met" in out
+    assert "Ben Stone" not in out
+    bad = tmp_path / "program.toml"
+    bad.write_text('[program]\nname = "X"\n\n[[requirement]]\ntitle = "A"\nkind = "paper"\n')
+    code, _, err = run("dee", "program", "set", str(bad))
+    assert code == 2
+    assert err.strip().endswith(
+        "program.toml, line 4: requirement 1: kind 'paper' is not one of manuscript, "
+        "abstract, project, presentation."
+    )
+    good = tmp_path / "ours.toml"
+    good.write_text(
+        '[program]\nname = "Ours"\n[[requirement]]\ntitle = "A talk"\nkind = "presentation"\n'
+    )
+    code, _, err = run("sara", "program", "set", str(good))
+    assert code == 2
+    assert "Only a director" in err
+    code, out, _ = run("dee", "program", "set", str(good))
+    assert code == 0
+    assert "Stored 1 requirements of Ours" in out
+    code, out, _ = run("sara", "program", "show", "--json")
+    import json
+
+    rows = json.loads(out)
+    assert [r["fellow"] for r in rows] == ["Ana Reyes, MD"]
+    assert rows[0]["requirements"][0]["state"] == "met"

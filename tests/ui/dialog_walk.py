@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 import scholar_desk.ui
 import scholar_desk.ui.dialogs
 from scholar_desk.core.errors import ScholarDeskError
-from scholar_desk.core.services import items
+from scholar_desk.core.services import career, items
 from scholar_desk.core.services.deadline_calendar import Reminder
 from scholar_desk.core.services.merge import Clash
 from scholar_desk.ui.pages.mentor_page import ItemViewDialog
@@ -48,6 +48,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         export_dialog,
         import_dialog,
         login_dialog,
+        program_dialog,
         record_editor,
         rekey_dialog,
         reminder_dialog,
@@ -80,6 +81,9 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
             window, [(1, "Pain Medicine")], "PAIN", None, today
         ),
         "ItemViewDialog": lambda: ItemViewDialog(ctx, "project", project.id, window),
+        "ProgramDialog": lambda: program_dialog.ProgramDialog(
+            career.example_text(), career.example_text(), window
+        ),
     }
 
 

@@ -75,3 +75,61 @@ def test_switching_fellow_shows_their_cv(page, seeded):
     page.set_fellow(seeded.ben)
     assert page.cv_tab.cv.fellow == "Ben Stone, DO"
     assert "Ana" not in page.cv_tab.preview.toPlainText()
+
+
+def _cells(table):
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def test_requirements_tab_shows_progress_and_the_overview(page, seeded):
+    page.set_fellow(seeded.ana)
+    tab = page.requirements_tab
+    page.tabs.setCurrentWidget(tab)
+    assert "Pain Medicine Fellowship (example)" in tab.program_label.text()
+    assert "an example set" in tab.program_label.text()
+    rows = _cells(tab.table)
+    assert [r[1] for r in rows] == [
+        "\u2713 met",
+        "\u2713 met",
+        "\u2013 not started",
+        "\u2026 in progress (1 of 2)",
+    ]
+    assert "Genicular RFA: durable relief" in rows[0][2]
+    overview = _cells(tab.grid)
+    assert [r[:2] for r in overview] == [["Ana Reyes, MD", "2 of 4"], ["Ben Stone, DO", "0 of 4"]]
+    assert tab.edit_button.isVisibleTo(page)
+
+
+def test_director_edits_the_requirements_in_the_window(page, seeded, monkeypatch, qtbot):
+    from scholar_desk.ui.dialogs.program_dialog import ProgramDialog
+
+    page.set_fellow(seeded.ben)
+    tab = page.requirements_tab
+    new = (
+        '[program]\nname = "Our program"\n\n[[requirement]]\ntitle = "One grand rounds"\n'
+        'kind = "presentation"\npresentation_kind = ["grand rounds"]\nmet_when = "scheduled"\n'
+    )
+    monkeypatch.setattr(ProgramDialog, "ask", classmethod(lambda cls, parent, text, ex: new))
+    with qtbot.waitSignal(tab.reloaded, timeout=2000):
+        tab._on_edit_clicked()
+    assert "<b>Our program</b>: 1 requirements" in tab.program_label.text()
+    assert _cells(tab.table)[0][:2] == ["One grand rounds", "\u2713 met"]
+
+
+def test_program_dialog_keeps_a_bad_file_open_at_its_line(qtbot):
+    from scholar_desk.ui.dialogs.program_dialog import ProgramDialog
+
+    dialog = ProgramDialog('[program]\nname = "X"\n\n[[requirement]]\nkind = "paper"\n', "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.error.text().startswith("program.toml, line 4: requirement 1:")
+    assert dialog.editor.textCursor().blockNumber() == 3
+    dialog.editor.setPlainText('[[requirement]]\ntitle = "A"\nkind = "abstract"\n')
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted

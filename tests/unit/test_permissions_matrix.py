@@ -358,6 +358,9 @@ ADMIN_CALLS: Mapping[str, Callable[[Session, Actor, World], Any]] = {
         s, a, "mentor", w.person["a"]
     ),
     "accounts.set_idle_minutes": lambda s, a, w: accounts.set_idle_minutes(s, a, 10),
+    "career.set_program": lambda s, a, w: _svc("career.set_program")(
+        s, a, _svc("career.example_text")()
+    ),
     "audit.query": lambda s, a, w: audit.query(s, a),
     "audit.facets": lambda s, a, w: audit.facets(s, a),
 }
@@ -742,6 +745,8 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "documents.export_publication_list": ("read", "fellow", lambda s, a, o, i, t: _svc("documents.export_publication_list")(s, a, i, t / "pubs.docx")),
     "career.works_of": ("read", "fellow", lambda s, a, o, i, t: _svc("career.works_of")(s, a, i)),
     "career.build_cv": ("read", "fellow", lambda s, a, o, i, t: _svc("career.build_cv")(s, a, i)),
+    "career.fellow_progress": ("read", "fellow", lambda s, a, o, i, t: _svc("career.fellow_progress")(s, a, i)),
+    "career.with_requirements": ("read", "fellow", lambda s, a, o, i, t: _svc("career.with_requirements")(s, a, _svc("report.build_report")(s, a, fellow_ids=[i]))),
     "career.export_cv": ("read", "fellow", lambda s, a, o, i, t: _nothing_to_write(_svc("career.export_cv"), s, a, i, t / "cv.docx")),
     "citations.citations": ("read", "abstract", lambda s, a, o, i, t: _svc("citations.citations")(s, a, "abstract", i)),
     "citations.cite": ("update", "abstract", lambda s, a, o, i, t: _svc("citations.cite")(s, a, "abstract", i, [_reference(s)])),

@@ -111,6 +111,21 @@ class ReportWarning:
 
 
 @dataclass(frozen=True)
+class RequirementLine:
+    """Where a fellow stands on one of the program's requirements.
+
+    Attributes:
+        title: What the requirement asks.
+        state: ``met``, ``in progress`` or ``not started``.
+        summary: The state with the items that meet it or will.
+    """
+
+    title: str
+    state: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class FellowReport:
     """One fellow's scholarly activity in one academic year.
 
@@ -120,6 +135,7 @@ class FellowReport:
         items: Everything counted or listed, sorted by category then date.
         participated_in_research: Whether the fellow took part in research this year.
         teaching_30_min: Whether the fellow taught or presented for 30 minutes or more.
+        requirements: Progress against the program's requirements, where attached.
     """
 
     fellow_id: int | None
@@ -127,6 +143,7 @@ class FellowReport:
     items: tuple[ReportItem, ...] = ()
     participated_in_research: bool = False
     teaching_30_min: bool = False
+    requirements: tuple[RequirementLine, ...] = ()
 
     def in_category(self, category: str) -> list[ReportItem]:
         """The items of one category, in date order."""
@@ -154,6 +171,7 @@ class ActivityReport:
         fellows: One part per fellow, by name.
         warnings: Gaps found while counting, for every fellow.
         scope: Who the report covers, e.g. ``Program-wide`` or a fellow's name.
+        program: The program whose requirements are attached (``""``: none).
     """
 
     year: int
@@ -163,6 +181,7 @@ class ActivityReport:
     fellows: tuple[FellowReport, ...] = ()
     warnings: tuple[ReportWarning, ...] = ()
     scope: str = ""
+    program: str = ""
 
     @property
     def label(self) -> str:
@@ -339,6 +358,11 @@ def _write_xlsx(
         sheet.append([])
         sheet.append(["Participated in research", _yes_no(fellow.participated_in_research)])
         sheet.append(["Teaching 30 minutes or more", _yes_no(fellow.teaching_30_min)])
+        if fellow.requirements:
+            sheet.append([])
+            sheet.append([f"Program requirements: {report.program}"])
+            for line in fellow.requirements:
+                sheet.append([line.title, line.state, line.summary])
         sheet.freeze_panes = "A2"
         progress(done, total + 1, fellow.fellow)
 
@@ -600,6 +624,24 @@ def _write_pdf(
                 )
             )
         pdf.ln(4)
+        if fellow.requirements:
+            section(f"Program requirements: {report.program}")
+            pdf.set_font("Body", "", 9.5)
+            with pdf.table(
+                col_widths=(70, 24, 86),
+                text_align=("LEFT", "CENTER", "LEFT"),
+                headings_style=heading,
+                cell_fill_color=_BAND,
+                cell_fill_mode="ROWS",
+                line_height=5.5,
+                borders_layout="HORIZONTAL_LINES",
+                width=width,
+            ) as table:
+                table.row(("Requirement", "Status", "Items"))
+                for line in fellow.requirements:
+                    items_text = line.summary.split(": ", 1)[1] if ": " in line.summary else ""
+                    table.row((line.title, line.state, items_text))
+            pdf.ln(4)
         for key, title in COUNTED_CATEGORIES + LISTED_CATEGORIES:
             items = fellow.in_category(key)
             if not items:

@@ -32,8 +32,13 @@ write (import, edit, tag, delete, merge, re-key) is checked with ``owner_id=None
 ACCOUNT = "account"
 AUDIT = "audit"
 BACKUP = "backup"
-ADMIN_KINDS = frozenset({ACCOUNT, AUDIT, BACKUP})
-"""Whole-database matters only a director (or the single user) reads or manages."""
+PROGRAM = "program"
+ADMIN_KINDS = frozenset({ACCOUNT, AUDIT, BACKUP, PROGRAM})
+"""Whole-database matters only a director (or the single user) reads or manages.
+
+Everyone reads the program's requirements (the services read them for every fellow);
+only a director manages them.
+"""
 
 _LOGIN_ON_KEY = "scholar_desk.login_on"
 
@@ -168,6 +173,7 @@ _PLURALS = {
     "audit": "the audit log",
     "backup": "backups",
     "comment": "comments",
+    "program": "the program's requirements",
 }
 
 

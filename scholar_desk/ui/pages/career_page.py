@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from scholar_desk.core.services import report
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.pages.cv_tab import CvTab
+from scholar_desk.ui.pages.requirements_tab import RequirementsTab
 
 
 class CareerPage(QWidget):
@@ -41,6 +42,8 @@ class CareerPage(QWidget):
         self.tabs.setObjectName("careerTabs")
         self.cv_tab = CvTab(ctx, self.tabs)
         self.tabs.addTab(self.cv_tab, "CV")
+        self.requirements_tab = RequirementsTab(ctx, self.tabs)
+        self.tabs.addTab(self.requirements_tab, "Requirements")
 
         row = QHBoxLayout()
         row.addWidget(fellow_label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from scholar_desk.core import clock
-from scholar_desk.core.services import dashboard, items
+from scholar_desk.core.services import career, dashboard, items
 from scholar_desk.core.services.dashboard import DashboardSummary
 from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.ui.context import AppContext
@@ -256,6 +257,18 @@ class DashboardPage(QWidget):
             pipelines.addWidget(pipeline, 1)
         layout.addLayout(pipelines)
 
+        requirements, inner = _card(body)
+        heading = QLabel("Program requirements", requirements)
+        heading.setObjectName("sectionTitle")
+        self.requirements = QLabel(requirements)
+        self.requirements.setObjectName("requirementsSummary")
+        self.requirements.setAccessibleName("Program requirements")
+        self.requirements.setWordWrap(True)
+        self.requirements.setTextFormat(Qt.TextFormat.RichText)
+        inner.addWidget(heading)
+        inner.addWidget(self.requirements)
+        layout.addWidget(requirements)
+
         self.upcoming_table = _ItemTable(["What", "Due", "In", "Kind", "Fellow"], body)
         self.upcoming_table.setAccessibleName("Upcoming deadlines")
         self.overdue_table = _ItemTable(["What", "Was due", "Late by", "Kind", "Fellow"], body)
@@ -299,7 +312,9 @@ class DashboardPage(QWidget):
         with self.ctx.library.reading() as session:
             summary = dashboard.summary(session, self.ctx.actor, today, days=WINDOW_DAYS)
             people = {p.id: p.label for p in items.list_items(session, self.ctx.actor, "person")}
+            progress = career.program_progress(session, self.ctx.actor, today=today)
         self.summary = summary
+        self.requirements.setText(requirements_html(progress))
         self._stale = False
         self._show(summary, people)
 
@@ -399,6 +414,30 @@ class DashboardPage(QWidget):
             target = table.target(row)
             if target is not None:
                 self.open_requested.emit(*target)
+
+
+_MARKS = {career.MET: "\u2713", career.IN_PROGRESS: "\u2026", career.NOT_STARTED: "\u2013"}
+
+
+def requirements_html(progress: Sequence[career.FellowProgress]) -> str:
+    """Each requirement for one fellow; one line per fellow for several."""
+    if not progress:
+        return "No fellows to show."
+    example = " (example requirements)" if progress[0].example else ""
+    if len(progress) == 1:
+        lines = [
+            f"{_MARKS[r.state]} <b>{escape(r.title)}</b>: {escape(r.summary)}"
+            for r in progress[0].requirements
+        ]
+        return f"{escape(progress[0].program)}{example}<br>" + "<br>".join(lines)
+    lines = []
+    for fellow in progress:
+        behind = [r.title for r in fellow.requirements if r.state != career.MET]
+        rest = f"; still to do: {escape(', '.join(behind))}" if behind else ""
+        lines.append(
+            f"<b>{escape(fellow.fellow)}</b>: {fellow.met} of {len(fellow.requirements)} met{rest}"
+        )
+    return f"{escape(progress[0].program)}{example}<br>" + "<br>".join(lines)
 
 
 def _days_text(days: int, *, late: bool) -> str:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from scholar_desk.core.errors import ScholarDeskError
-from scholar_desk.core.services import items, kinds, mentor
+from scholar_desk.core.services import career, items, kinds, mentor
 from scholar_desk.core.services.mentor import MenteeSummary
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
@@ -67,6 +67,7 @@ class MentorPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.summaries: list[MenteeSummary] = []
+        self.progress: dict[int, career.FellowProgress] = {}
         self.mentees = QListWidget(self)
         self.mentees.setAccessibleName("Mentees")
         self.mentees.setAccessibleDescription("Most in need of attention first")
@@ -101,6 +102,9 @@ class MentorPage(QWidget):
         current = self.current_person()
         with self.ctx.library.reading() as session:
             self.summaries = mentor.mentor_dashboard(session, self.ctx.actor)
+            self.progress = {
+                p.fellow_id: p for p in career.program_progress(session, self.ctx.actor)
+            }
         self.mentees.blockSignals(True)
         self.mentees.clear()
         for summary in self.summaries:
@@ -141,11 +145,17 @@ class MentorPage(QWidget):
         ]
         from html import escape
 
+        progress = self.progress.get(s.person_id)
+        requirements = [
+            f"<b>{escape(r.title)}</b>: {escape(r.summary)}"
+            for r in (progress.requirements if progress is not None else ())
+        ]
         html = (
             f"<h2>{escape(s.name)}</h2>"
             f"<p><b>Projects:</b> {escape(_pipeline(s.projects_by_status))}<br>"
             f"<b>Submissions:</b> {escape(_pipeline(s.submissions_by_status))}<br>"
             f"<b>Abstracts:</b> {escape(_pipeline(s.abstracts_by_status))}</p>"
+            f"<h3>Program requirements</h3>{bullet(requirements)}"
             f"<h3>Overdue</h3>{bullet([escape(x) for x in overdue])}"
             f"<h3>Stalled</h3>{bullet([escape(x) for x in stalled])}"
             f"<h3>Next deadlines</h3>{bullet([escape(x) for x in upcoming])}"

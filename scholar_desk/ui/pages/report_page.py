@@ -39,7 +39,7 @@ from scholar_desk.core.formats.report_files import (
     write_report,
 )
 from scholar_desk.core.progress import CancelToken, ProgressSink
-from scholar_desk.core.services import documents, report
+from scholar_desk.core.services import career, documents, report
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
 from scholar_desk.ui.errors import show_error
@@ -348,6 +348,7 @@ class ReportPage(QWidget):
             progress(0, 1, "Counting\u2026")
             with library.reading() as session:
                 activity = report.build_report(session, actor, year, fellow_ids=fellows)
+                activity = career.with_requirements(session, actor, activity)
             cancel.check()
             write_report(activity, target, progress=progress, cancel=cancel, force=True)
             return str(target)
