@@ -45,6 +45,8 @@ class Settings:
         recent_exports: Folders recently exported to.
         theme: ``system``, ``light`` or ``dark``.
         citation_key_pattern: Pattern used when regenerating citation keys.
+        default_slide_template: The .pptx/.potx the window's slide export starts from.
+        default_poster_template: The .pptx/.potx the window's poster export starts from.
     """
 
     schema_version: int = SCHEMA_VERSION
@@ -52,6 +54,8 @@ class Settings:
     recent_exports: list[str] = field(default_factory=list)
     theme: str = "system"
     citation_key_pattern: str = "{author}{year}{title}"
+    default_slide_template: str = ""
+    default_poster_template: str = ""
 
     @classmethod
     def path(cls) -> Path:
@@ -68,6 +72,11 @@ class Settings:
         known = {f.name for f in fields(cls)}
         raw = _upgrade(raw)
         return cls(**{k: v for k, v in raw.items() if k in known})
+
+    def default_template(self, kind: str) -> str:
+        """The user's default template file for ``slides`` or ``poster``, if it still exists."""
+        path = self.default_poster_template if kind == "poster" else self.default_slide_template
+        return path if path and Path(path).is_file() else ""
 
     def save(self) -> None:
         """Write the settings file atomically."""

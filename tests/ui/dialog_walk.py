@@ -53,6 +53,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         rekey_dialog,
         reminder_dialog,
         status_dialogs,
+        template_dialog,
     )
 
     abstract = _first_id(ctx, "abstract")
@@ -70,6 +71,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         "RekeyDialog": lambda: rekey_dialog.RekeyDialog(ctx, [1], window),
         "ConflictDialog": lambda: conflict_dialog.ConflictDialog("project", clashes, (), window),
         "ExportDialog": lambda: export_dialog.ExportDialog(window, ctx, abstract, "poster"),
+        "TemplateDialog": lambda: template_dialog.TemplateDialog(window, ctx, abstract),
         "ImportDialog": lambda: import_dialog.ImportDialog(ctx, [bib], window),
         "LoginDialog": lambda: login_dialog.LoginDialog(ctx.library, None, window),
         "RecordEditor": lambda: record_editor.RecordEditor(ctx, "conference", None, window),

@@ -28,6 +28,7 @@ from scholar_desk.core.formats.poster_size import size_note
 from scholar_desk.core.formats.templates import builtin_names
 from scholar_desk.core.progress import CancelToken, ProgressSink
 from scholar_desk.core.services import slides
+from scholar_desk.core.settings import Settings
 from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
@@ -64,10 +65,14 @@ class ExportDialog(QDialog):
         for name in builtin_names(self.mode):
             self.template_combo.addItem(name.split("-", 1)[1].capitalize(), name)
         self.template_combo.addItem(_FILE_ITEM, "")
+        default = Settings.load().default_template(self.mode)
+        if default:  # the user kept an exported template as the default
+            self.template_combo.setCurrentIndex(self.template_combo.count() - 1)
         self.template_combo.setAccessibleName("Template")
         self.template_file = QLineEdit(self)
         self.template_file.setAccessibleName("Template file")
         self.template_file.setPlaceholderText("An institutional .pptx or .potx")
+        self.template_file.setText(default)
         self.template_browse = QPushButton("Browse\u2026", self)
         self.template_browse.setAccessibleName("Browse for a template")
         template_row = QHBoxLayout()

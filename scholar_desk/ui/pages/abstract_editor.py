@@ -45,6 +45,7 @@ from scholar_desk.ui.widgets.timeline import transparent_scroll
 OVER_COLOR = "#b91c1c"
 NEAR_COLOR = "#b45309"
 EXPORT_MODULE = "scholar_desk.ui.dialogs.export_dialog"
+TEMPLATE_MODULE = "scholar_desk.ui.dialogs.template_dialog"
 
 
 def _id_of(item: int | Record) -> int:
@@ -109,6 +110,10 @@ class AbstractEditor(BylineAndFigures, QWidget):
                 button.clicked.connect(lambda _=False, m=mode: self.export(m))
                 header.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
                 self.export_buttons.append(button)
+            self.template_button = QPushButton(icons.icon("export"), "Template…", self)
+            self.template_button.setToolTip("Export a poster or slide template (.potx)")
+            self.template_button.clicked.connect(self.export_template)
+            header.addWidget(self.template_button, 0, Qt.AlignmentFlag.AlignTop)
         self.save_button = QToolButton(self)
         self.save_button.setObjectName("primaryButton")
         self.save_button.setText("Save")
@@ -675,6 +680,14 @@ class AbstractEditor(BylineAndFigures, QWidget):
             return None
         module = importlib.import_module(EXPORT_MODULE)
         return module.ExportDialog.ask(self, self.ctx, self.abstract_id, mode=mode)
+
+    def export_template(self) -> Any:
+        """Open Export template for this abstract and its meeting (saving edits first)."""
+        if self.dirty and not self.save():
+            return None
+        module = importlib.import_module(TEMPLATE_MODULE)
+        conference = self.detail.conference_id if self.detail is not None else None
+        return module.TemplateDialog.ask(self, self.ctx, self.abstract_id, conference)
 
     def _on_events_changed(self, kind: str) -> None:
         if self.ctx.events.origin is self or self.dirty:
