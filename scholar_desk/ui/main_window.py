@@ -170,7 +170,8 @@ PAGES: tuple[PageSpec, ...] = (
              lazy_page("scholar_desk.ui.pages.career_page", "CareerPage"), "Overview"),
     PageSpec("projects", "Projects", "project", record_page("project", detail=lazy_detail(
         "scholar_desk.ui.pages.project_detail", "ProjectDetail")), "Work"),
-    PageSpec("manuscripts", "Manuscripts", "manuscript", record_page("manuscript"), "Work"),
+    PageSpec("manuscripts", "Manuscripts", "manuscript", record_page("manuscript", detail=lazy_detail(
+        "scholar_desk.ui.pages.manuscript_detail", "ManuscriptDetail")), "Work"),
     PageSpec("submissions", "Submissions", "submission", record_page("submission", detail=lazy_detail(
         "scholar_desk.ui.pages.submission_detail", "SubmissionDetail")), "Work"),
     PageSpec("abstracts", "Abstracts", "abstract", record_page("abstract", detail=lazy_detail(

@@ -759,6 +759,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "manuscript_files.draft_counts": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.draft_counts")(s, a, _attached(s, o, i, t))),
     "manuscript_files.compare_versions": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.compare_versions")(s, a, _attached(s, o, i, t), _attached(s, o, i, t))),
     "manuscript_files.check_manuscript": ("read", "manuscript", lambda s, a, o, i, t: (_attached(s, o, i, t), _svc("manuscript_files.check_manuscript")(s, a, i))),
+    "manuscript_files.check_if_possible": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.check_if_possible")(s, a, i)),
     "manuscript_files.sent_history": ("read", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.sent_history")(s, a, i)),
     "manuscript_files.build_package": ("read", "manuscript", lambda s, a, o, i, t: (_attached(s, o, i, t), _svc("manuscript_files.build_package")(s, a, i, t / "package.zip"))),
     "manuscript_files.remove_file": ("update", "manuscript", lambda s, a, o, i, t: _svc("manuscript_files.remove_file")(s, a, _attached(s, o, i, t))),

@@ -38,6 +38,7 @@ from scholar_desk.ui.pages.abstract_byline import BylineAndFigures
 from scholar_desk.ui.pages.abstract_byline import CaptionPrompt as CaptionPrompt
 from scholar_desk.ui.pages.abstract_byline import ImagePicker as ImagePicker
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog, show_status
+from scholar_desk.ui.widgets.files_panel import FilesPanel
 from scholar_desk.ui.widgets.section_editor import GrowingTextEdit, SectionEditor
 from scholar_desk.ui.widgets.status_chip import StatusChip
 from scholar_desk.ui.widgets.timeline import transparent_scroll
@@ -190,6 +191,8 @@ class AbstractEditor(BylineAndFigures, QWidget):
         self.cited_label.setTextFormat(Qt.TextFormat.PlainText)
         self.cited_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.cited_label)
+        self.files_panel = FilesPanel(self.ctx, "abstract", self.abstract_id, page)
+        layout.addWidget(self.files_panel)
         layout.addStretch(1)
         scroll.setWidget(page)
         transparent_scroll(scroll)

@@ -32,6 +32,7 @@ from scholar_desk.core.services.projects import (
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import query
+from scholar_desk.ui.widgets.files_panel import FilesPanel
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color, tint
 from scholar_desk.ui.widgets.timeline import (
     TimelineEntry,
@@ -227,6 +228,8 @@ class ProjectDetail(QWidget):
         scroll.setWidget(self.timeline)
         transparent_scroll(scroll)
         right_layout.addWidget(scroll, 1)
+        self.files_panel = FilesPanel(self.ctx, "project", self.project_id, right)
+        right_layout.addWidget(self.files_panel, 1)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)

@@ -274,3 +274,21 @@ def check_manuscript(
         counts=counts,
         lines=lines,
     )
+
+
+def check_if_possible(
+    session: Session, actor: Actor, manuscript_id: int
+) -> tuple[ManuscriptCheck | None, str]:
+    """`check_manuscript`, or why it cannot be made (no Word draft, or an unreadable one).
+
+    Returns:
+        The check and ``""``, or ``None`` and the reason as a sentence.
+
+    Raises:
+        NotFoundError: No such manuscript (or one the actor may not read).
+    """
+    load_parent(session, actor, "manuscript", manuscript_id, permissions.READ)
+    try:
+        return check_manuscript(session, actor, manuscript_id), ""
+    except ValidationError as exc:
+        return None, exc.user_message
