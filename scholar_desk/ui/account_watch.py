@@ -13,11 +13,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.session import Actor
 from scholar_desk.ui.actions import ACTIONS
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.operations import read
+
+_UNKNOWN = object()
+"""The account could not be read this time."""
 
 
 class AccountWindow(Protocol):
@@ -49,11 +52,10 @@ class AccountWatch(QObject):
         actor = self.ctx.actor
         if self.done or actor.single_user:
             return False
-        try:
-            with self.ctx.library.reading() as session:
-                now = permissions.current(session, actor)
-        except ScholarDeskError:
-            return False  # a busy or vanished database: the next poll tries again
+        # A busy or vanished database: the next poll tries again.
+        now = read(self.ctx, None, permissions.current, lambda _exc: _UNKNOWN)
+        if now is _UNKNOWN:
+            return False
         if now is None:
             self.done = True
             message = (

@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from scholar_desk.core.db.changes import ChangeWatch
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import backups
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.operations import Unit, read
 
 
 def window_origin(ctx: AppContext) -> str:
@@ -26,10 +26,14 @@ def window_origin(ctx: AppContext) -> str:
 
 
 def _restore_mark(ctx: AppContext) -> backups.RestoreMark | None:
-    try:
-        return backups.last_restore(ctx.library)
-    except ScholarDeskError:
-        return None
+    library = ctx.library
+    return read(
+        ctx,
+        None,
+        lambda _session, _actor: backups.last_restore(library),
+        lambda _exc: None,  # unreadable now: the next poll looks again
+        unit=Unit.NONE,
+    )
 
 
 class LiveRefresh(QObject):
@@ -58,10 +62,15 @@ class LiveRefresh(QObject):
         self.timer.start()
 
     def _connect(self) -> None:
-        try:
-            self._watch = self.ctx.library.change_watch()
-        except ScholarDeskError:
-            self._watch = None  # the server is away: the next look tries again
+        library = self.ctx.library
+        self._watch = read(
+            self.ctx,
+            None,
+            lambda _session, _actor: library.change_watch(),
+            lambda _exc: None,  # the server is away: the next look tries again
+            unit=Unit.NONE,
+        )
+        if self._watch is None:
             return
         socket = self._watch.fileno()
         if socket is not None:

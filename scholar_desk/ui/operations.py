@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=BaseException)
+U = TypeVar("U")
 
 NOT_UNDOABLE = "This cannot be undone."
 """Said in the confirmation of a write that leaves no undo entry."""
@@ -354,11 +355,14 @@ def read(
     ctx: AppContext,
     parent: QWidget | None,
     fn: Callable[[Any, Any], T],
-    fallback: Callable[[ScholarDeskError], T],
-) -> T:
+    fallback: Callable[[ScholarDeskError], U],
+    *,
+    unit: Unit = Unit.READ,
+) -> T | U:
     """A quick read whose expected failure the caller words itself, without an error box.
 
-    ``fn(session, actor)`` runs in a reading unit; when it raises a `ScholarDeskError`
+    ``fn(session, actor)`` runs in a reading unit (or with no session, `Unit.NONE`,
+    for reads of files and settings beside the database); when it raises a `ScholarDeskError`
     (a busy or vanished database, a refusal), ``fallback(exc)`` gives the value instead:
     a message for the page to show, an empty list, "no change". Anything else is a bug
     and reaches the excepthook.
@@ -367,7 +371,7 @@ def read(
         What ``fn`` returned, or ``fallback(exc)``.
     """
     failed: list[ScholarDeskError] = []
-    operation: Operation[T] = Operation(ctx, parent, fn, unit=Unit.READ)
+    operation: Operation[T] = Operation(ctx, parent, fn, unit=unit)
     operation.failure(failed.append, ScholarDeskError)
     result = operation.run()
     return fallback(failed[0]) if failed else result  # type: ignore[return-value]

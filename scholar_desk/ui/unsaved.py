@@ -107,6 +107,15 @@ def dirty_editors(root: QWidget) -> list[Any]:
     return [editor for editor in found if editor.has_unsaved_edits()]
 
 
+def editor_name(editor: Any) -> str:
+    """What an editor edits, without the record's own words ("the abstract").
+
+    ``unsaved_what`` reads "the abstract “Title”"; the part in quotes is left out where
+    the name is shown to anyone passing by (the question before the idle lock).
+    """
+    return str(editor.unsaved_what()).split("“", 1)[0].strip()
+
+
 def keep_drafts(root: QWidget) -> None:
     """Write the draft of every dirty editor under ``root`` now (the window is locking)."""
     for editor in dirty_editors(root):

@@ -216,3 +216,19 @@ def test_an_operation_announces_shows_errors_and_runs_in_the_background(qtbot, c
     background.run_in_background()
     qtbot.waitUntil(lambda: results == [1], timeout=5000)
     assert progressed == ["counted"]
+
+
+def test_read_words_its_own_failure_without_an_error_box(qtbot, ctx, monkeypatch) -> None:
+    from scholar_desk.core.errors import NotFoundError
+    from scholar_desk.ui import operations
+
+    boxes: list[object] = []
+    monkeypatch.setattr(operations, "show_error", lambda parent, exc: boxes.append(exc))
+
+    def missing(_session, _actor):
+        raise NotFoundError("That project no longer exists.")
+
+    said = operations.read(ctx, None, missing, lambda exc: f"Cannot show it: {exc.user_message}")
+    assert said == "Cannot show it: That project no longer exists."
+    assert boxes == []
+    assert operations.read(ctx, None, lambda _s, _a: 7, lambda _exc: 0) == 7

@@ -205,3 +205,49 @@ def test_the_check_sees_a_direct_write(tmp_path: Path) -> None:
         "x.py:5 announces a change by hand",
         "x.py:6 pushes a command by hand (use run_command)",
     ]
+
+
+CATCHES_ITS_OWN = {
+    "operations.py": "the operation object: where an error becomes a box or a handler's call",
+    "commands.py": "undo and redo that fail later are shown and leave the stack",
+    "workers.py": "a background job hands the error to the operation that started it",
+    "dialogs/login_dialog.py": "signs in before the window and its context exist",
+}
+"""Modules that may catch `ScholarDeskError` themselves, with the reason."""
+
+
+def hand_wired_errors(tree: ast.Module, where: str) -> list[str]:
+    """``except ScholarDeskError`` blocks in one module (names, tuples, attributes)."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ExceptHandler) or node.type is None:
+            continue
+        caught = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        for name in caught:
+            text = name.id if isinstance(name, ast.Name) else getattr(name, "attr", "")
+            if text == "ScholarDeskError":
+                found.append(f"{where}:{node.lineno} catches ScholarDeskError by hand")
+    return found
+
+
+def test_pages_and_dialogs_leave_errors_to_the_operation_object() -> None:
+    """Writes go through `Operation`; a read that words its own failure uses `read`."""
+    found: list[str] = []
+    for path in sorted(UI.rglob("*.py")):
+        where = path.relative_to(UI).as_posix()
+        if where not in CATCHES_ITS_OWN:
+            found += hand_wired_errors(ast.parse(path.read_text(encoding="utf-8")), where)
+    assert not found, "use ui/operations.py (Operation, query or read):\n" + "\n".join(found)
+
+
+def test_the_error_check_sees_a_hand_wired_block() -> None:
+    source = (
+        "def reload(self):\n"
+        "    try:\n"
+        "        pass\n"
+        "    except (ValueError, errors.ScholarDeskError) as exc:\n"
+        "        self.message.setText(exc.user_message)\n"
+    )
+    assert hand_wired_errors(ast.parse(source), "x.py") == [
+        "x.py:4 catches ScholarDeskError by hand"
+    ]

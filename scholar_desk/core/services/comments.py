@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, object_session
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
-from scholar_desk.core.errors import NotFoundError, ValidationError
+from scholar_desk.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from scholar_desk.core.services import items, permissions
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.kinds import KINDS, Kind, person_name
@@ -123,6 +123,37 @@ def add_comment(
     session.flush()
     audit(session, actor, "create", "comment", row.id, "", None, text)
     return _info(row, owner, label)
+
+
+def withdraw_comment(session: Session, actor: Actor, comment_id: int) -> CommentInfo:
+    """Take back a comment its author just left (the undo of `add_comment`).
+
+    Only the author may, and only while the comment is open; the audit trail keeps
+    both the comment and its withdrawal.
+
+    Returns:
+        The comment as it was.
+
+    Raises:
+        NotFoundError: No such comment, or one the actor may not read.
+        PermissionDeniedError: The actor did not write it, or may no longer comment.
+        ValidationError: It was resolved meanwhile.
+    """
+    row = session.get(m.Comment, comment_id)
+    kind = KINDS.get(row.target_kind) if row is not None else None
+    if row is None or kind is None:
+        raise NotFoundError(f"There is no comment with id {comment_id}.")
+    owner, label = _target(session, actor, kind, row.target_id)
+    permissions.require(session, actor, permissions.COMMENT, kind.name, owner)
+    if not actor.single_user and row.author_account_id != actor.account_id:
+        raise PermissionDeniedError("Only its author can take a comment back.")
+    if row.resolved:
+        raise ValidationError({"": "The comment was resolved meanwhile, so it stays."})
+    gone = _info(row, owner, label)
+    audit(session, actor, "delete", "comment", row.id, "", row.body, None)
+    session.delete(row)
+    session.flush()
+    return gone
 
 
 def list_comments(

@@ -28,7 +28,7 @@ from scholar_desk.core.services.accounts import AccountInfo
 from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
-from scholar_desk.ui.operations import Operation
+from scholar_desk.ui.operations import Operation, read
 
 ROLES = ("fellow", "mentor", "director")
 
@@ -102,6 +102,16 @@ class AccountsDialog(QDialog):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Result")
+        # Undoing an account change could re-enable a disabled account or bring back a
+        # replaced password, so these stay out of Undo; the dialog says so up front.
+        self.not_undoable = QLabel(
+            "Account changes take effect at once and are not undone by Undo (Ctrl+Z), so a "
+            "disabled account or a replaced password never comes back by accident. Change "
+            "them back here.",
+            self,
+        )
+        self.not_undoable.setObjectName("hint")
+        self.not_undoable.setWordWrap(True)
         # New account
         self.name_edit = QLineEdit(self)
         self.name_edit.setAccessibleName("New account's user name")
@@ -173,6 +183,7 @@ class AccountsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addLayout(columns)
         layout.addLayout(idle_row)
+        layout.addWidget(self.not_undoable)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.table.itemSelectionChanged.connect(self._on_table_item_selection_changed)
@@ -183,15 +194,22 @@ class AccountsDialog(QDialog):
 
     def reload(self) -> None:
         """Read the accounts, people and the idle setting again."""
-        try:
-            with self.ctx.library.reading() as session:
-                self.rows = accounts.list_accounts(session, self.ctx.actor)
-                people = items.list_items(session, self.ctx.actor, "person")
-                minutes = accounts.idle_minutes(session)
-        except ScholarDeskError as exc:
+
+        def load(session: Any, actor: Any) -> tuple[list[AccountInfo], list[Any], int]:
+            return (
+                accounts.list_accounts(session, actor),
+                items.list_items(session, actor, "person"),
+                accounts.idle_minutes(session),
+            )
+
+        def refused(exc: ScholarDeskError) -> None:
             self.message.setText(exc.user_message)
             self.setEnabled(False)
+
+        loaded = read(self.ctx, self, load, refused)
+        if loaded is None:
             return
+        self.rows, people, minutes = loaded
         self.idle_spin.setValue(minutes)
         keep = self.table.currentRow()
         self.table.setRowCount(len(self.rows))

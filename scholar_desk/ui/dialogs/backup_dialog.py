@@ -171,10 +171,15 @@ class BackupDialog(QDialog):
     def _confirm_restore(self, source: Path) -> QMessageBox | None:
         """Ask before restoring, naming what the restore loses."""
         path = self.ctx.library.path
-        try:
-            loss = backups.restore_loss(path, source).describe() if path is not None else ""
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        loss = Operation(
+            self.ctx,
+            self,
+            lambda _s, _a: (
+                backups.restore_loss(path, source).describe() if path is not None else ""
+            ),
+            unit=Unit.NONE,
+        ).run()
+        if loss is None:  # the error is shown
             return None
         box = QMessageBox(
             QMessageBox.Icon.Question,

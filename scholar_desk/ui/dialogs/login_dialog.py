@@ -97,6 +97,9 @@ class LoginDialog(QDialog):
         username = self.user_edit.text().strip()
         password = self.password_edit.text()
         self.password_edit.clear()
+        # Signing in runs before any window and its context exist (at start, and for the
+        # idle lock, where the password is asked again as at start), so there is no
+        # operation object to go through: the dialog words the failure itself.
         try:
             result = accounts.sign_in(self.library, username, password)
         except ScholarDeskError as exc:

@@ -9,12 +9,13 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from typing_extensions import override
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services.submissions import PointRecord
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
-Writer = Callable[[int, str, object], PointRecord]
+Writer = Callable[[int, str, object], PointRecord | None]
+"""Saves one field of a point: the stored point, or ``None`` when it was refused (the
+writer has shown why; the row keeps the stored value)."""
 """Saves one field of one point and returns the point as stored (raises on refusal)."""
 
 
@@ -43,7 +44,6 @@ class ReviewerPointModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[PointRecord] = []
         self.writer = writer
-        self.last_error: ScholarDeskError | None = None
 
     def set_rows(self, rows: Sequence[PointRecord]) -> None:
         """Replace every row."""
@@ -138,13 +138,11 @@ class ReviewerPointModel(QAbstractTableModel):
         point = self._rows[index.row()]
         if getattr(point, field) == new:
             return False
-        self.last_error = None
         if self.writer is not None:
-            try:
-                stored = self.writer(point.id, field, new)
-            except ScholarDeskError as exc:  # the view shows it; the row stays as stored
-                self.last_error = exc
+            written = self.writer(point.id, field, new)
+            if written is None:
                 return False
+            stored = written
         else:
             stored = replace(point, **{field: new})
         self._rows[index.row()] = stored

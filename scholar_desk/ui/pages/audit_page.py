@@ -20,6 +20,7 @@ from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import audit
 from scholar_desk.core.services.audit import AuditEntry
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.operations import read
 from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
 _COLUMNS = (
@@ -140,14 +141,15 @@ class AuditPage(QWidget):
 
     def reload(self) -> None:
         """Read the filter choices and the events again."""
-        try:
-            with self.ctx.library.reading() as session:
-                facets = audit.facets(session, self.ctx.actor)
-        except ScholarDeskError as exc:
+
+        def refused(exc: ScholarDeskError) -> None:
             self.model.set_rows([])
             self.status.setObjectName("fieldError")  # the error colour
             self.status.setText(exc.user_message)
             self.status.style().polish(self.status)
+
+        facets = read(self.ctx, self, audit.facets, refused)
+        if facets is None:
             return
         self._fill_combo(self.kind_combo, facets.kinds)
         self._fill_combo(self.user_combo, facets.users)

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import charts, report
 from scholar_desk.core.services.charts import Bar, ChartData, Stacked
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 
 DECISION_COLORS = {
     "accepted": QColor("#2e9d5b"),
@@ -328,10 +328,10 @@ class ChartsPage(QWidget):
         target = path if path.lower().endswith(".png") else f"{path}.png"
         if not ReplaceDialog.ask(self, target):
             return
-        try:
-            saved = card.save_png(target, force=True)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        saved = Operation(
+            self.ctx, self, lambda _s, _a: card.save_png(target, force=True), unit=Unit.NONE
+        ).run()
+        if saved is None:  # the error is shown
             return
         if saved:
             self._set_status(f"Saved {Path(path).name}")

@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import career, items, kinds, mentor
 from scholar_desk.core.services.mentor import MenteeSummary
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.errors import show_error
+from scholar_desk.ui.operations import Operation, Unit
 from scholar_desk.ui.widgets.comments_panel import CommentsPanel
 from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
 
@@ -171,10 +170,14 @@ class MentorPage(QWidget):
 
     def open_item(self, kind: str, item_id: int) -> ItemViewDialog | None:
         """Show an item read-only with its comments (non-blocking)."""
-        try:
-            viewer = ItemViewDialog(self.ctx, kind, item_id, self)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        # The viewer reads the item as it opens; a refusal or a vanished item is shown.
+        viewer = Operation(
+            self.ctx,
+            self,
+            lambda _s, _a: ItemViewDialog(self.ctx, kind, item_id, self),
+            unit=Unit.NONE,
+        ).run()
+        if viewer is None:
             return None
         viewer.finished.connect(viewer.deleteLater)
         viewer.open()

@@ -41,7 +41,7 @@ from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.record_editor import RecordEditor
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.record_table import ID_ROLE, RecordFilterProxy, RecordTableModel
-from scholar_desk.ui.operations import run_command
+from scholar_desk.ui.operations import read, run_command
 from scholar_desk.ui.unsaved import dirty_editors, settle
 from scholar_desk.ui.widgets.elided_label import ElidedLabel
 from scholar_desk.ui.widgets.status_delegate import StatusDelegate
@@ -349,17 +349,16 @@ class RecordListPage(QWidget):
             owners = list(
                 dict.fromkeys(r.get("owner_id") if self.kind.owned else None for r in records)
             )
-        try:
-            with self.ctx.library.reading() as session:
-                for owner in owners:
-                    reason = permissions.refusal(
-                        session, self.ctx.actor, action, self.kind.name, owner
-                    )
-                    if reason:
-                        return reason
-        except ScholarDeskError as exc:
-            return exc.user_message
-        return ""
+        kind = self.kind.name
+
+        def first_refusal(session: Any, actor: Any) -> str:
+            for owner in owners:
+                reason = permissions.refusal(session, actor, action, kind, owner)
+                if reason:
+                    return reason
+            return ""
+
+        return read(self.ctx, self, first_refusal, lambda exc: exc.user_message)
 
     def _update_actions(self) -> None:
         if self._new_refusal is None:

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.errors import ConflictError, ScholarDeskError
+from scholar_desk.core.errors import ConflictError
 from scholar_desk.core.formats.citation import format_ama
 from scholar_desk.core.services import audit, citations, merge, permissions
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
-from scholar_desk.ui.errors import show_error
-from scholar_desk.ui.operations import Operation, query
+from scholar_desk.ui.operations import Operation, query, read
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog
 
 SEARCH_DELAY_MS = 120
@@ -57,13 +56,14 @@ def library_read_only_reason(ctx: AppContext) -> str:
     The services refuse anyway (`permissions`, kind ``reference``); the page asks here so
     it can disable what the actor cannot do and say why.
     """
-    try:
-        with ctx.library.reading() as session:
-            return permissions.refusal(
-                session, ctx.actor, permissions.CREATE, permissions.REFERENCE, None
-            )
-    except ScholarDeskError as exc:
-        return exc.user_message
+    return read(
+        ctx,
+        None,
+        lambda session, actor: permissions.refusal(
+            session, actor, permissions.CREATE, permissions.REFERENCE, None
+        ),
+        lambda exc: exc.user_message,
+    )
 
 
 class ReferenceDetailPane(QWidget):
@@ -327,13 +327,17 @@ class ReferenceDetailPane(QWidget):
         """Someone saved this reference since it was loaded: merge field by field."""
         assert self._detail is not None
         base = self._detail
-        try:
-            with self._ctx.library.reading() as session:
-                latest = svc.get_reference(session, self._ctx.actor, base.id)
-                who = audit.last_changes(session, "reference", base.id)
-        except ScholarDeskError as exc:
-            show_error(self, exc)
+        found = query(
+            self._ctx,
+            self,
+            lambda session, actor: (
+                svc.get_reference(session, actor, base.id),
+                audit.last_changes(session, "reference", base.id),
+            ),
+        )
+        if found is None:  # the error is shown
             return False
+        latest, who = found
         labels = dict(_LINE_FIELDS)
         labels.update(authors="Authors", abstract="Abstract", extra_fields="Other fields")
         result = merge.merge_fields(

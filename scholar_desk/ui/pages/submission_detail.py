@@ -632,6 +632,8 @@ class SubmissionDetail(QWidget):
             self,
             lambda s, a: submissions.add_round(s, a, submission_id),
             changes=("submission",),
+            undo=lambda s, a, added: submissions.remove_round(s, a, added.id),
+            text="Add a revision round",
         ).run()
         if rnd is None:
             return
@@ -659,7 +661,7 @@ class SubmissionDetail(QWidget):
         self._load_points(point.id)
         return point
 
-    def _write_point(self, point_id: int, field: str, value: object) -> PointRecord:
+    def _write_point(self, point_id: int, field: str, value: object) -> PointRecord | None:
         stored = next((p for p in self.points_model.rows() if p.id == point_id), None)
         old = getattr(stored, field) if stored is not None else None
         operation = Operation(
@@ -670,11 +672,7 @@ class SubmissionDetail(QWidget):
             undo=lambda s, a, _r: submissions.update_point(s, a, point_id, **{field: old}),
             text="Edit a reviewer point",
         )
-        point = operation.run()
-        if point is None:
-            assert operation.error is not None
-            raise operation.error  # shown already; the model keeps the stored value
-        return point
+        return operation.run()  # None when refused: shown, and the model keeps the stored value
 
     def _on_points_model_data_changed(self, *_: object) -> None:
         self.table.resizeRowsToContents()
@@ -690,11 +688,19 @@ class SubmissionDetail(QWidget):
         if point is None:
             return
         point_id = point.id
+        back: list[PointRecord] = []  # redo deletes the point under the id it came back with
+
+        def undo(session: Any, actor: Any, gone: PointRecord) -> None:
+            back[:] = [submissions.restore_point(session, actor, gone)]
+
         Operation(
             self.ctx,
             self,
             lambda s, a: submissions.delete_point(s, a, point_id),
             changes=("submission",),
+            undo=undo,
+            redo=lambda s, a: submissions.delete_point(s, a, back[0].id),
+            text="Delete a reviewer point",
         ).success(lambda _r: self._load_points()).run()
 
     def _move(self, step: int) -> None:

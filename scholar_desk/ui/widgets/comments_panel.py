@@ -134,6 +134,8 @@ class CommentsPanel(QWidget):
             self,
             lambda s, a: comments.add_comment(s, a, kind, item_id, text),
             changes=("comment",),
+            undo=lambda s, a, added: comments.withdraw_comment(s, a, added.id),
+            text="Add a comment",
         ).run()
         if info is None:
             return None
@@ -151,6 +153,8 @@ class CommentsPanel(QWidget):
             self,
             lambda s, a: comments.resolve_comment(s, a, comment_id),
             changes=("comment",),
+            undo=lambda s, a, _info: comments.resolve_comment(s, a, comment_id, resolved=False),
+            text="Resolve a comment",
         )
         operation.run()
         if operation.error is not None:

@@ -250,13 +250,17 @@ def update_point(session: Session, actor: Actor, point_id: int, **changes: objec
     return _point_record(point)
 
 
-def delete_point(session: Session, actor: Actor, point_id: int) -> None:
+def delete_point(session: Session, actor: Actor, point_id: int) -> PointRecord:
     """Remove a reviewer point and close the gap in the numbering.
+
+    Returns:
+        The point as it was, for `restore_point`.
 
     Raises:
         PermissionDeniedError: The actor may not change this submission.
     """
     point = _point(session, point_id)
+    gone = _point_record(point)
     rnd = point.round
     _require(session, actor, permissions.UPDATE, rnd.submission)
     items.audit(
@@ -275,6 +279,86 @@ def delete_point(session: Session, actor: Actor, point_id: int) -> None:
     for index, other in enumerate(rnd.points, start=1):
         other.position = index
     session.flush()
+    return gone
+
+
+def restore_point(session: Session, actor: Actor, point: PointRecord) -> PointRecord:
+    """Put a deleted reviewer point back in its place (the undo of `delete_point`).
+
+    It comes back with its id (while free), its texts and done flag, at its old
+    position; the points after it move down one.
+
+    Raises:
+        NotFoundError: Its round is gone.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    rnd = _round(session, point.round_id)
+    _require(session, actor, permissions.UPDATE, rnd.submission)
+    ordered = sorted(rnd.points, key=lambda p: p.position)
+    place = min(max(point.position, 1), len(ordered) + 1)
+    free = session.get(m.ReviewerPoint, point.id) is None
+    row = m.ReviewerPoint(
+        round_id=rnd.id,
+        position=place,
+        reviewer=point.reviewer,
+        comment=point.comment,
+        response=point.response,
+        change_location=point.change_location,
+        done=point.done,
+    )
+    if free:
+        row.id = point.id
+    for index, other in enumerate(ordered, start=1):
+        other.position = index if index < place else index + 1
+    session.add(row)
+    rnd.points.append(row)
+    session.flush()
+    items.audit(
+        session,
+        actor,
+        "restore",
+        "submission",
+        rnd.submission_id,
+        "reviewer point",
+        None,
+        point.comment,
+    )
+    return _point_record(row)
+
+
+def remove_round(session: Session, actor: Actor, round_id: int) -> RoundRecord:
+    """Take back a revision round opened by hand (the undo of `add_round`).
+
+    Only the submission's latest round goes, and only while it holds no points, so
+    nothing typed into it is lost.
+
+    Returns:
+        The round as it was.
+
+    Raises:
+        ValidationError: It is not the latest round, or it holds reviewer points.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    rnd = _round(session, round_id)
+    sub = rnd.submission
+    _require(session, actor, permissions.UPDATE, sub)
+    if rnd.number != max(r.number for r in sub.rounds):
+        raise ValidationError(
+            {"": f"Round {rnd.number} is no longer the latest round, so it stays."}
+        )
+    if rnd.points:
+        raise ValidationError(
+            {
+                "": f"Round {rnd.number} holds {len(rnd.points)} reviewer points now; "
+                "delete them first if the round should go."
+            }
+        )
+    gone = _round_record(session, rnd)
+    items.audit(session, actor, "update", "submission", sub.id, "revision round", rnd.number, None)
+    sub.rounds.remove(rnd)
+    session.delete(rnd)
+    session.flush()
+    return gone
 
 
 def reorder_points(
