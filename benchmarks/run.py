@@ -30,6 +30,7 @@ MODULES = (
     "bench_bundle",
     "bench_cli",
     "bench_hostile",
+    "bench_files",
 )
 
 Row = tuple[str, str, str, str]
