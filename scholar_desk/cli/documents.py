@@ -193,13 +193,24 @@ def _poster_layouts() -> list[str]:
             action="append",
             default=[],
             metavar="FILE",
-            help="a logo for the banner; repeat for more",
+            help="a logo for the banner, used this once (with --keep-logo: kept); repeat for more",
+        ),
+        Arg(
+            "--keep-logo",
+            action="store_true",
+            help="keep the --logo files in the database: later posters, in the window too, "
+            "offer them without the files",
+        ),
+        Arg(
+            "--no-kept-logos",
+            action="store_true",
+            help="leave out the logos kept from earlier exports",
         ),
         force_arg(),
     ],
 )
 def _run_poster(ctx: CliContext) -> int:
-    from scholar_desk.core.services import slides
+    from scholar_desk.core.services import export_logos, slides
 
     with ctx.library.reading() as session:
         result = slides.export_poster(
@@ -211,7 +222,14 @@ def _run_poster(ctx: CliContext) -> int:
             layout=ctx.args.layout,
             template=ctx.args.template,
             logos=ctx.args.logo,
+            kept_logos=[] if ctx.args.no_kept_logos else None,
             force=ctx.args.force,
         )
     print(f"Wrote the poster to {result.path} ({result.template})")
+    if ctx.args.keep_logo and ctx.args.logo:
+        # Only after the poster was made: a refused export keeps nothing either.
+        with ctx.library.transaction() as session:
+            kept = [export_logos.add_logo(session, ctx.actor, path) for path in ctx.args.logo]
+        for logo in kept:
+            print(f"Kept the logo {logo.name} for later posters (id {logo.id})")
     return EXIT_OK

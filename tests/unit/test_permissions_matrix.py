@@ -1047,6 +1047,10 @@ EXEMPT: Mapping[str, str] = {
     "template_export.export_slide_template": "reads a conference only; every role reads conferences",
     "template_export.find_conference": "looks a conference up; every role reads conferences",
     "template_export.poster_rules_of": "reads a conference only; every role reads conferences",
+    "export_logos.add_logo": "the actor's own export logos; test_export_logos_are_each_users_own",
+    "export_logos.add_logo_data": "as add_logo",
+    "export_logos.put_back": "as add_logo",
+    "export_logos.remove_logo": "as add_logo: another user's logo is not found",
 }
 """Service functions that take an actor but need no matrix row, with the reason."""
 

@@ -558,6 +558,27 @@ class AbstractImage(Base):
     abstract: Mapped[Abstract] = relationship(back_populates="images")
 
 
+class ExportLogo(Base):
+    """A logo a user keeps for exports (a department crest), offered in every poster export.
+
+    The bytes are a `Blob`, so a backup carries the logo and moving or deleting the file
+    it was chosen from changes nothing.
+    """
+
+    __tablename__ = "export_logos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The username it belongs to (``me`` in a database without accounts).
+    owner: Mapped[str] = mapped_column(String(60), index=True)
+    position: Mapped[int]
+    #: The name of the file it was chosen from (shown to the user; never read again).
+    name: Mapped[str] = mapped_column(String(255))
+    blob_sha256: Mapped[str] = mapped_column(
+        ForeignKey("blobs.sha256", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+
+
 class Presentation(Versioned, Base):
     """A talk, grand rounds or other presentation that the annual report counts."""
 

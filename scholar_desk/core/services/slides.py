@@ -32,7 +32,7 @@ from scholar_desk.core.formats.slide_content import (
 )
 from scholar_desk.core.formats.templates import Template, load_template
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-from scholar_desk.core.services import abstracts, blobs, items, permissions
+from scholar_desk.core.services import abstracts, blobs, export_logos, items, permissions
 from scholar_desk.core.services.session import Actor
 
 DISCLOSURE_MONTHS = 24
@@ -165,6 +165,21 @@ def stored_logos(session: Session, abstract_id: int) -> list[ImageData]:
     ]
 
 
+def _banner_logos(
+    session: Session,
+    actor: Actor,
+    abstract_id: int,
+    files: Sequence[str | Path],
+    kept: Sequence[int] | None,
+) -> list[ImageData]:
+    """The abstract's own logos, then the actor's kept ones, then files given this once."""
+    return (
+        stored_logos(session, abstract_id)
+        + export_logos.logo_images(session, actor, kept)
+        + [load_image(str(p)) for p in files]
+    )
+
+
 def _months_before(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
@@ -257,6 +272,7 @@ def build_poster(
     layout: str = "classic",
     template: str | Path | None = None,
     logos: Sequence[str | Path] = (),
+    kept_logos: Sequence[int] | None = None,
 ) -> Layout:
     """Lay out the poster for an abstract (used by the preview and by `export_poster`).
 
@@ -267,7 +283,8 @@ def build_poster(
         size: ``48x36in``, ``36x48in`` or ``A0`` (a user template keeps its own size).
         layout: ``classic`` or ``better``.
         template: A built-in template name or a .pptx/.potx path.
-        logos: Image files for the banner.
+        logos: Image files for the banner, used this once.
+        kept_logos: Which of the actor's kept export logos to use (``None``: all).
 
     Returns:
         The one-page layout.
@@ -282,7 +299,7 @@ def build_poster(
         figure_loader(content),
         size=size,
         style=layout,
-        logos=stored_logos(session, abstract_id) + [load_image(str(p)) for p in logos],
+        logos=_banner_logos(session, actor, abstract_id, logos, kept_logos),
     )
 
 
@@ -344,6 +361,7 @@ def export_poster(
     layout: str = "classic",
     template: str | Path | None = None,
     logos: Sequence[str | Path] = (),
+    kept_logos: Sequence[int] | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
     force: bool = False,
@@ -358,7 +376,8 @@ def export_poster(
         size: ``48x36in`` (landscape, default), ``36x48in`` or ``A0`` (portrait).
         layout: ``classic`` (three columns) or ``better`` (#betterposter).
         template: A built-in template name or a .pptx/.potx path.
-        logos: Image files for the banner.
+        logos: Image files for the banner, used this once.
+        kept_logos: Which of the actor's kept export logos to use (``None``: all).
         progress: Receives (done, total, message).
         cancel: Checked between steps.
         force: Replace an existing file.
@@ -377,7 +396,7 @@ def export_poster(
     progress(0, 3, "Reading the abstract")
     tpl = load_template(template, kind="poster")
     content = read_content(session, actor, abstract_id)
-    logo_images = stored_logos(session, abstract_id) + [load_image(str(p)) for p in logos]
+    logo_images = _banner_logos(session, actor, abstract_id, logos, kept_logos)
     cancel.check()
     progress(1, 3, "Fitting the text")
     page = poster.build_poster_layout(

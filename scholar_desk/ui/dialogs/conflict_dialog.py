@@ -74,7 +74,7 @@ class ConflictDialog(QDialog):
         intro = QLabel(
             f"Both you and someone else changed {'this field' if len(clashes) == 1 else 'these fields'} "
             f"of the {what} since you opened it. Choose which value to keep for each; "
-            "OK saves your choice together with your other changes.",
+            "Save keeps your choice together with your other changes.",
             self,
         )
         intro.setWordWrap(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -27,16 +29,17 @@ from scholar_desk.core.formats.poster import LAYOUTS, SIZES
 from scholar_desk.core.formats.poster_size import size_note
 from scholar_desk.core.formats.templates import builtin_names
 from scholar_desk.core.progress import CancelToken, ProgressSink
-from scholar_desk.core.services import slides
+from scholar_desk.core.services import export_logos, slides
 from scholar_desk.core.settings import Settings
 from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
-from scholar_desk.ui.operations import Operation, Unit
+from scholar_desk.ui.operations import Operation, Unit, query
 from scholar_desk.ui.widgets.layout_preview import LayoutPreview
 from scholar_desk.ui.workers import Job
 
 _FILE_ITEM = "Template file\u2026"
+LOGO_KIND = "export_logo"  # what changes when a kept logo is added or forgotten
 _LAYOUT_LABELS = {"classic": "Classic (three columns)", "better": "#betterposter"}
 
 
@@ -92,15 +95,32 @@ class ExportDialog(QDialog):
         self.size_note.setWordWrap(True)
         self.size_note.hide()
         self.layout_combo.setAccessibleName("Poster layout")
-        self.logos = QLineEdit(self)
-        self.logos.setAccessibleName("Logo files")
-        self.logos.setPlaceholderText(
-            "More logo files, separated by ; (logos added to the abstract are always used)"
+        self.logo_list = QListWidget(self)
+        self.logo_list.setAccessibleName("Kept logos")
+        self.logo_list.setAccessibleDescription(
+            "Ticked logos go on the poster's banner. Each is kept in the database and "
+            "offered again in every poster export."
         )
+        self.logo_list.setMaximumHeight(self.logo_list.fontMetrics().height() * 5)
         self.logo_browse = QPushButton("Add logo\u2026", self)
+        self.logo_browse.setAccessibleName("Add a logo to keep")
+        self.logo_remove = QPushButton("Forget logo", self)
+        self.logo_remove.setAccessibleName("Forget the selected logo")
+        self.logo_remove.setEnabled(False)
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(self.logo_browse)
+        logo_buttons.addWidget(self.logo_remove)
+        logo_buttons.addStretch()
         logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logos, 1)
-        logo_row.addWidget(self.logo_browse)
+        logo_row.addWidget(self.logo_list, 1)
+        logo_row.addLayout(logo_buttons)
+        self.logo_hint = QLabel(
+            "Logos added here are kept for every poster you export; logos added to the "
+            "abstract itself are always used.",
+            self,
+        )
+        self.logo_hint.setObjectName("hint")
+        self.logo_hint.setWordWrap(True)
 
         self.out_path = QLineEdit(self)
         self.out_path.setAccessibleName("Save as")
@@ -119,11 +139,12 @@ class ExportDialog(QDialog):
             form.addRow("", self.size_note)
             form.addRow("Layout", self.layout_combo)
             form.addRow("Logos", logo_row)
+            form.addRow("", self.logo_hint)
         else:
             self.size_combo.hide()
             self.layout_combo.hide()
-            self.logos.hide()
-            self.logo_browse.hide()
+            for widget in (self.logo_list, self.logo_browse, self.logo_remove, self.logo_hint):
+                widget.hide()
         form.addRow("Save as", out_row)
 
         self.preview = LayoutPreview(self)
@@ -164,7 +185,10 @@ class ExportDialog(QDialog):
         self.template_file.editingFinished.connect(self._on_options_changed)
         self.size_combo.currentIndexChanged.connect(self._on_options_changed)
         self.layout_combo.currentIndexChanged.connect(self._on_options_changed)
-        self.logos.editingFinished.connect(self._on_options_changed)
+        self.logo_list.itemChanged.connect(self._on_logo_list_item_changed)
+        self.logo_list.currentRowChanged.connect(self._on_logo_list_current_row_changed)
+        self.logo_remove.clicked.connect(self._on_logo_remove_clicked)
+        self.ctx.events.changed.connect(self._on_events_changed)
         self.template_browse.clicked.connect(self._on_template_browse_clicked)
         self.logo_browse.clicked.connect(self._on_logo_browse_clicked)
         self.out_browse.clicked.connect(self._on_out_browse_clicked)
@@ -176,6 +200,8 @@ class ExportDialog(QDialog):
         self.show_button.clicked.connect(self._on_show_button_clicked)
         self.close_button.clicked.connect(self.reject)
         self._sync_template_widgets()
+        if self.mode == "poster":
+            self.reload_logos()
         self.refresh_preview()
 
     @classmethod
@@ -203,8 +229,92 @@ class ExportDialog(QDialog):
         if self.mode == "poster":
             opts["size"] = self.size_combo.currentData()
             opts["layout"] = self.layout_combo.currentData()
-            opts["logos"] = [p.strip() for p in self.logos.text().split(";") if p.strip()]
+            opts["kept_logos"] = self.chosen_logos()
         return opts
+
+    # Kept logos ----------------------------------------------------------------------
+
+    def reload_logos(self) -> None:
+        """List the user's kept logos, keeping what was unticked in this dialog unticked."""
+        unticked = {
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in self._logo_items()
+            if item.checkState() != Qt.CheckState.Checked
+        }
+        found = query(self.ctx, self, export_logos.list_logos)
+        self.logo_list.blockSignals(True)
+        self.logo_list.clear()
+        for logo in found or []:
+            item = QListWidgetItem(f"{logo.name}  ({logo.size // 1024 or 1} KB)")
+            item.setData(Qt.ItemDataRole.UserRole, logo.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = logo.id not in unticked
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.logo_list.addItem(item)
+        self.logo_list.blockSignals(False)
+        self.logo_remove.setEnabled(self.logo_list.currentRow() >= 0)
+
+    def _logo_items(self) -> list[QListWidgetItem]:
+        return [self.logo_list.item(row) for row in range(self.logo_list.count())]
+
+    def chosen_logos(self) -> list[int]:
+        """The ids of the kept logos ticked for this export."""
+        return [
+            int(item.data(Qt.ItemDataRole.UserRole))
+            for item in self._logo_items()
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def add_logo(self, path: str) -> bool:
+        """Keep an image file as a logo (stored in the database; undoable); whether it was."""
+
+        def undo(session: Any, actor: Any, logo: export_logos.ExportLogo) -> None:
+            export_logos.remove_logo(session, actor, logo.id)
+
+        added = Operation(
+            self.ctx,
+            self,
+            lambda session, actor: export_logos.add_logo(session, actor, path),
+            changes=(LOGO_KIND,),
+            undo=undo,
+            text=f"Keep logo \u201c{Path(path).name}\u201d",
+        ).run()
+        if added is None:
+            return False
+        self.reload_logos()
+        self.refresh_preview()
+        return True
+
+    def forget_logo(self, logo_id: int) -> bool:
+        """Stop offering a kept logo (undoable); whether it was removed."""
+        removed = Operation(
+            self.ctx,
+            self,
+            lambda session, actor: export_logos.remove_logo(session, actor, logo_id),
+            changes=(LOGO_KIND,),
+            undo=lambda session, actor, gone: export_logos.put_back(session, actor, gone),
+            text="Forget logo",
+        ).run()
+        if removed is None:
+            return False
+        self.reload_logos()
+        self.refresh_preview()
+        return True
+
+    def _on_logo_list_item_changed(self, _item: QListWidgetItem) -> None:
+        self.refresh_preview()
+
+    def _on_logo_list_current_row_changed(self, row: int) -> None:
+        self.logo_remove.setEnabled(row >= 0)
+
+    def _on_logo_remove_clicked(self) -> None:
+        item = self.logo_list.currentItem()
+        if item is not None:
+            self.forget_logo(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _on_events_changed(self, kind: str) -> None:
+        if self.mode == "poster" and kind in ("", LOGO_KIND):
+            self.reload_logos()
 
     def _sync_template_widgets(self) -> None:
         file_mode = not self.template_combo.currentData()
@@ -232,9 +342,7 @@ class ExportDialog(QDialog):
         dialog.open()
 
     def _on_logo_file_selected(self, path: str) -> None:
-        current = [p for p in self.logos.text().split(";") if p.strip()]
-        self.logos.setText(";".join([*current, path]))
-        self._on_options_changed()
+        self.add_logo(path)
 
     def _on_out_browse_clicked(self) -> None:
         dialog = QFileDialog(self, "Save as", self.out_path.text(), "PowerPoint (*.pptx)")
