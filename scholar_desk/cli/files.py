@@ -104,15 +104,18 @@ def _run_file_get(ctx: CliContext) -> int:
 
 @command(
     "file remove",
-    help="remove one file version (the window can undo it)",
+    help="remove one file version (its bytes go too unless something else keeps them)",
     args=[Arg("file_id", type=int, metavar="FILE_ID", help="the version's id (see file list)")],
 )
 def _run_file_remove(ctx: CliContext) -> int:
-    from scholar_desk.core.services import manuscript_files
+    from scholar_desk.core.services import blobs, manuscript_files
 
     with ctx.library.transaction() as session:
         snapshot = manuscript_files.remove_file(session, ctx.actor, ctx.args.file_id)
-    print(f"Removed file {ctx.args.file_id} from {snapshot.kind} {snapshot.record_id}")
+        # No undo on the command line: bytes nothing else refers to are freed now.
+        freed = blobs.drop_if_unused(session, snapshot.columns["blob_sha256"])
+    note = f", freeing {_size(snapshot.columns['size'])}" if freed else ""
+    print(f"Removed file {ctx.args.file_id} from {snapshot.kind} {snapshot.record_id}{note}")
     return EXIT_OK
 
 
@@ -218,4 +221,62 @@ def _run_manuscript_package(ctx: CliContext) -> int:
     print(f"Wrote {summary.path}{where}: {len(summary.entries)} files")
     for entry in summary.entries:
         print(f"  {entry}")
+    return EXIT_OK
+
+
+group("journal", help="a journal's limits per article type")
+
+
+@command(
+    "journal limits",
+    help="show a journal's limits, or set them for one article type (--type)",
+    args=[
+        Arg("id", type=int, metavar="JOURNAL_ID", help="the journal's id"),
+        Arg("--type", default=None, help='article type to set, e.g. "original research"'),
+        Arg("--words", type=int, default=None, help="main text words"),
+        Arg("--abstract-words", type=int, default=None, help="abstract words"),
+        Arg("--figures", type=int, default=None, help="figures"),
+        Arg("--tables", type=int, default=None, help="tables"),
+        Arg("--refs", type=int, default=None, help="references"),
+        Arg("--legends-count", action="store_true", help="figure legends count as main text"),
+        Arg("--json", action="store_true", help="print a JSON array"),
+    ],
+)
+def _run_journal_limits(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from scholar_desk.core.services import manuscript_files
+
+    args = ctx.args
+    if args.type is not None:
+        with ctx.library.transaction() as session:
+            manuscript_files.set_journal_limits(
+                session,
+                ctx.actor,
+                manuscript_files.JournalLimits(
+                    args.id,
+                    args.type,
+                    words=args.words,
+                    abstract_words=args.abstract_words,
+                    figures=args.figures,
+                    tables=args.tables,
+                    refs=args.refs,
+                    legends_count=args.legends_count,
+                ),
+            )
+    with ctx.library.reading() as session:
+        found = manuscript_files.journal_limits(session, ctx.actor, args.id)
+    if args.json:
+        ctx.print_json([asdict(limits) for limits in found])
+        return EXIT_OK
+    if not found:
+        print(f"Journal {args.id} has no limits yet; set them with --type and the limits.")
+    for limits in found:
+        parts = [
+            f"{name.replace('_', ' ')} {value:,}"
+            for name in manuscript_files.LIMIT_FIELDS
+            if (value := getattr(limits, name)) is not None
+        ]
+        legends = "; legends count as main text" if limits.legends_count else ""
+        print(f"{limits.article_type}: {', '.join(parts) or 'no limits'}{legends}")
     return EXIT_OK

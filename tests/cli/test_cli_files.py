@@ -52,7 +52,11 @@ def test_add_versions_list_get_remove(
     assert main(["file", "get", str(listed[1]["id"]), str(out), "--db", path]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["file", "remove", str(listed[0]["id"]), "--db", path]) == 0
+    assert "freeing" in capsys.readouterr().out  # v2's bytes were its own
     assert [f["version"] for f in _list(path, ms, capsys)] == [1]
+    with Library.open(path) as lib, lib.reading() as s:
+        assert s.scalar(select(func.count()).select_from(m.Blob)) == 1
+        assert s.scalar(select(func.count()).select_from(m.BlobChunk)) == 1  # v1's one piece
 
 
 @pytest.mark.parametrize(
@@ -150,3 +154,22 @@ def test_check_package_and_what_was_sent(
     bad = ["manuscript", "package", str(ms), str(tmp_path / "x.zip"), "--roles", "poster"]
     assert main([*bad, "--db", path]) == 2
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_journal_limits_set_and_shown(
+    db: tuple[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, _ms = db
+    with Library.open(path) as lib, lib.transaction() as s:
+        journal = items.create_item(s, SINGLE_USER, "journal", {"name": "Pain Practice"}).id
+    args = ["journal", "limits", str(journal), "--type", "case report", "--words", "1500"]
+    assert main([*args, "--refs", "15", "--legends-count", "--db", path]) == 0
+    assert (
+        "case report: words 1,500, refs 15; legends count as main text" in capsys.readouterr().out
+    )
+    assert main(["journal", "limits", str(journal), "--json", "--db", path]) == 0
+    [limits] = json.loads(capsys.readouterr().out)
+    assert (limits["words"], limits["figures"], limits["legends_count"]) == (1500, None, True)
+    bad = ["journal", "limits", str(journal), "--type", "poster", "--words", "1"]
+    assert main([*bad, "--db", path]) == 2
+    assert "article_type: Choose one of" in capsys.readouterr().err

@@ -156,10 +156,16 @@ def test_save_copy_and_package(
     monkeypatch.setattr(
         ManuscriptDetail, "ask_package_path", staticmethod(lambda _p, _n: str(target))
     )
+    page.files_panel.tree.clearSelection()
     assert page.make_package() == target
     with zipfile.ZipFile(target) as archive:
         assert archive.namelist() == ["Manuscript - draft.docx", "Figure 1 - Figure 1.png"]
         assert archive.read("Figure 1 - Figure 1.png") == figure.read_bytes()
+    figure_id = next(f.id for f in page.files_panel.files if f.role == "figure")
+    page.files_panel.select_ids([figure_id])
+    assert page.make_package() == target  # the dialog asked before replacing it
+    with zipfile.ZipFile(target) as archive:
+        assert archive.namelist() == ["Figure 1 - Figure 1.png"]
 
 
 def test_a_bad_drop_stores_nothing_and_says_why(

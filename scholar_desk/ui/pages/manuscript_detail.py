@@ -71,6 +71,10 @@ class ManuscriptDetail(QWidget):
         actions = QHBoxLayout()
         self.edit_button = self._button("edit", "Edit manuscript…", self.edit_manuscript)
         self.package_button = self._button("export", "Submission package…", self.make_package)
+        self.package_button.setToolTip(
+            "One zip for the journal: the current versions of the selected files (or of "
+            "all), with a response letter from the reviewers' points"
+        )
         actions.addWidget(self.edit_button)
         actions.addWidget(self.package_button)
         actions.addStretch(1)
@@ -240,8 +244,13 @@ class ManuscriptDetail(QWidget):
         return path
 
     def make_package(self) -> Path | None:
-        """Write the submission package where the user says (the dialog asked to replace)."""
+        """Write the submission package where the user says (the dialog asked to replace).
+
+        With files selected in the list, the package holds the current versions of those
+        files only; with none, of all of them.
+        """
         manuscript_id = self.manuscript_id
+        picked = {(f.role, f.number) for f in self.files_panel.selected_files()} or None
         journal = self.sent[-1].journal if self.sent else ""
         target = type(self).ask_package_path(self, manuscript_files.package_file_name(journal))
         if not target:
@@ -250,7 +259,7 @@ class ManuscriptDetail(QWidget):
             self.ctx,
             self,
             lambda s, a: manuscript_files.build_package(
-                s, a, manuscript_id, Path(target), force=True
+                s, a, manuscript_id, Path(target), slots=picked, force=True
             ),
         )
         return summary.path if summary is not None else None

@@ -13,6 +13,7 @@ callers use, e.g. ``manuscript_files.add_files``.
 
 from scholar_desk.core.formats.manuscript_docx import DraftCounts
 from scholar_desk.core.services.manuscript_files.checks import (
+    LIMIT_FIELDS,
     CountLine,
     JournalLimits,
     ManuscriptCheck,
@@ -52,6 +53,7 @@ from scholar_desk.core.services.manuscript_files.store import (
 )
 
 __all__ = [
+    "LIMIT_FIELDS",
     "MAX_DATABASE_FILE_BYTES",
     "MAX_FILE_BYTES",
     "NUMBERED_ROLES",

@@ -155,6 +155,7 @@ def build_package(
     path: Path,
     *,
     roles: Collection[str] | None = None,
+    slots: Collection[tuple[str, int]] | None = None,
     submission_id: int | None = None,
     force: bool = False,
 ) -> PackageSummary:
@@ -170,6 +171,7 @@ def build_package(
         manuscript_id: The manuscript.
         path: The zip to write, or a folder to write it in.
         roles: Which roles to include (all when ``None``).
+        slots: Which files to include, as ``(role, number)`` (all when ``None``).
         submission_id: The submission it is for (by default the latest one).
         force: Whether an existing zip may be replaced.
 
@@ -192,7 +194,11 @@ def build_package(
         target = target / package_file_name(journal)
     files.check_target(target, force=force)
     order = {role: n for n, role in enumerate(ROLES)}
-    chosen = [r for r in current_versions(session, ms.id) if roles is None or r.role in roles]
+    chosen = [
+        r
+        for r in current_versions(session, ms.id)
+        if (roles is None or r.role in roles) and (slots is None or (r.role, r.number) in slots)
+    ]
     chosen.sort(key=lambda r: (order[r.role], r.number))
     letter = None
     if sub is not None and sub.rounds:
