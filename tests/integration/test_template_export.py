@@ -158,6 +158,9 @@ def test_poster_template_filled_from_an_abstract(
     authors = on_slide["Authors"].text_frame.text
     assert "Ana Ruiz" in authors
     assert "ASRA" in authors
+    assert "*Presenting author" in authors
+    # Affiliation numbers stay superscript, as on the poster itself.
+    assert b'baseline="30000"' in etree.tostring(on_slide["Authors"].element)
     for name in SECTIONS:
         assert on_slide[name].text_frame.text == ""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -24,7 +24,7 @@ from pptx.parts.slide import SlideLayoutPart
 from pptx.util import Emu
 
 from scholar_desk.core.formats.images import ImageData
-from scholar_desk.core.formats.layout import Color
+from scholar_desk.core.formats.layout import Color, Run
 from scholar_desk.core.formats.templates import Rect, Template, open_presentation
 
 TEMPLATE_CONTENT_TYPE = (
@@ -179,6 +179,16 @@ def rectangle_xml(ids: ShapeIds, name: str, rect: Rect, fill: Color) -> str:
     )
 
 
+def frame_xml(ids: ShapeIds, name: str, rect: Rect, line: Color) -> str:
+    """A dashed outline marking where something goes (a QR code, figures)."""
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{ids.take()}" name="{escape(name)}"/>'
+        '<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr>'
+        f'<p:spPr>{_xfrm(rect)}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/>'
+        f'<a:ln w="19050">{_color_xml(line)}<a:prstDash val="dash"/></a:ln></p:spPr></p:sp>'
+    )
+
+
 def textbox_xml(
     ids: ShapeIds,
     name: str,
@@ -330,8 +340,12 @@ def fit_logo(image: ImageData, box: Rect) -> Rect:
     return Rect(box.x + (box.w - w) // 2, box.y + (box.h - h) // 2, w, h)
 
 
+Line = str | Sequence[Run]
+"""A paragraph: plain text, or runs (bold, italic, superscript kept)."""
+
+
 def add_slide_from(
-    prs: Any, layout: Any, shapes: str = "", texts: dict[str, list[str]] | None = None
+    prs: Any, layout: Any, shapes: str = "", texts: Mapping[str, Sequence[Line]] | None = None
 ) -> Any:
     """Add a slide on ``layout``, fill placeholders by name, then append ``shapes`` (XML)."""
     slide = prs.slides.add_slide(layout)
@@ -342,13 +356,28 @@ def add_slide_from(
         lines = (texts or {}).get(name)
         if lines:
             frame = placeholder.text_frame
-            frame.text = lines[0]
-            for line in lines[1:]:
-                frame.add_paragraph().text = line
+            for n, line in enumerate(lines):
+                paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
+                _write_line(paragraph, line)
     tree = slide.shapes._spTree
     for element in shapes_fragment(shapes):
         tree.append(element)
     return slide
+
+
+def _write_line(paragraph: Any, line: Line) -> None:
+    if isinstance(line, str):
+        paragraph.text = line
+        return
+    for part in line:
+        run = paragraph.add_run()
+        run.text = part.text
+        if part.bold:
+            run.font.bold = True
+        if part.italic:
+            run.font.italic = True
+        if part.superscript:
+            run._r.get_or_add_rPr().set("baseline", "30000")
 
 
 def save_as_template(prs: Any) -> bytes:

@@ -22,6 +22,7 @@ from scholar_desk.core.errors import ExportError
 from scholar_desk.core.formats.images import ImageData
 from scholar_desk.core.formats.layout import WHITE, Color, inches
 from scholar_desk.core.formats.potx import (
+    Line,
     ShapeIds,
     Text,
     add_layout,
@@ -29,6 +30,7 @@ from scholar_desk.core.formats.potx import (
     add_slide_from,
     contrast,
     fit_logo,
+    frame_xml,
     next_shape_id,
     placeholder_xml,
     readable_on,
@@ -87,7 +89,7 @@ class PosterTemplateSpec:
     sections: Sequence[str] = DEFAULT_SECTIONS
     logos: Sequence[ImageData] = ()
     title: str = ""
-    authors: Sequence[str] = ()
+    authors: Sequence[Line] = ()
     notes: str = ""
 
     def all_sections(self) -> tuple[str, ...]:
@@ -117,7 +119,7 @@ class _Geometry:
         self.margin = self.u(0.8)
         self.gap = self.u(0.7)
         self.band_h = round(self.h * 0.16) if self.h > self.w else round(self.h * 0.19)
-        self.heading_h = self.u(0.85)
+        self.heading_h = self.u(1.1)
 
     def u(self, value: float) -> int:
         return inches(value * self.scale)
@@ -256,7 +258,7 @@ def _weight(name: str) -> float:
 
 def _prompt(name: str) -> str:
     prompts = {
-        QR_NAME: "QR code: insert the picture of a QR code to the full abstract or paper",
+        QR_NAME: "QR code",
         FINDING_NAME: "The main finding, in plain language, in one sentence",
         FIGURES_NAME: "Figures and tables",
         "References": "Numbered references, AMA style",
@@ -333,6 +335,9 @@ def build_poster_template(template: Template, spec: PosterTemplateSpec) -> bytes
             continue
         idx += 1
         if block.kind == "pic":
+            on_panel = spec.style == "better" and block.name == QR_NAME
+            line = panel_text if on_panel else template.color("dk1")
+            shapes += frame_xml(ids, f"{block.name} frame", block.body, line)
             shapes += placeholder_xml(
                 ids,
                 block.name,
@@ -391,7 +396,7 @@ def build_poster_template(template: Template, spec: PosterTemplateSpec) -> bytes
                 ["Scan for the full abstract"],
                 Text(BODY_PT, align="ctr", color=panel_text if on_panel else body_color),
             )
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, list[Line]] = {}
     if spec.title:
         texts["Title"] = [spec.title]
     if spec.authors:

@@ -20,7 +20,8 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ExportError, NotFoundError
 from scholar_desk.core.formats import poster_rules
 from scholar_desk.core.formats.images import ImageData, load_image
-from scholar_desk.core.formats.layout import inches
+from scholar_desk.core.formats.layout import Run, inches
+from scholar_desk.core.formats.potx import Line
 from scholar_desk.core.formats.potx_poster import (
     DEFAULT_SECTIONS,
     STYLES,
@@ -229,15 +230,24 @@ def _page_size(rules: PosterRules | None, size: str | None) -> tuple[tuple[int, 
     return page, warnings
 
 
-def _byline(content: AbstractContent) -> list[str]:
-    lines = []
-    byline = "".join(run.text for run in author_runs(content.authors))
+def _byline(content: AbstractContent) -> list[Line]:
+    """Authors with affiliation numbers, the affiliations, and the meeting (as the poster)."""
+    lines: list[Line] = []
+    byline = author_runs(content.authors)
     if byline:
         lines.append(byline)
     affiliations, _ = affiliation_numbers(content.authors)
-    if affiliations:
-        lines.append("   ".join(f"{n} {a}" for n, a in enumerate(affiliations, start=1)))
+    runs: list[Run] = []
+    for n, text in enumerate(affiliations, start=1):
+        runs += [
+            Run(str(n), superscript=True),
+            Run(text + ("   " if n < len(affiliations) else "")),
+        ]
+    if runs:
+        lines.append(runs)
     meeting = meeting_line(content)
+    if any(author.presenting for author in content.authors):
+        meeting = f"*Presenting author   {meeting}".strip()
     if meeting:
         lines.append(meeting)
     return lines
