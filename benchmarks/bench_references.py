@@ -1,4 +1,4 @@
-"""Reference library benchmarks: import vs bibtexparser, search, sort, table, memory, stall.
+"""Reference library benchmarks: search, sort, table, memory, a window during an import.
 
 ``run()`` returns rows ``(what, measured, budget, comparison)`` for ``benchmarks/run.py``.
 It generates its own data: a 20,000-entry .bib with LaTeX accents, names and DOIs, and a
@@ -19,7 +19,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 IMPORT_ENTRIES = 20_000
-IMPORT_RUNS = 3
 LIBRARY_SIZE = 100_000
 
 _FAMILIES = [
@@ -225,48 +224,6 @@ def _fill_library(library: object, count: int, vocabulary: list[str] | None = No
                 )
                 rows.append(svc._row(ref, now))
             session.execute(insert(svc._REFERENCES), rows)
-
-
-def _bench_import(tmp: Path) -> list[tuple[str, str, str, str]]:
-    from bibtexparser.entrypoint import parse_string
-
-    from scholar_desk.core.db.library import Library
-    from scholar_desk.core.services import references as svc
-    from scholar_desk.core.services.session import SINGLE_USER
-
-    bib = tmp / "bench20k.bib"
-    make_bib(bib, IMPORT_ENTRIES)
-    text = bib.read_text(encoding="utf-8")
-    plain = []
-    ours = []
-    # Same file, already in memory and in the page cache; runs interleaved so load from
-    # other processes on the machine falls on both; the median of each is reported.
-    for attempt in range(IMPORT_RUNS):
-        gc.collect()
-        start = time.perf_counter()
-        parsed = parse_string(text, parse_stack=[])
-        plain.append(time.perf_counter() - start)
-        assert len(parsed.entries) == IMPORT_ENTRIES
-        del parsed
-        gc.collect()
-        with Library.open(tmp / f"import{attempt}.sqlite3") as library:
-            start = time.perf_counter()
-            results = svc.read_files([bib])
-            with library.transaction() as session:
-                report = svc.import_parsed(session, SINGLE_USER, results)
-            ours.append(time.perf_counter() - start)
-            del results
-        assert report.imported == IMPORT_ENTRIES, report.summary()
-    p, o = statistics.median(plain), statistics.median(ours)
-    return [
-        (
-            "import 20,000-entry .bib end to end (decode, names, dedupe, store, FTS)",
-            f"{o:.2f} s ({IMPORT_ENTRIES / o:,.0f}/s)",
-            verdict(o < 1.5 * p, f"< {1.5 * p:.2f} s (1.5x parse)"),
-            f"bibtexparser plain parse {p:.2f} s; ratio {o / p:.2f}x "
-            f"(medians of {IMPORT_RUNS} interleaved runs)",
-        ),
-    ]
 
 
 _TYPED = (
@@ -537,8 +494,8 @@ def run() -> list[tuple[str, str, str, str]]:
     """Run every reference benchmark; rows are (what, measured, budget, comparison)."""
     with tempfile.TemporaryDirectory(prefix="sd-bench-refs-") as name:
         tmp = Path(name)
-        rows = _bench_import(tmp)
-        rows += _bench_stall(tmp)
+        make_bib(tmp / "bench20k.bib", IMPORT_ENTRIES)
+        rows = _bench_stall(tmp)
         rows += _bench_library(tmp)
     return rows
 

@@ -6,6 +6,11 @@ page the window was last closed on has been built and painted (the application p
 SQLAlchemy's ORM first, in the same session. Then it closes the window as a user would
 and measures to process exit, once with the day's backup already taken and once with it
 due (the backup then runs beside the window and is cancelled by the close).
+
+Each paint is reported twice: the wall clock, and the processor time the process had
+spent by then (the probe prints it). On a machine shared with other people's processes
+the wall clock mostly measures their load, so the verdict uses processor time, against
+the baseline's processor time in the same run; the wall clock is shown beside it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 REFERENCES = 100_000
 RUNS = 5
@@ -30,7 +36,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv)
 w = QMainWindow(); w.resize(1200, 800); w.show()
-QTimer.singleShot(0, lambda: (print("startup-probe: shown", flush=True), app.quit()))
+QTimer.singleShot(0, lambda: (
+    print(f"startup-probe: shown (cpu {time.process_time():.3f} s)", flush=True), app.quit()))
 app.exec()
 """
 
@@ -86,17 +93,30 @@ def make_database(path: Path, count: int = REFERENCES) -> None:
                 session.execute(insert(Reference), rows[start : start + 5000])
 
 
-def _time_process(args: list[str], env: dict[str, str]) -> float:
+class Paint(NamedTuple):
+    """Process start to first paint: wall clock, and the processor time the process spent."""
+
+    wall: float
+    cpu: float
+
+
+def _cpu_of(line: str) -> float:
+    """The ``(cpu X s)`` a probe line reports."""
+    return float(line.rsplit("(cpu ", 1)[1].split()[0])
+
+
+def _time_process(args: list[str], env: dict[str, str]) -> Paint:
     started = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
     elapsed = time.perf_counter() - started
-    if "startup-probe: shown" not in proc.stdout:
+    shown = [line for line in proc.stdout.splitlines() if line.startswith("startup-probe: shown")]
+    if not shown:
         raise RuntimeError(f"window did not report being shown: {proc.stdout}\n{proc.stderr}")
-    return elapsed
+    return Paint(elapsed, _cpu_of(shown[0]))
 
 
-def _open_and_close(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Spawn the program; return (start to page painted, close to process exit) in seconds."""
+def _open_and_close(args: list[str], env: dict[str, str]) -> tuple[Paint, float]:
+    """Spawn the program; return (start to page painted, close to process exit)."""
     started = time.perf_counter()
     proc = subprocess.Popen(
         args,
@@ -106,11 +126,12 @@ def _open_and_close(args: list[str], env: dict[str, str]) -> tuple[float, float]
         env={**env, "SCHOLAR_DESK_STARTUP_PROBE": "close"},
     )
     assert proc.stdout is not None
-    shown = closing = None
+    shown: Paint | None = None
+    closing = None
     for line in proc.stdout:
         now = time.perf_counter()
         if line.startswith("startup-probe: shown"):
-            shown = now - started
+            shown = Paint(now - started, _cpu_of(line))
         elif line.startswith("startup-probe: closing"):
             closing = now
             break
@@ -134,6 +155,21 @@ def _status(value: float, budget: float, compared: float | None = None) -> str:
     return f"{'PASS' if ok else 'FAIL'} {rule}"
 
 
+def _medians(paints: list[Paint]) -> Paint:
+    return Paint(
+        statistics.median(p.wall for p in paints), statistics.median(p.cpu for p in paints)
+    )
+
+
+def _paint_text(ours: Paint, base: Paint | None = None) -> str:
+    if base is None:
+        return f"cpu {ours.cpu:.2f} s; wall {ours.wall:.2f} s"
+    return (
+        f"cpu {ours.cpu:.2f} s ({ours.cpu / base.cpu:.1f}x); "
+        f"wall {ours.wall:.2f} s ({ours.wall / base.wall:.1f}x)"
+    )
+
+
 def run() -> list[tuple[str, str, str, str]]:
     """Measure and return the table rows."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,7 +181,7 @@ def run() -> list[tuple[str, str, str, str]]:
         ours = [sys.executable, "-m", "scholar_desk", "--db", str(db)]
         # A first run takes the day's backup, so the measured runs find it done.
         _time_process(ours, probe)
-        timings: dict[str, list[float]] = {
+        timings: dict[str, list[Paint]] = {
             "bare": [],
             "orm": [],
             "references": [],
@@ -161,7 +197,7 @@ def run() -> list[tuple[str, str, str, str]]:
             closes.append(closed)
             _reopen_on(home, "dashboard")
             timings["dashboard"].append(_time_process(ours, probe))
-        due_shown: list[float] = []
+        due_shown: list[Paint] = []
         due_closes: list[float] = []
         _reopen_on(home, "references")
         for _ in range(3):
@@ -169,37 +205,36 @@ def run() -> list[tuple[str, str, str, str]]:
             shown, closed = _open_and_close(ours, env)
             due_shown.append(shown)
             due_closes.append(closed)
-    m = {key: statistics.median(values) for key, values in timings.items()}
-    close_s, due_shown_s, due_close_s = (
-        statistics.median(closes),
-        statistics.median(due_shown),
-        statistics.median(due_closes),
-    )
+    m = {key: _medians(values) for key, values in timings.items()}
+    close_s, due_close_s = statistics.median(closes), statistics.median(due_closes)
+    due = _medians(due_shown)
     refs = f"{REFERENCES:,} references"
+    base = m["orm"]
     return [
         (
             f"window reopening on References, {refs}: first paint (median of {RUNS})",
-            f"{m['references']:.2f} s ({m['references'] / m['orm']:.1f}x)",
-            _status(m["references"], FIRST_PAINT_BUDGET_S, m["orm"]),
-            f"PySide6 + SQLAlchemy + shown window {m['orm']:.2f} s; bare PySide6 {m['bare']:.2f} s",
+            _paint_text(m["references"], base),
+            _status(m["references"].cpu, FIRST_PAINT_BUDGET_S, base.cpu) + " (cpu)",
+            f"PySide6 + SQLAlchemy + shown window: {_paint_text(base)}; "
+            f"bare PySide6: {_paint_text(m['bare'])}",
         ),
         (
             f"window reopening on the Dashboard, {refs}: first paint",
-            f"{m['dashboard']:.2f} s ({m['dashboard'] / m['orm']:.1f}x)",
-            _status(m["dashboard"], FIRST_PAINT_BUDGET_S, m["orm"]),
+            _paint_text(m["dashboard"], base),
+            _status(m["dashboard"].cpu, FIRST_PAINT_BUDGET_S, base.cpu) + " (cpu)",
             "",
         ),
         (
             "closing the window (References page) to process exit",
             f"{close_s:.2f} s",
             _status(close_s, CLOSE_BUDGET_S),
-            "",
+            "wall clock",
         ),
         (
             "the same with the daily backup due (it runs beside the window)",
-            f"paint {due_shown_s:.2f} s, close {due_close_s:.2f} s",
-            f"{'PASS' if due_shown_s < FIRST_PAINT_BUDGET_S and due_close_s < CLOSE_BUDGET_S else 'FAIL'}"
-            f" < {FIRST_PAINT_BUDGET_S} s / < {CLOSE_BUDGET_S} s",
+            f"paint {_paint_text(due)}, close {due_close_s:.2f} s",
+            f"{'PASS' if due.cpu < FIRST_PAINT_BUDGET_S and due_close_s < CLOSE_BUDGET_S else 'FAIL'}"
+            f" < {FIRST_PAINT_BUDGET_S} s (cpu) / < {CLOSE_BUDGET_S} s",
             "a close during the copy cancels it; nothing is left behind",
         ),
     ]

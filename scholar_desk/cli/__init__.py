@@ -87,6 +87,12 @@ def resolve_actor(library: Library, username: str | None, *, needs_login: bool) 
         login_required = permissions.login_on(session)
     if not login_required or not needs_login:
         return SINGLE_USER if not login_required else _Actor(username=username or "system")
+    from scholar_desk.cli.accounts import signed_in_actor
+
+    # A live `scholar-desk login` stands for the password (no argon2 check per command).
+    signed_in = signed_in_actor(library, username)
+    if signed_in is not None:
+        return signed_in
     password = os.environ.get("SCHOLAR_DESK_PASSWORD")
     if username is None and not sys.stdin.isatty():
         raise AuthenticationError(

@@ -1,11 +1,21 @@
-"""Accounts (add, list, passwords, mentors, roles, disable and enable) and the audit trail."""
+"""Accounts, the audit trail, and a sign-in that lasts a few minutes.
+
+Accounts: add, list, passwords, mentors, roles, disable and enable. ``login`` checks the
+password once and keeps a token (see `sign_in_tokens`); ``logout`` ends it.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
+
+if TYPE_CHECKING:
+    from scholar_desk.core.db.library import Library
+    from scholar_desk.core.services.session import Actor
 
 ROLES = ("fellow", "mentor", "director")
 
@@ -184,4 +194,109 @@ def _run_audit(ctx: CliContext) -> int:
         print(
             f"{r.at:%Y-%m-%d %H:%M:%S}  {r.actor:<12} {r.action:<7} {r.kind} {r.record_id}{change}"
         )
+    return EXIT_OK
+
+
+# Sign-ins that last a few minutes ---------------------------------------------------------
+
+
+def _token_file(library: Library) -> Path:
+    """Where this user keeps the sign-in token for one database (a file of mode 0600)."""
+    import hashlib
+
+    from scholar_desk.core.settings import data_dir
+
+    where = library.url.render_as_string(hide_password=True)
+    return data_dir() / "sign-ins" / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
+
+
+def _read_token(library: Library) -> tuple[str, str] | None:
+    """The (user name, token) kept for this database, if any."""
+    import json
+
+    try:
+        kept = json.loads(_token_file(library).read_text(encoding="utf-8"))
+        return str(kept["user"]), str(kept["token"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def signed_in_actor(library: Library, username: str | None) -> Actor | None:
+    """The actor of a live ``scholar-desk login`` on this database, as the account is now.
+
+    ``None`` when there is none, it is for another ``--user``, or it has ended (expired,
+    logged out, the password changed, the account disabled); an ended one's file goes.
+    """
+    kept = _read_token(library)
+    if kept is None or (username is not None and username.casefold() != kept[0].casefold()):
+        return None
+    from scholar_desk.core.services import sign_in_tokens
+
+    with library.reading() as session:
+        actor = sign_in_tokens.actor_for(session, kept[1])
+    if actor is None:
+        _token_file(library).unlink(missing_ok=True)
+    return actor
+
+
+def _password_for(username: str) -> str:
+    password = os.environ.get("SCHOLAR_DESK_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        return ""
+    import getpass
+
+    return getpass.getpass(f"Password for {username}: ")
+
+
+@command(
+    "login",
+    help="sign in for a few minutes (the window's idle-lock time), so commands need no password",
+    needs_login=False,
+)
+def _run_login(ctx: CliContext) -> int:
+    import json
+
+    from scholar_desk.core import files
+    from scholar_desk.core.errors import AuthenticationError
+    from scholar_desk.core.services import accounts, sign_in_tokens
+
+    with ctx.library.reading() as session:
+        if not accounts.login_required(session):
+            raise AuthenticationError("This database has no accounts to sign in to.")
+    username = getattr(ctx.args, "user", None)
+    if username is None:
+        if not sys.stdin.isatty():
+            raise AuthenticationError("Give --user NAME to sign in.")
+        username = input("User name: ")
+    actor = accounts.sign_in(ctx.library, username, _password_for(username)).actor_or_raise()
+    with ctx.library.transaction() as session:
+        minutes = accounts.idle_minutes(session)
+        token, expires = sign_in_tokens.issue(session, actor, minutes)
+    path = _token_file(ctx.library)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    files.write_bytes(
+        path, json.dumps({"user": actor.username, "token": token}).encode(), force=True
+    )
+    until = expires.astimezone().strftime("%H:%M")
+    print(
+        f"Signed in as {actor.username} until {until} ({minutes} minutes); "
+        "'scholar-desk logout' ends it."
+    )
+    return EXIT_OK
+
+
+@command("logout", help="end the sign-in 'login' started", needs_login=False)
+def _run_logout(ctx: CliContext) -> int:
+    kept = _read_token(ctx.library)
+    if kept is None:
+        print("Not signed in.")
+        return EXIT_OK
+    from scholar_desk.core.services import sign_in_tokens
+
+    with ctx.library.transaction() as session:
+        sign_in_tokens.revoke(session, kept[1])
+    _token_file(ctx.library).unlink(missing_ok=True)
+    print(f"Signed out {kept[0]}.")
     return EXIT_OK

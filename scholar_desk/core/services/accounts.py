@@ -32,7 +32,7 @@ from scholar_desk.core.errors import (
     ValidationError,
 )
 from scholar_desk.core.records import Role
-from scholar_desk.core.services import permissions
+from scholar_desk.core.services import permissions, sign_in_tokens
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
 
@@ -441,6 +441,7 @@ def change_password(session: Session, actor: Actor, old_password: str, new_passw
         raise AuthenticationError("The current password is wrong; nothing was changed.")
     account.password_hash = _hash_new(new_password)
     session.flush()
+    sign_in_tokens.revoke_account(session, account.id)  # command-line sign-ins end too
     audit(session, actor, "update", "account", account.id, "password", None, None)
 
 
@@ -463,6 +464,7 @@ def set_password(session: Session, actor: Actor, username: str, new_password: st
     account.failed_logins = 0
     account.locked_until = None
     session.flush()
+    sign_in_tokens.revoke_account(session, account.id)
     audit(session, actor, "update", "account", account.id, "password", None, None)
 
 
@@ -514,6 +516,8 @@ def update_account(
     for key, value in changes.items():
         setattr(account, key, value)
     session.flush()
+    if changes.get("active") is False:
+        sign_in_tokens.revoke_account(session, account.id)
     for key, value in changes.items():
         audit(session, actor, "update", "account", account.id, key, old[key], value)
     return _info(session, account)
