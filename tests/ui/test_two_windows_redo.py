@@ -1,4 +1,9 @@
-"""Two windows on one database: a redo after the other window saved is merged like a save."""
+"""Two windows on one database: undo and redo after the other window saved are merged.
+
+A project's redo goes through the conflict chooser like a save; an abstract's undo and
+redo keep the sections the other window changed, and refuse in plain words where both
+changed the same section.
+"""
 
 from __future__ import annotations
 
@@ -144,5 +149,70 @@ def test_cancelled_redo_keeps_theirs_and_says_so(qtbot, two, monkeypatch):
     texts = " ".join(b.text() for b in _boxes())
     assert "Redo was not made: Title of the project changed elsewhere" in texts
     assert not ctx1.undo.canRedo()  # the stack no longer claims a redo it did not make
+    for box in _boxes():
+        box.close()
+
+
+def _abstract(qtbot, two):
+    from scholar_desk.core.services import abstracts
+    from scholar_desk.ui.pages.abstract_editor import AbstractEditor
+
+    (_w1, ctx1), (_w2, ctx2) = two
+    with ctx1.library.transaction() as session:
+        made = items.create_item(session, ctx1.actor, "abstract", {"title": "GNRFA"})
+        abstracts.save_sections(
+            session, ctx1.actor, made.id, [("Methods", "m0"), ("Results", "r0")]
+        )
+    editors = []
+    for ctx in (ctx1, ctx2):
+        editor = AbstractEditor(ctx, made.id)
+        qtbot.addWidget(editor)
+        editors.append(editor)
+    return made.id, editors
+
+
+def _sections(ctx, abstract_id):
+    from scholar_desk.core.services import abstracts
+
+    with ctx.library.reading() as session:
+        detail = abstracts.get_abstract_detail(session, ctx.actor, abstract_id)
+    return [(s.heading, s.body) for s in detail.sections]
+
+
+def _set_body(editor, heading, text):
+    section = next(s for s in editor.sections if s.heading_edit.text() == heading)
+    section.body_edit.setPlainText(text)
+
+
+def test_abstract_undo_and_redo_keep_the_section_the_other_window_saved(qtbot, two):
+    (_w1, ctx1), _ = two
+    abstract_id, (first, second) = _abstract(qtbot, two)
+    _set_body(first, "Methods", "m-maya")
+    assert first.save()
+    _set_body(second, "Results", "r-omar")
+    assert second.save()  # merged with Maya's Methods, no question
+    ctx1.undo.undo()
+    assert _sections(ctx1, abstract_id) == [("Methods", "m0"), ("Results", "r-omar")]
+    second.reload()
+    _set_body(second, "Results", "r-omar-2")
+    assert second.save()
+    ctx1.undo.redo()
+    assert _sections(ctx1, abstract_id) == [("Methods", "m-maya"), ("Results", "r-omar-2")]
+    assert _boxes() == []
+
+
+def test_abstract_undo_of_a_section_changed_again_elsewhere_says_why(qtbot, two):
+    (_w1, ctx1), _ = two
+    abstract_id, (first, second) = _abstract(qtbot, two)
+    _set_body(first, "Results", "r-maya")
+    assert first.save()
+    second.reload()
+    _set_body(second, "Results", "r-omar")
+    assert second.save()
+    ctx1.undo.undo()
+    assert _sections(ctx1, abstract_id) == [("Methods", "m0"), ("Results", "r-omar")]
+    texts = " ".join(b.text() for b in _boxes())
+    assert "Cannot undo: Results (omar changed it at" in texts
+    assert "undoing would erase that change" in texts
     for box in _boxes():
         box.close()

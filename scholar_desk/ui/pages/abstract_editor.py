@@ -28,7 +28,7 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError
 from scholar_desk.core.records import Record
-from scholar_desk.core.services import abstracts, audit, items, merge, zones
+from scholar_desk.core.services import abstract_steps, abstracts, audit, items, merge, zones
 from scholar_desk.core.services.abstracts import AbstractDetail, CountResult, CountRule
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
@@ -656,12 +656,21 @@ class AbstractEditor(BylineAndFigures, QWidget):
             after = abstracts.save_sections(
                 session, actor, abstract_id, sections, expected, title=title
             )
+            edit[:] = [(before, after)]
             return before, after
 
+        # The edit as first made: undo applies it backwards and redo forwards, each as
+        # a three-way merge, so sections another window saved in between are kept.
+        edit: list[tuple[AbstractDetail, AbstractDetail]] = []
+
         def undo(session: Any, actor: Any, saved: tuple[AbstractDetail, AbstractDetail]) -> None:
-            before = saved[0]
-            shown = [(section.heading, section.body) for section in before.sections]
-            abstracts.save_sections(session, actor, abstract_id, shown, None, title=before.title)
+            before, after = saved
+            abstract_steps.step(session, actor, abstract_id, after, before, verb="undo")
+
+        def redo(session: Any, actor: Any) -> tuple[AbstractDetail, AbstractDetail]:
+            before, after = edit[0]
+            abstract_steps.step(session, actor, abstract_id, before, after, verb="redo")
+            return before, after
 
         operation = Operation(
             self.ctx,
@@ -669,7 +678,7 @@ class AbstractEditor(BylineAndFigures, QWidget):
             write,
             changes=("abstract",),
             undo=undo,
-            redo=lambda s, a: write(s, a, None),
+            redo=redo,
             text="Edit abstract",
         ).failure(lambda _exc: conflict.append(True), ConflictError)
         saved = operation.run()
