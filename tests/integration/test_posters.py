@@ -63,7 +63,7 @@ def test_poster_sizes_and_layouts(
         for sh in prs.slides[0].shapes
         if sh.shape_type == 13
     ]
-    assert any(d.startswith("QR code") or d == "Scan for the full abstract" for d in descriptions)
+    assert any(d.startswith("QR code") for d in descriptions)
     assert "Logo" in descriptions
     assert checked.pictures == 4  # two figures, a logo and the QR code
     if layout == "better":
@@ -77,7 +77,7 @@ def test_default_poster_is_48x36_classic(library: Library, tmp_path: Path) -> No
     prs = Presentation(str(out))
     assert (round(Emu(prs.slide_width).inches), round(Emu(prs.slide_height).inches)) == (48, 36)
     checked = check_pptx(out, floor=24, title_floor=72)
-    assert "Scan for the full abstract" in "\n".join(checked.slides[0])  # the project's DOI
+    assert "Scan for the article" in "\n".join(checked.slides[0])  # the project's DOI
 
 
 def test_too_long_section_names_it_and_how_much(library: Library, tmp_path: Path) -> None:
@@ -127,4 +127,84 @@ def test_poster_without_link_has_no_qr(library: Library, tmp_path: Path) -> None
     out = tmp_path / "poster.pptx"
     _export(library, made.abstract_id, out, layout="better")
     checked = check_pptx(out, floor=24, title_floor=72)
-    assert "Scan for the full abstract" not in "\n".join(checked.slides[0])
+    assert "Scan for the" not in "\n".join(checked.slides[0])
+
+
+def _text_shapes(out: Path) -> list:  # type: ignore[type-arg]
+    shapes = Presentation(str(out)).slides[0].shapes
+    return [sh for sh in shapes if sh.has_text_frame and sh.text_frame.text.strip()]
+
+
+@pytest.mark.parametrize(("size", "columns"), [("48x36in", 3), ("36x48in", 2), ("A0", 2)])
+def test_columns_from_the_page_shape_balanced(
+    library: Library, tmp_path: Path, size: str, columns: int
+) -> None:
+    made = make_abstract(library, tmp_path, link_url=LINK)
+    out = tmp_path / "poster.pptx"
+    _export(library, made.abstract_id, out, size=size)
+    body = [
+        sh
+        for sh in _text_shapes(out)
+        if sh.name not in ("Title", "Authors", "QR caption")
+        and not sh.text_frame.text.startswith("Scan")
+    ]
+    lefts = sorted({sh.left for sh in body})
+    assert len(lefts) == columns
+    # Balanced: every column reaches at least 70% of the page.
+    height = Presentation(str(out)).slide_height
+    for left in lefts:
+        foot = max(sh.top + sh.height for sh in body if sh.left == left)
+        assert foot > height * 0.7, (size, left)
+
+
+def test_a_section_continued_in_the_next_column_repeats_its_heading(
+    library: Library, tmp_path: Path
+) -> None:
+    made = make_abstract(library, tmp_path, n_refs=30, link_url=LINK)
+    out = tmp_path / "poster.pptx"
+    _export(library, made.abstract_id, out, size="36x48in")
+    names = [sh.text_frame.text for sh in _text_shapes(out)]
+    assert "References" in names
+    assert "References, continued" in names
+    heading = next(sh for sh in _text_shapes(out) if sh.text_frame.text == "References, continued")
+    below = [
+        sh
+        for sh in _text_shapes(out)
+        if sh.left == heading.left and sh.top > heading.top and sh.name == "References"
+    ]
+    assert below  # the rest of the references sit under the repeated heading
+
+
+def test_qr_caption_says_what_it_opens(library: Library, tmp_path: Path) -> None:
+    abstract_url = make_abstract(library, tmp_path, link_url="https://meeting.example.org/abs/77")
+    out = tmp_path / "poster.pptx"
+    _export(library, abstract_url.abstract_id, out)
+    texts = [sh.text_frame.text for sh in _text_shapes(out)]
+    assert "Scan for the abstract" in texts
+    # Placed at the foot of the last column.
+    prs = Presentation(str(out))
+    qr = next(
+        sh
+        for sh in prs.slides[0].shapes
+        if sh.shape_type == 13 and sh.element.nvPicPr.cNvPr.get("descr", "").startswith("QR")
+    )
+    assert qr.left > prs.slide_width * 0.6
+    assert qr.top + qr.height > prs.slide_height * 0.8
+
+
+def test_better_title_band_fits_its_title(library: Library, tmp_path: Path) -> None:
+    def band_bottom(title: str) -> int:
+        made = make_abstract(library, tmp_path, title=title)
+        out = tmp_path / f"better-{len(title)}.pptx"
+        _export(library, made.abstract_id, out, layout="better")
+        authors = next(sh for sh in _text_shapes(out) if sh.name == "Authors")
+        title_box = next(sh for sh in _text_shapes(out) if sh.name == "Title")
+        assert authors.top == title_box.top + title_box.height  # no empty band between
+        return int(authors.top)
+
+    short = band_bottom("Genicular ablation lasts")
+    long = band_bottom(
+        "Durable Relief After Medial Branch Radiofrequency Ablation for Chronic Low Back "
+        "Pain: A Two-Centre Retrospective Cohort of Adults"
+    )
+    assert short < long

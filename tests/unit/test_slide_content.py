@@ -76,7 +76,7 @@ def test_citation_uses_the_shared_ama_formatter_with_italic_journal() -> None:
     text = "".join(r.text for r in runs)
     assert text == (
         "Cohen SP, Bhaskar A. Radiofrequency ablation. Reg Anesth Pain Med. "
-        "2021;46(2):100-110. doi:10.1136/x"
+        "2021;46(2):100\u2011110. doi:10.1136/x"
     )
     assert Run("Reg Anesth Pain Med.", italic=True) in runs
 

@@ -411,6 +411,8 @@ class Abstract(Versioned, Base):
     presentation_slot: Mapped[str] = mapped_column(String(100), default="")
     link_url: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: The results table as JSON (`formats.results_table.ResultsTable`); empty for none.
+    results_table: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     project: Mapped[Project | None] = relationship(back_populates="abstracts")
     conference: Mapped[Conference | None] = relationship()

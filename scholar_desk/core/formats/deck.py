@@ -10,7 +10,7 @@ next slide.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scholar_desk.core.errors import ExportError
 from scholar_desk.core.formats.images import ImageData
@@ -26,6 +26,7 @@ from scholar_desk.core.formats.layout import (
     TextBox,
     inches,
 )
+from scholar_desk.core.formats.results_table import table_box
 from scholar_desk.core.formats.slide_content import (
     NO_RELATIONSHIPS,
     AbstractContent,
@@ -35,10 +36,12 @@ from scholar_desk.core.formats.slide_content import (
     citation_runs,
     disclosure_lines,
     meeting_line,
+    typeset_content,
 )
 from scholar_desk.core.formats.templates import LayoutSpec, Rect, Template
 from scholar_desk.core.formats.text_fit import (
     FontFace,
+    balance_lines,
     fit_size,
     paragraphs_height_emu,
     resolve_face,
@@ -82,7 +85,7 @@ def build_deck_layout(
             author list) or a figure cannot be read.
     """
     fonts = _Fonts(resolve_face(template.heading_font), resolve_face(template.body_font))
-    builder = _DeckBuilder(content, template, fonts, load_image)
+    builder = _DeckBuilder(typeset_content(content), template, fonts, load_image)
     return Layout(
         width=template.width,
         height=template.height,
@@ -139,9 +142,11 @@ class _DeckBuilder:
                 section.heading, self._bullets(section.body), notes=section.body
             )
             if "result" in section.heading.lower() and not placed_figures:
+                slides += self.table_slides(section.heading)
                 slides += self.figure_slides(section.heading)
                 placed_figures = True
         if not placed_figures:
+            slides += self.table_slides("Results")
             slides += self.figure_slides("Results")
         if self.content.references:
             slides += self.reference_slides()
@@ -165,6 +170,14 @@ class _DeckBuilder:
             where="the title slide",
             color=title_color,
             anchor="middle" if spec.subtitle is not None else "bottom",
+        )
+        title_box = replace(
+            title_box,
+            paragraphs=balance_lines(
+                title_box.paragraphs[0],
+                title_box.w - title_box.insets.left - title_box.insets.right,
+                self.fonts.heading,
+            ),
         )
         region = self._title_region(spec, title_rect)
         affiliations, _ = affiliation_numbers(content.authors)
@@ -379,6 +392,62 @@ class _DeckBuilder:
         inner = width - INSETS.left - INSETS.right
         height = paragraphs_height_emu(paras, inner, self.fonts.body)
         return paras, height + INSETS.top + INSETS.bottom
+
+    def table_slides(self, heading: str) -> list[Slide]:
+        table = self.content.table
+        if table is None:
+            return []
+        body = self.body_rect
+        caption = f"Table 1. {table.caption}".strip() if table.caption else "Table 1"
+        accent = self.template.color("accent1", Color(0x1F, 0x5C, 0x99))
+        lum = (0.2126 * accent.r + 0.7152 * accent.g + 0.0722 * accent.b) / 255
+        band = Color(*(round(255 - (255 - v) * 0.12) for v in (accent.r, accent.g, accent.b)))
+        for size in (24.0, 22.0, 20.0, BODY_FLOOR_PT):
+            caption_paras, caption_h = self._caption(caption, size, body.w)
+            box = table_box(
+                table,
+                body.x,
+                body.y + caption_h,
+                body.w,
+                size,
+                self.fonts.body,
+                insets=INSETS,
+                header_fill=accent,
+                header_color=Color(0, 0, 0) if lum > 0.6 else Color(255, 255, 255),
+                band_fill=band,
+                color=self.text_color,
+                floor_pt=BODY_FLOOR_PT,
+            )
+            if caption_h + box.h <= body.h:
+                break
+        else:
+            raise ExportError(
+                f"The results table ({table.shape[0]} rows x {table.shape[1]} columns) is too "
+                f"large for a slide at {BODY_FLOOR_PT:g} pt. Keep fewer rows or shorter cells."
+            )
+        caption_box = TextBox(
+            body.x,
+            body.y,
+            body.w,
+            caption_h,
+            tuple(caption_paras),
+            font=self.fonts.body.family,
+            role="caption",
+            insets=INSETS,
+            color=self.text_color,
+            floor_pt=BODY_FLOOR_PT,
+            name="Table 1 caption",
+        )
+        notes = "\n".join([caption, table.to_tsv()])
+        return [
+            Slide(
+                (self.title_box(f"{heading}: Table 1"), caption_box, box),
+                kind="figure",
+                notes=notes,
+                title="Table 1",
+                background=self.template.content_layout.decorations,
+            )
+        ]
 
     def figure_slides(self, heading: str) -> list[Slide]:
         slides: list[Slide] = []

@@ -201,7 +201,46 @@ class ShapeBox:
     rounded: bool = False
 
 
-Item = TextBox | PictureBox | ShapeBox
+@dataclass(frozen=True)
+class TableBox:
+    """A table of short text cells, the first row its header.
+
+    Attributes:
+        x: Left edge in EMU.
+        y: Top edge in EMU.
+        w: Width in EMU (the sum of ``col_widths``).
+        h: Height in EMU (the sum of ``row_heights``).
+        cells: Rows of cells; each cell holds its fitted paragraphs.
+        col_widths: Width of each column in EMU.
+        row_heights: Height of each row in EMU, measured to hold its text.
+        font: Font family written to the file.
+        insets: Inner margins of every cell.
+        header_fill: Background of the header row.
+        header_color: Text colour of the header row.
+        band_fill: Background of every second body row, or ``None``.
+        color: Text colour of the body rows.
+        floor_pt: The smallest size the table may use (checked by the tests).
+        name: A label for messages and tests.
+    """
+
+    x: int
+    y: int
+    w: int
+    h: int
+    cells: tuple[tuple[tuple[Paragraph, ...], ...], ...]
+    col_widths: tuple[int, ...]
+    row_heights: tuple[int, ...]
+    font: str
+    insets: Insets = field(default_factory=Insets)
+    header_fill: Color | None = None
+    header_color: Color = BLACK
+    band_fill: Color | None = None
+    color: Color = BLACK
+    floor_pt: float = 0.0
+    name: str = ""
+
+
+Item = TextBox | PictureBox | ShapeBox | TableBox
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,25 @@
 """Compose a one-page conference poster from an abstract.
 
-Two layouts: ``classic`` (a title banner over three columns, two on portrait pages) and
-``better``, after Mike Morrison's #betterposter: the main finding in large plain
-language in the centre, the structured abstract in a side column, figures and the rest
-in the other, and a QR code to the paper at the bottom of the centre panel.
+Two layouts: ``classic`` (a title banner over columns: three on a landscape page, two on a
+portrait one) and ``better``, after Mike Morrison's #betterposter: the main finding in
+large plain language in the centre, the structured abstract in a side column, results
+and the rest in the other, and a QR code to the paper beside the finding.
 
-All body text on the page shares one size, the largest from 44 pt down to the 24 pt
-floor at which everything fits; the title goes from 110 pt down to 72 pt. A poster has
-one page, so when nothing fits at the floors the error names the longest section and
-about how many words must go.
+All body text on the page shares one size: the largest up to the page's ceiling (36 pt
+on a 48 x 36 in page, scaled with the page) down to the 24 pt floor at which everything
+fits, with the columns balanced to a common height (`poster_flow`). The title, in
+balanced lines, goes from 110 pt down to 72 pt. A poster has one page, so when nothing
+fits at the floors the error names the longest section and about how many words must go.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from scholar_desk.core.errors import ExportError
 from scholar_desk.core.formats.images import ImageData
 from scholar_desk.core.formats.layout import (
     EMU_PER_MM,
-    EMU_PER_PT,
     WHITE,
     Color,
     Insets,
@@ -34,7 +33,8 @@ from scholar_desk.core.formats.layout import (
     TextBox,
     inches,
 )
-from scholar_desk.core.formats.qr import qr_png
+from scholar_desk.core.formats.poster_flow import BODY_FLOOR_PT, Piece, PosterFlow, sizes
+from scholar_desk.core.formats.qr import qr_caption, qr_png
 from scholar_desk.core.formats.slide_content import (
     AbstractContent,
     affiliation_numbers,
@@ -43,15 +43,16 @@ from scholar_desk.core.formats.slide_content import (
     disclosure_lines,
     main_finding,
     meeting_line,
+    typeset_content,
 )
 from scholar_desk.core.formats.templates import Rect, Template
 from scholar_desk.core.formats.text_fit import (
     FontFace,
+    balance_lines,
     inner_width,
     paragraphs_height_emu,
     resolve_face,
     round_words,
-    split_to_fit,
     words_over,
 )
 
@@ -65,12 +66,12 @@ LAYOUTS = ("classic", "better")
 
 TITLE_FLOOR_PT = 72.0
 TITLE_MAX_PT = 110.0
-BODY_FLOOR_PT = 24.0
-BODY_MAX_PT = 44.0
+#: Body text on a page whose short side is 36 in grows to this size when there is room.
+BODY_CEILING_PT = 36.0
+#: A column of the classic 48 x 36 in poster, where text grows to `BODY_CEILING_PT`.
+REFERENCE_COLUMN_W = inches(15)
 FINDING_MAX_PT = 160.0
 FINDING_FLOOR_PT = 72.0
-#: Tallest a figure may be, as a share of the column; tried in turn before smaller text.
-FIGURE_FRACTIONS = (0.4, 0.3, 0.22, 0.16)
 
 ImageLoader = Callable[[str], ImageData]
 
@@ -82,25 +83,6 @@ def _luminance(color: Color) -> float:
 def _on(color: Color) -> Color:
     """Black or white, whichever reads on ``color``."""
     return Color(0, 0, 0) if _luminance(color) > 0.6 else WHITE
-
-
-@dataclass
-class _Piece:
-    """Something placed in a column: text (splittable) or a picture."""
-
-    kind: str  # "heading", "text", "picture"
-    build: Callable[[float], tuple[Paragraph, ...]] | None = None
-    image: ImageData | None = None
-    caption: str = ""
-    section: str = ""
-    gap_after: float = 0.5  # in units of the body size
-
-
-@dataclass
-class _Packed:
-    items: list[Item] = field(default_factory=list)
-    overflow: int = 0  # EMU that did not fit in the last column
-    overflow_section: str = ""
 
 
 def build_poster_layout(
@@ -133,7 +115,7 @@ def build_poster_layout(
     if style not in LAYOUTS:
         raise ExportError(f"Unknown poster layout '{style}'. Use classic or better.")
     width, height = SIZES[size] if template.builtin else (template.width, template.height)
-    builder = _PosterBuilder(content, template, load_image, width, height, logos)
+    builder = _PosterBuilder(typeset_content(content), template, load_image, width, height, logos)
     items = builder.classic() if style == "classic" else builder.better()
     notes = "\n\n".join(f"{s.heading}\n{s.body}" for s in content.sections)
     slide = Slide(
@@ -146,7 +128,7 @@ def build_poster_layout(
     return Layout(width, height, (slide,), background_color=template.background)
 
 
-class _PosterBuilder:
+class _PosterBuilder(PosterFlow):
     def __init__(
         self,
         content: AbstractContent,
@@ -171,6 +153,8 @@ class _PosterBuilder:
         self.text_color = template.body_color
         self.insets = Insets(self.u(0.15), self.u(0.08), self.u(0.15), self.u(0.08))
         self.figures = [(f, load_image(f.path)) for f in content.figures]
+        self.ceiling_pt = max(BODY_FLOOR_PT, round(BODY_CEILING_PT * self.scale))
+        self.qr_side = self.u(5.5)
 
     def u(self, value: float) -> int:
         """Inches scaled to the page (36 in short side = 1)."""
@@ -209,12 +193,13 @@ class _PosterBuilder:
             step=2.0,
             what="The title is",
         )
+        title_lines = balance_lines(title[1][0], inner_width(w, self.insets), self.heading_face)
         title_box = TextBox(
             x,
             top,
             w,
             title[2],
-            title[1],
+            title_lines,
             font=self.heading_face.family,
             role="title",
             insets=self.insets,
@@ -303,8 +288,9 @@ class _PosterBuilder:
         bottom = self.height - self.margin
         ncols = 3 if self.width > self.height else 2
         columns = self._columns(self.margin, self.width - self.margin, top, bottom, ncols)
-        pieces = self._section_pieces(with_figures=True) + self._extra_pieces(with_qr=True)
-        return items + self._pack_at_best_size(pieces, columns)
+        self._ceiling_for(columns[0].w)
+        pieces = self._section_pieces(with_results=True) + self._extra_pieces(with_qr=True)
+        return items + self.best([pieces], columns).items
 
     def better(self) -> list[Item]:
         items, top = self.banner(title_max=96.0)
@@ -313,39 +299,32 @@ class _PosterBuilder:
         left, right = self.margin, self.width - self.margin
         if self.width > self.height:
             inner = right - left - 2 * self.gap
-            side = round(inner * 0.27)
+            side = round(inner * 0.29)
             centre = Rect(left + side + self.gap, top, inner - 2 * side, bottom - top)
-            abstract_cols = [Rect(left, top, side, bottom - top)]
-            extra_cols = [Rect(centre.right + self.gap, top, side, bottom - top)]
+            columns = [
+                Rect(left, top, side, bottom - top),
+                Rect(centre.right + self.gap, top, side, bottom - top),
+            ]
         else:
-            band_h = round((bottom - top) * 0.36)
+            band_h = round((bottom - top) * 0.3)
             centre = Rect(left, top, right - left, band_h)
             below = top + band_h + self.gap
             col_w = (right - left - self.gap) // 2
-            abstract_cols = [Rect(left, below, col_w, bottom - below)]
-            extra_cols = [Rect(left + col_w + self.gap, below, col_w, bottom - below)]
+            columns = [
+                Rect(left, below, col_w, bottom - below),
+                Rect(left + col_w + self.gap, below, col_w, bottom - below),
+            ]
         items += self._finding_panel(centre)
-        pieces_left = self._section_pieces(with_figures=False)
-        pieces_right = self._figure_pieces() + self._extra_pieces(with_qr=False)
-        columns = abstract_cols + extra_cols
-        # First the abstract alone in its column and the extras in theirs; failing that,
-        # let the extras start below the abstract when it leaves room.
+        self._ceiling_for(columns[0].w)
+        pieces_left = self._section_pieces(with_results=False)
+        pieces_right = self._result_pieces() + self._extra_pieces(with_qr=False)
+        # First the abstract alone in its column and the results and the rest in the
+        # other; failing that, let them start below the abstract when it leaves room.
         flows = (
-            [*pieces_left, _Piece("break"), *pieces_right],
+            [*pieces_left, Piece("break"), *pieces_right],
             [*pieces_left, *pieces_right],
         )
-        packed = self._pack(flows[1], columns, BODY_FLOOR_PT, figure_fraction=FIGURE_FRACTIONS[-1])
-        if packed.overflow:  # fail fast: nothing larger can fit either
-            self._raise_overflow(packed, columns[0].w)
-        for s in _sizes(BODY_MAX_PT, BODY_FLOOR_PT, step=1.0):
-            for flow in flows:
-                for fraction in FIGURE_FRACTIONS:
-                    packed = self._pack(flow, columns, s, figure_fraction=fraction)
-                    if not packed.overflow:
-                        return items + packed.items
-        packed = self._pack(flows[1], columns, BODY_FLOOR_PT, figure_fraction=FIGURE_FRACTIONS[-1])
-        self._raise_overflow(packed, columns[0].w)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return items + self.best(flows, columns).items
 
     def _finding_panel(self, rect: Rect) -> list[Item]:
         fill = self.template.color("dk2", self.accent)
@@ -386,7 +365,7 @@ class _PosterBuilder:
             cap_x = max(rect.x, qx - self.u(2))
             cap_w = min(rect.right, qx + side + self.u(2)) - cap_x
             cap = self._fit_tight(
-                lambda s: (Paragraph((Run("Scan for the full abstract"),), s, align="center"),),
+                lambda s: (Paragraph((Run(qr_caption(self.content.link)),), s, align="center"),),
                 cap_w,
                 max_h=caption_h,
                 face=self.body_face,
@@ -417,7 +396,7 @@ class _PosterBuilder:
             rect.x + pad, rect.y + pad, text_right - rect.x - pad, text_bottom - rect.y - pad
         )
         fitted = None
-        for s in _sizes(FINDING_MAX_PT, FINDING_FLOOR_PT, step=4.0):
+        for s in sizes(FINDING_MAX_PT, FINDING_FLOOR_PT, step=4.0):
             paras = (Paragraph((Run(finding),), s, bold=True, align="center", line_factor=1.1),)
             need = paragraphs_height_emu(paras, inner_width(box.w, self.insets), self.heading_face)
             if need + self.insets.top + self.insets.bottom <= box.h:
@@ -453,15 +432,20 @@ class _PosterBuilder:
         )
         return items + qr_items
 
+    def _ceiling_for(self, column_w: int) -> None:
+        """Set the body ceiling: 36 pt on 48 x 36 in, more in wider columns, less on A0.
+
+        Wider columns keep the same number of characters to a line at a larger size.
+        """
+        by_column = BODY_CEILING_PT * column_w / REFERENCE_COLUMN_W
+        self.ceiling_pt = max(BODY_FLOOR_PT, round(max(BODY_CEILING_PT * self.scale, by_column)))
+
     # Pieces ------------------------------------------------------------------------------
 
-    def _heading(self, text: str) -> _Piece:
-        return _Piece(
-            "heading",
-            build=lambda s: (Paragraph((Run(text),), round(s * 1.3), bold=True),),
-            section=text,
-            gap_after=0.4,
-        )
+    def longest_section(self) -> str:
+        sections = [s for s in self.content.sections if s.body.strip()]
+        longest = max(sections, key=lambda s: len(s.body.split()), default=None)
+        return longest.heading if longest is not None else ""
 
     def _text(
         self,
@@ -470,45 +454,53 @@ class _PosterBuilder:
         *,
         scale: float = 1.0,
         space: float = 0.5,
-    ) -> _Piece:
+    ) -> Piece:
         def build(s: float) -> tuple[Paragraph, ...]:
             size = max(BODY_FLOOR_PT, round(s * scale))
             return tuple(Paragraph(runs, size, space_before_pt=size * space) for runs in lines)
 
-        return _Piece("text", build=build, section=section, gap_after=1.2)
+        return Piece("text", build=build, section=section, gap_after=1.0)
 
-    def _section_pieces(self, *, with_figures: bool) -> list[_Piece]:
-        pieces: list[_Piece] = []
+    def _section_pieces(self, *, with_results: bool) -> list[Piece]:
+        pieces: list[Piece] = []
         placed = False
         for section in self.content.sections:
             paragraphs = [p.strip() for p in section.body.split("\n") if p.strip()]
-            pieces.append(self._heading(section.heading))
+            pieces.append(self.heading(section.heading))
             pieces.append(self._text(section.heading, [(Run(p),) for p in paragraphs]))
-            if with_figures and not placed and "result" in section.heading.lower():
-                pieces += self._figure_pieces()
+            if with_results and not placed and "result" in section.heading.lower():
+                pieces += self._result_pieces()
                 placed = True
-        if with_figures and not placed:
-            pieces += self._figure_pieces()
+        if with_results and not placed:
+            pieces += self._result_pieces()
         return pieces
 
-    def _figure_pieces(self) -> list[_Piece]:
-        return [
-            _Piece(
+    def _result_pieces(self) -> list[Piece]:
+        pieces: list[Piece] = []
+        table = self.content.table
+        if table is not None:
+            caption = f"Table 1. {table.caption}".strip() if table.caption else "Table 1"
+            pieces.append(
+                Piece("table", table=table, caption=caption, section="Table 1", gap_after=1.0)
+            )
+        pieces += [
+            Piece(
                 "picture",
                 image=image,
                 caption=f"Figure {n}. {figure.caption}".strip()
                 if figure.caption
                 else f"Figure {n}",
                 section=f"Figure {n}",
-                gap_after=1.2,
+                gap_after=1.0,
             )
             for n, (figure, image) in enumerate(self.figures, start=1)
         ]
+        return pieces
 
-    def _extra_pieces(self, *, with_qr: bool) -> list[_Piece]:
-        pieces: list[_Piece] = []
+    def _extra_pieces(self, *, with_qr: bool) -> list[Piece]:
+        pieces: list[Piece] = []
         if self.content.references:
-            pieces.append(self._heading("References"))
+            pieces.append(self.heading("References"))
             pieces.append(
                 self._text(
                     "References",
@@ -520,7 +512,7 @@ class _PosterBuilder:
                     space=0.3,
                 )
             )
-        pieces.append(self._heading("Disclosures"))
+        pieces.append(self.heading("Disclosures"))
         pieces.append(
             self._text(
                 "Disclosures",
@@ -537,225 +529,23 @@ class _PosterBuilder:
             "Mentorship: " + ", ".join(self.content.mentors) if self.content.mentors else ""
         )
         if thanks:
-            pieces.append(self._heading("Acknowledgments"))
+            pieces.append(self.heading("Acknowledgments"))
             pieces.append(self._text("Acknowledgments", [(Run(thanks),)], scale=0.75))
         if with_qr and self.content.link:
             pieces.append(
-                _Piece(
-                    "picture",
+                Piece(
+                    "qr",
                     image=_qr_image(self.content.link),
-                    caption="Scan for the full abstract",
-                    section="QR code",
+                    caption=qr_caption(self.content.link),
+                    section=f"QR code: {self.content.link}",
                     gap_after=0,
                 )
             )
         return pieces
 
-    # Packing -----------------------------------------------------------------------------
-
     def _columns(self, left: int, right: int, top: int, bottom: int, n: int) -> list[Rect]:
         w = (right - left - (n - 1) * self.gap) // n
         return [Rect(left + i * (w + self.gap), top, w, bottom - top) for i in range(n)]
-
-    def _pack_at_best_size(self, pieces: list[_Piece], columns: list[Rect]) -> list[Item]:
-        packed = self._pack(pieces, columns, BODY_FLOOR_PT, figure_fraction=FIGURE_FRACTIONS[-1])
-        if packed.overflow:  # fail fast: nothing larger can fit either
-            self._raise_overflow(packed, columns[0].w)
-        for s in _sizes(BODY_MAX_PT, BODY_FLOOR_PT, step=1.0):
-            for fraction in FIGURE_FRACTIONS:
-                packed = self._pack(pieces, columns, s, figure_fraction=fraction)
-                if not packed.overflow:
-                    return packed.items
-        packed = self._pack(pieces, columns, BODY_FLOOR_PT, figure_fraction=FIGURE_FRACTIONS[-1])
-        self._raise_overflow(packed, columns[0].w)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _raise_overflow(self, packed: _Packed, col_w: int, name: str = "") -> None:
-        sections = [s for s in self.content.sections if s.body.strip()]
-        longest = max(sections, key=lambda s: len(s.body.split()), default=None)
-        name = name or (longest.heading if longest is not None else packed.overflow_section)
-        lines = max(1, -(-packed.overflow // round(BODY_FLOOR_PT * 1.2 * EMU_PER_PT)))
-        sample = (Paragraph((Run(longest.body if longest else "word " * 50),), BODY_FLOOR_PT),)
-        width = inner_width(col_w, self.insets)
-        sample_lines = max(
-            1,
-            paragraphs_height_emu(sample, width, self.body_face)
-            // round(BODY_FLOOR_PT * 1.2 * EMU_PER_PT),
-        )
-        per_line = len(sample[0].text.split()) / sample_lines
-        over = round_words(max(1, round(lines * per_line)))
-        raise ExportError(
-            f"{name} is about {over} words too long for the poster at {BODY_FLOOR_PT:g} pt. "
-            "Shorten it (or another section), remove a figure, or choose a larger size.",
-            f"{packed.overflow / 914400:.1f} in of text and figures did not fit",
-        )
-
-    def _pack(
-        self,
-        pieces: list[_Piece],
-        columns: list[Rect],
-        s: float,
-        *,
-        figure_fraction: float = 0.4,
-    ) -> _Packed:
-        """Flow pieces down the columns at body size ``s``."""
-        out = _Packed()
-        col = 0
-        y = columns[0].y
-        heading_fill = self.accent
-        heading_color = _on(heading_fill)
-        i = 0
-        queue: list[tuple[_Piece, tuple[Paragraph, ...] | None]] = [(p, None) for p in pieces]
-        while i < len(queue):
-            piece, ready = queue[i]
-            rect = columns[col]
-            room = rect.bottom - y
-            if piece.kind == "break":
-                if col + 1 < len(columns):
-                    col, y = col + 1, columns[col + 1].y
-                i += 1
-                continue
-            if piece.kind == "picture":
-                assert piece.image is not None
-                cap = (
-                    Paragraph(
-                        (Run(piece.caption),), max(BODY_FLOOR_PT, round(s * 0.75)), align="center"
-                    ),
-                )
-                cap_h = self._text_h(cap, rect.w)
-                w = rect.w
-                h = round(w / piece.image.aspect)
-                max_h = round(rect.h * figure_fraction)
-                if h > max_h:
-                    h, w = max_h, round(max_h * piece.image.aspect)
-                if piece.section == "QR code":
-                    w = h = min(self.u(6), rect.w)
-                need = h + cap_h
-                if need > room and col + 1 < len(columns):
-                    col, y = col + 1, columns[col + 1].y
-                    continue
-                if need > room:
-                    out.overflow = need - room + self._rest_h(queue[i + 1 :], rect, s)
-                    out.overflow_section = piece.section
-                    return out
-                out.items.append(
-                    PictureBox(
-                        rect.x + (rect.w - w) // 2, y, w, h, piece.image.data, piece.caption
-                    )
-                )
-                out.items.append(
-                    TextBox(
-                        rect.x,
-                        y + h,
-                        rect.w,
-                        cap_h,
-                        cap,
-                        font=self.body_face.family,
-                        role="caption",
-                        insets=self.insets,
-                        color=self.text_color,
-                        floor_pt=BODY_FLOOR_PT,
-                        name=piece.caption[:40],
-                    )
-                )
-                y += need + round(s * piece.gap_after * EMU_PER_PT)
-                i += 1
-                continue
-            assert piece.build is not None
-            paras = ready if ready is not None else piece.build(s)
-            h = self._text_h(paras, rect.w)
-            if piece.kind == "heading":
-                # Keep a heading with at least three lines of what follows.
-                follow = 3 * s * 1.2 * EMU_PER_PT
-                if h + follow > room and col + 1 < len(columns):
-                    col, y = col + 1, columns[col + 1].y
-                    continue
-                if h + follow > room:
-                    out.overflow = round(h + follow - room) + self._rest_h(queue[i + 1 :], rect, s)
-                    out.overflow_section = piece.section
-                    return out
-                out.items.append(ShapeBox(rect.x, y, rect.w, h, fill=heading_fill))
-                out.items.append(
-                    TextBox(
-                        rect.x,
-                        y,
-                        rect.w,
-                        h,
-                        paras,
-                        font=self.heading_face.family,
-                        role="heading",
-                        insets=self.insets,
-                        color=heading_color,
-                        floor_pt=BODY_FLOOR_PT,
-                        name=piece.section,
-                    )
-                )
-                y += h + round(s * piece.gap_after * EMU_PER_PT)
-                i += 1
-                continue
-            if h <= room:
-                out.items.append(self._body_box(rect, y, h, paras, piece.section))
-                y += h + round(s * piece.gap_after * EMU_PER_PT)
-                i += 1
-                continue
-            # Split the text: as much as fits here, the rest at the top of the next column.
-            head: tuple[Paragraph, ...] = ()
-            tail: tuple[Paragraph, ...] = paras
-            if room > self.insets.top + self.insets.bottom + s * 2.4 * EMU_PER_PT:
-                try:
-                    chunks = split_to_fit(paras, rect.w, room, self.insets, self.body_face)
-                except ValueError:
-                    chunks = []
-                if chunks:
-                    head = chunks[0]
-                    tail = tuple(p for chunk in chunks[1:] for p in chunk)
-            if head:
-                hh = self._text_h(head, rect.w)
-                out.items.append(self._body_box(rect, y, hh, head, piece.section))
-            if col + 1 >= len(columns):
-                out.overflow = self._text_h(tail, rect.w) + self._rest_h(queue[i + 1 :], rect, s)
-                out.overflow_section = piece.section
-                return out
-            col, y = col + 1, columns[col + 1].y
-            queue[i] = (piece, tail)
-        return out
-
-    def _rest_h(
-        self, rest: Sequence[tuple[_Piece, tuple[Paragraph, ...] | None]], rect: Rect, s: float
-    ) -> int:
-        """Height the pieces that were not placed would take in a column like ``rect``."""
-        total = 0
-        for piece, _ in rest:
-            if piece.kind == "picture" and piece.image is not None:
-                total += min(round(rect.w / piece.image.aspect), round(rect.h * 0.16))
-            elif piece.build is not None:
-                total += self._text_h(piece.build(s), rect.w)
-            total += round(s * piece.gap_after * EMU_PER_PT)
-        return total
-
-    def _body_box(
-        self, rect: Rect, y: int, h: int, paras: tuple[Paragraph, ...], name: str
-    ) -> TextBox:
-        return TextBox(
-            rect.x,
-            y,
-            rect.w,
-            h,
-            paras,
-            font=self.body_face.family,
-            role="body",
-            insets=self.insets,
-            color=self.text_color,
-            floor_pt=BODY_FLOOR_PT,
-            name=name,
-        )
-
-    def _text_h(self, paras: Sequence[Paragraph], w: int) -> int:
-        return (
-            paragraphs_height_emu(paras, inner_width(w, self.insets), self.body_face)
-            + self.insets.top
-            + self.insets.bottom
-        )
 
     def _fit_tight(
         self,
@@ -769,7 +559,7 @@ class _PosterBuilder:
         step: float,
         what: str,
     ) -> tuple[float, tuple[Paragraph, ...], int]:
-        for s in _sizes(max_pt, floor_pt, step):
+        for s in sizes(max_pt, floor_pt, step):
             paras = build(s)
             h = (
                 paragraphs_height_emu(paras, inner_width(w, self.insets), face)
@@ -783,15 +573,6 @@ class _PosterBuilder:
             f"{what} about {round_words(over)} words too long for the poster at "
             f"{floor_pt:g} pt. Shorten it.",
         )
-
-
-def _sizes(top: float, floor: float, step: float = 2.0) -> list[float]:
-    out = []
-    size = top
-    while size >= floor - 1e-6:
-        out.append(size)
-        size -= step
-    return out
 
 
 def _qr_image(url: str) -> ImageData:

@@ -27,6 +27,7 @@ from scholar_desk.core.formats.layout import (
     PictureBox,
     ShapeBox,
     Slide,
+    TableBox,
     TextBox,
 )
 from scholar_desk.core.formats.templates import Template, open_presentation
@@ -111,6 +112,8 @@ def _fill_slide(slide: Any, page: Slide) -> None:
                 picture.element.nvPicPr.cNvPr.set("descr", item.description)
         elif isinstance(item, ShapeBox):
             _write_shape(slide, item)
+        elif isinstance(item, TableBox):
+            _write_table(slide, item)
     for placeholder in free:  # an empty placeholder shows "Click to add text"
         placeholder.element.getparent().remove(placeholder.element)
 
@@ -144,6 +147,43 @@ def _write_shape(slide: Any, item: ShapeBox) -> None:
     style = shape.element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}style")
     if style is not None:  # the default style would add a theme outline and text colour
         shape.element.remove(style)
+
+
+def _write_table(slide: Any, item: TableBox) -> None:
+    """A real table: fixed column widths and row heights, every cell styled explicitly."""
+    nrows, ncols = len(item.row_heights), len(item.col_widths)
+    frame = slide.shapes.add_table(
+        nrows, ncols, Emu(item.x), Emu(item.y), Emu(item.w), Emu(item.h)
+    )
+    frame.name = item.name or "Table"
+    table = frame.table
+    table.first_row = True
+    table.horz_banding = False
+    for c, width in enumerate(item.col_widths):
+        table.columns[c].width = Emu(width)
+    for r, height in enumerate(item.row_heights):
+        table.rows[r].height = Emu(height)
+        fill = item.header_fill if r == 0 else (item.band_fill if r % 2 == 0 else None)
+        color = item.header_color if r == 0 else item.color
+        for c in range(ncols):
+            cell = table.cell(r, c)
+            if fill is None:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(Color(255, 255, 255))
+            else:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(fill)
+            cell.margin_left = Emu(item.insets.left)
+            cell.margin_right = Emu(item.insets.right)
+            cell.margin_top = Emu(item.insets.top)
+            cell.margin_bottom = Emu(item.insets.bottom)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+            frame_text = cell.text_frame
+            frame_text.word_wrap = True
+            stand_in = TextBox(0, 0, 0, 0, (), font=item.font, color=color)
+            for i, paragraph in enumerate(item.cells[r][c]):
+                target = frame_text.paragraphs[0] if i == 0 else frame_text.add_paragraph()
+                _write_paragraph(target, paragraph, stand_in, first=i == 0)
 
 
 def _write_text(shape: Any, box: TextBox) -> None:

@@ -45,3 +45,11 @@ def link_for(*, url: str = "", doi: str = "", pmid: str = "") -> str:
     if pmid.strip():
         return f"https://pubmed.ncbi.nlm.nih.gov/{pmid.strip()}/"
     return ""
+
+
+def qr_caption(url: str) -> str:
+    """What a reader gets by scanning: the article for a DOI or PubMed link, else the abstract."""
+    lowered = url.lower()
+    if "doi.org/" in lowered or "pubmed" in lowered or "ncbi.nlm.nih.gov" in lowered:
+        return "Scan for the article"
+    return "Scan for the abstract"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from scholar_desk.core.formats.citation import format_ama
 from scholar_desk.core.formats.layout import Run
+from scholar_desk.core.formats.results_table import ResultsTable
+from scholar_desk.core.formats.typography import typeset
 
 NO_RELATIONSHIPS = "No relevant financial relationships"
 
@@ -121,6 +123,8 @@ class AbstractContent:
         presentation_slot: Session or slot text.
         link: The URL the poster's QR code points to (``""`` for none).
         acknowledgments: Text for the acknowledgments slide or box.
+        mentors: Mentors' names with degrees, thanked when there is no acknowledgment.
+        table: The results table, if the abstract has one.
     """
 
     abstract_id: int
@@ -139,6 +143,7 @@ class AbstractContent:
     link: str = ""
     acknowledgments: str = ""
     mentors: tuple[str, ...] = field(default=())
+    table: ResultsTable | None = None
 
     @property
     def presenter(self) -> AuthorInfo | None:
@@ -147,6 +152,18 @@ class AbstractContent:
             if author.presenting:
                 return author
         return self.authors[0] if self.authors else None
+
+
+def typeset_content(content: AbstractContent) -> AbstractContent:
+    """The content with its prose typeset (`typography.typeset`) for a slide or poster."""
+    return replace(
+        content,
+        title=typeset(content.title),
+        sections=tuple(SectionInfo(typeset(s.heading), typeset(s.body)) for s in content.sections),
+        figures=tuple(replace(f, caption=typeset(f.caption)) for f in content.figures),
+        acknowledgments=typeset(content.acknowledgments),
+        location=typeset(content.location),
+    )
 
 
 # Authors and affiliations --------------------------------------------------------------
@@ -198,7 +215,7 @@ def meeting_line(content: AbstractContent) -> str:
     when = content.presentation_date or content.starts_on
     parts = [name, format_date(when, content.ends_on if not content.presentation_date else None)]
     parts.append(content.location)
-    return " \u00b7 ".join(part for part in parts if part)
+    return typeset(" \u00b7 ".join(part for part in parts if part))
 
 
 def format_date(start: dt.date | None, end: dt.date | None = None) -> str:
@@ -320,9 +337,9 @@ def citation_runs(ref: ReferenceInfo) -> tuple[Run, ...]:
     marker = f" {journal}." if journal else ""
     at = text.find(marker) if marker else -1
     if at < 0:
-        return (Run(text or "(reference without details)"),)
+        return (Run(typeset(text) or "(reference without details)"),)
     return (
-        Run(text[: at + 1]),
-        Run(journal + ".", italic=True),
-        Run(text[at + len(marker) :]),
+        Run(typeset(text[: at + 1])),
+        Run(typeset(journal) + ".", italic=True),
+        Run(typeset(text[at + len(marker) :])),
     )

@@ -189,10 +189,18 @@ def _pil_font(path: Path) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), _REF_SIZE, layout_engine=ImageFont.Layout.BASIC)
 
 
+#: Fonts such as Calibri's stand-in lack the non-breaking hyphen (U+2011); renderers then
+#: draw it from a fallback font whose hyphen is up to this much of an em wider.
+_NB_HYPHEN_EXTRA_EM = 0.07
+
+
 @functools.lru_cache(maxsize=65_536)
 def _em_width(path: Path, text: str) -> float:
     """Width of ``text`` in ems (multiply by the size in points for points)."""
-    return _pil_font(path).getlength(text) / _REF_SIZE
+    hyphens = text.count("\u2011")
+    if hyphens:
+        text = text.replace("\u2011", "-")
+    return _pil_font(path).getlength(text) / _REF_SIZE + hyphens * _NB_HYPHEN_EXTRA_EM
 
 
 def text_width_pt(
@@ -553,3 +561,35 @@ def round_words(count: int) -> int:
     if count < 100:
         return int(5 * math.ceil(count / 5))
     return int(10 * math.ceil(count / 10))
+
+
+def balance_lines(paragraph: Paragraph, width_emu: int, face: FontFace) -> tuple[Paragraph, ...]:
+    """Break a title into lines of even length, one paragraph per line.
+
+    The narrowest width that keeps the number of lines is found by halving, so the last
+    line is never a single orphaned word when the words allow better; each line is then
+    written as its own paragraph, so no renderer can break it differently.
+
+    Args:
+        paragraph: The title at its final size.
+        width_emu: Width of the text area.
+        face: The font.
+
+    Returns:
+        The lines as paragraphs (the paragraph itself when it takes one line).
+    """
+    wrapped = _wrap(paragraph, width_emu / EMU_PER_PT, face)
+    count = len(wrapped)
+    if count < 2:
+        return (paragraph,)
+    low, high = width_emu // count, width_emu
+    while high - low > EMU_PER_PT:
+        middle = (low + high) // 2
+        if len(_wrap(paragraph, middle / EMU_PER_PT, face)) == count:
+            high = middle
+        else:
+            low = middle
+    lines = _wrap(paragraph, high / EMU_PER_PT, face)
+    return tuple(
+        replace(paragraph, runs=_runs_of(line), space_before_pt=0.0) for line in lines if line
+    )

@@ -25,7 +25,10 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.formats import bibtex
+from scholar_desk.core.formats.bar_chart import bar_chart_png
+from scholar_desk.core.formats.results_table import ResultsTable
 from scholar_desk.core.services import (
+    abstract_table,
     abstracts,
     accounts,
     catalog,
@@ -300,6 +303,17 @@ class _Demo:
         authors: Sequence[str] = abstract["authors"]
         byline = [(self.ids[("person", key)], n == 1) for n, key in enumerate(authors, start=1)]
         abstracts.set_abstract_authors(self.s, actor, abstract_id, byline)
+        if "table" in abstract:
+            table = self.data["tables"][abstract["table"]]
+            rows = tuple(tuple(row) for row in table["rows"])
+            abstract_table.set_table(
+                self.s, actor, abstract_id, ResultsTable(rows, table.get("caption", ""))
+            )
+        if "chart" in abstract:
+            chart = self.data["charts"][abstract["chart"]]
+            png = bar_chart_png(chart["labels"], chart["values"], top=chart["top"])
+            name = f"{abstract['chart']}-figure1.png"
+            abstracts.add_image_data(self.s, actor, abstract_id, png, name, chart["caption"])
 
     def sections(self, abstract: Mapping[str, Any]) -> list[tuple[str, str]]:
         texts = self.data["sections"]

@@ -23,6 +23,7 @@ from scholar_desk.core.formats.images import ImageData, image_from_bytes, load_i
 from scholar_desk.core.formats.layout import Layout
 from scholar_desk.core.formats.pptx_export import render_pptx
 from scholar_desk.core.formats.qr import link_for
+from scholar_desk.core.formats.results_table import ResultsTable
 from scholar_desk.core.formats.slide_content import (
     AbstractContent,
     AuthorInfo,
@@ -126,6 +127,7 @@ def read_content(session: Session, actor: Actor, abstract_id: int) -> AbstractCo
             f"{p.given_name} {p.family_name}" + (f", {p.degrees}" if p.degrees else "")
             for p in (project.mentors if project else [])
         ),
+        table=ResultsTable.from_json(abstract.results_table or ""),
     )
 
 

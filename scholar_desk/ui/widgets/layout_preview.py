@@ -27,6 +27,7 @@ from scholar_desk.core.formats.layout import (
     PictureBox,
     ShapeBox,
     Slide,
+    TableBox,
     TextBox,
 )
 from scholar_desk.core.formats.text_fit import bullet_indent_pt, resolve_face, wrap_lines
@@ -158,6 +159,32 @@ class LayoutPreview(QWidget):
                 painter.drawImage(rect, image)
         elif isinstance(item, TextBox):
             self._paint_text(painter, item)
+        elif isinstance(item, TableBox):
+            self._paint_table(painter, item)
+
+    def _paint_table(self, painter: QPainter, table: TableBox) -> None:
+        y = table.y
+        for r, height in enumerate(table.row_heights):
+            fill = table.header_fill if r == 0 else (table.band_fill if r % 2 == 0 else None)
+            x = table.x
+            for c, width in enumerate(table.col_widths):
+                self._paint_text(
+                    painter,
+                    TextBox(
+                        x,
+                        y,
+                        width,
+                        height,
+                        table.cells[r][c],
+                        font=table.font,
+                        anchor="middle",
+                        insets=table.insets,
+                        fill=fill,
+                        color=table.header_color if r == 0 else table.color,
+                    ),
+                )
+                x += width
+            y += height
 
     def _paint_text(self, painter: QPainter, box: TextBox) -> None:
         if box.fill is not None:
