@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import zipfile
 from pathlib import Path
 
@@ -319,3 +320,42 @@ def test_round_trip_as_template(library: Library, made: tuple[int, int], tmp_pat
     assert "Durable Relief" in texts
     # The colour changed in the template is the poster's banner colour.
     assert f'val="{NEW_ACCENT}"'.encode() in etree.tostring(poster.slides[0].shapes._spTree)
+
+
+def test_shape_ids_are_unique_in_every_part(
+    library: Library, made: tuple[int, int], tmp_path: Path
+) -> None:
+    """PowerPoint offers to repair a file whose slide, layout or master repeats a shape id."""
+    _abstract, conference = made
+    files = [tmp_path / "classic.potx", tmp_path / "better.potx", tmp_path / "talk.potx"]
+    with library.reading() as s:
+        template_export.export_poster_template(
+            s, SINGLE_USER, files[0], conference_id=conference, logos=[logo(tmp_path)] * 2
+        )
+        template_export.export_poster_template(
+            s, SINGLE_USER, files[1], conference_id=conference, layout="better"
+        )
+        template_export.export_slide_template(
+            s, SINGLE_USER, files[2], conference_id=conference, logos=[logo(tmp_path)]
+        )
+    p = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+    for path in files:
+        with zipfile.ZipFile(path) as archive:
+            parts = [
+                n for n in archive.namelist() if n.startswith("ppt/slide") and n.endswith(".xml")
+            ]
+            assert parts
+            for name in parts:
+                ids = [e.get("id") for e in etree.fromstring(archive.read(name)).iter(f"{p}cNvPr")]
+                assert len(ids) == len(set(ids)), f"{path.name}:{name} repeats a shape id"
+            # Every relationship points at a part that is in the package.
+            names = set(archive.namelist())
+            for rels in (n for n in names if n.endswith(".rels")):
+                folder = rels.replace("_rels/", "").removesuffix(".rels").rsplit("/", 1)[0]
+                for rel in etree.fromstring(archive.read(rels)):
+                    if rel.get("TargetMode") == "External":
+                        continue
+                    target = rel.get("Target")
+                    base = folder if "/" in rels.replace("_rels/", "") else ""
+                    resolved = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
+                    assert posixpath.normpath(resolved).lstrip("/") in names, f"{rels} -> {target}"

@@ -236,6 +236,9 @@ def start_from(template: Template, width: int, height: int) -> Any:
             id_list.remove(layout_id)
         if (old_w, old_h) != (width, height):
             _scale_shapes(master._element, width / old_w, height / old_h)
+        # Hand-made masters repeat shape ids; PowerPoint repairs (and asks) when they do.
+        for n, c_nv_pr in enumerate(master._element.iter(f"{{{_P}}}cNvPr"), start=1):
+            c_nv_pr.set("id", str(n))
     prs.slide_width, prs.slide_height = Emu(width), Emu(height)
     return prs
 
@@ -360,7 +363,10 @@ def add_slide_from(
                 paragraph = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
                 _write_line(paragraph, line)
     tree = slide.shapes._spTree
+    ids = ShapeIds(next_shape_id(slide))
     for element in shapes_fragment(shapes):
+        for c_nv_pr in element.iter(f"{{{_P}}}cNvPr"):  # ids unique on the slide
+            c_nv_pr.set("id", str(ids.take()))
         tree.append(element)
     return slide
 
