@@ -97,6 +97,12 @@ def _shoot(out: Path, theme: str, width: int, height: int, folder: Path) -> int:
     conference.show()
     save(conference, "conference-editor")
     conference.close()
+    from scholar_desk.ui.dialogs.accounts_dialog import AccountsDialog
+
+    people = AccountsDialog(ctx, window)
+    people.show()
+    save(people, "accounts")
+    people.close()
     with library.reading() as session:
         project = items.list_items(session, actor, "project")[0]
     clashes = [

@@ -82,3 +82,26 @@ def test_zone_is_picked_from_the_iana_list_and_the_deadline_typed_in_it(qtbot, w
 def test_table_shows_utc_deadlines_with_their_zone():
     moment = dt.datetime(2026, 12, 13, 23, 59, tzinfo=dt.UTC)
     assert display_value(None, moment) == "2026-12-13 23:59"
+
+
+@pytest.fixture
+def in_new_york(monkeypatch):
+    """The computer's clock in New York, two hours ahead of Phoenix in December."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_editor_shows_the_users_own_time_beside_the_meetings(qtbot, app_ctx, in_new_york):
+    editor = RecordEditor(app_ctx, "conference")
+    qtbot.addWidget(editor)
+    editor.fields["deadline_timezone"].widget.set_zone("America/Phoenix")
+    deadline = editor.fields["abstract_deadline"].widget
+    qtbot.keyClicks(deadline.line_edit, "2026-12-13 23:59")
+    assert deadline.note.text() == "MST (America/Phoenix), your time 2026-12-14 01:59 EST"
+    editor.fields["deadline_timezone"].widget.set_zone("America/New_York")
+    assert deadline.note.text() == "EST (America/New_York)"  # the same clock: no second time
