@@ -193,7 +193,7 @@ class FieldSpec:
         name: The model attribute (and JSON key).
         label: What the user sees.
         type: One of text, multiline, int, date, datetime, bool, choice, ref, timezone
-            (an IANA zone name).
+            (an IANA zone name), style (a citation style's name).
         required: Whether an empty value is refused.
         choices: Allowed values for ``choice``.
         ref_kind: The kind a ``ref`` field points at.

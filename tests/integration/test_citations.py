@@ -59,7 +59,8 @@ def test_cite_appends_in_order_and_ignores_repeats(
         (2, refs[0]),
         (3, refs[1]),
     ]
-    assert listed[0].text.startswith("Treede A. Chronic pain in ICD-11. Pain. 2013")
+    # AMA (CSL): an article with no volume or issue is one published online ahead of print.
+    assert listed[0].text == "Treede A. Chronic pain in ICD-11. Pain. Published online 2013."
     with library.reading() as s:
         deck = slides.read_content(s, ME, abstract)
     assert [r.title for r in deck.references] == [

@@ -12,6 +12,7 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -709,6 +710,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "abstracts.add_image_data": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.add_image_data")(s, a, i, _png_bytes(), "figure.png")),
     "abstracts.list_images": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.list_images")(s, a, i)),
     "abstracts.image_bytes": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.image_bytes")(s, a, _image(s, o, i, t))),
+    "bibliography.reference_list": ("read", "manuscript", lambda s, a, o, i, t: _svc("bibliography.reference_list")(s, a, "manuscript", i)),
     "slides.read_content": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.read_content")(s, a, i)),
     "slides.build_deck": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_deck")(s, a, i)),
     "slides.build_poster": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_poster")(s, a, i)),
@@ -788,7 +790,24 @@ def _attached(s: Session, owner: Actor, manuscript: int, tmp: Path) -> int:
 JOURNAL_CALLS: Mapping[str, tuple[str, Callable[[Session, Actor, int], Any]]] = {
     "manuscript_files.journal_limits": ("read", lambda s, a, j: _svc("manuscript_files.journal_limits")(s, a, j)),
     "manuscript_files.set_journal_limits": ("update", lambda s, a, j: _svc("manuscript_files.set_journal_limits")(s, a, _svc("manuscript_files.JournalLimits")(j, "review", words=4000))),
+    "styles.add": ("create", lambda s, a, j: _svc("styles.add")(s, a, _style_file(), "matrix-style")),
+    "styles.remove": ("delete", lambda s, a, j: _svc("styles.remove")(s, a, _added_style(s))),
 }  # fmt: skip
+
+
+def _style_file() -> Path:
+    from scholar_desk.core.formats import csl
+
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "matrix.csl"
+    path.write_bytes(csl.shipped_style_xml("vancouver"))
+    return path
+
+
+def _added_style(s: Session) -> str:
+    s.add(m.CitationStyle(name="gone-style", title="Gone", xml="<style/>"))
+    s.flush()
+    return "gone-style"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -207,6 +207,8 @@ class Journal(Versioned, Base):
     publisher: Mapped[str] = mapped_column(String(200), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
     word_limit: Mapped[int | None]
+    # A shipped CSL style's name or one a user added (citation_styles); "" = AMA.
+    citation_style: Mapped[str] = mapped_column(String(100), default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -363,6 +365,8 @@ class Conference(Versioned, Base):
 
     name: Mapped[str] = mapped_column(String(300))
     acronym: Mapped[str] = mapped_column(String(40), default="")
+    # The style of the reference lists on its decks and posters; "" = AMA.
+    citation_style: Mapped[str] = mapped_column(String(100), default="")
     scope: Mapped[str] = mapped_column(String(20), default="national")
     location: Mapped[str] = mapped_column(String(200), default="")
     starts_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -782,3 +786,11 @@ class SignInToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime]
+
+
+# The reference library's helpers live in their own module (kept short); importing them
+# here puts their tables in the one metadata and keeps ``models.CitationStyle`` working.
+from scholar_desk.core.db.library_models import CitationStyle as CitationStyle  # noqa: E402
+from scholar_desk.core.db.library_models import FollowedFile as FollowedFile  # noqa: E402
+from scholar_desk.core.db.library_models import IdentifierQueue as IdentifierQueue  # noqa: E402
+from scholar_desk.core.db.library_models import ReferenceNotice as ReferenceNotice  # noqa: E402

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import NotFoundError, ValidationError
-from scholar_desk.core.formats.citation import format_ama
-from scholar_desk.core.services import items, permissions, references
+from scholar_desk.core.formats import csl
+from scholar_desk.core.services import items, permissions, reference_style
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.session import Actor
 
@@ -36,7 +36,7 @@ class Citation:
         number: Its number in the citing record's list, from 1.
         reference_id: The reference.
         citation_key: Its BibTeX key.
-        text: The reference in AMA style.
+        text: The reference in the record's citation style (`reference_style.style_for`).
     """
 
     number: int
@@ -89,10 +89,23 @@ def numbered(session: Session, kind: str, target_id: int) -> list[Citation]:
 
 def _numbered(session: Session, kind: str, target_id: int) -> list[Citation]:
     ids = [link.reference_id for link in _links(session, kind, target_id)]
-    records = references.records_for(session, ids)
+    if not ids:
+        return []
+    keys = dict(
+        session.execute(
+            select(m.Reference.id, m.Reference.citation_key).where(m.Reference.id.in_(ids))
+        ).all()
+    )
+    style, _reason = reference_style.style_for(session, kind, target_id)
+    try:
+        formatted, order = reference_style.format_ids(session, ids, style or csl.DEFAULT_STYLE)
+    except NotFoundError:
+        formatted, order = reference_style.format_ids(session, ids, csl.DEFAULT_STYLE)
+    # Numbered in citing order whatever the style sorts by: the number is the citation's.
+    text = {ref_id: entry.text for ref_id, entry in zip(order, formatted.entries, strict=True)}
     return [
-        Citation(number, ref_id, record.citation_key, format_ama(record))
-        for number, (ref_id, record) in enumerate(zip(ids, records, strict=True), start=1)
+        Citation(number, ref_id, keys[ref_id], text[ref_id])
+        for number, ref_id in enumerate(ids, start=1)
     ]
 
 

@@ -22,6 +22,7 @@ from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
+from scholar_desk.core.formats import csl
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import permissions, zones
 from scholar_desk.core.services.kinds import KINDS, Kind, get_kind
@@ -226,6 +227,15 @@ def coerce(
     return values, errors
 
 
+def _style_name(session: Session, name: str) -> str:
+    if not name or name in csl.shipped_styles():
+        return name
+    if session.scalar(select(m.CitationStyle.id).where(m.CitationStyle.name == name)) is None:
+        known = ", ".join(csl.names(session.scalars(select(m.CitationStyle.name))))
+        raise ValueError(f"'{name}' is not a citation style here. Choose one of: {known}.")
+    return name
+
+
 def _coerce_one(session: Session, spec: FieldSpec, value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
@@ -234,6 +244,8 @@ def _coerce_one(session: Session, spec: FieldSpec, value: Any) -> Any:
         return "" if value is None else str(value)
     if spec.type == "timezone":
         return zones.canonical_zone("" if value is None else str(value))
+    if spec.type == "style":
+        return _style_name(session, "" if value is None else str(value))
     if spec.type == "bool":
         if isinstance(value, str):
             return value.lower() in ("1", "true", "yes", "y", "on")

@@ -22,7 +22,8 @@ MANAGE = "manage"
 ACTIONS = (READ, CREATE, UPDATE, DELETE, COMMENT, RESOLVE, MANAGE)
 
 REFERENCE = "reference"
-SHARED_KINDS = frozenset({"person", "journal", "conference", REFERENCE})
+CITATION_STYLE = "citation_style"
+SHARED_KINDS = frozenset({"person", "journal", "conference", REFERENCE, CITATION_STYLE})
 """Catalog kinds everyone reads and fellows and directors maintain.
 
 ``reference`` is the shared reference library: the permission of every reference-library
@@ -169,6 +170,7 @@ _VERBS = {
 _PLURALS = {
     "person": "people",
     "reference": "the reference library",
+    "citation_style": "citation styles",
     "account": "accounts",
     "audit": "the audit log",
     "backup": "backups",

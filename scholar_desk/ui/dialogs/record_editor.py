@@ -33,7 +33,7 @@ from typing_extensions import override
 
 from scholar_desk.core.errors import ConflictError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
-from scholar_desk.core.services import audit, items, merge, zones
+from scholar_desk.core.services import audit, items, merge, styles, zones
 from scholar_desk.core.services.kinds import Kind, get_kind
 from scholar_desk.ui import icons, screens
 from scholar_desk.ui.commands import CreateCommand, UpdateCommand
@@ -429,7 +429,7 @@ class RecordEditor(QDialog):
             return ZoneBox(parent)
         if kind == "bool":
             return QCheckBox(parent)
-        if kind in ("choice", "ref"):
+        if kind in ("choice", "ref", "style"):
             combo = QComboBox(parent)
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -460,7 +460,21 @@ class RecordEditor(QDialog):
                 zone_field.widget.currentTextChanged.connect(field.widget.set_zone)
                 field.widget.set_zone(zone_field.widget.text())
 
+    def _load_style_choices(self) -> None:
+        fields = [f for f in self.fields.values() if f.spec.type == "style"]
+        if not fields:
+            return
+        with self.ctx.library.reading() as session:
+            found = styles.available(session)
+        for field in fields:
+            combo = field.widget
+            assert isinstance(combo, QComboBox)
+            combo.setItemText(0, "AMA (the default)")
+            for info in found:
+                combo.addItem(info.title if info.shipped else f"{info.title} (added)", info.name)
+
     def _load_ref_choices(self) -> None:
+        self._load_style_choices()
         refs = [f for f in self.fields.values() if f.spec.type == "ref" and f.spec.ref_kind]
         if not refs:
             return

@@ -18,6 +18,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Sign
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +35,7 @@ from typing_extensions import override
 from scholar_desk.core.errors import ScholarDeskError, ValidationError
 from scholar_desk.core.records import Record
 from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services.citations import CITING_MODELS
 from scholar_desk.core.services.kinds import get_kind
 from scholar_desk.ui import icons, keyboard
 from scholar_desk.ui.commands import DeleteCommand
@@ -140,6 +142,16 @@ class RecordListPage(QWidget):
         bar.addWidget(self.new_button)
         bar.addWidget(self._button(self.edit_action))
         bar.addWidget(self._button(self.delete_action))
+        self.bibliography_action: QAction | None = None
+        if self.kind.name in CITING_MODELS:
+            self.bibliography_action = self._action(
+                "export", "Reference list…", self.show_reference_list
+            )
+            self.bibliography_action.setToolTip(
+                f"What this {self.kind.name} cites, in its journal's or meeting's style: "
+                "copy it or export it (.docx, .html, .txt)"
+            )
+            bar.addWidget(self._button(self.bibliography_action))
         bar.addStretch(1)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("filterEdit")
@@ -365,6 +377,8 @@ class RecordListPage(QWidget):
             self._new_refusal = self.refusal(permissions.CREATE)
         _allow(self.new_action, self._new_refusal, f"New {self.kind.name} (Ctrl+N)")
         selected = self.selected_records() if self._loaded else []
+        if self.bibliography_action is not None:
+            self.bibliography_action.setEnabled(len(selected) == 1)
         if not selected:
             for action in (self.edit_action, self.delete_action):
                 action.setEnabled(False)
@@ -378,6 +392,19 @@ class RecordListPage(QWidget):
         super().showEvent(event)
         if self._stale:
             self.reload()
+
+    def show_reference_list(self) -> QDialog | None:
+        """Open the reference list of the current record (what it cites)."""
+        from scholar_desk.ui.dialogs.bibliography_dialog import BibliographyDialog
+
+        record = self.current_record()
+        if record is None:
+            return None
+        dialog = BibliographyDialog(
+            self.ctx, kind=self.kind.name, target_id=record.id, parent=self
+        )
+        dialog.open()
+        return dialog
 
     # Selection --------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,10 +31,14 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from scholar_desk.core.formats.citation import format_ama
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui import keyboard
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.bibliography_dialog import (
+    BibliographyDialog,
+    citation_button,
+    copy_citations,
+)
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
@@ -97,9 +101,7 @@ class ReferencesPage(QWidget):
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.cite_button = QPushButton("Copy citation")
-        self.cite_button.setToolTip("Copy the selected references in AMA style")
-        self.cite_button.clicked.connect(self.copy_citation)
+        self.cite_button = citation_button(self, self.copy_citation, self.show_reference_list)
         self.cite_in_button = QPushButton("Cite in…")
         self.cite_in_button.setToolTip(
             "Add the selected references to an abstract's, project's or manuscript's "
@@ -279,15 +281,19 @@ class ReferencesPage(QWidget):
         ids = self.selected_ids()
         if not ids:
             return ""
-        with self._ctx.library.reading() as session:
-            refs = svc.records_for(session, ids)
-        if len(refs) == 1:
-            text = format_ama(refs[0])
-        else:
-            text = "\n".join(f"{n}. {format_ama(r)}" for n, r in enumerate(refs, start=1))
-        QApplication.clipboard().setText(text)
-        self.status_changed.emit(f"Copied {len(refs)} citation(s)")
+        text, count = copy_citations(self._ctx, ids)
+        self.status_changed.emit(f"Copied {count} citation(s)")
         return text
+
+    def show_reference_list(self) -> QDialog | None:
+        """Open the selected references as a list in a style to choose; None if none."""
+        ids = self.selected_ids()
+        if not ids:
+            self.status_changed.emit("Select the references to list first.")
+            return None
+        dialog = BibliographyDialog(self._ctx, reference_ids=ids, parent=self)
+        dialog.open()
+        return dialog
 
     def export_to(self, path: Path, ids: Sequence[int] | None = None) -> int:
         """Write BibTeX (all, or the given ids) and return how many were written."""
