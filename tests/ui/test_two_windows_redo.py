@@ -216,3 +216,63 @@ def test_abstract_undo_of_a_section_changed_again_elsewhere_says_why(qtbot, two)
     assert "undoing would erase that change" in texts
     for box in _boxes():
         box.close()
+
+
+def _reference_panes(qtbot, two):
+    from scholar_desk.core.db import models as m
+    from scholar_desk.ui.pages.reference_detail import ReferenceDetailPane
+
+    (_w1, ctx1), (_w2, ctx2) = two
+    with ctx1.library.transaction() as session:
+        row = m.Reference(
+            citation_key="lee2020", title="Genicular RFA", journal="", extra_fields={}
+        )
+        session.add(row)
+        session.flush()
+        ref_id = row.id
+    panes = []
+    for ctx in (ctx1, ctx2):
+        pane = ReferenceDetailPane(ctx)
+        qtbot.addWidget(pane)
+        pane.show_reference(ref_id)
+        panes.append(pane)
+    return ref_id, panes
+
+
+def _reference(ctx, ref_id):
+    from scholar_desk.core.services import references
+
+    with ctx.library.reading() as session:
+        ref = references.get_reference(session, ctx.actor, ref_id).ref
+    return ref.title, ref.journal
+
+
+def test_reference_undo_and_redo_keep_the_field_the_other_window_saved(qtbot, two):
+    (_w1, ctx1), _ = two
+    ref_id, (first, second) = _reference_panes(qtbot, two)
+    first.edits["journal"].setText("Pain Med")
+    qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    second.show_reference(ref_id)
+    second.edits["title"].setText("Genicular radiofrequency ablation")
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    ctx1.undo.undo()
+    assert _reference(ctx1, ref_id) == ("Genicular radiofrequency ablation", "")
+    ctx1.undo.redo()
+    assert _reference(ctx1, ref_id) == ("Genicular radiofrequency ablation", "Pain Med")
+    assert _boxes() == []
+
+
+def test_reference_undo_of_a_field_changed_again_elsewhere_says_why(qtbot, two):
+    (_w1, ctx1), _ = two
+    ref_id, (first, second) = _reference_panes(qtbot, two)
+    first.edits["title"].setText("Genicular RFA: a trial")
+    qtbot.mouseClick(first.save_button, Qt.MouseButton.LeftButton)
+    second.show_reference(ref_id)
+    second.edits["title"].setText("Genicular radiofrequency ablation")
+    qtbot.mouseClick(second.save_button, Qt.MouseButton.LeftButton)
+    ctx1.undo.undo()
+    assert _reference(ctx1, ref_id) == ("Genicular radiofrequency ablation", "")
+    texts = " ".join(b.text() for b in _boxes())
+    assert "Cannot undo: Title (omar changed it at" in texts
+    for box in _boxes():
+        box.close()

@@ -15,33 +15,9 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.services import abstracts, audit, merge
 from scholar_desk.core.services.abstracts import AbstractDetail
 from scholar_desk.core.services.session import Actor
-
-
-class StepBlockedError(ScholarDeskError):
-    """A section or the title changed elsewhere after the edit; the step would erase it."""
-
-    def __init__(self, verb: str, clashes: tuple[merge.Clash, ...]) -> None:
-        parts = []
-        for clash in clashes:
-            who = clash.changed_by or "someone"
-            when = f" at {_local(clash.changed_at)}" if clash.changed_at is not None else ""
-            parts.append(f"{clash.label} ({who} changed it{when})")
-        super().__init__(
-            f"Cannot {verb}: {', '.join(parts)}: it was changed again in another window "
-            f"after your edit, and {verb}ing would erase that change. Nothing was changed; "
-            "edit the abstract by hand if it should change."
-        )
-        self.clashes = clashes
-
-
-def _local(at: dt.datetime) -> str:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.UTC)
-    return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _sections(detail: AbstractDetail) -> list[tuple[str, str]]:
@@ -71,7 +47,7 @@ def step(
         The abstract as saved.
 
     Raises:
-        StepBlockedError: A section or the title both the step and another window
+        merge.StepBlockedError: A section or the title both the step and another window
             changed; nothing is written.
         PermissionDeniedError: The actor may no longer change the abstract.
     """
@@ -97,7 +73,7 @@ def step(
     )
     clashes = title.clashes + sections.clashes
     if clashes:
-        raise StepBlockedError(verb, clashes)
+        raise merge.StepBlockedError(verb, "abstract", clashes)
     return abstracts.save_sections(
         session,
         actor,

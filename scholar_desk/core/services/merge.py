@@ -15,8 +15,30 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scholar_desk.core.errors import ScholarDeskError
+
 MINE = "mine"
 THEIRS = "theirs"
+
+
+class StepBlockedError(ScholarDeskError):
+    """An undo or redo met fields changed elsewhere after the edit; nothing was written."""
+
+    def __init__(self, verb: str, what: str, clashes: Sequence[Clash]) -> None:
+        parts = []
+        for clash in clashes:
+            who = clash.changed_by or "someone"
+            at = clash.changed_at
+            if at is not None and at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)
+            when = f" at {at.astimezone():%Y-%m-%d %H:%M}" if at is not None else ""
+            parts.append(f"{clash.label} ({who} changed it{when})")
+        super().__init__(
+            f"Cannot {verb}: {', '.join(parts)}: it was changed again in another window "
+            f"after your edit, and {verb}ing would erase that change. Nothing was changed; "
+            f"edit the {what} by hand if it should change."
+        )
+        self.clashes = tuple(clashes)
 
 
 def _plain(value: Any) -> Any:

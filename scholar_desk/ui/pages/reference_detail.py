@@ -278,28 +278,25 @@ class ReferenceDetailPane(QWidget):
         tags = [t.strip() for t in self.tags.text().split(",") if t.strip()]
         merged: list[bool] = []
 
+        # The edit as made, in the form's terms: undo applies it backwards and redo
+        # forwards as three-way merges, so fields another window saved since are kept.
+        edit: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
         def write(session: Any, actor: Any) -> svc.ReferenceDetail:
             before = svc.get_reference(session, actor, ref_id)
             svc.update_reference(session, actor, ref_id, version, values)
             svc.set_tags(session, actor, ref_id, tags)
+            after = svc.get_reference(session, actor, ref_id)
+            edit[:] = [(self._state(before), self._state(after))]
             return before
 
-        def undo(session: Any, actor: Any, before: svc.ReferenceDetail) -> None:
-            now = svc.get_reference(session, actor, ref_id)
-            old = {
-                name: value
-                for name, value in before.ref.main_values().items()
-                if name in svc.EDITABLE and value != now.ref.main_values().get(name)
-            }
-            old["extra_fields"] = dict(before.ref.extra_fields)
-            svc.update_reference(session, actor, ref_id, now.version, old)
-            svc.set_tags(session, actor, ref_id, list(before.tags))
+        def undo(session: Any, actor: Any, _before: svc.ReferenceDetail) -> None:
+            old, new = edit[0]
+            self._step(session, actor, ref_id, new, old, "undo")
 
         def redo(session: Any, actor: Any) -> svc.ReferenceDetail:
-            before = svc.get_reference(session, actor, ref_id)
-            svc.update_reference(session, actor, ref_id, before.version, values)
-            svc.set_tags(session, actor, ref_id, tags)
-            return before
+            old, new = edit[0]
+            return self._step(session, actor, ref_id, old, new, "redo")
 
         operation = Operation(
             self._ctx,
@@ -323,6 +320,39 @@ class ReferenceDetailPane(QWidget):
         out["extra_fields"] = dict(ref.extra_fields)
         return out
 
+    def _state(self, detail: svc.ReferenceDetail) -> dict[str, Any]:
+        """A stored reference in the form's terms, with its tags."""
+        return {**self._form_values(detail.ref), "tags": sorted(detail.tags)}
+
+    def _step(
+        self,
+        session: Any,
+        actor: Any,
+        ref_id: int,
+        base: Mapping[str, Any],
+        want: Mapping[str, Any],
+        verb: str,
+    ) -> svc.ReferenceDetail:
+        """Undo or redo an edit over what is stored now; refuse where both changed a field."""
+        now = svc.get_reference(session, actor, ref_id)
+        who = audit.last_changes(session, "reference", ref_id)
+        result = merge.merge_fields(
+            base,
+            want,
+            self._state(now),
+            labels=_labels(),
+            who=lambda name: who.get(name, ("", None)),
+        )
+        if result.clashes:
+            raise merge.StepBlockedError(verb, "reference", result.clashes)
+        values = dict(result.values)
+        tags = values.pop("tags", None)
+        if values:
+            svc.update_reference(session, actor, ref_id, now.version, values)
+        if tags is not None:
+            svc.set_tags(session, actor, ref_id, list(tags))
+        return now
+
     def _merge_and_save(self) -> bool:
         """Someone saved this reference since it was loaded: merge field by field."""
         assert self._detail is not None
@@ -338,8 +368,7 @@ class ReferenceDetailPane(QWidget):
         if found is None:  # the error is shown
             return False
         latest, who = found
-        labels = dict(_LINE_FIELDS)
-        labels.update(authors="Authors", abstract="Abstract", extra_fields="Other fields")
+        labels = _labels()
         result = merge.merge_fields(
             self._form_values(base.ref),
             self.values(),
@@ -362,3 +391,10 @@ class ReferenceDetailPane(QWidget):
             self.drafts.forget()
         self.show_reference(ref_id)
         self.saved.emit(ref_id)
+
+
+def _labels() -> dict[str, str]:
+    """What the merge calls each field of the form."""
+    labels = dict(_LINE_FIELDS)
+    labels.update(authors="Authors", abstract="Abstract", extra_fields="Other fields", tags="Tags")
+    return labels
