@@ -101,7 +101,11 @@ def _run_doc_response(ctx: CliContext) -> int:
     help="a fellow's publication list in AMA style",
     args=[
         Arg("out", metavar="OUT.docx", help="file to write"),
-        Arg("--fellow", default=None, help="the fellow (default: yourself)"),
+        Arg(
+            "--fellow",
+            default=None,
+            help="the fellow (a fellow's default: yourself; mentors and directors must choose)",
+        ),
         force_arg(),
     ],
 )
@@ -109,18 +113,23 @@ def _run_doc_publications(ctx: CliContext) -> int:
     from pathlib import Path
 
     from scholar_desk.core.errors import ValidationError
+    from scholar_desk.core.records import Role
     from scholar_desk.core.services import documents, report
 
     with ctx.library.reading() as session:
         if ctx.args.fellow is not None:
             fellow_id = report.find_fellow(session, ctx.actor, ctx.args.fellow).person_id
-        elif ctx.actor.person_id is not None and ctx.actor.role is not None:
+        elif ctx.actor.person_id is not None and ctx.actor.role == Role.FELLOW:
             fellow_id = ctx.actor.person_id
         else:
+            # A mentor or director has no list of their own here: ask whose to write
+            # rather than write an empty one.
             choices = [c for c in report.report_fellows(session, ctx.actor) if c.person_id]
             if len(choices) != 1:
                 names = ", ".join(c.name for c in choices) or "none"
-                raise ValidationError({"--fellow": f"choose whose list to write ({names})."})
+                raise ValidationError(
+                    {"--fellow": f"choose whose list to write with --fellow NAME ({names})."}
+                )
             fellow_id = choices[0].person_id
         if fellow_id is None:
             raise ValidationError({"--fellow": "choose a fellow, not unassigned records."})

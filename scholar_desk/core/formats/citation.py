@@ -10,7 +10,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from scholar_desk.core.formats.reference import ParsedReference, name_parts, split_authors
+from scholar_desk.core.formats.journals import nlm_abbreviation
+from scholar_desk.core.formats.reference import (
+    ParsedReference,
+    doi_as_written,
+    name_parts,
+    split_authors,
+)
 
 MAX_AUTHORS = 6
 """AMA lists up to six authors; with more, the first three and "et al"."""
@@ -64,7 +70,9 @@ def format_ama(record: ParsedReference | Mapping[str, Any]) -> str:
             ``extra_fields``.
 
     Returns:
-        E.g. ``Smith JA, Lee K. Title. J Pain. 2020;21(3):100-110. doi:10.1/x``.
+        E.g. ``Smith JA, Lee K. Title. J Pain. 2020;21(3):100-110. doi:10.1/x``: the
+        journal as its NLM abbreviation (`journals.nlm_abbreviation`), the DOI with the
+        capitals its publisher gave it.
     """
     names = split_authors(str(_get(record, "authors") or ""))
     has_others = any(n.strip().lower() == "others" for n in names)
@@ -82,7 +90,7 @@ def format_ama(record: ParsedReference | Mapping[str, Any]) -> str:
         parts.append(title)
     extra = _get(record, "extra_fields") or {}
     entry_type = str(_get(record, "entry_type") or "article").lower()
-    journal = str(_get(record, "journal") or "").strip()
+    journal = nlm_abbreviation(str(_get(record, "journal") or ""), extra)
     year = _get(record, "year")
     volume = str(_get(record, "volume") or "").strip()
     issue = str(_get(record, "issue") or "").strip()
@@ -105,7 +113,7 @@ def format_ama(record: ParsedReference | Mapping[str, Any]) -> str:
         tail = "; ".join(x for x in (publisher, str(year) if year else "") if x)
         if tail:
             parts.append(_sentence(tail))
-    doi = str(_get(record, "doi") or "").strip()
+    doi = doi_as_written(str(_get(record, "doi") or "").strip(), extra)
     if doi:
         parts.append(f"doi:{doi}")
     else:

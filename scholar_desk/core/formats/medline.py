@@ -13,6 +13,7 @@ from scholar_desk.core.formats.reference import (
     clean_pmid,
     drop_oversized,
     format_name,
+    keep_doi_case,
     parse_path,
     shorten,
 )
@@ -141,9 +142,11 @@ def _record(fields: list[tuple[str, str]], line: int, source: str) -> ParsedRefe
     ref.volume = one("VI")
     ref.issue = one("IP")
     ref.pages = one("PG")
+    written_doi = ""
     for value in [*values.get("AID", []), *values.get("LID", [])]:
         if value.endswith("[doi]"):
-            ref.doi = clean_doi(value.removesuffix("[doi]"))
+            written_doi = value.removesuffix("[doi]")
+            ref.doi = clean_doi(written_doi)
             break
     ref.keywords = "; ".join(values.get("OT", []))
     extra: dict[str, str] = {}
@@ -154,5 +157,6 @@ def _record(fields: list[tuple[str, str]], line: int, source: str) -> ParsedRefe
         extra[name] = "; ".join(items)
     if types:
         extra["pubtype"] = "; ".join(types)
+    keep_doi_case(extra, written_doi)
     ref.extra_fields = extra
     return ref

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -312,6 +312,32 @@ def clean_doi(value: str) -> str:
     """
     text = value.strip().replace("\\_", "_").replace("\\%", "%").strip("{} ")
     return _DOI_PREFIX.sub("", text).strip().lower()
+
+
+#: Extra field holding a DOI's capitals when they differ from the stored lower-case form.
+DOI_AS_WRITTEN = "doi_as_written"
+
+
+def keep_doi_case(extra: dict[str, str], value: str) -> None:
+    """Remember how a DOI was written when its capitals differ from the stored form.
+
+    The library stores DOIs in lower case to find duplicates; citations, exports and QR
+    codes print them as their publisher wrote them.
+
+    Args:
+        extra: The record's other fields (changed in place).
+        value: The DOI as written in the file.
+    """
+    text = value.strip().replace("\\_", "_").replace("\\%", "%").strip("{} ")
+    written = _DOI_PREFIX.sub("", text).strip()
+    if written and written != written.lower():
+        extra[DOI_AS_WRITTEN] = written
+
+
+def doi_as_written(doi: str, extra: Mapping[str, object] | None) -> str:
+    """The DOI with its original capitals where they were kept, else ``doi``."""
+    written = str((extra or {}).get(DOI_AS_WRITTEN, "") or "")
+    return written if written and written.lower() == doi.lower() else doi
 
 
 def doi_key(doi: str) -> str:

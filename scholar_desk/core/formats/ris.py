@@ -20,6 +20,7 @@ from scholar_desk.core.formats.reference import (
     clean_pmid,
     drop_oversized,
     format_name,
+    keep_doi_case,
     parse_path,
     shorten,
 )
@@ -189,6 +190,7 @@ def _record(record: dict[str, Any], line: int, source: str) -> ParsedReference:
     for tag, values in unknown.items():
         if tag:  # rispy gives None for a line whose tag it could not read
             extra[f"ris_{str(tag).lower()}"] = _text(values)
+    keep_doi_case(extra, _text(record.get("doi")))
     accession = extra.get("accession_number", "")
     if "pubmed" in extra.get("name_of_database", "").lower() and accession.isdigit():
         ref.pmid = clean_pmid(accession)

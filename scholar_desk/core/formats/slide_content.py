@@ -11,6 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 
 from scholar_desk.core.formats.citation import format_ama
+from scholar_desk.core.formats.journals import nlm_abbreviation
 from scholar_desk.core.formats.layout import Run
 from scholar_desk.core.formats.results_table import ResultsTable
 from scholar_desk.core.formats.typography import typeset
@@ -333,7 +334,7 @@ def main_finding(content: AbstractContent) -> str:
 def citation_runs(ref: ReferenceInfo) -> tuple[Run, ...]:
     """The AMA citation of ``ref`` (`citation.format_ama`) with the journal in italics."""
     text = format_ama(asdict(ref))
-    journal = ref.journal.strip()
+    journal = nlm_abbreviation(ref.journal)
     marker = f" {journal}." if journal else ""
     at = text.find(marker) if marker else -1
     if at < 0:

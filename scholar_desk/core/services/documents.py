@@ -31,6 +31,7 @@ from scholar_desk.core.formats.docx_docs import (
     write_publication_list,
     write_response,
 )
+from scholar_desk.core.formats.journals import nlm_abbreviation
 from scholar_desk.core.formats.report_files import long_date
 from scholar_desk.core.records import AbstractStatus, SubmissionStatus
 from scholar_desk.core.services import items, permissions
@@ -191,9 +192,9 @@ def _article_runs(
     ref = _reference_for(session, ms)
     journal = ""
     if sub is not None:
-        journal = sub.journal.abbreviation or sub.journal.name
+        journal = sub.journal.abbreviation or nlm_abbreviation(sub.journal.name)
     if not journal and ref is not None:
-        journal = ref.journal
+        journal = nlm_abbreviation(ref.journal, ref.extra_fields)
     if journal:
         runs.append(Run(journal.rstrip("."), italic=True))
         runs.append(Run(". "))

@@ -20,9 +20,11 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ExportError
 from scholar_desk.core.formats import deck, poster
 from scholar_desk.core.formats.images import ImageData, image_from_bytes, load_image
+from scholar_desk.core.formats.journals import nlm_abbreviation
 from scholar_desk.core.formats.layout import Layout
 from scholar_desk.core.formats.pptx_export import render_pptx
 from scholar_desk.core.formats.qr import link_for
+from scholar_desk.core.formats.reference import doi_as_written
 from scholar_desk.core.formats.results_table import ResultsTable
 from scholar_desk.core.formats.slide_content import (
     AbstractContent,
@@ -219,12 +221,12 @@ def _references(
             ReferenceInfo(
                 authors=r.authors,
                 title=r.title,
-                journal=r.journal,
+                journal=nlm_abbreviation(r.journal, r.extra_fields),
                 year=r.year,
                 volume=r.volume,
                 issue=r.issue,
                 pages=r.pages,
-                doi=r.doi,
+                doi=doi_as_written(r.doi, r.extra_fields),
                 pmid=r.pmid,
                 url=r.url,
             )

@@ -32,6 +32,7 @@ from scholar_desk.core.formats.reference import (
     clean_pmid,
     field_too_large,
     format_name,
+    keep_doi_case,
     shorten,
 )
 
@@ -238,7 +239,9 @@ def _record(
         if m:
             ref.year = int(m.group(1))
     if "doi" in extra:
-        ref.doi = clean_doi(extra.pop("doi"))
+        written = extra.pop("doi")
+        ref.doi = clean_doi(written)
+        keep_doi_case(extra, written)
     if "pmid" in extra:
         pmid = clean_pmid(extra["pmid"])
         if pmid:

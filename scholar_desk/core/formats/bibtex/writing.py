@@ -8,7 +8,9 @@ from collections.abc import Iterable, Iterator
 from scholar_desk.core.formats import latex
 from scholar_desk.core.formats.bibtex.values import _FIELD_NAME, _MONTH_MACRO
 from scholar_desk.core.formats.reference import (
+    DOI_AS_WRITTEN,
     ParsedReference,
+    doi_as_written,
     split_authors,
     split_stored_name,
 )
@@ -78,7 +80,7 @@ def entry_fields(ref: ParsedReference) -> list[tuple[str, str]]:
         if value:
             out.append((name, "{" + enc(value) + "}"))
     if ref.doi:
-        out.append(("doi", "{" + _verbatim(ref.doi) + "}"))
+        out.append(("doi", "{" + _verbatim(doi_as_written(ref.doi, ref.extra_fields)) + "}"))
     if ref.pmid:
         out.append(("pmid", "{" + ref.pmid + "}"))
     if ref.url:
@@ -87,7 +89,7 @@ def entry_fields(ref: ParsedReference) -> list[tuple[str, str]]:
         out.append(("abstract", "{" + enc(ref.abstract) + "}"))
     if ref.keywords:
         out.append(("keywords", "{" + enc(ref.keywords) + "}"))
-    taken = {name for name, _ in out}
+    taken = {name for name, _ in out} | {DOI_AS_WRITTEN}
     for name, value in ref.extra_fields.items():
         if name in taken or not _FIELD_NAME.fullmatch(name):
             continue
