@@ -130,7 +130,7 @@ QPushButton:disabled {{
     background: palette(window);
     border: 1px dashed palette(mid);
     border-radius: 4px;
-    padding: 4px 12px;
+    padding: 0 7px;  /* the native margins: the same room for the label as enabled */
 }}
 QPushButton:focus {{ outline: none; }}
 QListWidget#navigation, QListWidget#navigation:focus {{ border: none; }}

@@ -180,7 +180,7 @@ class AccountsDialog(QDialog):
         columns.addLayout(new_form)
         columns.addLayout(selected)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)  # the room a small screen leaves goes to the list
         layout.addLayout(columns)
         layout.addLayout(idle_row)
         layout.addWidget(self.not_undoable)
