@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -33,6 +34,7 @@ from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import query
 from scholar_desk.ui.widgets.files_panel import FilesPanel
+from scholar_desk.ui.widgets.flow_layout import FlowLayout
 from scholar_desk.ui.widgets.status_chip import StatusChip, status_color, tint
 from scholar_desk.ui.widgets.timeline import (
     TimelineEntry,
@@ -100,20 +102,56 @@ class _OutputRow(QFrame):
 
 
 class _ChainStep(QToolButton):
-    """One journal of a manuscript's chain; opens that submission."""
+    """One journal of a manuscript's chain; opens that submission.
+
+    Narrower than its text (a long journal name at the smallest window), it ends in "…"
+    with the whole step in its tooltip; its size hint stays that of the whole text, so it
+    grows back when there is room.
+    """
 
     def __init__(self, number: int, journal: str, status: str, when: str, parent: QWidget) -> None:
         super().__init__(parent)
         color = status_color(status)
-        self.setText(
-            f"{number}. {journal.replace('&', '&&')} · {status}" + (f" · {when}" if when else "")
-        )
+        self.full_text = f"{number}. {journal} · {status}" + (f" · {when}" if when else "")
+        self.setText(self.full_text.replace("&", "&&"))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setStyleSheet(
             f"QToolButton {{ border: 1px solid {tint(color, 0.35)}; background: {tint(color, 0.08)};"
             f" border-radius: 10px; padding: 2px 10px; color: {color}; }}"
             f" QToolButton:hover {{ background: {tint(color, 0.18)}; }}"
         )
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._shown = self.full_text
+
+    def _padding(self) -> int:
+        """What the button adds around its text (border, padding, as styled now)."""
+        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(self._shown)
+
+    @override
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(
+            self._padding() + self.fontMetrics().horizontalAdvance(self.full_text), hint.height()
+        )
+
+    @override
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(self._padding() + self.fontMetrics().horizontalAdvance("1. …"), hint.height())
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        room = self.width() - self._padding()
+        metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(self.full_text) <= room:
+            shown = self.full_text  # elidedText shortens a text that fits to the pixel
+        else:
+            shown = metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, room)
+        if shown != self._shown:
+            self._shown = shown
+            super().setText(shown.replace("&", "&&"))
+        self.setToolTip(self.full_text if shown != self.full_text else "")
 
 
 class ProjectDetail(QWidget):
@@ -177,15 +215,13 @@ class ProjectDetail(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
-        badges = QHBoxLayout()
-        badges.setSpacing(8)
+        badges = FlowLayout(spacing=8)  # the IRB, tags and counts wrap when narrow
         self.irb_label = QLabel(self.overview)
         self.irb_label.setObjectName("irbBadge")
         badges.addWidget(self.irb_label)
         self.tags_row = QHBoxLayout()
         self.tags_row.setSpacing(4)
         badges.addLayout(self.tags_row)
-        badges.addStretch(1)
         self.summary_label = QLabel(self.overview)
         self.summary_label.setObjectName("hint")
         badges.addWidget(self.summary_label)
@@ -207,11 +243,23 @@ class ProjectDetail(QWidget):
         left = QScrollArea(splitter)
         left.setWidgetResizable(True)
         left.setFrameShape(QFrame.Shape.NoFrame)
-        self.outputs_panel = QWidget(left)
+        # Rows wrap and journal paths reflow to the width: never scroll sideways.
+        left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # What the project holds, its files last, scroll together; the timeline keeps the
+        # whole height of the right column (at the smallest window there is little).
+        contents = QWidget(left)
+        contents_layout = QVBoxLayout(contents)
+        contents_layout.setContentsMargins(0, 0, 16, 0)
+        contents_layout.setSpacing(8)
+        self.outputs_panel = QWidget(contents)
         self.outputs_layout = QVBoxLayout(self.outputs_panel)
-        self.outputs_layout.setContentsMargins(0, 6, 16, 0)
+        self.outputs_layout.setContentsMargins(0, 6, 0, 0)
         self.outputs_layout.setSpacing(4)
-        left.setWidget(self.outputs_panel)
+        contents_layout.addWidget(self.outputs_panel)
+        self.files_panel = FilesPanel(self.ctx, "project", self.project_id, contents)
+        contents_layout.addWidget(self.files_panel)
+        contents_layout.addStretch(1)
+        left.setWidget(contents)
         transparent_scroll(left)
         right = QWidget(splitter)
         right_layout = QVBoxLayout(right)
@@ -228,8 +276,6 @@ class ProjectDetail(QWidget):
         scroll.setWidget(self.timeline)
         transparent_scroll(scroll)
         right_layout.addWidget(scroll, 1)
-        self.files_panel = FilesPanel(self.ctx, "project", self.project_id, right)
-        right_layout.addWidget(self.files_panel, 1)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
@@ -448,8 +494,7 @@ class ProjectDetail(QWidget):
             self.outputs_panel,
         )
         for chain in ms.chains:
-            steps = QHBoxLayout()
-            steps.setSpacing(4)
+            steps = FlowLayout(spacing=4)  # the path wraps at the smallest window
             for number, entry in enumerate(chain, start=1):
                 if number > 1:
                     arrow = QLabel("→", row)
@@ -462,7 +507,6 @@ class ProjectDetail(QWidget):
                 )
                 steps.addWidget(step)
                 self.chain_steps.append(step)
-            steps.addStretch(1)
             row.body.addLayout(steps)
         return row
 

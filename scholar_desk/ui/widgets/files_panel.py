@@ -29,6 +29,7 @@ from scholar_desk.core.services.manuscript_files import DraftCounts, FileRecord
 from scholar_desk.ui import icons
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation, query
+from scholar_desk.ui.widgets.flow_layout import FlowLayout
 
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _GUESS = "guess from the name"
@@ -94,6 +95,7 @@ class FilesPanel(QWidget):
         title.setObjectName("sectionTitle")
         top.addWidget(title)
         top.addStretch(1)
+        # The role and label share what is left of the line; the label's hint elides.
         self.role_combo = QComboBox(self)
         self.role_combo.setAccessibleName("Role of added files")
         self.role_combo.addItem(_GUESS, None)
@@ -115,11 +117,11 @@ class FilesPanel(QWidget):
         self.tree.setColumnCount(5)
         self.tree.setHeaderLabels(["File", "Version", "Added", "By", "Label"])
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.tree.setMinimumHeight(140)
+        self.tree.setMinimumHeight(96)  # room for the buttons at the smallest window
         self.tree.itemSelectionChanged.connect(self._on_tree_item_selection_changed)
         self.tree.itemDoubleClicked.connect(lambda *_: self.open_selected())
         layout.addWidget(self.tree, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout(spacing=6)  # wraps in a narrow column instead of widening it
         self.add_button = self._button("new", "Add…", self.choose_files)
         self.open_button = self._button("open", "Open", self.open_selected)
         self.save_button = self._button("export", "Save copy…", self.save_selected)
@@ -133,7 +135,6 @@ class FilesPanel(QWidget):
             self.remove_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.compare_label = QLabel(self)
         self.compare_label.setObjectName("compareCounts")
