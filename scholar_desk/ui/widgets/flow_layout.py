@@ -25,7 +25,7 @@ class FlowLayout(QLayout):
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
-    def addLayout(self, layout: QLayout) -> None:  # noqa: N802 - as QBoxLayout names it
+    def addLayout(self, layout: QLayout) -> None:  # as QBoxLayout names it
         """Place a nested layout (a row of chips) as one item."""
         self.addChildLayout(layout)
         self.addItem(layout)
