@@ -26,6 +26,7 @@ MODULES = (
     "bench_startup",
     "bench_references",
     "bench_import",
+    "bench_search_postgres",
     "bench_slides",
     "bench_safety",
     "bench_bundle",

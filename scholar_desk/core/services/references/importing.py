@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -246,13 +246,13 @@ def _import_parsed(
         for p in result.problems:
             report.problems.append(FileProblem(result.source, p.line, p.message, p.kind, p.raw))
         for ref in result.references:
-            refs.append(
-                replace(
-                    ref,
-                    extra_fields=dict(ref.extra_fields),
-                    tags=[*ref.tags, *(t for t in tags if t not in ref.tags)],
-                )
-            )
+            # A copy the import may change, leaving the caller's results as they were (a
+            # dry run's results are imported next); copy.copy skips the __init__ that
+            # dataclasses.replace runs, a noticeable part of storing thousands.
+            fresh = copy.copy(ref)
+            fresh.extra_fields = dict(ref.extra_fields)
+            fresh.tags = [*ref.tags, *(t for t in tags if t not in ref.tags)]
+            refs.append(fresh)
         report.skipped += len(result.skipped)
     total = len(refs)
     progress(0, total, "Checking for duplicates")
