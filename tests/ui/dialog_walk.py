@@ -53,6 +53,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         rekey_dialog,
         reminder_dialog,
         status_dialogs,
+        table_dialog,
         template_dialog,
     )
 
@@ -86,6 +87,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         "ProgramDialog": lambda: program_dialog.ProgramDialog(
             career.example_text(), career.example_text(), window
         ),
+        "TableDialog": lambda: table_dialog.TableDialog(None, window),
     }
 
 

@@ -10,15 +10,18 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QWidget,
 )
 
 from scholar_desk.core.errors import NotFoundError
-from scholar_desk.core.services import abstracts
+from scholar_desk.core.formats.results_table import ResultsTable
+from scholar_desk.core.services import abstract_table, abstracts
 from scholar_desk.core.services.abstracts import AbstractDetail
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.dialogs.table_dialog import TableDialog
 from scholar_desk.ui.operations import Operation, query
 
 
@@ -56,6 +59,7 @@ class BylineAndFigures:
     authors_list: QListWidget
     images_list: QListWidget
     person_combo: QComboBox
+    table_label: QLabel
 
     def _show_authors(self, detail: AbstractDetail) -> None:
         self.authors_list.blockSignals(True)
@@ -294,3 +298,51 @@ class BylineAndFigures:
             redo=redo,
             text="Remove a figure",
         ).success(lambda _image: self._reload_authors()).run()
+
+    # Results table -------------------------------------------------------------------
+
+    def _current_table(self) -> ResultsTable | None:
+        abstract_id = self.abstract_id
+        return query(
+            self.ctx,
+            self,
+            lambda session, actor: abstract_table.get_table(session, actor, abstract_id),
+        )
+
+    def _show_table(self) -> None:
+        table = self._current_table()
+        if table is None:
+            self.table_label.setText(
+                "None. A small table of the main results shows on the "
+                "Results slide and the poster."
+            )
+            return
+        rows, cols = table.shape
+        caption = f": {table.caption}" if table.caption else ""
+        self.table_label.setText(f"{rows} rows \u00d7 {cols} columns{caption}")
+
+    def edit_table(self) -> None:
+        """Open the table editor; saving stores the table (undoable)."""
+        before = self._current_table()
+        answer = TableDialog.ask(self, before)
+        if answer is None:
+            return
+        after = answer if isinstance(answer, ResultsTable) else None
+        if after == before:
+            return
+        abstract_id = self.abstract_id
+
+        def write(session: Any, actor: Any) -> ResultsTable | None:
+            return abstract_table.set_table(session, actor, abstract_id, after)
+
+        def undo(session: Any, actor: Any, _result: ResultsTable | None) -> None:
+            abstract_table.set_table(session, actor, abstract_id, before)
+
+        Operation(
+            self.ctx,
+            self,
+            write,
+            changes=("abstract",),
+            undo=undo,
+            text="Remove the results table" if after is None else "Change the results table",
+        ).success(lambda _table: self._show_table()).run()

@@ -296,6 +296,17 @@ class AbstractEditor(BylineAndFigures, QWidget):
         image_row_2.addWidget(self.remove_image_button)
         image_row_2.addStretch(1)
         layout.addLayout(image_row_2)
+        layout.addWidget(self._title("Results table", side))
+        self.table_label = QLabel(side)
+        self.table_label.setObjectName("hint")
+        self.table_label.setWordWrap(True)
+        layout.addWidget(self.table_label)
+        table_row = QHBoxLayout()
+        self.table_button = self._tool(side, "edit", "Edit table…", self.edit_table)
+        self.table_button.setToolTip("Type the cells or paste them from a spreadsheet")
+        table_row.addWidget(self.table_button)
+        table_row.addStretch(1)
+        layout.addLayout(table_row)
         layout.addStretch(1)
         # A short window scrolls the side panel rather than squeezing the count card.
         scroll = QScrollArea(self)
@@ -381,6 +392,7 @@ class AbstractEditor(BylineAndFigures, QWidget):
             self.person_combo.addItem(label, person_id)
         self._show_authors(detail)
         self._show_images(detail)
+        self._show_table()
 
     def _meeting_text(self, detail: AbstractDetail) -> str:
         if not detail.conference_name:
