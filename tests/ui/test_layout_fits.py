@@ -17,6 +17,7 @@ from pytestqt.exceptions import TimeoutError
 
 from scholar_desk.ui.app import apply_theme
 from scholar_desk.ui.main_window import MINIMUM_SIZE, MainWindow
+from scholar_desk.ui.widgets.elided_combo import ElidedComboBox
 from scholar_desk.ui.widgets.elided_label import ElidedLabel
 
 DETAIL_PAGES = ("projects", "submissions", "abstracts")
@@ -89,12 +90,45 @@ def beyond_view(widgets: list[QWidget]) -> list[str]:
     return problems
 
 
+def clipped_combos(root: QWidget) -> list[str]:
+    """Visible drop-downs whose chosen text does not fit their text field."""
+    from PySide6.QtWidgets import QComboBox, QStyle, QStyleOptionComboBox
+
+    problems = []
+    for combo in root.findChildren(QComboBox):
+        text = combo.currentText()
+        if not combo.isVisible() or not text or combo.isEditable():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox,
+            option,
+            QStyle.SubControl.SC_ComboBoxEditField,
+            combo,
+        )
+        need = combo.fontMetrics().horizontalAdvance(text)
+        icon = (
+            option.iconSize.width() + 4 if not combo.itemIcon(combo.currentIndex()).isNull() else 0
+        )
+        if isinstance(combo, ElidedComboBox):
+            shown = combo.shown_text()
+            if shown != text and (not shown.endswith("…") or combo.toolTip() != text):
+                problems.append(f"drop-down {text[:50]!r}: cut without '…' and a tooltip")
+            continue
+        if need + icon > field.width() + 1:
+            problems.append(
+                f"drop-down {text[:50]!r}: {field.width()} px wide, needs {need + icon}"
+            )
+    return problems
+
+
 def _settled(qtbot, window: QWidget) -> list[str]:
     """What is clipped once the page's posted layout requests have run."""
     found: list[str] = []
 
     def fits() -> bool:
-        found[:] = clipped(window)
+        found[:] = clipped(window) + clipped_combos(window)
         return not found
 
     with contextlib.suppress(TimeoutError):  # what is still clipped goes to the caller

@@ -248,7 +248,8 @@ class AbstractEditor(BylineAndFigures, QWidget):
         )
         self.person_combo.setMinimumContentsLength(12)
         self.person_combo.setAccessibleName("Person to add as an author")
-        add_author.addWidget(self.person_combo, 1)
+        # A line of its own: beside the buttons the narrow column left it a few letters.
+        layout.addWidget(self.person_combo)
         self.add_author_button = self._tool(side, "new", "Add", self.add_author)
         self.remove_author_button = self._tool(side, "delete", "", self.remove_author)
         self.remove_author_button.setToolTip("Remove the selected author")
@@ -266,6 +267,7 @@ class AbstractEditor(BylineAndFigures, QWidget):
             self.remove_author_button,
         ):
             add_author.addWidget(button)
+        add_author.addStretch(1)
         layout.addLayout(add_author)
         hint = QLabel("Tick the presenting author.", side)
         hint.setObjectName("hint")

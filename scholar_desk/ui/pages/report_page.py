@@ -45,6 +45,7 @@ from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.icons import icon
 from scholar_desk.ui.operations import Operation, Unit
+from scholar_desk.ui.widgets.elided_combo import ElidedComboBox
 from scholar_desk.ui.workers import Job
 
 YEARS_BACK = 6
@@ -139,12 +140,8 @@ class ReportPage(QWidget):
             button.setIcon(icon("export"))
             button.clicked.connect(lambda _=False, f=fmt: self._on_export_clicked(f))
 
-        self.rounds = QComboBox(self)
+        self.rounds = ElidedComboBox(self, min_letters=30)  # manuscript titles are long
         self.rounds.setObjectName("responseRound")
-        self.rounds.setMinimumContentsLength(30)
-        self.rounds.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
         self.response_button = QPushButton("Response to reviewers\u2026", self)
         self.publications_button = QPushButton("Publication list (AMA)\u2026", self)
         self.response_button.clicked.connect(self._on_response_clicked)
