@@ -211,3 +211,43 @@ def test_project_page_keeps_files_too(
     with library.reading() as s:
         [kept] = manuscript_files.list_files(s, SINGLE_USER, "project", project)
     assert (kept.name, kept.role) == ("protocol.pdf", "supplement")
+
+
+def test_journal_editor_sets_limits_per_article_type_with_undo(
+    qtbot, ctx: AppContext, library: Library, manuscript: int
+) -> None:
+    from scholar_desk.ui.dialogs.record_editor import RecordEditor
+    from scholar_desk.ui.widgets.record_extras import JournalLimitsEditor
+
+    with library.reading() as s:
+        journal = items.list_items(s, SINGLE_USER, "journal")[0]
+    editor = RecordEditor(ctx, "journal", journal)
+    qtbot.addWidget(editor)
+    [limits] = editor.extras
+    assert isinstance(limits, JournalLimitsEditor)
+    rows = [limits.table.verticalHeaderItem(r).text() for r in range(limits.table.rowCount())]
+    original, case = rows.index("original research"), rows.index("case report")
+    assert limits.table.item(original, 0).text() == "20"  # set by the fixture
+    limits.table.item(case, 0).setText("1,800")
+    limits.table.item(case, 4).setText("15")
+    limits.table.item(case, 5).setCheckState(Qt.CheckState.Checked)
+    assert limits.is_dirty()
+    limits.table.item(case, 1).setText("many")
+    assert limits.error() == "case report, Abstract: enter a whole number or leave it empty."
+    limits.table.item(case, 1).setText("")
+    with qtbot.waitSignal(editor.finished, timeout=5000):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    with library.reading() as s:
+        stored = {
+            x.article_type: x for x in manuscript_files.journal_limits(s, SINGLE_USER, journal.id)
+        }
+    assert stored["case report"] == JournalLimits(
+        journal.id, "case report", words=1800, refs=15, legends_count=True
+    )
+    assert stored["original research"].words == 20
+    ctx.undo.undo()
+    with library.reading() as s:
+        stored = {
+            x.article_type: x for x in manuscript_files.journal_limits(s, SINGLE_USER, journal.id)
+        }
+    assert stored["case report"] == JournalLimits(journal.id, "case report")

@@ -6,7 +6,7 @@ once the record exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -30,7 +32,8 @@ from sqlalchemy.orm import Session
 from typing_extensions import override
 
 from scholar_desk.core.db import models as m
-from scholar_desk.core.services import items, projects, submissions
+from scholar_desk.core.records import ArticleType
+from scholar_desk.core.services import items, manuscript_files, projects, submissions
 from scholar_desk.ui import icons
 from scholar_desk.ui.commands import FunctionCommand
 from scholar_desk.ui.context import AppContext
@@ -463,5 +466,123 @@ def _replace(author: Author, **changes: Any) -> Author:
     return replace(author, **changes)
 
 
-EXTRAS: dict[str, type[RecordExtra]] = {"project": ProjectLinks, "manuscript": AuthorList}
+# Journal: limits per article type -----------------------------------------------------
+
+_LIMIT_COLUMNS = (
+    ("words", "Words"),
+    ("abstract_words", "Abstract"),
+    ("figures", "Figures"),
+    ("tables", "Tables"),
+    ("refs", "Refs"),
+)
+
+
+class JournalLimitsEditor(RecordExtra):
+    """A journal's limits for each article type, checked by the manuscript page."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, "Limits per article type", parent)
+        hint = QLabel(
+            "Leave a cell empty for no limit. Tick Legends when the journal counts figure "
+            "legends as main text. Catalog limits are examples: check the author guidelines.",
+            self,
+        )
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        self.layout_.addWidget(hint)
+        self.table = QTableWidget(len(ArticleType), len(_LIMIT_COLUMNS) + 1, self)
+        self.table.setObjectName("journalLimits")
+        self.table.setAccessibleName("Limits per article type")
+        self.table.setHorizontalHeaderLabels([t for _n, t in _LIMIT_COLUMNS] + ["Legends"])
+        self.table.setVerticalHeaderLabels([t.value for t in ArticleType])
+        self.table.itemChanged.connect(lambda _item: self.changed.emit())
+        self.layout_.addWidget(self.table)
+        self._loaded: dict[str, manuscript_files.JournalLimits] = {}
+        self._journal_id: int | None = None
+
+    def load(self, record_id: int | None) -> None:
+        self._journal_id = record_id
+        self._loaded = {}
+        if record_id is not None:
+            with self.ctx.library.reading() as session:
+                found = manuscript_files.journal_limits(session, self.ctx.actor, record_id)
+            self._loaded = {limits.article_type: limits for limits in found}
+        self.table.blockSignals(True)
+        for row, article_type in enumerate(ArticleType):
+            limits = self._loaded.get(article_type.value)
+            for col, (name, _title) in enumerate(_LIMIT_COLUMNS):
+                value = getattr(limits, name) if limits is not None else None
+                self.table.setItem(row, col, QTableWidgetItem("" if value is None else str(value)))
+            legends = QTableWidgetItem()
+            legends.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            checked = limits is not None and limits.legends_count
+            legends.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.table.setItem(row, len(_LIMIT_COLUMNS), legends)
+        self.table.blockSignals(False)
+
+    def _row(self, row: int, journal_id: int) -> manuscript_files.JournalLimits | str:
+        article_type = list(ArticleType)[row].value
+        values: dict[str, int | None] = {}
+        for col, (name, title) in enumerate(_LIMIT_COLUMNS):
+            item = self.table.item(row, col)
+            text = item.text().strip().replace(",", "") if item is not None else ""
+            if not text:
+                values[name] = None
+            elif text.isdigit():
+                values[name] = int(text)
+            else:
+                return f"{article_type}, {title}: enter a whole number or leave it empty."
+        legends = self.table.item(row, len(_LIMIT_COLUMNS))
+        checked = legends is not None and legends.checkState() == Qt.CheckState.Checked
+        return manuscript_files.JournalLimits(
+            journal_id, article_type, legends_count=checked, **values
+        )
+
+    def _changed_rows(
+        self, journal_id: int
+    ) -> list[tuple[manuscript_files.JournalLimits, manuscript_files.JournalLimits]]:
+        out = []
+        for row in range(self.table.rowCount()):
+            new = self._row(row, journal_id)
+            if isinstance(new, str):
+                continue
+            old = self._loaded.get(new.article_type)
+            before = old or manuscript_files.JournalLimits(journal_id, new.article_type)
+            if new != replace(before, journal_id=journal_id):
+                out.append((new, replace(before, journal_id=journal_id)))
+        return out
+
+    def is_dirty(self) -> bool:
+        return bool(self._changed_rows(self._journal_id or 0))
+
+    def error(self) -> str:
+        for row in range(self.table.rowCount()):
+            found = self._row(row, 0)
+            if isinstance(found, str):
+                return found
+        return ""
+
+    def command(self, record_id: int) -> FunctionCommand | None:
+        pairs = self._changed_rows(record_id)
+        if not pairs:
+            return None
+
+        def apply(session: Session, actor: Any, rows: list[Any]) -> None:
+            for limits in rows:
+                manuscript_files.set_journal_limits(session, actor, limits)
+
+        return FunctionCommand(
+            self.ctx,
+            "journal",
+            "Change the journal's limits",
+            lambda session, actor: apply(session, actor, [new for new, _old in pairs]),
+            lambda session, actor, _result: apply(session, actor, [old for _new, old in pairs]),
+        )
+
+
+EXTRAS: dict[str, type[RecordExtra]] = {
+    "project": ProjectLinks,
+    "manuscript": AuthorList,
+    "journal": JournalLimitsEditor,
+}
 """Which editor sections a kind's editor adds below its fields."""
