@@ -76,6 +76,9 @@ class MentorPage(QWidget):
         self.items = QListWidget(self)
         self.items.setAccessibleName("Mentee's items")
         self.items.setAccessibleDescription("Enter opens one to read it and comment")
+        # Long titles end in "…" (whole in the tooltip) instead of running off sideways.
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.items.itemActivated.connect(self._on_items_item_activated)
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
@@ -165,6 +168,7 @@ class MentorPage(QWidget):
         for it in s.items:
             status = f" [{it.status}]" if it.status else ""
             entry = QListWidgetItem(f"{it.kind}: {it.label}{status}")
+            entry.setToolTip(entry.text())
             entry.setData(ITEM_ROLE, (it.kind, it.item_id))
             self.items.addItem(entry)
 
