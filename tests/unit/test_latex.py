@@ -141,3 +141,28 @@ def test_macros_with_arguments_still_go_to_pylatexenc(monkeypatch: pytest.Monkey
     assert latex.decode(r"see \url{http://x.org/a}") == "see <http://x.org/a>"
     assert latex.decode(r"\cite{key} shows") == "<cit.> shows"
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        r"The $n = 1$ line of {Cu$_2$O}",
+        r"Intrinsic absorption in the $2.5$ to $6.5$ region",
+        r"a $x^2 + y_1$ b",
+    ],
+)
+def test_plain_inline_math_stays_on_the_fast_path(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = latex.reference_decode(value)
+
+    def no_pylatexenc(_value: str) -> str:
+        raise AssertionError("went to pylatexenc")
+
+    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    assert latex.decode(value) == expected
+
+
+@pytest.mark.parametrize("value", [r"GaN $\alpha$ phase", r"costs \$5 and $x$ more", r"$T_{c}$"])
+def test_math_with_more_in_it_still_equals_pylatexenc(value: str) -> None:
+    assert latex.decode(value) == latex.reference_decode(value)

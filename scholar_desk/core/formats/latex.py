@@ -4,7 +4,9 @@ pylatexenc is correct but slow (about 170 entries a second on a whole entry). Ne
 value in real files is plain text, text with protecting braces, or text with the common
 accent and escape forms, or macros without arguments (``\TeX``, ``{\it ...\/}``), so
 `decode` handles exactly those forms itself and hands a value to pylatexenc only when
-something else (a macro with arguments, math) is left over. What pylatexenc makes of
+something else (a macro with arguments, math beyond plain characters) is left over;
+inline math of plain characters (``$n = 1$``, ``Cu$_2$O``) is its content, as pylatexenc
+gives it. What pylatexenc makes of
 each macro it knows comes from resources/latex_macros.json (tools/make_latex_macros.py
 writes it from pylatexenc's own tables, and a test keeps the two equal); like
 pylatexenc, a macro it does not know becomes nothing. The fast path
@@ -181,10 +183,16 @@ def decode(value: str) -> str:
     """
     if not _SPECIAL.search(value):
         return collapse_spaces(value)
-    fast = _TOKEN.sub(_replace, value)
+    text = _PLAIN_MATH.sub(r"\1", value) if "$" in value else value
+    fast = _TOKEN.sub(_replace, text)
     if "\\" in fast or "$" in fast:
         return _slow(value)
     return collapse_spaces(fast)
+
+
+# Inline math of plain characters only: pylatexenc gives its content as it is
+# ("$n = 1$" -> "n = 1", "Cu$_2$O" -> "Cu_2O"); anything else in math goes to pylatexenc.
+_PLAIN_MATH = re.compile(r"(?<!\\)\$([A-Za-z0-9 .,;:=+*/()<>|^_\[\]]*)\$")
 
 
 _BARE = re.compile(r"(?<!\\)([%&])")
