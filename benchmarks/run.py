@@ -27,6 +27,7 @@ MODULES = (
     "bench_references",
     "bench_import",
     "bench_search_postgres",
+    "bench_postgres",
     "bench_slides",
     "bench_safety",
     "bench_bundle",

@@ -25,7 +25,7 @@ from scholar_desk.core.db.library import Library
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
-ENGINE_FIXTURES = {"library", "db_target", "new_db", "pg_server"}
+ENGINE_FIXTURES = {"library", "db_target", "new_db", "module_new_db", "pg_server"}
 
 sys.path.insert(0, str(ROOT / "tools"))
 import pg_server as pgs  # noqa: E402 - found through the path set just above
@@ -102,6 +102,34 @@ def pg_databases(pg_server: pgs.TempServer) -> PgDatabases:
     return PgDatabases(pg_server)
 
 
+class DbMaker:
+    """Makes new databases for ``--db`` on the engine under test (see ``new_db``)."""
+
+    def __init__(self, folder: Path, databases: PgDatabases | None) -> None:
+        self.folder = folder
+        self.databases = databases
+        self.made: list[str] = []
+
+    def __call__(self, name: str = "library.sqlite3", *, empty: bool = False) -> str:
+        if self.databases is None:
+            return str(self.folder / name)
+        db_name, url = self.databases.create(empty=empty)
+        self.made.append(db_name)
+        return url
+
+    def drop_all(self) -> None:
+        if self.databases is not None:
+            for db_name in self.made:
+                self.databases.drop(db_name)
+
+
+def _maker(request: pytest.FixtureRequest, folder: Path) -> DbMaker:
+    databases = None
+    if request.config.getoption("--engine") == "postgresql":
+        databases = request.getfixturevalue("pg_databases")
+    return DbMaker(folder, databases)
+
+
 @pytest.fixture
 def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDb]:
     """``new_db("name.sqlite3")``: a new database for ``--db``, on the engine under test.
@@ -110,22 +138,19 @@ def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDb]:
     new database already at the current schema (``empty=True``: without the schema),
     dropped after the test.
     """
-    made: list[str] = []
-    databases: PgDatabases | None = None
-    if request.config.getoption("--engine") == "postgresql":
-        databases = request.getfixturevalue("pg_databases")
+    maker = _maker(request, tmp_path)
+    yield maker
+    maker.drop_all()
 
-    def make(name: str = "library.sqlite3", *, empty: bool = False) -> str:
-        if databases is None:
-            return str(tmp_path / name)
-        db_name, url = databases.create(empty=empty)
-        made.append(db_name)
-        return url
 
-    yield make
-    if databases is not None:
-        for db_name in made:
-            databases.drop(db_name)
+@pytest.fixture(scope="module")
+def module_new_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[NewDb]:
+    """``new_db`` for a module's shared fixtures (dropped after the module)."""
+    maker = _maker(request, tmp_path_factory.mktemp("db"))
+    yield maker
+    maker.drop_all()
 
 
 @pytest.fixture

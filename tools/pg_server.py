@@ -134,8 +134,11 @@ class TempServer:
         )
         return self
 
-    def psql(self, sql: str, database: str = "postgres") -> str:
-        """Run SQL as the superuser through psql; its output."""
+    def psql(self, sql: str, database: str = "postgres", *, script: bool = False) -> str:
+        """Run SQL as the superuser through psql; its output.
+
+        With ``script`` the text is read as a psql script (``\\connect`` and all).
+        """
         result = subprocess.run(
             [
                 str(self.bin_dir / "psql"),
@@ -151,9 +154,9 @@ class TempServer:
                 "postgres",
                 "-d",
                 database,
-                "-c",
-                sql,
+                *(["-f", "-"] if script else ["-c", sql]),
             ],
+            input=sql if script else None,
             check=True,
             capture_output=True,
             text=True,

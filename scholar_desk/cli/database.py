@@ -8,7 +8,6 @@ from typing import Any
 
 from scholar_desk.cli.registry import (
     EXIT_OK,
-    EXIT_USER_ERROR,
     Arg,
     CliContext,
     command,
@@ -42,7 +41,16 @@ def _run_backup(ctx: CliContext) -> int:
 
     from scholar_desk.core.services import backups
 
-    info = backups.create_backup(ctx.library, ctx.actor, Path(ctx.args.out), force=ctx.args.force)
+    if ctx.library.path is None:
+        from scholar_desk.core.services import server_backups
+
+        info = server_backups.backup(
+            ctx.library, ctx.actor, Path(ctx.args.out), force=ctx.args.force
+        )
+    else:
+        info = backups.create_backup(
+            ctx.library, ctx.actor, Path(ctx.args.out), force=ctx.args.force
+        )
     print(f"Backup written and verified: {info.path} ({info.size:,} bytes).")
     return EXIT_OK
 
@@ -92,11 +100,49 @@ def _run_restore(ctx: CliContext) -> int:
 
     path = ctx.library.path
     if path is None:
-        print("scholar-desk: restore works on a database file, not a server.", file=sys.stderr)
-        return EXIT_USER_ERROR
+        from scholar_desk.core.services import server_backups
+
+        result = server_backups.restore(ctx.library, Path(ctx.args.backup_file), ctx.actor)
+        print(f"Restored {ctx.library.where} from {result.restored_from}.")
+        return EXIT_OK
     ctx.library.close()
     result = backups.restore(path, Path(ctx.args.backup_file), ctx.actor)
     with Library.open(path):
         pass  # brings an older backup's schema up to date
     _print_restored(result)
+    return EXIT_OK
+
+
+@command(
+    "copy",
+    help="copy the whole database onto an empty one (a file or a server), verified",
+    args=[
+        Arg(
+            "--to",
+            required=True,
+            metavar="URL",
+            help="the empty database: a new file path, or postgresql+psycopg://USER@HOST/DB",
+        )
+    ],
+)
+def _run_copy(ctx: CliContext) -> int:
+    from scholar_desk.cli import _terminal_password
+    from scholar_desk.core.db import copying
+    from scholar_desk.core.services import permissions
+
+    with ctx.library.reading() as session:
+        permissions.require(session, ctx.actor, permissions.MANAGE, permissions.BACKUP, None)
+    target = copying.open_empty_target(
+        ctx.args.to,
+        source=ctx.library,
+        password_prompt=_terminal_password if sys.stdin.isatty() else None,
+    )
+    with target:
+        report = copying.copy_database(ctx.library, target)
+    for check in report.tables:
+        print(f"  {check.table:<24} {check.rows:>8} rows  sha256 {check.checksum[:16]}")
+    print(
+        f"Copied {report.rows:,} rows in {len(report.tables)} tables from {report.source} "
+        f"to {report.target}; row counts and checksums match."
+    )
     return EXIT_OK

@@ -122,7 +122,15 @@ def open_library(db: str | None, *, demo: bool = False, read_only: str | None = 
             library.close()
             raise
         return library
-    return Library.open(db or default_database(), read_only=read_only)
+    return Library.open(
+        db or default_database(), read_only=read_only, password_prompt=_ask_server_password
+    )
+
+
+def _ask_server_password(server: str) -> str | None:
+    from scholar_desk.ui.dialogs.server_password_dialog import ServerPasswordDialog
+
+    return ServerPasswordDialog.ask(None, server)
 
 
 def fill_demo_if_empty(library: Library) -> bool:

@@ -26,8 +26,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
+def demo_db(module_new_db) -> str:
+    path = module_new_db("demo.sqlite3")
     result = run("--db", str(path), "demo")
     assert result.returncode == 0, result.stderr
     assert "Demo ready" in result.stdout

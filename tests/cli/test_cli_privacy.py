@@ -21,8 +21,8 @@ SECRET = "Ann's unpublished taper cohort"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[Path, dict[str, int]]:
-    path = tmp_path / "clinic.sqlite3"
+def db(new_db) -> tuple[str, dict[str, int]]:
+    path = new_db("clinic.sqlite3")
     ids: dict[str, int] = {}
     with Library.open(path) as lib, lib.transaction() as s:
         for key in ("ann", "ben", "dee"):

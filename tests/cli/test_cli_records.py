@@ -35,10 +35,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Cli:
-    return Cli(tmp_path / "lib.sqlite3", capsys, monkeypatch)
+def cli(new_db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(new_db("lib.sqlite3"), capsys, monkeypatch)
 
 
 @pytest.fixture

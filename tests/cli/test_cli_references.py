@@ -27,9 +27,9 @@ def bib(tmp_path: Path) -> Path:
 
 
 def test_import_json_dry_run_then_real(
-    tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str]
+    new_db, tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(tmp_path / "lib.sqlite3")
+    db = new_db("lib.sqlite3")
     assert main(["import", "--db", db, "--dry-run", "--json", str(bib)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["imported"], report["duplicates"], report["skipped"]) == (2, 0, 1)
@@ -47,8 +47,8 @@ def test_import_json_dry_run_then_real(
     assert {"id", "title", "authors", "doi", "year"} <= set(rows[0])
 
 
-def test_export_bib(tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "lib.sqlite3")
+def test_export_bib(new_db, tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = new_db("lib.sqlite3")
     assert main(["import", "--db", db, str(bib)]) == 0
     out = tmp_path / "out.bib"
     assert main(["export", "bib", str(out), "--db", db]) == 0
@@ -60,9 +60,9 @@ def test_export_bib(tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_unusable_input_exits_2_and_writes_nothing(
-    tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str]
+    new_db, tmp_path: Path, bib: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(tmp_path / "lib.sqlite3")
+    db = new_db("lib.sqlite3")
     missing = tmp_path / "missing.bib"
     assert main(["import", "--db", db, str(bib), str(missing)]) == 2
     assert "does not exist" in capsys.readouterr().err
@@ -70,8 +70,8 @@ def test_unusable_input_exits_2_and_writes_nothing(
     assert json.loads(capsys.readouterr().out) == []
 
 
-def test_import_in_a_subprocess(tmp_path: Path, bib: Path) -> None:
-    db = str(tmp_path / "lib.sqlite3")
+def test_import_in_a_subprocess(new_db, tmp_path: Path, bib: Path) -> None:
+    db = new_db("lib.sqlite3")
     code = "from scholar_desk.cli import main; raise SystemExit(main())"
     done = subprocess.run(
         [sys.executable, "-c", code, "import", "--db", db, "--json", str(bib)],

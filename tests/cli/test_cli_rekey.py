@@ -16,8 +16,8 @@ BIB = """@article{x1, author = {Smith, John}, title = {Knee pain}, journal = {Pa
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "lib.sqlite3"
+def db(new_db, tmp_path: Path) -> str:
+    path = new_db("lib.sqlite3")
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
     assert main(["--db", str(path), "import", str(bib)]) == 0

@@ -15,9 +15,9 @@ from scholar_desk.core.db.library import Library
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[str, int]:
+def db(new_db, tmp_path: Path) -> tuple[str, int]:
     clock.set_clock(lambda: dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
-    path = tmp_path / "cli.sqlite3"
+    path = new_db("cli.sqlite3")
     with Library.open(path) as lib:
         made = make_abstract(lib, tmp_path)
     return str(path), made.abstract_id

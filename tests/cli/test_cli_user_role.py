@@ -16,8 +16,8 @@ from scholar_desk.core.services.session import SINGLE_USER
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "lib.sqlite3"
+def db(new_db) -> str:
+    path = new_db("lib.sqlite3")
     with Library.open(path) as lib, lib.transaction() as s:
         ids = [
             items.create_item(s, SINGLE_USER, "person", {"given_name": n, "family_name": "T"}).id

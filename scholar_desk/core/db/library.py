@@ -161,8 +161,8 @@ class Library:
                 )
             if "permission denied" in text.lower():
                 return DatabaseError(
-                    f"The server {self.where} does not allow this change for "
-                    f"'{self.url.username}'; nothing was saved.",
+                    f"The server {self.where} does not allow '{self.url.username}' to do "
+                    "this; nothing was saved. Ask the department for the application's rights.",
                     text,
                 )
             return DatabaseError(f"The database server {self.where} failed: {text}", text)

@@ -1,0 +1,145 @@
+"""The reference budgets on a PostgreSQL server, beside SQLite's rows (bench_references).
+
+Starts its own server (tools/pg_server.py: a temporary folder, a Unix socket, stopped at
+the end) and measures what bench_references measures on SQLite: the import of a
+generated 20,000-entry .bib, search as you type over 100,000 references (p50/p95,
+through the table model), and sorting 100,000 rows in SQL. Without PostgreSQL's
+binaries or psycopg it returns one row saying so. Run alone:
+``python benchmarks/bench_postgres.py``.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tools"))
+
+import bench_references as refs_bench  # noqa: E402 - beside this file
+import pg_server  # noqa: E402 - from tools/, put on the path above
+
+Row = tuple[str, str, str, str]
+IMPORT_RUNS = 3
+
+
+def _missing() -> str | None:
+    if pg_server.find_bin_dir() is None:
+        return "PostgreSQL is not installed (no initdb/pg_ctl in /usr/lib/postgresql/*/bin)"
+    try:
+        import psycopg  # noqa: F401 - only checking that it is there
+    except ImportError:
+        return "psycopg is not installed (pip install 'scholar-desk[postgres]')"
+    return None
+
+
+def _bench_import(server: pg_server.TempServer, tmp: Path) -> Row:
+    from bibtexparser.entrypoint import parse_string
+
+    from scholar_desk.core.db.library import Library
+    from scholar_desk.core.services import references as svc
+    from scholar_desk.core.services.session import SINGLE_USER
+
+    bib = tmp / "bench20k.bib"
+    refs_bench.make_bib(bib, refs_bench.IMPORT_ENTRIES)
+    text = bib.read_text(encoding="utf-8")
+    plain, ours = [], []
+    for attempt in range(IMPORT_RUNS):
+        gc.collect()
+        start = time.perf_counter()
+        parse_string(text, parse_stack=[])
+        plain.append(time.perf_counter() - start)
+        name = f"import{attempt}"
+        server.psql(f"CREATE DATABASE {name}")
+        with Library.open(server.url(name), change_schema=True) as library:
+            start = time.perf_counter()
+            results = svc.read_files([bib])
+            with library.transaction() as session:
+                report = svc.import_parsed(session, SINGLE_USER, results)
+            ours.append(time.perf_counter() - start)
+        assert report.imported == refs_bench.IMPORT_ENTRIES, report.summary()
+    p, o = statistics.median(plain), statistics.median(ours)
+    return (
+        "PostgreSQL: import 20,000-entry .bib end to end (decode, names, dedupe, store, index)",
+        f"{o:.2f} s ({refs_bench.IMPORT_ENTRIES / o:,.0f}/s)",
+        refs_bench.verdict(o < 1.5 * p, f"< {1.5 * p:.2f} s (1.5x parse)"),
+        f"bibtexparser plain parse {p:.2f} s; ratio {o / p:.2f}x "
+        f"(medians of {IMPORT_RUNS} interleaved runs)",
+    )
+
+
+def _bench_library(server: pg_server.TempServer) -> list[Row]:
+    from PySide6.QtWidgets import QApplication
+
+    from scholar_desk.core.db.library import Library
+    from scholar_desk.core.services import references as svc
+    from scholar_desk.core.services.session import SINGLE_USER
+
+    app = QApplication.instance() or QApplication([])
+    rows: list[Row] = []
+    vocabulary = refs_bench.realistic_vocabulary()
+    server.psql("CREATE DATABASE lib100k")
+    url = server.url("lib100k")
+    start = time.perf_counter()
+    with Library.open(url, change_schema=True) as library:
+        refs_bench._fill_library(library, refs_bench.LIBRARY_SIZE, vocabulary)
+    server.psql('VACUUM ANALYZE "references"', "lib100k")
+    fill = time.perf_counter() - start
+    with Library.open(url) as library:
+        with library.reading() as session:
+            assert svc.count_references(session, SINGLE_USER) == refs_bench.LIBRARY_SIZE
+            svc.reference_ids(session, SINGLE_USER, search="warm")
+        v = vocabulary
+        phrases = (
+            f"{v[0]} {v[120]}",
+            f"{v[300]} {v[15]}",
+            f"{v[40]} {v[900]}",
+            f"{v[5]} {v[60]} 2019",
+            "Müller ketamine",
+            f"{v[1500]} {v[2]}",
+        )
+        what, measured, budget, comparison = refs_bench._search_row(
+            library, phrases, "realistic vocabulary"
+        )
+        rows.append((f"PostgreSQL: {what}", measured, budget, comparison))
+        sort_times = []
+        with library.reading() as session:
+            for key, desc in (
+                ("year", True),
+                ("first_author", False),
+                ("journal", True),
+                ("title", False),
+            ):
+                t = time.perf_counter()
+                svc.reference_ids(session, SINGLE_USER, sort=key, descending=desc)
+                sort_times.append((time.perf_counter() - t) * 1000)
+        rows.append(
+            (
+                "PostgreSQL: sort 100,000 rows in SQL (year, author, journal, title)",
+                f"max {max(sort_times):.0f} ms",
+                refs_bench.verdict(max(sort_times) < 200, "< 200 ms"),
+                "Qt proxy over Python data(): 4-14 s",
+            )
+        )
+    del app
+    rows.append(("(setup) PostgreSQL: 100,000-reference library", f"{fill:.1f} s", "", ""))
+    return rows
+
+
+def run() -> list[Row]:
+    missing = _missing()
+    if missing is not None:
+        return [("PostgreSQL rows", "skipped", "", missing)]
+    with pg_server.TempServer() as server, tempfile.TemporaryDirectory() as folder:
+        rows = [_bench_import(server, Path(folder))]
+        rows.extend(_bench_library(server))
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(" | ".join(row))
