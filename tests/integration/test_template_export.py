@@ -359,3 +359,31 @@ def test_shape_ids_are_unique_in_every_part(
                     base = folder if "/" in rels.replace("_rels/", "") else ""
                     resolved = target.lstrip("/") if target.startswith("/") else f"{base}/{target}"
                     assert posixpath.normpath(resolved).lstrip("/") in names, f"{rels} -> {target}"
+
+
+def test_an_institutions_deck_as_the_posters_theme(
+    library: Library, made: tuple[int, int], tmp_path: Path
+) -> None:
+    """A 16:9 department deck gives a 48 x 36 in poster its theme; its master is scaled."""
+    from scholar_desk.core.formats.templates import builtin_path
+
+    _abstract, conference = made
+    out = tmp_path / "poster.potx"
+    with library.reading() as s:
+        template_export.export_poster_template(
+            s, SINGLE_USER, out, conference_id=conference, template=builtin_path("deck-plain")
+        )
+    prs = open_potx(out)
+    assert (prs.slide_width, prs.slide_height) == (48 * INCH, 36 * INCH)
+    deck = Presentation(str(builtin_path("deck-plain")))
+    before = next(s for s in deck.slide_master.shapes if not s.is_placeholder)
+    after = next(s for s in prs.slide_master.shapes if not s.is_placeholder)
+    # The deck's band keeps its place on the page: same share of the width and height.
+    assert after.left / prs.slide_width == pytest.approx(before.left / deck.slide_width, rel=1e-4)
+    assert after.width / prs.slide_width == pytest.approx(
+        before.width / deck.slide_width, rel=1e-4
+    )
+    assert after.height / prs.slide_height == pytest.approx(
+        before.height / deck.slide_height, rel=1e-4
+    )
+    assert [layout.name for layout in prs.slide_layouts] == ["Poster", "Blank"]
