@@ -18,11 +18,11 @@ from tests.manuscript_data import EXPECTED, write_manuscript
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[str, int]:
-    path = tmp_path / "cli.sqlite3"
+def db(new_db) -> tuple[str, int]:
+    path = new_db("cli.sqlite3")
     with Library.open(path) as lib, lib.transaction() as s:
         made = items.create_item(s, SINGLE_USER, "manuscript", {"title": "GNRFA for knee OA"})
-    return str(path), made.id
+    return path, made.id
 
 
 def _list(path: str, ms: int, capsys: pytest.CaptureFixture[str]) -> list[dict]:
