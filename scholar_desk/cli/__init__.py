@@ -1,7 +1,7 @@
 """The command line: the same services as the window, headless.
 
 Each domain module (``database``, ``records``, ``references``, ``submissions``,
-``abstracts``, ``accounts``, ``documents``, ``career``, ``citing``) declares its commands beside their runners
+``abstracts``, ``accounts``, ``documents``, ``career``, ``citing``, ``lookup``) declares its commands beside their runners
 with :func:`scholar_desk.cli.registry.command`; :func:`main` parses, opens the database,
 signs in and runs one of them inside the one error boundary. Runners import the core
 lazily, so ``--help`` and ``--version`` load none of it.
@@ -55,6 +55,7 @@ DOMAINS = (
     "templates",
     "files",
     "citing",
+    "lookup",
 )
 for _name in DOMAINS:
     importlib.import_module(f"scholar_desk.cli.{_name}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
 
@@ -159,6 +160,7 @@ def _run_slides(ctx: CliContext) -> int:
     from scholar_desk.core.services import slides
 
     with ctx.library.reading() as session:
+        _warn_flagged(session, ctx.args.abstract_id)
         result = slides.export_deck(
             session,
             ctx.actor,
@@ -169,6 +171,14 @@ def _run_slides(ctx: CliContext) -> int:
         )
     print(f"Wrote {result.pages} slides to {result.path} ({result.template})")
     return EXIT_OK
+
+
+def _warn_flagged(session: Any, abstract_id: int) -> None:
+    """Say, before a deck or poster is written, which cited references were retracted."""
+    from scholar_desk.core.services import lookup, slides
+
+    for warning in lookup.warnings_for(session, slides.cited_reference_ids(session, abstract_id)):
+        print(f"warning: the abstract cites a flagged reference: {warning}", file=sys.stderr)
 
 
 def _poster_sizes() -> list[str]:
@@ -222,6 +232,7 @@ def _run_poster(ctx: CliContext) -> int:
     from scholar_desk.core.services import export_logos, slides
 
     with ctx.library.reading() as session:
+        _warn_flagged(session, ctx.args.abstract_id)
         result = slides.export_poster(
             session,
             ctx.actor,

@@ -47,6 +47,8 @@ class Settings:
         citation_key_pattern: Pattern used when regenerating citation keys.
         default_slide_template: The .pptx/.potx the window's slide export starts from.
         default_poster_template: The .pptx/.potx the window's poster export starts from.
+        lookup_mailto: The e-mail address sent to Crossref and PubMed with a lookup (their
+            polite pools ask for one); empty sends none.
     """
 
     schema_version: int = SCHEMA_VERSION
@@ -56,6 +58,7 @@ class Settings:
     citation_key_pattern: str = "{author}{year}{title}"
     default_slide_template: str = ""
     default_poster_template: str = ""
+    lookup_mailto: str = ""
 
     @classmethod
     def path(cls) -> Path:

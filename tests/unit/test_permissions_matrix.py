@@ -887,6 +887,9 @@ REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
     "references.restore_references": lambda s, a, t: references.restore_references(s, a, _deleted_reference(s)),
     "references.undo_import": lambda s, a, t: references.undo_import(s, a, references.ImportChanges(blocks=(_block(s),))),
     "references.undo_merge": lambda s, a, t: references.undo_merge(s, a, _merged(s)),
+    "lookup.add_found": lambda s, a, t: _svc("lookup.add_found")(s, a, _lookup_outcome()),
+    "lookup.store_notices": lambda s, a, t: _svc("lookup.store_notices")(s, a, _reference(s), _lookup_outcome().found[0][1].notices),
+    "lookup.complete_reference": lambda s, a, t: _svc("lookup.complete_reference")(s, a, _reference(s), _lookup_outcome().found[0][1]),
 }  # fmt: skip
 """Reference-library writes: fellows and directors may, mentors and no-login may not."""
 
@@ -917,7 +920,19 @@ def _cited_by_both(s: Session, world: World) -> int:
     return ref
 
 
+def _lookup_outcome() -> Any:
+    """A lookup's result as the network part hands it over: one record with a retraction."""
+    from scholar_desk.core.formats.lookup_records import Found, Notice
+    from scholar_desk.core.formats.reference import ParsedReference
+    from scholar_desk.core.services.lookup import Identifier, Outcome
+
+    record = ParsedReference(title="Found by DOI", doi="10.1000/found", year=2020, pages="1-2")
+    found = Found(record, [Notice("retraction", "10.1000/notice", None, "Crossref")])
+    return Outcome(found=[(Identifier("doi", "10.1000/found", "10.1000/found"), found)])
+
+
 REFERENCE_READS: Mapping[str, Callable[[Session, Actor, int, Path], Any]] = {
+    "lookup.queued": lambda s, a, r, t: _svc("lookup.queued")(s, a),
     "references.get_reference": lambda s, a, r, t: references.get_reference(s, a, r),
     "references.links_of": lambda s, a, r, t: references.links_of(s, a, r),
     "references.cited_by": lambda s, a, r, t: references.cited_by(s, a, [r]),

@@ -60,6 +60,8 @@ _TYPES = {
 }
 _SHORT_JOURNAL_FIELDS = ("journal_abbreviation", "journalabbrev", "shortjournal", "journal-abbrev")
 _IN_PRESS = {"inpress", "in press", "forthcoming", "accepted"}
+ET_AL = "et al"
+"""Stands for BibTeX's ``and others`` at the end of an author list."""
 
 
 @dataclass(frozen=True)
@@ -236,14 +238,18 @@ def _field(record: ParsedReference | Mapping[str, Any], name: str) -> Any:
 
 def _names(value: str) -> list[dict[str, str]]:
     out = []
+    others = False
     for raw in split_authors(value):
         if raw.strip().lower() == "others":
+            others = True  # BibTeX's "and others": more authors than listed
             continue
         family, given = name_parts(raw)
         if not given and (" " in family or family.isupper()):
             out.append({"literal": _esc(family)})
         else:
             out.append({"family": _esc(family), "given": _esc(given)})
+    if others and out:
+        out.append({"literal": ET_AL})
     return out
 
 
@@ -361,6 +367,7 @@ _DOUBLED = re.compile(
     r"|\s+(?=[.,;:](?:\s|$))"  # "Pain Med ." -> "Pain Med."
     r"|(?<=\s)\s+"  # two spaces -> one
     r"|;(?=\.)"  # "2026;." -> "2026."
+    r"|(?:&|and) (?=et al)"  # "Bhatia, A., & et al" -> "Bhatia, A., et al"
     r"|^\s+|\s+$"
 )
 

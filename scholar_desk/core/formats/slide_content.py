@@ -90,6 +90,8 @@ class ReferenceInfo:
         doi: Bare DOI.
         pmid: PubMed id.
         url: A link when there is no DOI.
+        citation: The reference already formatted in the meeting's citation style (from
+            `csl.format_references`), as runs; empty to format it in AMA here.
     """
 
     authors: str = ""
@@ -102,6 +104,7 @@ class ReferenceInfo:
     doi: str = ""
     pmid: str = ""
     url: str = ""
+    citation: tuple[Run, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -332,8 +335,13 @@ def main_finding(content: AbstractContent) -> str:
 
 
 def citation_runs(ref: ReferenceInfo) -> tuple[Run, ...]:
-    """The AMA citation of ``ref`` (`citation.format_ama`) with the journal in italics."""
-    text = format_ama(asdict(ref))
+    """``ref`` in the meeting's style when it was formatted, else in AMA.
+
+    The AMA fallback is `citation.format_ama` with the journal in italics.
+    """
+    if ref.citation:
+        return tuple(replace(run, text=typeset(run.text)) for run in ref.citation)
+    text = format_ama({k: v for k, v in asdict(ref).items() if k != "citation"})
     journal = nlm_abbreviation(ref.journal)
     marker = f" {journal}." if journal else ""
     at = text.find(marker) if marker else -1

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import NotFoundError, ValidationError
 from scholar_desk.core.formats import csl
-from scholar_desk.core.services import citations, items, permissions
+from scholar_desk.core.services import citations, items, lookup, permissions
 from scholar_desk.core.services.reference_style import format_ids, style_for
 from scholar_desk.core.services.session import Actor
 
@@ -101,5 +101,14 @@ def reference_list(
             formatted.numbered,
             formatted.entries,
             (*formatted.warnings, warning),
+        )
+    notices = lookup.warnings_for(session, order)
+    if notices:
+        formatted = csl.Formatted(
+            formatted.style,
+            formatted.title,
+            formatted.numbered,
+            formatted.entries,
+            (*formatted.warnings, *(f"Cites a flagged reference: {n}" for n in notices)),
         )
     return ReferenceList(formatted, order, source, reason)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from scholar_desk.core.db import models as m
 from scholar_desk.core.formats import csl
+from scholar_desk.core.formats.journals import nlm_abbreviation
 from scholar_desk.core.services import styles
 from scholar_desk.core.services.references import records_for
 
@@ -65,7 +66,10 @@ def _with_abbreviations(session: Session, records: Sequence[Any]) -> list[dict[s
     out = []
     for record in records:
         values = asdict(record)
-        values["journal_abbreviation"] = known.get(str(record.journal).strip().lower(), "")
+        # The catalog's own abbreviation first, else the importer's or the shipped list's.
+        values["journal_abbreviation"] = known.get(
+            str(record.journal).strip().lower()
+        ) or nlm_abbreviation(record.journal, record.extra_fields)
         out.append(values)
     return out
 

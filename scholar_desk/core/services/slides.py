@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock, files
 from scholar_desk.core.db import models as m
-from scholar_desk.core.errors import ExportError
+from scholar_desk.core.errors import ExportError, NotFoundError
 from scholar_desk.core.formats import deck, poster
 from scholar_desk.core.formats.images import ImageData, image_from_bytes, load_image
 from scholar_desk.core.formats.journals import nlm_abbreviation
-from scholar_desk.core.formats.layout import Layout
+from scholar_desk.core.formats.layout import Layout, Run
 from scholar_desk.core.formats.pptx_export import render_pptx
 from scholar_desk.core.formats.qr import link_for
 from scholar_desk.core.formats.reference import doi_as_written
@@ -35,7 +35,14 @@ from scholar_desk.core.formats.slide_content import (
 )
 from scholar_desk.core.formats.templates import Template, load_template
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-from scholar_desk.core.services import abstracts, blobs, export_logos, items, permissions
+from scholar_desk.core.services import (
+    abstracts,
+    blobs,
+    export_logos,
+    items,
+    permissions,
+    reference_style,
+)
 from scholar_desk.core.services.session import Actor
 
 DISCLOSURE_MONTHS = 24
@@ -211,12 +218,15 @@ def _references(
     for kind, target in (("abstract", abstract_id), ("project", project_id)):
         if target is None:
             continue
-        rows = session.execute(
-            select(m.Reference)
-            .join(m.ReferenceLink, m.ReferenceLink.reference_id == m.Reference.id)
-            .where(m.ReferenceLink.target_kind == kind, m.ReferenceLink.target_id == target)
-            .order_by(m.ReferenceLink.position, m.ReferenceLink.id)
-        ).scalars()
+        rows = list(
+            session.execute(
+                select(m.Reference)
+                .join(m.ReferenceLink, m.ReferenceLink.reference_id == m.Reference.id)
+                .where(m.ReferenceLink.target_kind == kind, m.ReferenceLink.target_id == target)
+                .order_by(m.ReferenceLink.position, m.ReferenceLink.id)
+            ).scalars()
+        )
+        styled = _in_meeting_style(session, abstract_id, [r.id for r in rows])
         refs = tuple(
             ReferenceInfo(
                 authors=r.authors,
@@ -229,12 +239,51 @@ def _references(
                 doi=doi_as_written(r.doi, r.extra_fields),
                 pmid=r.pmid,
                 url=r.url,
+                citation=styled.get(r.id, ()),
             )
             for r in rows
         )
         if refs:
             return refs
     return ()
+
+
+def cited_reference_ids(session: Session, abstract_id: int) -> list[int]:
+    """The references a deck or poster of the abstract lists (its own, else its project's)."""
+    project_id = session.scalar(select(m.Abstract.project_id).where(m.Abstract.id == abstract_id))
+    for kind, target in (("abstract", abstract_id), ("project", project_id)):
+        if target is None:
+            continue
+        ids = list(
+            session.scalars(
+                select(m.ReferenceLink.reference_id)
+                .where(m.ReferenceLink.target_kind == kind, m.ReferenceLink.target_id == target)
+                .order_by(m.ReferenceLink.position, m.ReferenceLink.id)
+            )
+        )
+        if ids:
+            return ids
+    return []
+
+
+def _in_meeting_style(
+    session: Session, abstract_id: int, reference_ids: list[int]
+) -> dict[int, tuple[Run, ...]]:
+    """Each reference formatted in the style of the abstract's meeting (AMA by default)."""
+    if not reference_ids:
+        return {}
+    style, _reason = reference_style.style_for(session, "abstract", abstract_id)
+    try:
+        formatted, order = reference_style.format_ids(session, reference_ids, style or "ama")
+    except NotFoundError:  # a style someone removed: AMA
+        formatted, order = reference_style.format_ids(session, reference_ids, "ama")
+    return {
+        ref_id: tuple(
+            Run(span.text, bold=span.bold, italic=span.italic, superscript=span.superscript)
+            for span in entry.spans
+        )
+        for ref_id, entry in zip(order, formatted.entries, strict=True)
+    }
 
 
 # Layout -------------------------------------------------------------------------------

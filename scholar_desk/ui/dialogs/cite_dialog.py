@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scholar_desk.core.services import citations
+from scholar_desk.core.services import citations, lookup
 from scholar_desk.core.services.citations import Citation, CitingTarget
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation
@@ -45,12 +45,18 @@ class CiteDialog(QDialog):
         self.target_combo.setAccessibleName("Cite in")
         with ctx.library.reading() as session:
             self.targets: list[CitingTarget] = citations.citing_targets(session, ctx.actor)
+            self.flagged = lookup.warnings_for(session, self.reference_ids)
         for target in self.targets:
             self.target_combo.addItem(f"{_KIND_TITLES[target.kind]}: {target.title}")
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         if not self.targets:
             self.hint.setText("There is no abstract, project or manuscript you may change.")
+        elif self.flagged:
+            self.hint.setObjectName("fieldError")
+            self.hint.setText(
+                "Check before citing: " + " ".join(f"{line}." for line in self.flagged)
+            )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -19,15 +19,18 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
 from typing_extensions import override
 
 from scholar_desk.core.db.library import Library
+from scholar_desk.core.services import lookup
 from scholar_desk.core.services import references as svc
 from scholar_desk.core.services.references import ReferenceRow
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
+"""A row's retraction (or concern, or withdrawal) notices as one sentence, or None."""
 BLOCK = 256
 FIRST_SCREEN_ROWS = 120
 """Rows read before the first paint: more than a tall window shows."""
@@ -64,6 +67,8 @@ class ReferenceTableModel(QAbstractTableModel):
         self._library = library
         self.actor = actor
         self._ids: list[int] = []
+        self.flagged: dict[int, str] = {}
+        """Sentences of the references with a serious notice (retracted...), by id."""
         self._cache: OrderedDict[int, ReferenceRow] = OrderedDict()
         self.search = ""
         self.sort_key = "title"
@@ -83,6 +88,13 @@ class ReferenceTableModel(QAbstractTableModel):
         self._total = None
         self._apply()
 
+    def _load_flags(self, session: Any) -> None:
+        # A handful of rows at most: references with a retraction, concern or withdrawal.
+        self.flagged = {
+            ref_id: "; ".join(notice.sentence() for notice in found)
+            for ref_id, found in lookup.serious_notices(session, None).items()
+        }
+
     def show_first_screen(self, rows: int = FIRST_SCREEN_ROWS) -> None:
         """Show the row count and the first ``rows`` rows by the current sort, cheaply.
 
@@ -99,6 +111,7 @@ class ReferenceTableModel(QAbstractTableModel):
                 descending=self.descending,
                 tag=self.tag,
             )
+            self._load_flags(session)
         self.beginResetModel()
         self.search = ""
         self._ids = [row.id for row in first]
@@ -138,6 +151,7 @@ class ReferenceTableModel(QAbstractTableModel):
     def _apply(self) -> None:
         self._total = None
         with self._library.reading() as session:
+            self._load_flags(session)
             if self._order is None:
                 self._order = svc.reference_ids(
                     session,
@@ -257,6 +271,12 @@ class ReferenceTableModel(QAbstractTableModel):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()] if index.row() < len(self._ids) else None
+        if role == FLAG_ROLE or (role == Qt.ItemDataRole.DecorationRole and index.column() == 3):
+            ref_id = self._ids[index.row()] if index.row() < len(self._ids) else None
+            flag = self.flagged.get(ref_id) if ref_id is not None else None
+            if role == FLAG_ROLE or flag is None:
+                return flag
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if self._total is not None and index.row() >= len(self._ids):
@@ -268,6 +288,9 @@ class ReferenceTableModel(QAbstractTableModel):
             return "" if role == Qt.ItemDataRole.DisplayRole else None
         value = COLUMNS[index.column()].value(record)
         if role == Qt.ItemDataRole.ToolTipRole:
+            flag = self.flagged.get(record.id)
+            if index.column() == 3 and flag:
+                return f"{flag}. {record.title}"
             return record.title if index.column() == 3 and record.title else None
         return value
 

@@ -41,6 +41,7 @@ from scholar_desk.ui.dialogs.bibliography_dialog import (
 )
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.import_dialog import ImportDialog
+from scholar_desk.ui.dialogs.lookup_dialog import LookupDialog, check_retractions, library_button
 from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
@@ -97,8 +98,12 @@ class ReferencesPage(QWidget):
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.import_button = QPushButton("Import…")
-        self.import_button.clicked.connect(self._on_import_clicked)
+        self.import_button = library_button(
+            self,
+            self._on_import_clicked,
+            self.add_by_identifier,
+            lambda: self.check_retractions(self.selected_ids() or None),
+        )
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.cite_button = citation_button(self, self.copy_citation, self.show_reference_list)
@@ -284,6 +289,16 @@ class ReferencesPage(QWidget):
         text, count = copy_citations(self._ctx, ids)
         self.status_changed.emit(f"Copied {count} citation(s)")
         return text
+
+    def add_by_identifier(self) -> QDialog:
+        """Open the dialog that adds references by DOI, PMID or PMCID."""
+        dialog = LookupDialog(self._ctx, self)
+        dialog.open()
+        return dialog
+
+    def check_retractions(self, ids: Sequence[int] | None) -> Any:
+        """Check the selected references (or all) for retractions, in the background."""
+        return check_retractions(self._ctx, self, ids)
 
     def show_reference_list(self) -> QDialog | None:
         """Open the selected references as a list in a style to choose; None if none."""
