@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.services import items, manuscript_files, submissions
@@ -46,7 +46,7 @@ def manuscript(library: Library) -> int:
     return ms * 1000 + sub  # both ids in one int: manuscript, submission
 
 
-def _drop(widget: FilesPanel, paths: list[Path]) -> bool:
+def _drop(widget: QWidget, paths: list[Path]) -> bool:
     """Drag files onto ``widget`` and drop them, as a file manager does."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
@@ -152,6 +152,11 @@ def test_save_copy_and_package(
     page.files_panel.select_ids([page.files_panel.files[0].id])
     assert page.files_panel.save_selected() == out
     assert out.read_bytes() == draft.read_bytes()
+    # Dropped anywhere on the page, not only on the list.
+    cover = tmp_path / "cover letter.pdf"
+    cover.write_bytes(b"%PDF cover")
+    assert _drop(page, [cover])
+    assert [f.role for f in page.files_panel.files][-1] == "cover-letter"
     target = tmp_path / "package.zip"
     monkeypatch.setattr(
         ManuscriptDetail, "ask_package_path", staticmethod(lambda _p, _n: str(target))
@@ -159,7 +164,11 @@ def test_save_copy_and_package(
     page.files_panel.tree.clearSelection()
     assert page.make_package() == target
     with zipfile.ZipFile(target) as archive:
-        assert archive.namelist() == ["Manuscript - draft.docx", "Figure 1 - Figure 1.png"]
+        assert archive.namelist() == [
+            "Manuscript - draft.docx",
+            "Figure 1 - Figure 1.png",
+            "Cover letter - cover letter.pdf",
+        ]
         assert archive.read("Figure 1 - Figure 1.png") == figure.read_bytes()
     figure_id = next(f.id for f in page.files_panel.files if f.role == "figure")
     page.files_panel.select_ids([figure_id])

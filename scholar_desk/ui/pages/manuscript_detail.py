@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -53,6 +54,8 @@ class ManuscriptDetail(QWidget):
         self.count_labels: dict[str, QLabel] = {}
         self.setObjectName("manuscriptDetail")
         self._build()
+        # Files dropped anywhere on the page are kept with the manuscript.
+        self.setAcceptDrops(self.files_panel.can_change)
         ctx.events.changed.connect(self._on_events_changed)
         self.reload()
 
@@ -144,6 +147,18 @@ class ManuscriptDetail(QWidget):
         button.clicked.connect(lambda _=False: slot())
         return button
 
+    @override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.files_panel.dragEnterEvent(event)
+
+    @override
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.files_panel.dragMoveEvent(event)
+
+    @override
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.files_panel.dropEvent(event)
+
     def title(self) -> str:
         """The bar title when shown inside a list page."""
         return self.record.label if self.record is not None else "Manuscript"
@@ -177,6 +192,7 @@ class ManuscriptDetail(QWidget):
         if self.record.get("project_label"):
             facts.append(f"project: {self.record.get('project_label')}")
         self.facts_label.setText(" · ".join(f for f in facts if f))
+        self.setAcceptDrops(self.files_panel.can_change)
         self.edit_button.setEnabled(not refusal)
         self.edit_button.setToolTip(refusal or "Change the manuscript's fields and authors")
         self._show_check(check)
