@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
 from PySide6.QtWidgets import QApplication
 
+from scholar_desk.core.formats import csl
 from scholar_desk.core.services import citations
+from scholar_desk.ui import operations
 from scholar_desk.ui.dialogs.bibliography_dialog import BibliographyDialog
 from scholar_desk.ui.pages.record_list_page import RecordListPage
 from scholar_desk.ui.pages.references_page import ReferencesPage
@@ -71,4 +74,26 @@ def test_references_page_lists_selected_references_in_a_chosen_style(qtbot, demo
     assert dialog.listing is not None
     assert len(dialog.listing.formatted.entries) == 1
     assert dialog.copy().startswith("1. ")
+    dialog.close()
+
+
+def test_a_style_file_is_added_and_chosen(
+    qtbot, demo_ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = demo_ctx("fellow1")
+    dialog = BibliographyDialog(ctx, reference_ids=[1, 2])
+    qtbot.addWidget(dialog)
+    style = tmp_path / "Department Vancouver.csl"
+    style.write_bytes(csl.shipped_style_xml("vancouver"))
+    assert dialog.add_style(style) == "department-vancouver"
+    assert dialog.chosen_style() == "department-vancouver"
+    assert dialog.listing is not None
+    assert dialog.listing.formatted.style == "department-vancouver"
+    broken = tmp_path / "broken.csl"
+    broken.write_text("<style>", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(operations, "show_error", lambda _parent, exc: shown.append(str(exc)))
+    assert dialog.add_style(broken) is None
+    assert shown
+    assert "broken.csl, line 1: not well-formed XML" in shown[0]
     dialog.close()

@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from scholar_desk.core.db import models as m
+from scholar_desk.core.services import citations
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
+from scholar_desk.ui.dialogs.export_dialog import ExportDialog
 from scholar_desk.ui.dialogs.lookup_dialog import LookupDialog
 from scholar_desk.ui.models.reference_table import FLAG_ROLE
 from scholar_desk.ui.pages.references_page import ReferencesPage
@@ -87,3 +89,15 @@ def test_retraction_check_flags_the_row_and_the_cite_dialog_warns(
     qtbot.addWidget(cite)
     assert cite.hint.text().startswith("Check before citing:")
     assert "Retracted 2012-05-08" in cite.hint.text()
+    # Cited in an abstract, the deck and poster export says so before anything is written.
+    with ctx.library.transaction() as session:
+        abstract = (
+            session.query(m.Abstract.id)
+            .filter(m.Abstract.owner_id == ctx.actor.person_id)
+            .first()[0]
+        )
+        citations.cite(session, ctx.actor, "abstract", abstract, [ref_id])
+    export = ExportDialog(None, ctx, abstract, "poster")
+    qtbot.addWidget(export)
+    assert not export.flag_note.isHidden()
+    assert "Retracted 2012-05-08" in export.flag_note.text()

@@ -105,9 +105,15 @@ class BibliographyDialog(QDialog):
         self.copy_button.clicked.connect(self.copy)
         self.export_button = QPushButton("Export…", self)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.add_style_button = QPushButton("Add a style file…", self)
+        self.add_style_button.setToolTip(
+            "Add a journal's CSL style (.csl, from the CSL styles repository or the journal)"
+        )
+        self.add_style_button.clicked.connect(self._on_add_style_clicked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.add_style_button, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
@@ -192,6 +198,28 @@ class BibliographyDialog(QDialog):
         if written is not None:
             self.reason.setText(f"Wrote the reference list to {written}.")
         return written
+
+    def add_style(self, path: Path) -> str | None:
+        """Add a .csl file as a style (kept in the database) and choose it."""
+
+        def add(session: Any, actor: Any) -> str:
+            return styles.add(session, actor, path).name
+
+        name = Operation(self.ctx, self, add, changes=("citation_style",)).run()
+        if name is None:
+            return None
+        if self.style_combo.findData(name) < 0:
+            info = query(self.ctx, self, lambda session, _actor: styles.get(session, name))
+            self.style_combo.addItem(f"{info.title if info else name} (added)", name)
+        self.style_combo.setCurrentIndex(self.style_combo.findData(name))
+        return name
+
+    def _on_add_style_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Add a citation style", "", "CSL styles (*.csl *.xml)"
+        )
+        if name:
+            self.add_style(Path(name))
 
     def _on_export_clicked(self) -> None:
         from scholar_desk.ui.dialogs.replace_dialog import ReplaceDialog

@@ -29,7 +29,7 @@ from scholar_desk.core.formats.poster import LAYOUTS, SIZES
 from scholar_desk.core.formats.poster_size import size_note
 from scholar_desk.core.formats.templates import builtin_names
 from scholar_desk.core.progress import CancelToken, ProgressSink
-from scholar_desk.core.services import export_logos, slides
+from scholar_desk.core.services import export_logos, lookup, slides
 from scholar_desk.core.settings import Settings
 from scholar_desk.ui import screens
 from scholar_desk.ui.context import AppContext
@@ -146,6 +146,19 @@ class ExportDialog(QDialog):
             for widget in (self.logo_list, self.logo_browse, self.logo_remove, self.logo_hint):
                 widget.hide()
         form.addRow("Save as", out_row)
+        # Said before anything is written: a cited reference that was retracted.
+        self.flag_note = QLabel(self)
+        self.flag_note.setObjectName("fieldError")
+        self.flag_note.setWordWrap(True)
+        with ctx.library.reading() as session:
+            flagged = lookup.warnings_for(
+                session, slides.cited_reference_ids(session, abstract_id)
+            )
+        self.flag_note.setText(
+            "Cites a flagged reference: " + " ".join(f"{line}." for line in flagged)
+        )
+        self.flag_note.setVisible(bool(flagged))
+        form.addRow("", self.flag_note)
 
         self.preview = LayoutPreview(self)
         self.prev_button = QPushButton("\u25c0", self)
