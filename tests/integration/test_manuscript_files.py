@@ -153,11 +153,14 @@ def test_bad_files_are_refused_in_one_line_and_nothing_is_stored(
 
 def test_unreadable_file_is_refused(library: Library, manuscript_id: int, tmp_path: Path) -> None:
     if os.geteuid() == 0:
-        pytest.skip("root reads every file")
-    locked = _write(tmp_path / "locked.pdf", b"%PDF-1.4")
-    locked.chmod(0)
+        # root reads every file it may open; this one refuses every read (EIO) even to root
+        locked = Path("/proc/self/mem")
+    else:
+        locked = _write(tmp_path / "locked.pdf", b"%PDF-1.4")
+        locked.chmod(0)
     with pytest.raises(ValidationError, match="cannot be read"), library.transaction() as s:
         manuscript_files.add_files(s, SINGLE_USER, "manuscript", manuscript_id, [locked])
+    assert _count(library, m.AttachedFile) == 0
 
 
 def test_the_database_limit_refuses_what_does_not_fit(
