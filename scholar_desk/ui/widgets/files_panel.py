@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +43,8 @@ def open_folder() -> Path:
     global _open_folder
     if _open_folder is None or not _open_folder.is_dir():
         _open_folder = Path(tempfile.mkdtemp(prefix="scholar-desk-open-"))
+        # The copies are only for looking at: they go when the application quits.
+        atexit.register(shutil.rmtree, _open_folder, True)
     return _open_folder
 
 
