@@ -1,7 +1,7 @@
 """The command line: the same services as the window, headless.
 
 Each domain module (``database``, ``records``, ``references``, ``submissions``,
-``abstracts``, ``accounts``, ``documents``, ``career``, ``citing``, ``lookup``) declares its commands beside their runners
+``abstracts``, ``accounts``, ``documents``, ``career``, ``citing``, ``lookup``, ``following``) declares its commands beside their runners
 with :func:`scholar_desk.cli.registry.command`; :func:`main` parses, opens the database,
 signs in and runs one of them inside the one error boundary. Runners import the core
 lazily, so ``--help`` and ``--version`` load none of it.
@@ -56,6 +56,7 @@ DOMAINS = (
     "files",
     "citing",
     "lookup",
+    "following",
 )
 for _name in DOMAINS:
     importlib.import_module(f"scholar_desk.cli.{_name}")

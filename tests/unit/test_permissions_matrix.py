@@ -31,6 +31,7 @@ from scholar_desk.core.records import Record
 from scholar_desk.core.services import (
     accounts,
     audit,
+    bib_sync,
     comments,
     items,
     kinds,
@@ -890,6 +891,10 @@ REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
     "lookup.add_found": lambda s, a, t: _svc("lookup.add_found")(s, a, _lookup_outcome()),
     "lookup.store_notices": lambda s, a, t: _svc("lookup.store_notices")(s, a, _reference(s), _lookup_outcome().found[0][1].notices),
     "lookup.complete_reference": lambda s, a, t: _svc("lookup.complete_reference")(s, a, _reference(s), _lookup_outcome().found[0][1]),
+    "bib_sync.follow": lambda s, a, t: bib_sync.follow(s, a, _library_file(t)),
+    "bib_sync.unfollow": lambda s, a, t: (bib_sync.follow(s, a, _library_file(t)), bib_sync.unfollow(s, a, _library_file(t))),
+    "bib_sync.sync": lambda s, a, t: bib_sync.sync(s, a, _library_file(t)),
+    "bib_sync.undo_sync": lambda s, a, t: bib_sync.undo_sync(s, a, bib_sync.SyncChanges(0, "", (), None)),
 }  # fmt: skip
 """Reference-library writes: fellows and directors may, mentors and no-login may not."""
 
@@ -939,6 +944,7 @@ REFERENCE_READS: Mapping[str, Callable[[Session, Actor, int, Path], Any]] = {
     "references.fetch_rows": lambda s, a, r, t: references.fetch_rows(s, a, [r]),
     "references.matching_ids": lambda s, a, r, t: references.matching_ids(s, a, "cited"),
     "references.export_bib": lambda s, a, r, t: references.export_bib(s, a, t / "all.bib"),
+    "bib_sync.followed": lambda s, a, r, t: bib_sync.followed(s, a),
 }  # fmt: skip
 """Readers of the shared library: every account reads; signed out, nobody does."""
 
