@@ -226,10 +226,13 @@ class Operation(Generic[T]):
         return job
 
     def _progressed(self, done: int, total: int, message: str) -> None:
-        if self._dialog is not None:
-            self._dialog.setMaximum(max(total, 0))
-            self._dialog.setValue(min(done, total))
-            self._dialog.setLabelText(message)
+        dialog = self._dialog
+        if dialog is not None:
+            # setValue of a modal progress dialog processes events: the job may finish
+            # (and close the dialog) inside it, so the label goes first.
+            dialog.setLabelText(message)
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total))
         if self._on_progress is not None:
             self._on_progress(done, total, message)
 

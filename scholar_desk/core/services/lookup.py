@@ -79,6 +79,8 @@ def parse_identifiers(texts: Iterable[str]) -> tuple[list[Identifier], list[str]
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
     for text in texts:
+        # "PMID: 27797938" and "doi: 10.1/x" are one identifier each, not two pieces.
+        text = re.sub(r"(?i)\b(pmid|pmcid|doi)\s*:\s*", "", text)
         for piece in re.split(r"[\s,;]+", text.strip()):
             piece = piece.strip().rstrip(".")
             if not piece:
