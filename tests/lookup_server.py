@@ -21,6 +21,7 @@ class Routes:
     def __init__(self) -> None:
         self.table: dict[str, tuple[int, bytes, float]] = {}
         self.hits: list[str] = []
+        self.queries: list[str] = []
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, bytes, float]:
         key = path
@@ -48,6 +49,7 @@ def serving() -> Iterator[tuple[str, Routes]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             url = urlsplit(self.path)
+            routes.queries.append(url.query)
             status, body, delay = routes.answer(unquote(url.path), parse_qs(url.query))
             time.sleep(delay)
             self.send_response(status)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from scholar_desk.core.db import models as m
 from scholar_desk.core.services import citations
+from scholar_desk.core.settings import Settings
 from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
 from scholar_desk.ui.dialogs.export_dialog import ExportDialog
 from scholar_desk.ui.dialogs.lookup_dialog import LookupDialog
@@ -40,6 +41,7 @@ def test_add_by_identifier_then_undo(qtbot, demo_ctx, services: Routes) -> None:
     dialog = LookupDialog(ctx)
     qtbot.addWidget(dialog)
     dialog.edit.setPlainText(f"{PLOS_DOI}\n27797938\nnonsense")
+    dialog.mailto.setText("fellow@hospital.org")
     operation = dialog.start()
     assert operation is not None
     assert "'nonsense' is not a DOI" in dialog.problems.toPlainText()
@@ -48,6 +50,11 @@ def test_add_by_identifier_then_undo(qtbot, demo_ctx, services: Routes) -> None:
     assert _count(ctx) == before + 2
     assert dialog.status.text().startswith("Added 2 (0 already in the library).")
     assert ctx.undo.undoText() == "Add references by identifier"
+    assert Settings.load().lookup_mailto == "fellow@hospital.org"  # kept for next time
+    assert any(
+        "mailto=fellow%40hospital.org" in hit or "fellow@hospital.org" in hit
+        for hit in services.queries
+    )
     ctx.undo.undo()
     assert _count(ctx) == before
     dialog.close()

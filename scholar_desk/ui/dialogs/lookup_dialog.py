@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -61,6 +63,15 @@ class LookupDialog(QDialog):
         self.retry_box = QCheckBox(f"Also try the {len(waiting)} kept while offline", self)
         self.retry_box.setVisible(bool(waiting))
         self.retry_box.setChecked(bool(waiting))
+        self.mailto = QLineEdit(Settings.load().lookup_mailto, self)
+        self.mailto.setAccessibleName("Your e-mail address for the lookups")
+        self.mailto.setPlaceholderText("you@hospital.org (optional)")
+        self.mailto.setToolTip(
+            "Sent to Crossref and PubMed with each lookup, as their polite pools ask, so "
+            "they can reach you rather than block you; kept in your preferences"
+        )
+        mail_row = QFormLayout()
+        mail_row.addRow("Your e-mail", self.mailto)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.problems = QPlainTextEdit(self)
@@ -79,6 +90,7 @@ class LookupDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.retry_box)
+        layout.addLayout(mail_row)
         layout.addWidget(self.status)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
@@ -97,6 +109,10 @@ class LookupDialog(QDialog):
         if not identifiers:
             self.status.setText("Nothing to look up: paste DOIs, PMIDs or PMCIDs.")
             return None
+        preferences = Settings.load()
+        if preferences.lookup_mailto != self.mailto.text().strip():
+            preferences.lookup_mailto = self.mailto.text().strip()
+            preferences.save()
         settings = _settings()
 
         def fetch(_session: Any, _actor: Any, progress: ProgressSink, cancel: CancelToken) -> Any:
