@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import clock
 from scholar_desk.core.db.models import FollowedFile, Reference, ReferenceLink
 from scholar_desk.core.errors import ImportFileError, NotFoundError
-from scholar_desk.core.formats import bibtex
 from scholar_desk.core.formats.reference import (
     ParsedReference,
     ParseResult,
@@ -35,9 +34,6 @@ from scholar_desk.core.formats.reference import (
     require_entries,
 )
 from scholar_desk.core.services import permissions
-from scholar_desk.core.services.items import audit
-from scholar_desk.core.services.references.edits import delete_references
-from scholar_desk.core.services.references.importing import import_parsed
 from scholar_desk.core.services.references.records import (
     REFERENCE_KIND,
     ImportChanges,
@@ -45,12 +41,6 @@ from scholar_desk.core.services.references.records import (
     ReferenceSnapshot,
     _chunks,
     _row,
-)
-from scholar_desk.core.services.references.restore import (
-    _insert,
-    _overwrite,
-    _require_versions,
-    undo_import,
 )
 from scholar_desk.core.services.references.snapshots import _snapshot, _versions
 from scholar_desk.core.services.session import Actor
@@ -196,6 +186,13 @@ class SyncSummary:
         }
 
 
+def _audit(session: Session, actor: Actor, *args: Any) -> None:
+    """Append an audit event (`items.audit`, loaded when a sync first writes)."""
+    from scholar_desk.core.services.items import audit as append
+
+    append(session, actor, *args)
+
+
 def _normal(path: Path | str) -> str:
     return str(Path(path).expanduser().resolve())
 
@@ -243,6 +240,8 @@ def read_followed(path: Path | str) -> tuple[str, ParseResult]:
         data = file.read_bytes()
     except OSError as exc:
         raise ImportFileError(f"Cannot read {file}: {exc.strerror or exc}.", str(exc)) from exc
+    from scholar_desk.core.formats import bibtex  # the parser only when a file is read
+
     text, encoding, warnings = decode_bytes(data, file.name)
     result = bibtex.parse_text(text, file.name)
     result.encoding = encoding
@@ -277,7 +276,7 @@ def follow(session: Session, actor: Actor, path: Path | str) -> FollowedInfo:
         row = FollowedFile(owner_id=actor.person_id, path=_normal(path), digest="", keys=[])
         session.add(row)
         session.flush()
-        audit(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, row.path)
+        _audit(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, row.path)
     return _info(row)
 
 
@@ -293,7 +292,7 @@ def unfollow(session: Session, actor: Actor, target: int | Path | str) -> Follow
     if row is None:
         raise NotFoundError(f"{target} is not followed.")
     info = _info(row)
-    audit(session, actor, "unfollow", FOLLOWED_KIND, row.id, "path", row.path, None)
+    _audit(session, actor, "unfollow", FOLLOWED_KIND, row.id, "path", row.path, None)
     session.delete(row)
     session.flush()
     return info
@@ -361,7 +360,7 @@ def sync(
         row = FollowedFile(owner_id=actor.person_id, path=path, digest="", keys=[])
         session.add(row)
         session.flush()
-        audit(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, path)
+        _audit(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, path)
     previous = (row.digest, tuple(before_keys), row.synced_at)
     imported = _import_added(session, actor, result, plan.added)
     updated = _snapshot(session, list(plan.updates))
@@ -370,6 +369,8 @@ def sync(
         _update(session, actor, ref_id, values, plan.stored[ref_id], now)
     deleted = _snapshot(session, plan.deletes)
     if plan.deletes:
+        from scholar_desk.core.services.references.edits import delete_references
+
         delete_references(session, actor, plan.deletes)
     row.digest = digest
     row.keys = plan.keys
@@ -385,7 +386,7 @@ def sync(
         _versions(session, list(plan.updates)),
         deleted,
     )
-    audit(session, actor, "sync", FOLLOWED_KIND, row.id, "", None, summary.summary())
+    _audit(session, actor, "sync", FOLLOWED_KIND, row.id, "", None, summary.summary())
     return summary
 
 
@@ -465,6 +466,8 @@ def _import_added(
 ) -> ImportChanges | None:
     if not added:
         return None
+    from scholar_desk.core.services.references.importing import import_parsed
+
     part = ParseResult(source=result.source, references=list(added), blocks=list(result.blocks))
     # Every entry lands under its own key: the file, not the duplicate check, decides.
     report = import_parsed(session, actor, [part], on_duplicate=OnDuplicate.KEEP)
@@ -489,7 +492,7 @@ def _update(
         if _plain(old) != _plain(new):
             if isinstance(new, Mapping) or isinstance(old, Mapping):
                 old, new = json.dumps(old, sort_keys=True), json.dumps(new, sort_keys=True)
-            audit(session, actor, "update", REFERENCE_KIND, ref_id, name, old, new)
+            _audit(session, actor, "update", REFERENCE_KIND, ref_id, name, old, new)
 
 
 def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
@@ -506,6 +509,13 @@ def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
         ValidationError: A reference the sync added or changed was changed since, or
             another reference took a deleted one's key (nothing is undone then).
     """
+    from scholar_desk.core.services.references.restore import (
+        _insert,
+        _overwrite,
+        _require_versions,
+        undo_import,
+    )
+
     for action in (permissions.CREATE, permissions.UPDATE, permissions.DELETE):
         permissions.require(session, actor, action, permissions.REFERENCE, None)
     _require_versions(session, changes.versions, "sync")
@@ -515,7 +525,7 @@ def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
     ids = _insert(session, changes.deleted)
     for old_id, new_id in ids.items():
         del old_id
-        audit(session, actor, "restore", REFERENCE_KIND, new_id, "", None, "sync taken back")
+        _audit(session, actor, "restore", REFERENCE_KIND, new_id, "", None, "sync taken back")
     row = session.get(FollowedFile, changes.followed_id)
     if row is not None:
         row.digest = changes.digest
@@ -523,7 +533,7 @@ def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
         row.synced_at = changes.synced_at
     added = len(changes.imported.created) if changes.imported is not None else 0
     total = added + len(changes.updated.rows) + len(ids)
-    audit(
+    _audit(
         session,
         actor,
         "undo",

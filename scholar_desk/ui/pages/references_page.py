@@ -33,6 +33,7 @@ from typing_extensions import override
 
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui import keyboard
+from scholar_desk.ui.bib_follow import BibFollower
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.bibliography_dialog import (
     BibliographyDialog,
@@ -104,6 +105,9 @@ class ReferencesPage(QWidget):
             self.add_by_identifier,
             lambda: self.check_retractions(self.selected_ids() or None),
         )
+        self.follower = BibFollower(ctx, self, self.status_changed)
+        self.follower.add_to_menu(self.import_button.menu())
+        self.follower.synced.connect(lambda _summary: self.reload())
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.cite_button = citation_button(self, self.copy_citation, self.show_reference_list)
@@ -185,6 +189,7 @@ class ReferencesPage(QWidget):
             button.setEnabled(not self.read_only_reason)
             button.setToolTip(self.read_only_reason)
         self.detail.set_read_only(self.read_only_reason)
+        self.follower.reload()
 
     # Window hooks ----------------------------------------------------------------------
 
