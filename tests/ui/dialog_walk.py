@@ -54,6 +54,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         record_editor,
         rekey_dialog,
         reminder_dialog,
+        server_password_dialog,
         status_dialogs,
         table_dialog,
         template_dialog,
@@ -90,6 +91,9 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
             window, [(1, "Pain Medicine")], "PAIN", None, today
         ),
         "ItemViewDialog": lambda: ItemViewDialog(ctx, "project", project.id, window),
+        "ServerPasswordDialog": lambda: server_password_dialog.ServerPasswordDialog(
+            "ana@db.example.org/fellowship", window
+        ),
         "ProgramDialog": lambda: program_dialog.ProgramDialog(
             career.example_text(), career.example_text(), window
         ),
