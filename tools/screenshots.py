@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QWidget
 
-PAGES = ("dashboard", "deadlines", "projects", "abstracts", "references", "charts")
+PAGES = ("dashboard", "deadlines", "projects", "abstracts", "references", "charts", "record")
 
 
 def main(argv: list[str] | None = None) -> int:

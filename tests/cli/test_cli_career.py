@@ -115,3 +115,54 @@ def test_program_show_set_and_a_malformed_file(run, tmp_path):
     rows = json.loads(out)
     assert [r["fellow"] for r in rows] == ["Ana Reyes, MD"]
     assert rows[0]["requirements"][0]["state"] == "met"
+
+
+def test_meetings_by_mentor_seen_by_the_fellow_not_by_others(run):
+    code, out, err = run(
+        "sara",
+        "meeting",
+        "add",
+        "--fellow",
+        "Reyes",
+        "--on",
+        "2026-11-20",
+        "--notes",
+        "Chose the QI project",
+        "--action",
+        "2026-12-15: Send the protocol draft",
+    )
+    assert code == 0, err
+    assert "of Ana Reyes, MD on 2026-11-20 with 1 action" in out
+    code, out, _ = run("ana", "meeting", "list", "--json")
+    import json
+
+    meetings = json.loads(out)
+    assert [m["notes"] for m in meetings] == ["Chose the QI project"]
+    assert meetings[0]["actions"][0]["title"] == "Send the protocol draft"
+    code, out, _ = run("ana", "list", "deadlines", "--json")
+    assert "Send the protocol draft" in out
+    code, out, _ = run("ben", "meeting", "list")
+    assert "No meetings recorded." in out
+    code, _, err = run("sara", "meeting", "add", "--fellow", "Stone")
+    assert code == 2
+    assert "No fellow called 'Stone'" in err
+    code, _, err = run("ana", "meeting", "add", "--action", "soon: do it")
+    assert code == 2
+    assert "'soon: do it' is not DATE: WHAT" in err
+
+
+def test_packet_roles_and_bad_period(run, tmp_path):
+    out = tmp_path / "sara.pdf"
+    code, printed, err = run("sara", "packet", str(out), "--from", "2026-07-01")
+    assert code == 0, err
+    assert "Wrote the review packet for Ana Reyes, MD (2026-07-01 to 2026-11-27)" in printed
+    code, _, err = run("ana", "packet", str(tmp_path / "x.pdf"), "--fellow", "Stone")
+    assert code == 2
+    assert "No fellow called 'Stone'" in err
+    code, _, err = run(
+        "dee", "packet", str(tmp_path / "y.pdf"), "--from", "2027-01-01", "--to", "2026-01-01"
+    )
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "The review period is empty" in err
+    assert not (tmp_path / "y.pdf").exists()

@@ -50,6 +50,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         import_dialog,
         login_dialog,
         lookup_dialog,
+        meeting_dialog,
         program_dialog,
         record_editor,
         rekey_dialog,
@@ -94,6 +95,7 @@ def _dialogs(ctx, window, data_dir) -> dict[str, Callable[[], QDialog]]:
         "ServerPasswordDialog": lambda: server_password_dialog.ServerPasswordDialog(
             "ana@db.example.org/fellowship", window
         ),
+        "MeetingDialog": lambda: meeting_dialog.MeetingDialog("Fellow One", today, window),
         "ProgramDialog": lambda: program_dialog.ProgramDialog(
             career.example_text(), career.example_text(), window
         ),

@@ -116,7 +116,7 @@ def test_director_edits_the_requirements_in_the_window(page, seeded, monkeypatch
     with qtbot.waitSignal(tab.reloaded, timeout=2000):
         tab._on_edit_clicked()
     assert "<b>Our program</b>: 1 requirements" in tab.program_label.text()
-    assert _cells(tab.table)[0][:2] == ["One grand rounds", "\u2713 met"]
+    assert _cells(tab.table)[0][:2] == ["1. One grand rounds", "\u2713 met"]
 
 
 def test_program_dialog_keeps_a_bad_file_open_at_its_line(qtbot):
@@ -133,3 +133,82 @@ def test_program_dialog_keeps_a_bad_file_open_at_its_line(qtbot):
     with qtbot.waitSignal(dialog.finished, timeout=2000):
         dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_meetings_tab_records_a_meeting_with_an_action_task(page, seeded, monkeypatch, qtbot):
+    from scholar_desk.core.services import items
+    from scholar_desk.core.services.session import SINGLE_USER
+    from scholar_desk.ui.dialogs.meeting_dialog import MeetingDialog, MeetingInput
+
+    page.set_fellow(seeded.ana)
+    tab = page.meetings_tab
+    assert tab.summary.text() == "0 meetings, 0 open actions"
+    entry = MeetingInput(
+        dt.date(2026, 11, 20),
+        "Dr Lind",
+        "Chose the QI project",
+        (("Send the protocol draft", dt.date(2026, 12, 15)),),
+    )
+    monkeypatch.setattr(MeetingDialog, "ask", classmethod(lambda cls, p, name, today: entry))
+    with qtbot.waitSignal(tab.reloaded, timeout=2000):
+        tab._on_add_clicked()
+    assert tab.summary.text() == "1 meeting, 1 open action"
+    assert "Send the protocol draft" in tab.log.toPlainText()
+    with page.ctx.library.reading() as s:
+        tasks = [d.label for d in items.list_items(s, SINGLE_USER, "deadline")]
+    assert "Send the protocol draft" in tasks
+
+
+def test_meeting_dialog_refuses_an_action_without_a_date(qtbot):
+    from scholar_desk.ui.dialogs.meeting_dialog import MeetingDialog
+
+    dialog = MeetingDialog("Ana", dt.date(2026, 11, 27))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.actions.setPlainText("2026-12-01: Book the room\nsoon: send it")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert dialog.error.text() == "Action line 2: write it as 2026-12-15: Send the draft."
+    dialog.actions.setPlainText("2026-12-01: Book the room")
+    with qtbot.waitSignal(dialog.finished, timeout=2000):
+        dialog.accept()
+    assert dialog.value().actions == (("Book the room", dt.date(2026, 12, 1)),)
+
+
+def test_review_packet_from_the_meetings_tab(page, seeded, qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    page.set_fellow(seeded.ana)
+    out = tmp_path / "packet.pdf"
+    with qtbot.waitSignal(page.meetings_tab.saver.saved, timeout=60000):
+        page.meetings_tab.save_packet(str(out))
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert text.startswith("Ana Reyes, MD")
+    assert "Progress against requirements" in text
+
+
+def test_eras_tab_ticks_at_most_three_and_saves_text(page, seeded, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    page.set_fellow(seeded.ana)
+    tab = page.eras_tab
+    assert "ERAS 2027 season" in tab.season.text()
+    for row in range(4):
+        tab.entries.item(row).setCheckState(Qt.CheckState.Checked)
+    assert len(tab.meaningful()) == 3
+    assert "Most meaningful (up to 3):\n  1. " in tab.preview.toPlainText()
+    out = tmp_path / "eras.txt"
+    with qtbot.waitSignal(tab.saver.saved, timeout=60000):
+        tab.save(str(out))
+    text = out.read_text(encoding="utf-8")
+    assert text.count("* most meaningful") == 3
+
+
+def test_acgme_tab_counts_and_refusals(page, qtbot):
+    tab = page.acgme_tab
+    with qtbot.waitSignal(tab.reloaded, timeout=5000):
+        tab.year.setCurrentIndex(tab.year.findData(2026))
+    rows = _cells(tab.table)
+    assert rows[0][:3] == ["Ana Reyes, MD", "fellow", "1"]
+    assert [r[0] for r in rows] == ["Ana Reyes, MD", "Ben Stone, DO", "Sara Lind, MD"]
+    assert "Paper without a PMID: no PMID" in tab.details.toPlainText()

@@ -625,6 +625,23 @@ class Deadline(Versioned, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
+class MentorMeeting(Versioned, Base):
+    """A dated meeting of a fellow with their mentors: notes and the actions agreed.
+
+    Each agreed action is a `Deadline` (a task) pointing back here with
+    ``target_kind="meeting"``.
+    """
+
+    __tablename__ = "meetings"
+
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    attendees: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
 class Note(Base):
     """A free note attached to any record."""
 

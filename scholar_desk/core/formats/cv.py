@@ -81,6 +81,7 @@ class Work:
         pmid: PubMed id.
         project_id: The project it belongs to.
         section: The CV section key it belongs in.
+        scope: The meeting's scope (``national``...) of an abstract or talk.
     """
 
     source: str
@@ -100,6 +101,7 @@ class Work:
     pmid: str = ""
     project_id: int | None = None
     section: str = OTHER
+    scope: str = ""
 
     @property
     def record_id(self) -> int:

@@ -303,6 +303,10 @@ def check_links(
     for spec in kind.fields:
         if spec.type != "ref" or not spec.ref_kind or values.get(spec.name) is None:
             continue
+        if spec.name == "owner_id" and kind.owned:
+            # Whose record it is was checked as the permission to create (or move) it:
+            # a mentor records a mentee's meeting without changing the people catalog.
+            continue
         ref_id = values[spec.name]
         if old is not None and old.get(spec.name) == ref_id:
             continue

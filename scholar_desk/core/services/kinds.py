@@ -622,6 +622,21 @@ DEADLINE = Kind(
     order_by=("due_on",),
 )
 
+MEETING = Kind(
+    "meeting",
+    "meetings",
+    "Mentor meetings",
+    m.MentorMeeting,
+    (
+        FieldSpec("held_on", "Date", "date", required=True, in_table=True),
+        OWNER,
+        FieldSpec("attendees", "Attendees", in_table=True, help="Who was there"),
+        FieldSpec("notes", "Notes", "multiline", help="What was discussed"),
+    ),
+    label=lambda x: f"Meeting on {x.held_on:%Y-%m-%d}" if x.held_on else "Meeting",
+    order_by=("held_on",),
+)
+
 KINDS: Mapping[str, Kind] = MappingProxyType(
     {
         k.name: k
@@ -635,6 +650,7 @@ KINDS: Mapping[str, Kind] = MappingProxyType(
             ABSTRACT,
             PRESENTATION,
             DEADLINE,
+            MEETING,
         )
     }
 )

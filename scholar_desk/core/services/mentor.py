@@ -120,6 +120,24 @@ def mentor_dashboard(
     return out
 
 
+def mentee_summary(
+    session: Session, actor: Actor, person_id: int, today: dt.date | None = None
+) -> MenteeSummary:
+    """One fellow at a glance (overdue, stalled, next deadlines, open comments).
+
+    Raises:
+        NotFoundError: No such person.
+        PermissionDeniedError: The actor may not read the fellow's records.
+    """
+    from scholar_desk.core.errors import NotFoundError
+
+    person = session.get(m.Person, person_id)
+    if person is None:
+        raise NotFoundError(f"There is no person with id {person_id}.")
+    permissions.require(session, actor, permissions.READ, "project", person_id)
+    return _summary(session, actor, person_id, person_name(person), today or clock.today())
+
+
 def _summary(
     session: Session, actor: Actor, person_id: int, name: str, today: dt.date
 ) -> MenteeSummary:

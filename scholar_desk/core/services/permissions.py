@@ -30,6 +30,10 @@ SHARED_KINDS = frozenset({"person", "journal", "conference", REFERENCE, CITATION
 write (import, edit, tag, delete, merge, re-key) is checked with ``owner_id=None``.
 """
 
+MEETING = "meeting"
+SHARED_WITH_MENTORS = frozenset({MEETING})
+"""Owned kinds a fellow's mentors (and a director) write too: the meetings they hold."""
+
 ACCOUNT = "account"
 AUDIT = "audit"
 BACKUP = "backup"
@@ -122,7 +126,8 @@ def allowed(session: Session, actor: Actor, action: str, kind: str, owner_id: in
     a director reads everything, comments, and manages accounts, audit and backups.
     Fellows and directors maintain the shared catalogs (people, journals,
     conferences, the reference library). A fellow may comment on and resolve comments on their own records.
-    Anything not listed is denied.
+    Mentor meetings (`SHARED_WITH_MENTORS`) are written by the fellow, their mentors
+    and a director. Anything not listed is denied.
     """
     if actor.single_user:
         return _full_control(session, actor)
@@ -147,7 +152,7 @@ def allowed(session: Session, actor: Actor, action: str, kind: str, owner_id: in
     if action == READ:
         visible = visible_owner_ids(session, actor)
         return visible is None or owner_id in visible
-    if action in (COMMENT, RESOLVE):
+    if action in (COMMENT, RESOLVE) or kind in SHARED_WITH_MENTORS:
         if role == Role.DIRECTOR:
             return True
         if role == Role.MENTOR:
@@ -215,7 +220,7 @@ def refusal(session: Session, actor: Actor, action: str, kind: str, owner_id: in
         if role == Role.MENTOR:
             return f"Mentors can read only their mentees' {things}."
         return f"Fellows can read only their own {things}."
-    if action in (COMMENT, RESOLVE):
+    if action in (COMMENT, RESOLVE) or kind in SHARED_WITH_MENTORS:
         if role == Role.MENTOR:
             return f"Mentors can {verb} only their mentees' {things}."
         return f"Fellows can {verb} only their own {things}."

@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.services import report
 from scholar_desk.ui.context import AppContext
+from scholar_desk.ui.pages.acgme_tab import AcgmeTab
 from scholar_desk.ui.pages.cv_tab import CvTab
+from scholar_desk.ui.pages.eras_tab import ErasTab
+from scholar_desk.ui.pages.meetings_tab import MeetingsTab
 from scholar_desk.ui.pages.requirements_tab import RequirementsTab
 
 
@@ -42,8 +45,14 @@ class CareerPage(QWidget):
         self.tabs.setObjectName("careerTabs")
         self.cv_tab = CvTab(ctx, self.tabs)
         self.tabs.addTab(self.cv_tab, "CV")
+        self.eras_tab = ErasTab(ctx, self.tabs)
+        self.tabs.addTab(self.eras_tab, "ERAS")
         self.requirements_tab = RequirementsTab(ctx, self.tabs)
         self.tabs.addTab(self.requirements_tab, "Requirements")
+        self.meetings_tab = MeetingsTab(ctx, self.tabs)
+        self.tabs.addTab(self.meetings_tab, "Meetings")
+        self.acgme_tab = AcgmeTab(ctx, self.tabs)
+        self.tabs.addTab(self.acgme_tab, "ACGME update")
 
         row = QHBoxLayout()
         row.addWidget(fellow_label)

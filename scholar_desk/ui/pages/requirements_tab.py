@@ -43,7 +43,7 @@ def _table(parent: QWidget, name: str) -> QTableWidget:
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(True)
+    table.setWordWrap(False)
     return table
 
 
@@ -74,7 +74,7 @@ class RequirementsTab(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.grid = _table(self, "Every fellow against the requirements")
         self.grid.setObjectName("requirementsOverview")
-        overview_title = QLabel("All fellows", self)
+        overview_title = QLabel("All fellows (requirements by number)", self)
         overview_title.setObjectName("sectionTitle")
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
@@ -84,6 +84,8 @@ class RequirementsTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         row = QHBoxLayout()
         row.addWidget(self.program_label, 1)
         row.addWidget(self.edit_button)
@@ -138,18 +140,23 @@ class RequirementsTab(QWidget):
                 ahead = f"next: {req.next_item.label}"
                 shown = f"{shown}; {ahead}" if shown else ahead
             tally = f" ({len(req.counted)} of {req.count})" if req.count > 1 else ""
-            cells = (req.title, STATE_MARKS[req.state] + tally, shown or "\u2014")
+            cells = (f"{n + 1}. {req.title}", STATE_MARKS[req.state] + tally, shown or "\u2014")
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(req.summary)
                 cell.setBackground(QBrush(STATE_TINTS[req.state]))
                 self.table.setItem(n, column, cell)
-        self.table.resizeRowsToContents()
 
     def _show_overview(self, requirements: tuple[object, ...]) -> None:
         titles = [str(getattr(r, "title", "")) for r in requirements]
         self.grid.setColumnCount(len(titles) + 2)
-        self.grid.setHorizontalHeaderLabels(["Fellow", "Met", *titles])
+        self.grid.setHorizontalHeaderLabels(
+            ["Fellow", "Met", *(f"{n}." for n in range(1, len(titles) + 1))]
+        )
+        for column, title in enumerate(titles, 2):
+            header_item = self.grid.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(title)
         self.grid.setRowCount(len(self.overview))
         for n, fellow in enumerate(self.overview):
             self.grid.setItem(n, 0, QTableWidgetItem(fellow.fellow))
@@ -162,8 +169,9 @@ class RequirementsTab(QWidget):
                 cell.setBackground(QBrush(STATE_TINTS[req.state]))
                 self.grid.setItem(n, column, cell)
         header = self.grid.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
     def edit_program(self, text: str) -> bool:
         """Store ``text`` as the program's requirements (a director); whether it was kept."""

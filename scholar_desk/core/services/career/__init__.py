@@ -4,7 +4,17 @@ One module per document or view; this facade keeps the names callers use, e.g.
 ``career.build_cv``.
 """
 
+from scholar_desk.core.services.career.acgme import AcgmeUpdate, acgme_update, parse_year
 from scholar_desk.core.services.career.cv import build_cv, export_cv, newest_first
+from scholar_desk.core.services.career.eras import build_eras, export_eras
+from scholar_desk.core.services.career.meetings import (
+    MeetingAction,
+    MeetingInfo,
+    add_action,
+    list_meetings,
+    record_meeting,
+)
+from scholar_desk.core.services.career.packet import build_packet, export_packet, review_period
 from scholar_desk.core.services.career.program import (
     IN_PROGRESS,
     MET,
@@ -26,17 +36,30 @@ __all__ = [
     "IN_PROGRESS",
     "MET",
     "NOT_STARTED",
+    "AcgmeUpdate",
     "FellowProgress",
     "ItemStage",
+    "MeetingAction",
+    "MeetingInfo",
     "RequirementProgress",
+    "acgme_update",
+    "add_action",
     "build_cv",
+    "build_eras",
+    "build_packet",
     "current_program",
     "example_text",
     "export_cv",
+    "export_eras",
+    "export_packet",
     "fellow_progress",
+    "list_meetings",
     "newest_first",
+    "parse_year",
     "person_of",
     "program_progress",
+    "record_meeting",
+    "review_period",
     "set_program",
     "stored_text",
     "with_requirements",

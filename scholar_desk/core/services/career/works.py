@@ -304,6 +304,7 @@ def _abstract_work(ab: m.Abstract, me: m.Person) -> Work:
         year=on.year if on is not None else None,
         project_id=ab.project_id,
         section=ABSTRACTS,
+        scope=conf.scope if conf is not None else "",
     )
 
 
@@ -326,4 +327,5 @@ def _talk_work(talk: m.Presentation, me: m.Person) -> Work:
         year=talk.presented_on.year if talk.presented_on is not None else None,
         project_id=talk.project_id,
         section=section,
+        scope=talk.scope,
     )
