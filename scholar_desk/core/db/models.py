@@ -7,7 +7,6 @@ stays portable; the services validate them against the vocabularies in `records`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -23,29 +22,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scholar_desk.core import clock
 from scholar_desk.core.db.base import Base
-
-
-def _now() -> dt.datetime:
-    return clock.now()
-
-
-class Versioned:
-    """Primary key, optimistic-lock version and timestamps shared by editable records."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - declared_attr passes the class
-        # A stale UPDATE (someone saved first) then matches no row and raises.
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
-
+from scholar_desk.core.db.versioned import Versioned, _now
 
 # Association tables: plain link rows with no data of their own.
 project_mentors = Table(
@@ -625,23 +605,6 @@ class Deadline(Versioned, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class MentorMeeting(Versioned, Base):
-    """A dated meeting of a fellow with their mentors: notes and the actions agreed.
-
-    Each agreed action is a `Deadline` (a task) pointing back here with
-    ``target_kind="meeting"``.
-    """
-
-    __tablename__ = "meetings"
-
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True
-    )
-    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    attendees: Mapped[str] = mapped_column(String(300), default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-
 class Note(Base):
     """A free note attached to any record."""
 
@@ -811,3 +774,6 @@ from scholar_desk.core.db.library_models import CitationStyle as CitationStyle  
 from scholar_desk.core.db.library_models import FollowedFile as FollowedFile  # noqa: E402
 from scholar_desk.core.db.library_models import IdentifierQueue as IdentifierQueue  # noqa: E402
 from scholar_desk.core.db.library_models import ReferenceNotice as ReferenceNotice  # noqa: E402
+
+# Kept in their own module (this one is near its size limit); re-exported here.
+from scholar_desk.core.db.meeting_models import MentorMeeting as MentorMeeting  # noqa: E402
