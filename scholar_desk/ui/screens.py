@@ -43,6 +43,8 @@ def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
     The minimum size is lowered where the screen is smaller than it, and the window is
     moved back onto the screen if a saved position puts it partly off.
     """
+    if widget.isMaximized() or widget.isFullScreen():
+        return  # the window manager sizes these to the screen itself
     area = available_rect(widget)
     limit = room(widget)
     minimum = widget.minimumSize()

@@ -177,3 +177,17 @@ def test_the_application_fits_every_window_it_shows(qapp, themed):
         dialog.deleteLater()
     finally:
         qapp.removeEventFilter(fitter)
+
+
+def test_a_maximized_window_is_left_to_the_window_manager(qtbot, qapp):
+    fitter = screens.install(qapp)
+    try:
+        widget = QWidget()
+        qtbot.addWidget(widget)
+        widget.showMaximized()
+        qtbot.waitExposed(widget)
+        # Fitting it would make it a normal window again (the offscreen platform does not
+        # size maximized windows, so the state is what can be checked here).
+        assert widget.isMaximized()
+    finally:
+        qapp.removeEventFilter(fitter)
