@@ -96,3 +96,28 @@ def test_disable_enable_is_one_toggle_whose_label_follows_the_state(qtbot, dialo
     assert _account(director_ctx, "ann").active
     login.password_edit.setText("password123")
     assert login.try_sign_in()
+
+
+def test_account_changes_say_they_stay_out_of_undo(qtbot, dialog, director_ctx):
+    assert dialog.not_undoable.isVisible()
+    assert "not undone by Undo (Ctrl+Z)" in dialog.not_undoable.text()
+    dialog.select("ann")
+    qtbot.mouseClick(dialog.toggle_button, Qt.MouseButton.LeftButton)
+    assert not _account(director_ctx, "ann").active
+    assert director_ctx.undo.count() == 0  # a disabled account never comes back by Undo
+
+
+def test_a_refused_read_shows_its_sentence_in_the_dialog(qtbot, library):
+    # Signed in as a fellow, the accounts cannot be read: the dialog says so in its own
+    # words (operations.read) instead of an error box, and offers nothing to change.
+    with library.transaction() as s:
+        accounts.create_account(s, SINGLE_USER, "boss", "password123", "director")
+        accounts.create_account(s, SINGLE_USER, "ann", "password123", "fellow")
+    with library.transaction() as s:
+        ann = accounts.try_login(s, "ann", "password123").actor
+    ctx = AppContext(library, ann, make_pool(), QUndoStack(), DataEvents())
+    dlg = AccountsDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert not dlg.isEnabled()
+    assert dlg.message.text()
+    assert ctx.pool.waitForDone(5000)
