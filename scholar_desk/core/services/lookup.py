@@ -38,7 +38,7 @@ from scholar_desk.core.formats.lookup_records import (
     pmids_from_search,
     pubmed_articles,
 )
-from scholar_desk.core.formats.reference import ParseResult
+from scholar_desk.core.formats.reference import MAIN_FIELDS, ParseResult
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.items import audit
@@ -47,6 +47,7 @@ from scholar_desk.core.services.session import Actor
 
 CROSSREF_URL = "https://api.crossref.org"
 EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+_NOT_COMPLETED = frozenset({"entry_type", "citation_key", "first_author", "year"})
 _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I)
 _PMID = re.compile(r"^(?:pmid:?\s*)?(\d{1,9})$", re.I)
 _PMCID = re.compile(r"^(?:pmcid:?\s*)?(PMC\d{1,9})$", re.I)
@@ -492,19 +493,8 @@ def complete_reference(
         raise ValidationError({"reference_id": f"No reference with id {reference_id}."})
     record = found.record
     filled = []
-    for name in (
-        "authors",
-        "title",
-        "journal",
-        "volume",
-        "issue",
-        "pages",
-        "doi",
-        "pmid",
-        "url",
-        "abstract",
-        "keywords",
-    ):
+    # Every text field a record carries except the ones that name the entry itself.
+    for name in (f for f in MAIN_FIELDS if f not in _NOT_COMPLETED):
         value: Any = getattr(record, name)
         if value and not getattr(row, name):
             audit(session, actor, "update", permissions.REFERENCE, row.id, name, "", value)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QTextBrowser,
     QToolButton,
@@ -29,6 +27,7 @@ from scholar_desk.core.services import bibliography, reference_style, styles
 from scholar_desk.core.services.bibliography import ReferenceList
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation, Unit, query
+from scholar_desk.ui.widgets.menu_button import menu_button
 
 _OWN_STYLE = "__own__"
 
@@ -49,17 +48,13 @@ def citation_button(
     parent: QWidget, copy: Callable[[], Any], show_list: Callable[[], Any]
 ) -> QToolButton:
     """The Copy citation button, with a menu that also opens the list in a style."""
-    button = QToolButton(parent)
-    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-    copy_action = QAction("Copy citation", parent)
-    copy_action.setToolTip("Copy the selected references in AMA style")
-    copy_action.triggered.connect(copy)
-    button.setDefaultAction(copy_action)
-    menu = QMenu(button)
-    menu.addAction(copy_action)
-    menu.addAction("Reference list in a journal's style…", show_list)
-    button.setMenu(menu)
-    return button
+    return menu_button(
+        parent,
+        "Copy citation",
+        "Copy the selected references in AMA style",
+        copy,
+        [("Reference list in a journal's style…", show_list)],
+    )
 
 
 class BibliographyDialog(QDialog):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QToolButton,
@@ -32,6 +30,7 @@ from scholar_desk.core.services import references as svc
 from scholar_desk.core.settings import Settings
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation, Unit, query
+from scholar_desk.ui.widgets.menu_button import menu_button
 
 
 def _settings() -> lookup.LookupSettings:
@@ -170,18 +169,16 @@ def library_button(
     check: Callable[[], Any],
 ) -> QToolButton:
     """Import…, with a menu that also adds by identifier and checks for retractions."""
-    button = QToolButton(parent)
-    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-    import_action = QAction("Import…", parent)
-    import_action.setToolTip("Import a .bib, .ris or .nbib file")
-    import_action.triggered.connect(import_file)
-    button.setDefaultAction(import_action)
-    menu = QMenu(button)
-    menu.addAction(import_action)
-    menu.addAction("Add by DOI, PMID or PMCID…", add_by_identifier)
-    menu.addAction("Check for retractions (selected, or all)", check)
-    button.setMenu(menu)
-    return button
+    return menu_button(
+        parent,
+        "Import…",
+        "Import a .bib, .ris or .nbib file",
+        import_file,
+        [
+            ("Add by DOI, PMID or PMCID…", add_by_identifier),
+            ("Check for retractions (selected, or all)", check),
+        ],
+    )
 
 
 def check_retractions(
