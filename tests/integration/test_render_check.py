@@ -189,3 +189,14 @@ def test_a_short_poster_sets_its_text_at_the_ceiling(
             s for column in rc.poster_columns(page, BANNER) for s in rc.body_sizes(page, column)
         ]
         assert max(sizes) >= _ceiling(48, 36, 3) - 1, made.pptx.name
+
+
+def test_institutional_templates_are_rendered_too(
+    rendered: list[tuple[Made, list[rc.PageReport]]],
+) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"third-party corpus not found at {CORPUS} (../shared is absent)")
+    names = {m.pptx.stem for m, _ in rendered}
+    expected = {f"corpus-{p.stem}" for p in CORPUS.glob("*.pptx")}
+    assert expected
+    assert expected <= names
