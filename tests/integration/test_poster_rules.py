@@ -95,7 +95,7 @@ def test_edit_from_the_command_line(library: Library, capsys: pytest.CaptureFixt
     with library.transaction() as s:
         load_starter_catalog(s, SINGLE_USER)
         aapm = s.scalars(select(m.Conference).where(m.Conference.acronym == "AAPM")).one().id
-    db = str(library.path)
+    db = library.target
     assert main(["edit", "conference", str(aapm), "--set", "poster_size=A0", "--db", db]) == 0
     assert main(["edit", "conference", str(aapm), "--set", "poster_size=nope", "--db", db]) == 2
     assert "is not a poster size" in capsys.readouterr().err

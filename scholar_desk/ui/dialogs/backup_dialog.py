@@ -94,7 +94,10 @@ class BackupDialog(QDialog):
         self.list.clear()
         path = self.ctx.library.path
         if path is None:
-            self.message.setText("This database is on a server; it keeps its own backups.")
+            self.message.setText(
+                "This database is on a server: 'scholar-desk backup OUT' writes it into a "
+                "file, and 'scholar-desk restore IN' takes a backup file back."
+            )
             self.setEnabled(False)
             return
         self.keep_spin.setValue(backups.backups_kept(self.ctx.library))
