@@ -401,8 +401,13 @@ def test_own_account_functions(world: World, role: str) -> None:
         if role == "no_login":
             with pytest.raises(PermissionDeniedError):
                 accounts.change_password(s, actor, "password123", "password789")
+            with pytest.raises(PermissionDeniedError):
+                _svc("sign_in_tokens.issue")(s, actor, 5)
             return
         name = actor.username
+        token, ends = _svc("sign_in_tokens.issue")(s, actor, 5)
+        assert _svc("sign_in_tokens.actor_for")(s, token).username == name
+        assert ends.year >= 2026
         assert accounts.get_account(s, actor, name).username == name
         accounts.change_password(s, actor, "password123", "password789")
         accounts.set_password(s, actor, name, "password000")
@@ -725,6 +730,8 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "abstracts.add_image_data": ("update", "abstract", lambda s, a, o, i, t: _svc("abstracts.add_image_data")(s, a, i, _png_bytes(), "figure.png")),
     "abstracts.list_images": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.list_images")(s, a, i)),
     "abstracts.image_bytes": ("read", "abstract", lambda s, a, o, i, t: _svc("abstracts.image_bytes")(s, a, _image(s, o, i, t))),
+    "abstract_table.get_table": ("read", "abstract", lambda s, a, o, i, t: _svc("abstract_table.get_table")(s, a, i)),
+    "abstract_table.set_table": ("update", "abstract", lambda s, a, o, i, t: _svc("abstract_table.set_table")(s, a, i, _svc("abstract_table.ResultsTable")((("Group", "n"), ("Treated", "12"))))),
     "bibliography.reference_list": ("read", "manuscript", lambda s, a, o, i, t: _svc("bibliography.reference_list")(s, a, "manuscript", i)),
     "slides.read_content": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.read_content")(s, a, i)),
     "slides.build_deck": ("read", "abstract", lambda s, a, o, i, t: _svc("slides.build_deck")(s, a, i)),
@@ -1155,6 +1162,7 @@ COVERED_BY_ITEM_MATRIX = frozenset(
         "mentor.mentee_people",
         "listing.list_kind",
         "accounts.change_password",
+        "sign_in_tokens.issue",
     }
 )
 
