@@ -758,6 +758,7 @@ OTHER_CALLS: Mapping[str, tuple[str, str, Callable[..., Any]]] = {
     "submissions.update_round": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.update_round")(s, a, _round(s, o, i), due_on=_today())),
     "submissions.add_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.add_point")(s, a, _round(s, o, i), "A point")),
     "submissions.update_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.update_point")(s, a, _point(s, o, i), response="Done")),
+    "submissions.step_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.step_point")(s, a, _point(s, o, i), {"response": ""}, {"response": "Done"}, verb="redo")),
     "submissions.delete_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.delete_point")(s, a, _point(s, o, i))),
     "submissions.reorder_points": ("update", "submission", lambda s, a, o, i, t: _reorder(s, a, o, i)),
     "submissions.restore_point": ("update", "submission", lambda s, a, o, i, t: _svc("submissions.restore_point")(s, a, _svc("submissions.delete_point")(s, o, _point(s, o, i)))),

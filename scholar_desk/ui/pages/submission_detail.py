@@ -662,14 +662,36 @@ class SubmissionDetail(QWidget):
         return point
 
     def _write_point(self, point_id: int, field: str, value: object) -> PointRecord | None:
-        stored = next((p for p in self.points_model.rows() if p.id == point_id), None)
-        old = getattr(stored, field) if stored is not None else None
+        # Undo and redo merge the edit with what is stored then (core step_point), so a
+        # field another window saved since is kept and a field both changed is refused.
+        shown = self.points_model.point_at(self.points_model.row_of(point_id))
+        if shown is None:
+            return None
+        round_id = shown.round_id
+        edit: list[tuple[dict[str, object], dict[str, object]]] = []
+
+        def write(session: Any, actor: Any) -> PointRecord:
+            points = submissions.round_points(session, actor, round_id)
+            before = next((p for p in points if p.id == point_id), shown)
+            after = submissions.update_point(session, actor, point_id, **{field: value})
+            edit[:] = [({field: getattr(before, field)}, {field: getattr(after, field)})]
+            return after
+
+        def undo(session: Any, actor: Any, _after: PointRecord) -> None:
+            old, new = edit[0]
+            submissions.step_point(session, actor, point_id, new, old, verb="undo")
+
+        def redo(session: Any, actor: Any) -> PointRecord:
+            old, new = edit[0]
+            return submissions.step_point(session, actor, point_id, old, new, verb="redo")
+
         operation = Operation(
             self.ctx,
             self,
-            lambda s, a: submissions.update_point(s, a, point_id, **{field: value}),
+            write,
             changes=("submission",),
-            undo=lambda s, a, _r: submissions.update_point(s, a, point_id, **{field: old}),
+            undo=undo,
+            redo=redo,
             text="Edit a reviewer point",
         )
         return operation.run()  # None when refused: shown, and the model keeps the stored value

@@ -41,6 +41,7 @@ from scholar_desk.core.services.submissions.rounds import (
     round_points,
     round_progress,
     rounds,
+    step_point,
     update_point,
     update_round,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "round_progress",
     "rounds",
     "set_manuscript_authors",
+    "step_point",
     "timeline",
     "undo_move",
     "update_point",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.errors import ValidationError
-from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services import audit, items, merge, permissions
 from scholar_desk.core.services.session import Actor
 from scholar_desk.core.services.submissions.records import (
     PointRecord,
@@ -248,6 +248,60 @@ def update_point(session: Session, actor: Actor, point_id: int, **changes: objec
             )
     session.flush()
     return _point_record(point)
+
+
+_POINT_LABELS = {
+    "reviewer": "Reviewer",
+    "comment": "Comment",
+    "response": "Response",
+    "change_location": "Where changed",
+    "done": "Done",
+}
+
+
+def step_point(
+    session: Session,
+    actor: Actor,
+    point_id: int,
+    base: Mapping[str, object],
+    want: Mapping[str, object],
+    *,
+    verb: str,
+) -> PointRecord:
+    """Undo or redo an edit of a reviewer point over what is stored now.
+
+    The edit is applied backwards (undo: ``base`` is what it wrote, ``want`` what it
+    replaced) or forwards (redo) as a three-way merge: a field another window changed
+    since and the step does not touch is kept; a field both changed refuses the step.
+
+    Returns:
+        The point as stored afterwards.
+
+    Raises:
+        merge.StepBlockedError: A field the step changes was changed again elsewhere;
+            nothing is written.
+        NotFoundError: The point was deleted.
+        PermissionDeniedError: The actor may not change this submission.
+    """
+    point = _point(session, point_id)
+    _require(session, actor, permissions.READ, point.round.submission)
+    stored = _point_record(point)
+    trail = audit.last_changes(session, "submission", point.round.submission_id)
+    prefix = f"point {point.position} "
+    result = merge.merge_fields(
+        base,
+        want,
+        {name: getattr(stored, name) for name in _POINT_LABELS},
+        labels={
+            name: f"{label} of point {point.position}" for name, label in _POINT_LABELS.items()
+        },
+        who=lambda name: trail.get(prefix + name, ("", None)),
+    )
+    if result.clashes:
+        raise merge.StepBlockedError(verb, "reviewer point", result.clashes)
+    if not result.values:
+        return stored
+    return update_point(session, actor, point_id, **result.values)
 
 
 def delete_point(session: Session, actor: Actor, point_id: int) -> PointRecord:
