@@ -923,7 +923,7 @@ REFERENCE_WRITES: Mapping[str, Callable[[Session, Actor, Path], Any]] = {
     "bib_sync.follow": lambda s, a, t: bib_sync.follow(s, a, _library_file(t)),
     "bib_sync.unfollow": lambda s, a, t: (bib_sync.follow(s, a, _library_file(t)), bib_sync.unfollow(s, a, _library_file(t))),
     "bib_sync.sync": lambda s, a, t: bib_sync.sync(s, a, _library_file(t)),
-    "bib_sync.undo_sync": lambda s, a, t: bib_sync.undo_sync(s, a, bib_sync.SyncChanges(0, "", (), None)),
+    "bib_sync.undo_sync": lambda s, a, t: bib_sync.undo_sync(s, a, bib_sync.sync(s, a, _library_file(t)).changes),
 }  # fmt: skip
 """Reference-library writes: fellows and directors may, mentors and no-login may not."""
 
@@ -967,6 +967,7 @@ def _lookup_outcome() -> Any:
 
 REFERENCE_READS: Mapping[str, Callable[[Session, Actor, int, Path], Any]] = {
     "lookup.queued": lambda s, a, r, t: _svc("lookup.queued")(s, a),
+    "references.first_screen": lambda s, a, r, t: references.first_screen(s, a, rows=5),
     "references.get_reference": lambda s, a, r, t: references.get_reference(s, a, r),
     "references.links_of": lambda s, a, r, t: references.links_of(s, a, r),
     "references.cited_by": lambda s, a, r, t: references.cited_by(s, a, [r]),
@@ -1132,7 +1133,10 @@ def service_functions() -> dict[str, Callable[..., Any]]:
     for info in pkgutil.iter_modules([str(path)]):
         # A module that fails to import fails here: its functions would go unchecked.
         module = importlib.import_module(f"{services_pkg.__name__}.{info.name}")
-        for name, fn in vars(module).items():
+        # A package that loads its parts on first use lists them in __all__: take them all,
+        # so what is covered does not depend on what an earlier test happened to load.
+        names = [*vars(module), *getattr(module, "__all__", ())]
+        for name, fn in ((n, getattr(module, n, None)) for n in dict.fromkeys(names)):
             if (
                 name.startswith("_")
                 or not inspect.isfunction(fn)
