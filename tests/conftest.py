@@ -33,6 +33,15 @@ import pg_server as pgs  # noqa: E402 - found through the path set just above
 NewDb = Callable[..., str]
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Byte-compile the package once, so that each ``scholar-desk`` process a test starts
+    reads compiled modules as an installed copy does, even where the environment says
+    not to write them (``PYTHONDONTWRITEBYTECODE``, which only stops writing, not reading)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "scholar_desk"), quiet=2, workers=1)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--engine",
