@@ -58,3 +58,16 @@ def _unanswered_questions_discard(monkeypatch: pytest.MonkeyPatch) -> None:
         unsaved.UnsavedChangesDialog, "ask", staticmethod(lambda _p, _w: unsaved.Choice.DISCARD)
     )
     monkeypatch.setattr(unsaved.RestoreDraftDialog, "ask", staticmethod(lambda _p, _w: False))
+
+
+@pytest.fixture(autouse=True)
+def _no_box_left_open(qapp) -> Iterator[None]:
+    """A message box a test left open (answered by nobody) is closed after it, so that the
+    next test's count of open boxes starts from none."""
+    yield
+    from PySide6.QtWidgets import QMessageBox
+
+    for box in qapp.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.isVisible():
+            box.close()
+            box.deleteLater()

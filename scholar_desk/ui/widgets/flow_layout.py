@@ -62,7 +62,8 @@ class FlowLayout(QLayout):
             # Wrapped onto more (or fewer) lines: the minimum height below changed, so
             # the layouts above make room once this pass is over.
             self._height = height
-            QTimer.singleShot(0, self.update)
+            # With the layout as the timer's context: no call once it is deleted.
+            QTimer.singleShot(0, self, self.update)
 
     @override
     def sizeHint(self) -> QSize:
