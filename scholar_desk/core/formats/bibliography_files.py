@@ -17,16 +17,21 @@ def as_text(formatted: Formatted) -> str:
     return "\n".join(plain_lines(formatted)) + ("\n" if formatted.entries else "")
 
 
-def as_html(formatted: Formatted, heading: str = "References") -> str:
-    """The list as a small HTML document (numbered styles as an ordered list)."""
+def list_html(formatted: Formatted) -> str:
+    """The entries as an HTML list (numbered styles as an ordered list)."""
     tag = "ol" if formatted.numbered else "ul"
     items = "\n".join(f"  <li>{entry.html()}</li>" for entry in formatted.entries)
+    return f"<{tag}>\n{items}\n</{tag}>"
+
+
+def as_html(formatted: Formatted, heading: str = "References") -> str:
+    """The list as a small HTML document."""
     title = html.escape(heading)
     style = html.escape(formatted.title)
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         f"<title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n"
-        f"<p>{style}</p>\n<{tag}>\n{items}\n</{tag}>\n</body></html>\n"
+        f"<p>{style}</p>\n{list_html(formatted)}\n</body></html>\n"
     )
 
 

@@ -16,7 +16,6 @@ warning says so.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import io
 import json
@@ -487,11 +486,6 @@ def plain_lines(formatted: Formatted) -> list[str]:
     if formatted.numbered:
         return [f"{entry.number}. {entry.text}" for entry in formatted.entries]
     return [entry.text for entry in formatted.entries]
-
-
-def style_digest(data: bytes) -> str:
-    """A short fingerprint of a style's XML (to tell two versions apart)."""
-    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def names(extra: Iterable[str] = ()) -> list[str]:

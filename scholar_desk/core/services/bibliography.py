@@ -9,7 +9,7 @@ unless a style is asked for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -95,20 +95,11 @@ def reference_list(
         # A journal that names a style someone has since removed: AMA, and say so.
         formatted, order = format_ids(session, ids, csl.DEFAULT_STYLE)
         warning = f"The style '{chosen}' ({reason}) is not here any more; AMA was used."
-        formatted = csl.Formatted(
-            formatted.style,
-            formatted.title,
-            formatted.numbered,
-            formatted.entries,
-            (*formatted.warnings, warning),
-        )
+        formatted = replace(formatted, warnings=(*formatted.warnings, warning))
     notices = lookup.warnings_for(session, order)
     if notices:
-        formatted = csl.Formatted(
-            formatted.style,
-            formatted.title,
-            formatted.numbered,
-            formatted.entries,
-            (*formatted.warnings, *(f"Cites a flagged reference: {n}" for n in notices)),
+        formatted = replace(
+            formatted,
+            warnings=(*formatted.warnings, *(f"Cites a flagged reference: {n}" for n in notices)),
         )
     return ReferenceList(formatted, order, source, reason)

@@ -173,9 +173,7 @@ class BibliographyDialog(QDialog):
         text = bibliography_files.as_text(formatted)
         data = QMimeData()
         data.setText(text)
-        items = "".join(f"<li>{entry.html()}</li>" for entry in formatted.entries)
-        tag = "ol" if formatted.numbered else "ul"
-        data.setHtml(f"<{tag}>{items}</{tag}>")
+        data.setHtml(bibliography_files.list_html(formatted))
         QApplication.clipboard().setMimeData(data)
         self.reason.setText(f"Copied {len(formatted.entries)} references in {formatted.title}.")
         return text
