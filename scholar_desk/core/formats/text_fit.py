@@ -292,12 +292,15 @@ def _wrap(paragraph: Paragraph, width_pt: float, face: FontFace) -> list[list[_W
     line: list[_Word] = []
     used = 0.0
     for original in _words(paragraph):
-        for word in (
-            _break_long_word(original, size, face, avail)
-            if _word_width(original, size, face) > avail
-            else [original]
-        ):
-            w = _word_width(word, size, face)
+        width = _word_width(original, size, face)
+        if width > avail:
+            pieces = [
+                (word, _word_width(word, size, face))
+                for word in _break_long_word(original, size, face, avail)
+            ]
+        else:
+            pieces = [(original, width)]
+        for word, w in pieces:
             gap = space if line and line[-1].space_after else 0.0
             if line and used + gap + w > avail:
                 lines.append(line)
