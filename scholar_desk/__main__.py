@@ -86,7 +86,6 @@ _WINDOW_CORE = (
     "scholar_desk.core.db.library",
     "scholar_desk.core.db.models",
     "scholar_desk.core.db.fulltext",
-    "scholar_desk.core.services.backups",
     "scholar_desk.core.services.items",
     "scholar_desk.core.services.submissions",
     "scholar_desk.core.services.dashboard",

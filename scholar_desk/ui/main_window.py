@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QProcess, QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QProcess, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -66,6 +66,7 @@ from scholar_desk.ui.actions import (
     key_sequences,
     mentors_and_directors,
 )
+from scholar_desk.ui.after_paint import after_paint
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.theme import apply_theme
 from scholar_desk.ui.unsaved import dirty_editors, settle
@@ -754,7 +755,7 @@ class MainWindow(QMainWindow):
             self._activate(key)
         # Repaint the whole window: the page (and, on a scroll area, its viewport) paints in
         # the same pass, which ends before the watch's queued call runs.
-        _PaintWatch(self, self.initial_page_painted.emit)
+        after_paint(self, self.initial_page_painted.emit)
         self.update()
 
     def _save_layout(self) -> None:
@@ -772,20 +773,3 @@ class MainWindow(QMainWindow):
 def _reference_paths(urls: Sequence[QUrl]) -> list[Path]:
     paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
     return [p for p in paths if p.suffix.lower() in REFERENCE_SUFFIXES]
-
-
-class _PaintWatch(QObject):
-    """Calls ``then`` once, after ``widget`` and its children have painted (the pass ended)."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._then = then
-        widget.installEventFilter(self)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)
-            self.deleteLater()
-        return False

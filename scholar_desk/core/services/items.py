@@ -22,7 +22,6 @@ from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
-from scholar_desk.core.formats import csl
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import permissions, zones
 from scholar_desk.core.services.kinds import KINDS, Kind, get_kind
@@ -228,6 +227,8 @@ def coerce(
 
 
 def _style_name(session: Session, name: str) -> str:
+    from scholar_desk.core.formats import csl  # the styles' reader, only when one is set
+
     if not name or name in csl.shipped_styles():
         return name
     if session.scalar(select(m.CitationStyle.id).where(m.CitationStyle.name == name)) is None:

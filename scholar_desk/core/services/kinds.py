@@ -22,7 +22,6 @@ from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ExportError, ValidationError
-from scholar_desk.core.formats import poster_rules
 from scholar_desk.core.records import (
     ABSTRACT_TRANSITIONS,
     DECISION_STATUSES,
@@ -448,6 +447,8 @@ SUBMISSION = Kind(
 
 def _conference_check(values: Mapping[str, Any]) -> dict[str, str]:
     """Poster board sizes and screen aspects must be ones a template can be made at."""
+    from scholar_desk.core.formats import poster_rules  # with the slide geometry: on use
+
     problems: dict[str, str] = {}
     checks = (
         ("poster_size", poster_rules.parse_size),

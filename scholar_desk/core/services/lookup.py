@@ -15,7 +15,6 @@ identifiers that could not be fetched while offline wait in a queue the user can
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import time
@@ -42,6 +41,8 @@ from scholar_desk.core.formats.reference import MAIN_FIELDS, ParseResult
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.items import audit
+from scholar_desk.core.services.notices import StoredNotice as StoredNotice
+from scholar_desk.core.services.notices import serious_notices as serious_notices
 from scholar_desk.core.services.references import ImportReport, OnDuplicate, import_parsed
 from scholar_desk.core.services.session import Actor
 
@@ -401,55 +402,6 @@ def store_notices(
         )
     session.flush()
     return new
-
-
-@dataclass(frozen=True)
-class StoredNotice:
-    """A notice kept for a reference, as shown to users."""
-
-    reference_id: int
-    kind: str
-    doi: str
-    date: dt.date | None
-    source: str
-
-    @property
-    def serious(self) -> bool:
-        """Whether it should stop a fellow citing the reference."""
-        return Notice(self.kind).serious
-
-    def sentence(self) -> str:
-        """``Retracted 2012-05-08 (notice 10.1371/...)``."""
-        from scholar_desk.core.formats.lookup_records import SERIOUS
-
-        label = SERIOUS.get(self.kind, self.kind.replace("_", " ").capitalize())
-        when = f" {self.date.isoformat()}" if self.date else ""
-        where = f" (notice {self.doi})" if self.doi else f" ({self.source})" if self.source else ""
-        return f"{label}{when}{where}"
-
-
-def serious_notices(
-    session: Session, reference_ids: Iterable[int] | None
-) -> dict[int, list[StoredNotice]]:
-    """Retractions, expressions of concern and withdrawals kept for references.
-
-    Every reference's when ``reference_ids`` is ``None``.
-    """
-    out: dict[int, list[StoredNotice]] = {}
-    query = select(m.ReferenceNotice).order_by(m.ReferenceNotice.notice_date, m.ReferenceNotice.id)
-    if reference_ids is not None:
-        ids = list(reference_ids)
-        if not ids:
-            return out
-        query = query.where(m.ReferenceNotice.reference_id.in_(ids))
-    rows = session.scalars(query)
-    for row in rows:
-        notice = StoredNotice(
-            row.reference_id, row.kind, row.notice_doi, row.notice_date, row.source
-        )
-        if notice.serious:
-            out.setdefault(row.reference_id, []).append(notice)
-    return out
 
 
 def warnings_for(session: Session, reference_ids: Iterable[int]) -> list[str]:

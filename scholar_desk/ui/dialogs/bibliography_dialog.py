@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTextBrowser,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,6 @@ from scholar_desk.core.services import bibliography, reference_style, styles
 from scholar_desk.core.services.bibliography import ReferenceList
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation, Unit, query
-from scholar_desk.ui.widgets.menu_button import menu_button
 
 _OWN_STYLE = "__own__"
 
@@ -42,19 +40,6 @@ def copy_citations(ctx: AppContext, reference_ids: Sequence[int]) -> tuple[str, 
         text = "\n".join(csl.plain_lines(formatted))
     QApplication.clipboard().setText(text)
     return text, len(formatted.entries)
-
-
-def citation_button(
-    parent: QWidget, copy: Callable[[], Any], show_list: Callable[[], Any]
-) -> QToolButton:
-    """The Copy citation button, with a menu that also opens the list in a style."""
-    return menu_button(
-        parent,
-        "Copy citation",
-        "Copy the selected references in AMA style",
-        copy,
-        [("Reference list in a journal's style…", show_list)],
-    )
 
 
 class BibliographyDialog(QDialog):

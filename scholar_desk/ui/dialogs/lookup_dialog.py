@@ -7,7 +7,7 @@ comes back goes into the library as one undoable step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,6 @@ from scholar_desk.core.services import references as svc
 from scholar_desk.core.settings import Settings
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation, Unit, query
-from scholar_desk.ui.widgets.menu_button import menu_button
 
 
 def _settings() -> lookup.LookupSettings:
@@ -160,25 +158,6 @@ class LookupDialog(QDialog):
             lines = [*self.problems.toPlainText().splitlines(), *lines]
         self.problems.setPlainText("\n".join(lines))
         self.problems.setVisible(bool(lines))
-
-
-def library_button(
-    parent: QWidget,
-    import_file: Callable[[], Any],
-    add_by_identifier: Callable[[], Any],
-    check: Callable[[], Any],
-) -> QToolButton:
-    """Import…, with a menu that also adds by identifier and checks for retractions."""
-    return menu_button(
-        parent,
-        "Import…",
-        "Import a .bib, .ris or .nbib file",
-        import_file,
-        [
-            ("Add by DOI, PMID or PMCID…", add_by_identifier),
-            ("Check for retractions (selected, or all)", check),
-        ],
-    )
 
 
 def check_retractions(

@@ -12,9 +12,7 @@ from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -23,10 +21,11 @@ from PySide6.QtWidgets import QApplication, QStyle, QWidget
 from typing_extensions import override
 
 from scholar_desk.core.db.library import Library
-from scholar_desk.core.services import lookup
+from scholar_desk.core.services import notices
 from scholar_desk.core.services import references as svc
 from scholar_desk.core.services.references import ReferenceRow
 from scholar_desk.core.services.session import SINGLE_USER, Actor
+from scholar_desk.ui.after_paint import after_paint
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -92,7 +91,7 @@ class ReferenceTableModel(QAbstractTableModel):
         # A handful of rows at most: references with a retraction, concern or withdrawal.
         self.flagged = {
             ref_id: "; ".join(notice.sentence() for notice in found)
-            for ref_id, found in lookup.serious_notices(session, None).items()
+            for ref_id, found in notices.serious_notices(session, None).items()
         }
 
     def show_first_screen(self, rows: int = FIRST_SCREEN_ROWS) -> None:
@@ -123,7 +122,7 @@ class ReferenceTableModel(QAbstractTableModel):
     def open_on(self, view: QWidget) -> None:
         """Show the first screen now and read the rest once ``view`` (the viewport) painted."""
         self.show_first_screen()
-        _AfterPaint(view, self.complete)
+        after_paint(view, self.complete)
 
     @property
     def partial(self) -> bool:
@@ -302,18 +301,3 @@ class ReferenceTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         if self._loaded:  # before the first query the view only says how it sorts
             self.refresh()
-
-
-class _AfterPaint(QObject):
-    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._then = then
-        widget.installEventFilter(self)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)
-            self.deleteLater()
-        return False

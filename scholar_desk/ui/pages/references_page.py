@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -33,23 +33,23 @@ from typing_extensions import override
 
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui import keyboard
+from scholar_desk.ui.after_paint import after_paint
 from scholar_desk.ui.bib_follow import BibFollower
 from scholar_desk.ui.context import AppContext
-from scholar_desk.ui.dialogs.bibliography_dialog import (
-    BibliographyDialog,
-    citation_button,
-    copy_citations,
-)
-from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
-from scholar_desk.ui.dialogs.import_dialog import ImportDialog
-from scholar_desk.ui.dialogs.lookup_dialog import LookupDialog, check_retractions, library_button
-from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.models.reference_table import COLUMNS, ReferenceTableModel
 from scholar_desk.ui.operations import Operation, Unit, read
 from scholar_desk.ui.pages.reference_detail import ReferenceDetailPane, library_read_only_reason
 from scholar_desk.ui.unsaved import dirty_editors, settle
+from scholar_desk.ui.widgets.menu_button import menu_button
 from scholar_desk.ui.widgets.page_header import page_header, set_page_margins
+
+if TYPE_CHECKING:
+    # The dialogs load when first opened: with their services (citation styles, the
+    # BibTeX reader, the network lookup) they would double the page's start-up.
+    from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
+    from scholar_desk.ui.dialogs.import_dialog import ImportDialog
+    from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
 
 SEARCH_DELAY_MS = 120
 
@@ -99,18 +99,31 @@ class ReferencesPage(QWidget):
         self._search_timer.timeout.connect(self._on_search_timer_timeout)
         self.search.textChanged.connect(self._search_timer.start)
 
-        self.import_button = library_button(
+        self.import_button = menu_button(
             self,
+            "Import…",
+            "Import a .bib, .ris or .nbib file",
             self._on_import_clicked,
-            self.add_by_identifier,
-            lambda: self.check_retractions(self.selected_ids() or None),
+            [
+                ("Add by DOI, PMID or PMCID…", self.add_by_identifier),
+                (
+                    "Check for retractions (selected, or all)",
+                    lambda: self.check_retractions(self.selected_ids() or None),
+                ),
+            ],
         )
         self.follower = BibFollower(ctx, self, self.status_changed)
         self.follower.add_to_menu(self.import_button.menu())
         self.follower.synced.connect(lambda _summary: self.reload())
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(self._on_export_clicked)
-        self.cite_button = citation_button(self, self.copy_citation, self.show_reference_list)
+        self.cite_button = menu_button(
+            self,
+            "Copy citation",
+            "Copy the selected references in AMA style",
+            self.copy_citation,
+            [("Reference list in a journal's style…", self.show_reference_list)],
+        )
         self.cite_in_button = QPushButton("Cite in…")
         self.cite_in_button.setToolTip(
             "Add the selected references to an abstract's, project's or manuscript's "
@@ -177,19 +190,22 @@ class ReferencesPage(QWidget):
         layout.addWidget(splitter, 1)
         keyboard.link_filter_to_results(self.search, self.table)
         self.setAcceptDrops(True)
-        self.apply_role()
+        self.apply_role(follow=False)
         ctx.events.changed.connect(self._on_events_changed)
         self.model.open_on(self.table.viewport())  # the first screen now, the rest once painted
+        # Watching followed files shows nothing: it starts once the table is on screen.
+        after_paint(self.table.viewport(), self.follower.reload)
         self._update_status()
 
-    def apply_role(self) -> None:
+    def apply_role(self, *, follow: bool = True) -> None:
         self.model.actor = self._ctx.actor
         self.read_only_reason = library_read_only_reason(self._ctx)
         for button in (self.import_button, self.merge_button, self.rekey_button):
             button.setEnabled(not self.read_only_reason)
             button.setToolTip(self.read_only_reason)
         self.detail.set_read_only(self.read_only_reason)
-        self.follower.reload()
+        if follow:
+            self.follower.reload()
 
     # Window hooks ----------------------------------------------------------------------
 
@@ -231,6 +247,8 @@ class ReferencesPage(QWidget):
         if self.read_only_reason:
             self.status_changed.emit(f"Not imported. {self.read_only_reason}")
             return None
+        from scholar_desk.ui.dialogs.import_dialog import ImportDialog
+
         dialog = ImportDialog(self._ctx, paths, self)
         dialog.import_finished.connect(self._on_dialog_import_finished)
         dialog.finished.connect(lambda _code: self._forget(dialog))
@@ -291,18 +309,24 @@ class ReferencesPage(QWidget):
         ids = self.selected_ids()
         if not ids:
             return ""
+        from scholar_desk.ui.dialogs.bibliography_dialog import copy_citations
+
         text, count = copy_citations(self._ctx, ids)
         self.status_changed.emit(f"Copied {count} citation(s)")
         return text
 
     def add_by_identifier(self) -> QDialog:
         """Open the dialog that adds references by DOI, PMID or PMCID."""
+        from scholar_desk.ui.dialogs.lookup_dialog import LookupDialog
+
         dialog = LookupDialog(self._ctx, self)
         dialog.open()
         return dialog
 
     def check_retractions(self, ids: Sequence[int] | None) -> Any:
         """Check the selected references (or all) for retractions, in the background."""
+        from scholar_desk.ui.dialogs.lookup_dialog import check_retractions
+
         return check_retractions(self._ctx, self, ids)
 
     def show_reference_list(self) -> QDialog | None:
@@ -311,6 +335,8 @@ class ReferencesPage(QWidget):
         if not ids:
             self.status_changed.emit("Select the references to list first.")
             return None
+        from scholar_desk.ui.dialogs.bibliography_dialog import BibliographyDialog
+
         dialog = BibliographyDialog(self._ctx, reference_ids=ids, parent=self)
         dialog.open()
         return dialog
@@ -437,6 +463,8 @@ class ReferencesPage(QWidget):
         if not ids:
             self.status_changed.emit("Select the references to rekey first.")
             return None
+        from scholar_desk.ui.dialogs.rekey_dialog import RekeyDialog
+
         dialog = RekeyDialog.open_for(self, self._ctx, ids)
         dialog.accepted.connect(
             lambda: self.status_changed.emit(
@@ -451,6 +479,8 @@ class ReferencesPage(QWidget):
         if not ids:
             self.status_changed.emit("Select the references to cite first.")
             return None
+        from scholar_desk.ui.dialogs.cite_dialog import CiteDialog
+
         return CiteDialog.open_for(self, self._ctx, ids)
 
     def _on_detail_saved(self, ref_id: int) -> None:
