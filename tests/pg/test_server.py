@@ -186,6 +186,14 @@ def test_libpq_options_in_the_url_reach_libpq(server_db) -> None:
     assert (name, work_mem) == ("scholar-desk-test", "7MB")
 
 
+def test_connections_turn_jit_off_and_sort_in_memory(server_db) -> None:
+    _name, url = server_db
+    with Library.open(url) as library, library.reading() as session:
+        jit = session.scalar(text("SELECT current_setting('jit')"))
+        work_mem = session.scalar(text("SELECT current_setting('work_mem')"))
+    assert (jit, work_mem) == ("off", "32MB")
+
+
 def _import(library: Library, tmp_path: Path, body: str) -> list[int]:
     path = tmp_path / "refs.bib"
     path.write_text(body, encoding="utf-8")

@@ -109,9 +109,11 @@ class Library:
             engine = create_engine(self.url, connect_args={"timeout": timeout})
             sqlite.configure_engine(engine, busy_timeout=timeout)
             return engine
-        return create_engine(
+        engine = create_engine(
             self.url, connect_args=postgres.connect_args(self.url), pool_pre_ping=True
         )
+        postgres.configure_engine(engine)
+        return engine
 
     def _sign_in(self, prompt: postgres.PasswordPrompt | None) -> None:
         """Connect once now, so a wrong address or password is one clear message at start."""

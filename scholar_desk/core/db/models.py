@@ -630,10 +630,10 @@ class Reference(Versioned, Base):
     entry_type: Mapped[str] = mapped_column(String(40), default="article")
     citation_key: Mapped[str] = mapped_column(String(250), unique=True)
     authors: Mapped[str] = mapped_column(Text, default="")
-    first_author: Mapped[str] = mapped_column(String(200), default="", index=True)
+    first_author: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(Text, default="")
-    journal: Mapped[str] = mapped_column(String(500), default="", index=True)
-    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    journal: Mapped[str] = mapped_column(String(500), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
     volume: Mapped[str] = mapped_column(String(50), default="")
     issue: Mapped[str] = mapped_column(String(50), default="")
     pages: Mapped[str] = mapped_column(String(100), default="")
@@ -650,7 +650,14 @@ class Reference(Versioned, Base):
 
     tags: Mapped[list[Tag]] = relationship(secondary=reference_tags)
 
-    __table_args__ = (Index("ix_references_title_sort", "title_key", "id"),)
+    # One index per sort key of the references table, ending in ``id`` as the ORDER BY
+    # does, so a sort reads the index alone (0013).
+    __table_args__ = (
+        Index("ix_references_title_sort", "title_key", "id"),
+        Index("ix_references_first_author_sort", "first_author", "id"),
+        Index("ix_references_journal_sort", "journal", "id"),
+        Index("ix_references_year_sort", "year", "id"),
+    )
 
 
 class ReferenceLink(Base):

@@ -14,9 +14,11 @@ import select
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import String
-from sqlalchemy.engine import URL
+from sqlalchemy import String, event, func
+from sqlalchemy import select as select_sql
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.compiler import TypeCompiler
 
 PasswordPrompt = Callable[[str], "str | None"]
@@ -26,6 +28,11 @@ NOTIFY_CHANNEL = "scholar_desk_changes"
 """Every committed write announces itself here (see `Library.transaction`)."""
 
 CONNECT_TIMEOUT_SECONDS = 10
+
+SESSION_SETTINGS = {"jit": "off", "work_mem": "32MB"}
+"""Set on every connection: the application's queries are short, and JIT compiling one
+costs more than it saves (100 ms and up); sorting 100,000 references needs about 8 MB,
+and the server's default 4 MB makes that sort spill to disk."""
 
 
 @compiles(String, "postgresql")
@@ -52,6 +59,43 @@ def connect_args(url: URL) -> dict[str, Any]:
     if "connect_timeout" in url.query:
         return {}
     return {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+
+
+def configure_engine(engine: Engine) -> None:
+    """Apply `SESSION_SETTINGS` on every new connection, where nobody chose otherwise.
+
+    A setting is changed only while it has the server's built-in default: one given in
+    the URL's ``options``, or by the department for the database, the role or the whole
+    server, stays as given. Plain ``SET``s, since a pooler may refuse startup options.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM pg_settings WHERE source = 'default' AND name = ANY(%s)",
+                (list(SESSION_SETTINGS),),
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute("SELECT set_config(%s, %s, false)", (name, SESSION_SETTINGS[name]))
+        dbapi_connection.commit()
+
+
+def ids_in_order(connection: Connection, stmt: Select[Any]) -> list[int]:
+    """The single column of ``stmt`` (ids), in its order, as one array value.
+
+    ``ARRAY(SELECT ...)`` keeps the subquery's order. One value instead of a row per id,
+    read in binary: 100,000 ids cost about 100 ms as rows through the driver, 50 ms as
+    one array in text, 10 ms as one in binary (which SQLAlchemy does not ask for).
+    """
+    compiled = select_sql(func.array(stmt.scalar_subquery())).compile(dialect=connection.dialect)
+    cursor = connection.connection.dbapi_connection.cursor(binary=True)  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled), compiled.params)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    return list(row[0] or []) if row else []
 
 
 def wants_password(message: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from scholar_desk.core.db import fulltext
+from scholar_desk.core.db import fulltext, postgres
 from scholar_desk.core.db.models import (
     Abstract,
     Manuscript,
@@ -184,6 +184,8 @@ def reference_ids(
         session, select(Reference.id), search=search, tag=tag, project_id=project_id
     ).order_by(*_order_by(sort, descending))
     # Through the connection: plain ints, without the ORM's per-row loading.
+    if fulltext.is_postgresql(session):
+        return postgres.ids_in_order(session.connection(), stmt)
     return list(session.connection().execute(stmt).scalars())
 
 
