@@ -15,6 +15,7 @@ from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, group
 
 if TYPE_CHECKING:
     from scholar_desk.core.db.library import Library
+    from scholar_desk.core.db.plain import PlainReader
     from scholar_desk.core.services.session import Actor
 
 ROLES = ("fellow", "mentor", "director")
@@ -202,23 +203,48 @@ def _run_audit(ctx: CliContext) -> int:
 
 def _token_file(library: Library) -> Path:
     """Where this user keeps the sign-in token for one database (a file of mode 0600)."""
+    return _token_file_at(library.url.render_as_string(hide_password=True))
+
+
+def _token_file_at(where: str) -> Path:
+    """The token file of the database whose URL (without its password) is ``where``."""
     import hashlib
 
     from scholar_desk.core.settings import data_dir
 
-    where = library.url.render_as_string(hide_password=True)
     return data_dir() / "sign-ins" / f"{hashlib.sha256(where.encode()).hexdigest()[:32]}.json"
 
 
 def _read_token(library: Library) -> tuple[str, str] | None:
     """The (user name, token) kept for this database, if any."""
+    return _read_token_at(_token_file(library))
+
+
+def _read_token_at(path: Path) -> tuple[str, str] | None:
     import json
 
     try:
-        kept = json.loads(_token_file(library).read_text(encoding="utf-8"))
+        kept = json.loads(path.read_text(encoding="utf-8"))
         return str(kept["user"]), str(kept["token"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def plain_actor(reader: PlainReader, username: str | None) -> Actor | None:
+    """Who acts, from a plain read: the single user, or a live ``login`` for ``username``.
+
+    ``None`` whenever more is needed (a password to check, an ended sign-in whose file
+    goes): the command then signs in the ordinary way (`resolve_actor`).
+    """
+    from scholar_desk.core.services import permissions, sign_in_tokens
+    from scholar_desk.core.services.session import SINGLE_USER
+
+    if not permissions.login_on(reader):
+        return SINGLE_USER
+    kept = _read_token_at(_token_file_at(reader.where))
+    if kept is None or (username is not None and username.casefold() != kept[0].casefold()):
+        return None
+    return sign_in_tokens.actor_for(reader, kept[1])
 
 
 def signed_in_actor(library: Library, username: str | None) -> Actor | None:

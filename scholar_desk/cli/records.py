@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
+from scholar_desk.cli.registry import (
+    EXIT_OK,
+    Arg,
+    CliContext,
+    command,
+    force_arg,
+    group,
+    print_json,
+)
 from scholar_desk.cli.values import field_values, tracker_kind
 
 
@@ -12,6 +21,38 @@ def _list_kinds() -> list[str]:
     from scholar_desk.core.services.kinds import list_choices
 
     return list_choices()
+
+
+def _plain_list(args: argparse.Namespace, target: str) -> int | None:
+    """List from a current SQLite file read in plain SQL, before any SQLAlchemy loads.
+
+    ``None`` (the command then runs as every other) for a server, a file that is not
+    current, a sign-in that needs a password, or a kind whose listing needs a session.
+    """
+    import sqlite3
+
+    from scholar_desk.cli.accounts import plain_actor
+    from scholar_desk.core.db.plain import PlainReader
+    from scholar_desk.core.services import listing
+
+    reader = PlainReader.open_current(target)
+    if reader is None:
+        return None
+    try:
+        with reader:
+            actor = plain_actor(reader, getattr(args, "user", None))
+            if actor is None:
+                return None
+            table = listing.list_plain(reader, actor, args.kind)
+    except sqlite3.Error:
+        return None
+    if table is None:
+        return None
+    if args.json:
+        print_json(table.rows)
+    else:
+        print(table.as_text())
+    return EXIT_OK
 
 
 @command(
@@ -22,6 +63,7 @@ def _list_kinds() -> list[str]:
         Arg("--json", action="store_true", help="print a JSON array of objects"),
         Arg("--search", default=None, help="references only: search text"),
     ],
+    before_open=_plain_list,
 )
 def _run_list(ctx: CliContext) -> int:
     from scholar_desk.core.services import listing

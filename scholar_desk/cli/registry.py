@@ -31,9 +31,14 @@ class CliContext:
 
     def print_json(self, value: Any) -> None:
         """Print a JSON document to stdout."""
-        import json
+        print_json(value)
 
-        print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+def print_json(value: Any) -> None:
+    """Print a JSON document to stdout, as every ``--json`` does."""
+    import json
+
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 Runner = Callable[[CliContext], int]

@@ -2,6 +2,10 @@
 
 Enumerated values (statuses, kinds, roles) are stored as plain strings so the schema
 stays portable; the services validate them against the vocabularies in `records`.
+
+A column a later migration added carries ``sort_order=`` that migration's number, so the
+models list the columns in the order the migrations leave them in the table: a listing
+read in plain SQL (`core.db.plain`) then gives the same fields in the same order.
 """
 
 from __future__ import annotations
@@ -188,7 +192,7 @@ class Journal(Versioned, Base):
     url: Mapped[str] = mapped_column(String(500), default="")
     word_limit: Mapped[int | None]
     # A shipped CSL style's name or one a user added (citation_styles); "" = AMA.
-    citation_style: Mapped[str] = mapped_column(String(100), default="")
+    citation_style: Mapped[str] = mapped_column(String(100), default="", sort_order=11)
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -346,7 +350,7 @@ class Conference(Versioned, Base):
     name: Mapped[str] = mapped_column(String(300))
     acronym: Mapped[str] = mapped_column(String(40), default="")
     # The style of the reference lists on its decks and posters; "" = AMA.
-    citation_style: Mapped[str] = mapped_column(String(100), default="")
+    citation_style: Mapped[str] = mapped_column(String(100), default="", sort_order=11)
     scope: Mapped[str] = mapped_column(String(20), default="national")
     location: Mapped[str] = mapped_column(String(200), default="")
     starts_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -365,10 +369,10 @@ class Conference(Versioned, Base):
     required_sections: Mapped[str] = mapped_column(
         String(300), default="Background, Methods, Results, Conclusions"
     )
-    poster_size: Mapped[str] = mapped_column(String(40), default="")
-    poster_orientation: Mapped[str] = mapped_column(String(12), default="any")
-    eposter_format: Mapped[str] = mapped_column(String(100), default="")
-    eposter_aspect: Mapped[str] = mapped_column(String(12), default="")
+    poster_size: Mapped[str] = mapped_column(String(40), default="", sort_order=6)
+    poster_orientation: Mapped[str] = mapped_column(String(12), default="any", sort_order=6)
+    eposter_format: Mapped[str] = mapped_column(String(100), default="", sort_order=6)
+    eposter_aspect: Mapped[str] = mapped_column(String(12), default="", sort_order=6)
     url: Mapped[str] = mapped_column(String(500), default="")
     is_example: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -396,7 +400,7 @@ class Abstract(Versioned, Base):
     link_url: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     #: The results table as JSON (`formats.results_table.ResultsTable`); empty for none.
-    results_table: Mapped[str] = mapped_column(Text, default="", server_default="")
+    results_table: Mapped[str] = mapped_column(Text, default="", server_default="", sort_order=10)
 
     project: Mapped[Project | None] = relationship(back_populates="abstracts")
     conference: Mapped[Conference | None] = relationship()

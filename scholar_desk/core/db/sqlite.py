@@ -11,13 +11,13 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from typing import TYPE_CHECKING, Any
 
 from scholar_desk.core import files
 from scholar_desk.core.progress import CancelToken
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 BUSY_TIMEOUT_SECONDS = 5.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -31,6 +31,7 @@ def configure_engine(engine: Engine, *, busy_timeout: float = BUSY_TIMEOUT_SECON
     cascades real, and taking over ``BEGIN`` lets writing transactions start
     ``IMMEDIATE`` so a second writer waits for the lock instead of failing halfway.
     """
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

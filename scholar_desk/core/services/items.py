@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import ColumnElement, inspect, select, update
@@ -24,17 +23,19 @@ from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import permissions, zones
+from scholar_desk.core.services.item_records import (
+    HIDDEN_COLUMNS,
+    linked_ids,
+    readable,
+    record_of,
+)
+from scholar_desk.core.services.item_records import (
+    HIDDEN_LABEL as HIDDEN_LABEL,
+)
 from scholar_desk.core.services.kinds import KINDS, Kind, get_kind
 from scholar_desk.core.services.session import Actor
 
-HIDDEN_COLUMNS = frozenset({"password_hash"})
-
-
 # Reading --------------------------------------------------------------------------------
-
-
-HIDDEN_LABEL = "(not shown)"
-"""Stands for a linked record's label where the viewer may not read that record."""
 
 
 def to_record(
@@ -49,48 +50,20 @@ def to_record(
         kind: The row's kind.
         obj: The row.
         labels: Labels of linked records by ``(kind, id)``.
-        hidden: Linked records the viewer may not read: their id and label are left out,
-            and their label is cut from the row's own label (a submission's names its
-            manuscript).
+        hidden: Linked records the viewer may not read (see `item_records.record_of`).
     """
     values: dict[str, Any] = {}
     for attr in inspect(type(obj)).column_attrs:
         if attr.key not in HIDDEN_COLUMNS:
             values[attr.key] = getattr(obj, attr.key)
-    label = kind.label(obj)
-    for spec in kind.fields:
-        if spec.type == "ref":
-            ref_id = values.get(spec.name)
-            name = spec.name.removesuffix("_id") + "_label"
-            if ref_id is None:
-                values[name] = ""
-                continue
-            key = (spec.ref_kind or "", int(ref_id))
-            if key in hidden:
-                values[spec.name] = None
-                values[name] = HIDDEN_LABEL
-                secret = labels.get(key, "") if labels is not None else ""
-                if secret and secret in label:
-                    label = label.replace(secret, HIDDEN_LABEL)
-            elif labels is not None and key in labels:
-                values[name] = labels[key]
-            else:
-                values[name] = f"#{ref_id}"
-    values.pop("id", None)
-    return Record(kind.name, obj.id, obj.version, label, MappingProxyType(values))
+    return record_of(kind, values, kind.label(obj), labels, hidden)
 
 
 def _ref_labels(
     session: Session, actor: Actor | None, kind: Kind, objs: Iterable[Any]
 ) -> tuple[dict[tuple[str, int], str], frozenset[tuple[str, int]]]:
     """Labels of the records ``objs`` link to, and those of them ``actor`` may not read."""
-    wanted: dict[str, set[int]] = {}
-    for obj in objs:
-        for spec in kind.fields:
-            if spec.type == "ref" and spec.ref_kind:
-                ref_id = getattr(obj, spec.name)
-                if ref_id is not None:
-                    wanted.setdefault(spec.ref_kind, set()).add(ref_id)
+    wanted = linked_ids(kind, objs)
     labels: dict[tuple[str, int], str] = {}
     hidden: set[tuple[str, int]] = set()
     visible = permissions.visible_owner_ids(session, actor) if actor is not None else None
@@ -105,8 +78,8 @@ def _ref_labels(
         rows = session.scalars(select(model).where(model.id.in_(ids)))
         for row in rows:
             labels[(ref_kind_name, row.id)] = ref_kind.label(row)
-            readable = visible is None or row.owner_id in visible if ref_kind.owned else shared_ok
-            if not readable:
+            owner = row.owner_id if ref_kind.owned else None
+            if not readable(ref_kind, owner, visible, shared_ok):
                 hidden.add((ref_kind_name, row.id))
     return labels, frozenset(hidden)
 

@@ -14,13 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from scholar_desk.core import clock
-from scholar_desk.core.db import models as m
-from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ExportError, ValidationError
 from scholar_desk.core.records import (
     ABSTRACT_TRANSITIONS,
@@ -39,8 +35,13 @@ from scholar_desk.core.records import (
     ProjectStatus,
     SubmissionStatus,
 )
-from scholar_desk.core.services import sent_files
 from scholar_desk.core.services.session import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from scholar_desk.core.db import models as m
+    from scholar_desk.core.db.base import Base
 
 
 def _values(enum: Any) -> tuple[str, ...]:
@@ -100,7 +101,8 @@ class Kind:
         name: Singular name used in code, audit and comments (``project``).
         plural: Plural used by ``list`` (``projects``).
         title: Heading for the window.
-        model: The SQLAlchemy model.
+        model_name: The name of its SQLAlchemy model in `scholar_desk.core.db.models`
+            (`model` loads it: a plain read of the declarations needs no ORM).
         fields: Editable fields, in form order.
         label: Short human name of a row.
         owned: Whether rows belong to a fellow (``owner_id``).
@@ -115,7 +117,7 @@ class Kind:
     name: str
     plural: str
     title: str
-    model: type[Base]
+    model_name: str
     fields: tuple[FieldSpec, ...]
     label: Callable[[Any], str]
     owned: bool = True
@@ -125,6 +127,19 @@ class Kind:
     workflow: Workflow | None = None
     before_insert: Callable[[Session, Any], None] | None = None
     after_insert: Callable[[Session, Actor, Any], None] | None = None
+
+    @property
+    def model(self) -> type[Base]:
+        """The SQLAlchemy model (imported on first use)."""
+        from scholar_desk.core.db import models
+
+        model: type[Base] = getattr(models, self.model_name)
+        return model
+
+    @property
+    def table(self) -> str:
+        """The model's table: a kind's table is named by its plural (a test checks it)."""
+        return self.plural
 
     def field(self, name: str) -> FieldSpec:
         """Return the spec of one field.
@@ -168,6 +183,8 @@ def _check_person(values: Mapping[str, Any]) -> dict[str, str]:
 
 def _submission_owner(session: Session, sub: m.Submission) -> None:
     """A new submission belongs to its manuscript's fellow unless given."""
+    from scholar_desk.core.db import models as m
+
     manuscript = session.get(m.Manuscript, sub.manuscript_id)
     if manuscript is not None and sub.owner_id is None:
         sub.owner_id = manuscript.owner_id
@@ -175,6 +192,9 @@ def _submission_owner(session: Session, sub: m.Submission) -> None:
 
 def _submission_created(session: Session, actor: Actor, sub: m.Submission) -> None:
     """The first event of a submission's timeline (with the files, if entered as sent)."""
+    from scholar_desk.core.db import models as m
+    from scholar_desk.core.services import sent_files
+
     event = m.SubmissionEvent(
         submission_id=sub.id,
         from_status=None,
@@ -191,6 +211,9 @@ def _submission_moved(
     session: Session, actor: Actor, sub: m.Submission, old_status: str, changed: Mapping[str, Any]
 ) -> None:
     """A move sets the submission or decision date and is dated on the timeline."""
+    from scholar_desk.core.db import models as m
+    from scholar_desk.core.services import sent_files
+
     today = clock.today()
     on = today
     if sub.status == SubmissionStatus.SUBMITTED and sub.submitted_on is None:
@@ -284,7 +307,7 @@ PERSON = Kind(
     "person",
     "people",
     "People",
-    m.Person,
+    "Person",
     (
         FieldSpec("given_name", "Given name", required=True, in_table=True),
         FieldSpec("family_name", "Family name", required=True, in_table=True),
@@ -305,7 +328,7 @@ PROJECT_KIND = Kind(
     "project",
     "projects",
     "Projects",
-    m.Project,
+    "Project",
     (
         FieldSpec("title", "Title", required=True, in_table=True),
         FieldSpec(
@@ -337,7 +360,7 @@ MANUSCRIPT = Kind(
     "manuscript",
     "manuscripts",
     "Manuscripts",
-    m.Manuscript,
+    "Manuscript",
     (
         FieldSpec("title", "Title", required=True, in_table=True),
         FieldSpec(
@@ -364,7 +387,7 @@ JOURNAL = Kind(
     "journal",
     "journals",
     "Journals",
-    m.Journal,
+    "Journal",
     (
         FieldSpec("name", "Name", required=True, in_table=True),
         FieldSpec("abbreviation", "Abbreviation", in_table=True),
@@ -390,7 +413,7 @@ SUBMISSION = Kind(
     "submission",
     "submissions",
     "Submissions",
-    m.Submission,
+    "Submission",
     (
         FieldSpec(
             "manuscript_id",
@@ -469,7 +492,7 @@ CONFERENCE = Kind(
     "conference",
     "conferences",
     "Conferences",
-    m.Conference,
+    "Conference",
     (
         FieldSpec("name", "Name", required=True, in_table=True),
         FieldSpec("acronym", "Acronym", in_table=True),
@@ -540,7 +563,7 @@ ABSTRACT = Kind(
     "abstract",
     "abstracts",
     "Abstracts",
-    m.Abstract,
+    "Abstract",
     (
         FieldSpec("title", "Title", required=True, in_table=True),
         FieldSpec("conference_id", "Conference", "ref", ref_kind="conference", in_table=True),
@@ -576,7 +599,7 @@ PRESENTATION = Kind(
     "presentation",
     "presentations",
     "Presentations",
-    m.Presentation,
+    "Presentation",
     (
         FieldSpec("title", "Title", required=True, in_table=True),
         FieldSpec(
@@ -604,7 +627,7 @@ DEADLINE = Kind(
     "deadline",
     "deadlines",
     "Deadlines",
-    m.Deadline,
+    "Deadline",
     (
         FieldSpec("title", "Title", required=True, in_table=True),
         FieldSpec(
@@ -627,7 +650,7 @@ MEETING = Kind(
     "meeting",
     "meetings",
     "Mentor meetings",
-    m.MentorMeeting,
+    "MentorMeeting",
     (
         FieldSpec("held_on", "Date", "date", required=True, in_table=True),
         OWNER,

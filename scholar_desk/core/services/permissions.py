@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypeAlias
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from scholar_desk.core.db.models import Account, MentorAssignment
+from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.errors import PermissionDeniedError
 from scholar_desk.core.records import Role
 from scholar_desk.core.services.session import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Reads: TypeAlias = "Session | PlainReader"
+"""What the rules read accounts through: a session, or a plain read of a current file."""
 
 READ = "read"
 CREATE = "create"
@@ -48,12 +52,61 @@ only a director manages them.
 _LOGIN_ON_KEY = "scholar_desk.login_on"
 
 
-def login_on(session: Session) -> bool:
+# The account facts the rules below read. The models are imported on a session's path
+# only, so a plain read (`PlainReader`) loads no ORM.
+
+
+def _account_count(session: Reads) -> int:
+    if isinstance(session, PlainReader):
+        return int(session.rows("SELECT count(*) FROM accounts")[0][0])
+    from sqlalchemy import func, select
+
+    from scholar_desk.core.db.models import Account
+
+    return session.scalar(select(func.count()).select_from(Account)) or 0
+
+
+def _account_now(session: Reads, account_id: int) -> tuple[str, str, int | None, bool] | None:
+    """(username, role, person id, active) of an account, or ``None`` when it is gone."""
+    if isinstance(session, PlainReader):
+        rows = session.rows(
+            "SELECT username, role, person_id, active FROM accounts WHERE id = :id",
+            {"id": account_id},
+        )
+        return (rows[0][0], rows[0][1], rows[0][2], bool(rows[0][3])) if rows else None
+    from scholar_desk.core.db.models import Account
+
+    account = session.get(Account, account_id)
+    if account is None:
+        return None
+    return account.username, account.role, account.person_id, account.active
+
+
+def _mentee_person_ids(session: Reads, account_id: int) -> frozenset[int]:
+    if isinstance(session, PlainReader):
+        rows = session.rows(
+            "SELECT fellow_person_id FROM mentor_assignments WHERE mentor_account_id = :id",
+            {"id": account_id},
+        )
+        return frozenset(row[0] for row in rows)
+    from sqlalchemy import select
+
+    from scholar_desk.core.db.models import MentorAssignment
+
+    return frozenset(
+        session.scalars(
+            select(MentorAssignment.fellow_person_id).where(
+                MentorAssignment.mentor_account_id == account_id
+            )
+        )
+    )
+
+
+def login_on(session: Reads) -> bool:
     """Whether accounts turned login on (two or more accounts), cached per session."""
     cached = session.info.get(_LOGIN_ON_KEY)
     if cached is None:
-        count = session.scalar(select(func.count()).select_from(Account)) or 0
-        cached = count >= 2
+        cached = _account_count(session) >= 2
         session.info[_LOGIN_ON_KEY] = cached
     return bool(cached)
 
@@ -63,7 +116,7 @@ def forget_login_state(session: Session) -> None:
     session.info.pop(_LOGIN_ON_KEY, None)
 
 
-def current(session: Session, actor: Actor) -> Actor | None:
+def current(session: Reads, actor: Actor) -> Actor | None:
     """The actor as its account is now in the database, or ``None`` when it may not act.
 
     Every check below goes through here, so a role changed or an account deactivated by
@@ -75,34 +128,32 @@ def current(session: Session, actor: Actor) -> Actor | None:
     """
     if actor.single_user or actor.account_id is None:
         return actor
-    account = session.get(Account, actor.account_id)
-    if account is None or not account.active or account.username.lower() != actor.username.lower():
+    account = _account_now(session, actor.account_id)
+    if account is None:
         return None
-    role = Role(account.role)
-    if role == actor.role and account.person_id == actor.person_id:
+    username, role_name, person_id, active = account
+    if not active or username.lower() != actor.username.lower():
+        return None
+    role = Role(role_name)
+    if role == actor.role and person_id == actor.person_id:
         return actor
-    return replace(actor, role=role, person_id=account.person_id)
+    return replace(actor, role=role, person_id=person_id)
 
 
-def _full_control(session: Session, actor: Actor) -> bool:
+def _full_control(session: Reads, actor: Actor) -> bool:
     # The single user has full control only while the database has no login; once it
     # has, a role-less actor (a front end that skipped login) gets nothing.
     return actor.single_user and not login_on(session)
 
 
-def mentee_ids(session: Session, actor: Actor) -> frozenset[int]:
+def mentee_ids(session: Reads, actor: Actor) -> frozenset[int]:
     """People ids of the fellows assigned to a mentor account."""
     if actor.account_id is None or current(session, actor) is None:
         return frozenset()
-    rows = session.scalars(
-        select(MentorAssignment.fellow_person_id).where(
-            MentorAssignment.mentor_account_id == actor.account_id
-        )
-    )
-    return frozenset(rows)
+    return _mentee_person_ids(session, actor.account_id)
 
 
-def visible_owner_ids(session: Session, actor: Actor) -> frozenset[int] | None:
+def visible_owner_ids(session: Reads, actor: Actor) -> frozenset[int] | None:
     """The owners whose records ``actor`` may read; ``None`` means everyone's."""
     if actor.single_user:
         return None if _full_control(session, actor) else frozenset()
@@ -118,7 +169,7 @@ def visible_owner_ids(session: Session, actor: Actor) -> frozenset[int] | None:
     return own
 
 
-def allowed(session: Session, actor: Actor, action: str, kind: str, owner_id: int | None) -> bool:
+def allowed(session: Reads, actor: Actor, action: str, kind: str, owner_id: int | None) -> bool:
     """Whether ``actor`` may do ``action`` on a ``kind`` record owned by ``owner_id``.
 
     Roles: a fellow has full control of records they own and nothing of other
@@ -190,7 +241,7 @@ def _plural(kind: str) -> str:
     return kind if kind.endswith("s") else f"{kind}s"
 
 
-def refusal(session: Session, actor: Actor, action: str, kind: str, owner_id: int | None) -> str:
+def refusal(session: Reads, actor: Actor, action: str, kind: str, owner_id: int | None) -> str:
     """Why ``actor`` may not do ``action``, as a sentence; ``""`` when they may.
 
     The window puts it in the tooltip of a greyed action and the command line prints it,
@@ -230,7 +281,7 @@ def refusal(session: Session, actor: Actor, action: str, kind: str, owner_id: in
     return f"{title} can read and comment, not {verb} {things}."
 
 
-def require(session: Session, actor: Actor, action: str, kind: str, owner_id: int | None) -> None:
+def require(session: Reads, actor: Actor, action: str, kind: str, owner_id: int | None) -> None:
     """Raise unless ``actor`` may do ``action``.
 
     Raises:
@@ -241,7 +292,7 @@ def require(session: Session, actor: Actor, action: str, kind: str, owner_id: in
         raise PermissionDeniedError(reason)
 
 
-def may_link(session: Session, actor: Actor, kind: str, owner_id: int | None) -> bool:
+def may_link(session: Reads, actor: Actor, kind: str, owner_id: int | None) -> bool:
     """Whether a link field may point at a ``kind`` record owned by ``owner_id``.
 
     A link may point only at a record the actor may change (a fellow: their own, and

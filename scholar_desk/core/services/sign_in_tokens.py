@@ -10,7 +10,8 @@ or resetting the account's password or disabling the account ends every token of
 account. Each command reads the account as it is now: a disabled account's token signs
 nobody in, and a changed role applies at once.
 
-Reading a token is plain table queries: no password hashing, no ORM set-up.
+Reading a token is one query in plain SQL: no password hashing, no ORM, and on a current
+SQLite file not even SQLAlchemy (`PlainReader`).
 """
 
 from __future__ import annotations
@@ -18,19 +19,32 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import cast
-
-from sqlalchemy import Table, delete, insert, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, cast
 
 from scholar_desk.core import clock
-from scholar_desk.core.db.models import Account, SignInToken
+from scholar_desk.core.db.plain import PlainReader, fetch, stamp
 from scholar_desk.core.errors import PermissionDeniedError
 from scholar_desk.core.records import Role
 from scholar_desk.core.services.session import Actor
 
-_TOKENS = cast(Table, SignInToken.__table__)
-_ACCOUNTS = cast(Table, Account.__table__)
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.orm import Session
+
+
+def _tokens() -> Table:
+    from sqlalchemy import Table
+
+    from scholar_desk.core.db.models import SignInToken
+
+    return cast(Table, SignInToken.__table__)
+
+
+_ACTOR_FOR_TOKEN = (
+    "SELECT a.username, a.role, a.id, a.person_id FROM accounts AS a"
+    " JOIN sign_in_tokens AS t ON t.account_id = a.id"
+    " WHERE t.token_hash = :digest AND t.expires_at > :now AND a.active"
+)
 
 
 def digest(token: str) -> str:
@@ -49,12 +63,15 @@ def issue(session: Session, actor: Actor, minutes: int) -> tuple[str, dt.datetim
     """
     if actor.account_id is None:
         raise PermissionDeniedError("Only an account can sign in; this database has none.")
+    from sqlalchemy import delete, insert
+
+    tokens = _tokens()
     now = clock.now()
     token = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(minutes=minutes)
-    session.execute(delete(_TOKENS).where(_TOKENS.c.expires_at <= now))
+    session.execute(delete(tokens).where(tokens.c.expires_at <= now))
     session.execute(
-        insert(_TOKENS).values(
+        insert(tokens).values(
             account_id=actor.account_id,
             token_hash=digest(token),
             created_at=now,
@@ -64,35 +81,34 @@ def issue(session: Session, actor: Actor, minutes: int) -> tuple[str, dt.datetim
     return token, expires
 
 
-def actor_for(session: Session, token: str) -> Actor | None:
+def actor_for(session: Session | PlainReader, token: str) -> Actor | None:
     """The actor a token signs in, as the account is now; ``None`` if it signs in nobody.
 
     Nobody: an unknown, expired or revoked token, or a disabled account.
     """
-    row = (
-        session.connection()
-        .execute(
-            select(_ACCOUNTS.c.username, _ACCOUNTS.c.role, _ACCOUNTS.c.id, _ACCOUNTS.c.person_id)
-            .join(_TOKENS, _TOKENS.c.account_id == _ACCOUNTS.c.id)
-            .where(
-                _TOKENS.c.token_hash == digest(token),
-                _TOKENS.c.expires_at > clock.now(),
-                _ACCOUNTS.c.active.is_(True),
-            )
-        )
-        .first()
+    rows = fetch(
+        session,
+        _ACTOR_FOR_TOKEN,
+        {"digest": digest(token), "now": stamp(session, clock.now())},
     )
-    if row is None:
+    if not rows:
         return None
-    return Actor(username=row[0], role=Role(row[1]), account_id=row[2], person_id=row[3])
+    username, role, account_id, person_id = rows[0]
+    return Actor(username=username, role=Role(role), account_id=account_id, person_id=person_id)
 
 
 def revoke(session: Session, token: str) -> bool:
     """End one token (``logout``); whether it was still there."""
-    result = session.execute(delete(_TOKENS).where(_TOKENS.c.token_hash == digest(token)))
+    from sqlalchemy import delete
+
+    tokens = _tokens()
+    result = session.execute(delete(tokens).where(tokens.c.token_hash == digest(token)))
     return bool(getattr(result, "rowcount", 0))
 
 
 def revoke_account(session: Session, account_id: int) -> None:
     """End every token of an account (its password changed, or it was disabled)."""
-    session.execute(delete(_TOKENS).where(_TOKENS.c.account_id == account_id))
+    from sqlalchemy import delete
+
+    tokens = _tokens()
+    session.execute(delete(tokens).where(tokens.c.account_id == account_id))
