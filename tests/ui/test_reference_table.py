@@ -96,3 +96,79 @@ def test_a_change_between_first_screen_and_full_order_resets(
 def test_every_name_of_the_references_facade_resolves() -> None:
     for name in svc.__all__:
         assert getattr(svc, name) is not None, name
+
+
+def _searched(library: Library, text: str) -> list[int]:
+    with library.reading() as session:
+        return svc.reference_ids(session, SINGLE_USER, search=text)
+
+
+def test_typing_on_backspacing_and_retyping_shows_what_a_fresh_search_shows(
+    filled: Library,
+) -> None:
+    model = ReferenceTableModel(filled)
+    model.refresh()
+    typed = [
+        "ti",
+        "tit",
+        "title",
+        "title ",
+        "title 0",
+        "title 01",
+        "title 012",
+        "title 01",
+        "title 1",
+        "title 19",
+        "title 1",
+        "author3 ti",
+        "author3 title 05",
+        "pain 2",
+        "pain 20",
+        "pain 201",
+        "pain 2013",
+        "",
+        "x",
+    ]
+    for text in typed:
+        model.set_search(text)
+        assert model.ids() == _searched(filled, text), text
+        assert model.search == text.strip()
+
+
+def test_a_search_after_an_import_and_a_refresh_finds_the_new_rows(
+    filled: Library, tmp_path: Path
+) -> None:
+    model = ReferenceTableModel(filled)
+    model.refresh()
+    model.set_search("title 0")
+    path = tmp_path / "more.bib"
+    path.write_text("@article{new1, title = {Title 0999 about pain}, year = 2001}\n", "utf-8")
+    with filled.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [path])
+    fresh = _searched(filled, "title 0999")
+    assert len(fresh) == 1
+    model.set_search("title 09")  # the order held was read before the import
+    assert model.ids() == [i for i in _searched(filled, "title 09") if i not in fresh]
+    model.set_search("title 0999")
+    assert model.ids() == []
+    model.refresh()
+    assert model.ids() == fresh
+    model.set_search("title 09")
+    assert model.ids() == _searched(filled, "title 09")
+
+
+def test_a_notice_stored_elsewhere_shows_once_the_rows_are_invalidated(
+    filled: Library,
+) -> None:
+    from scholar_desk.core.db.library_models import ReferenceNotice
+    from scholar_desk.ui.models.reference_table import FLAG_ROLE
+
+    model = ReferenceTableModel(filled)
+    model.refresh()
+    ref_id = model.id_at(0)
+    assert model.index(0, 3).data(FLAG_ROLE) is None
+    with filled.transaction() as session:
+        session.add(ReferenceNotice(reference_id=ref_id, kind="retraction", notice_doi="10.1/r"))
+    model.set_search("title")  # a search leaves the notices as they were read
+    model.invalidate_rows()  # what the page does when a reference changed elsewhere
+    assert "retract" in (model.index(0, 3).data(FLAG_ROLE) or "").lower()

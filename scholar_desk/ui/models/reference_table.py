@@ -74,6 +74,10 @@ class ReferenceTableModel(QAbstractTableModel):
         self.descending = False
         self.tag: str | None = None
         self._order: list[int] | None = None
+        self._top = 0
+        """The largest id in ``_order``: the size of the mask a search is filtered by."""
+        self._words: tuple[str, ...] = ()
+        """The words of the search ``_ids`` was filtered by (empty: not filtered)."""
         self._total: int | None = None
         """While only the first screen is known: how many rows there are in all."""
         self._loaded = False
@@ -83,7 +87,7 @@ class ReferenceTableModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Run the current query again (after an import or an edit elsewhere)."""
         self._loaded = True
-        self._order = None
+        self._set_order(None)
         self._total = None
         self._apply()
 
@@ -113,10 +117,11 @@ class ReferenceTableModel(QAbstractTableModel):
             self._load_flags(session)
         self.beginResetModel()
         self.search = ""
+        self._words = ()
         self._ids = [row.id for row in first]
         self._cache = OrderedDict((row.id, row) for row in first)
         self._total = total if total > len(first) else None
-        self._order = None if self._total is not None else list(self._ids)  # all of it
+        self._set_order(None if self._total is not None else list(self._ids))  # all of it
         self.endResetModel()
 
     def open_on(self, view: QWidget) -> None:
@@ -138,7 +143,7 @@ class ReferenceTableModel(QAbstractTableModel):
                 session, self.actor, sort=self.sort_key, descending=self.descending, tag=self.tag
             )
         total, self._total = self._total, None
-        self._order = order
+        self._set_order(order)
         if len(order) == total and order[: len(self._ids)] == self._ids:
             self._ids = list(order)  # the same rows: nothing on screen changes
             return
@@ -147,31 +152,42 @@ class ReferenceTableModel(QAbstractTableModel):
         self._cache.clear()
         self.endResetModel()
 
+    def _set_order(self, order: list[int] | None) -> None:
+        self._order = order
+        self._top = max(order, default=0) if order else 0
+
     def _apply(self) -> None:
         self._total = None
+        words = svc.search_words(self.search) if self.search else ()
         with self._library.reading() as session:
-            self._load_flags(session)
             if self._order is None:
-                self._order = svc.reference_ids(
-                    session,
-                    self.actor,
-                    sort=self.sort_key,
-                    descending=self.descending,
-                    tag=self.tag,
+                self._words = ()  # the rows shown came from the order before
+                self._set_order(
+                    svc.reference_ids(
+                        session,
+                        self.actor,
+                        sort=self.sort_key,
+                        descending=self.descending,
+                        tag=self.tag,
+                    )
                 )
-            hits = svc.matching_ids(session, self.actor, self.search) if self.search else None
+                # Notices change only with the library, never with the search text.
+                self._load_flags(session)
+            elif words == self._words:
+                return  # the same words (a space, a one-letter word): the same rows
+            hits = svc.matching_ids(session, self.actor, self.search) if words else None
+        order = self._order or []
         if hits is None:
-            ids = list(self._order)
+            ids = list(order)
         else:
-            # Keep the sorted list already held and drop what does not match: no
-            # ORDER BY over tens of thousands of matches in SQL.
-            size = max(max(self._order, default=0), max(hits, default=0)) + 1
-            mask = bytearray(size)
-            for ref_id in hits:
-                mask[ref_id] = 1
-            ids = [ref_id for ref_id in self._order if mask[ref_id]]
+            # Keep the sorted list already held and drop what does not match: no ORDER BY
+            # over tens of thousands of matches in SQL. Typing on only narrows the search,
+            # so the rows shown for the words before are all that can still match.
+            base = self._ids if svc.narrows(words, self._words) else order
+            ids = _kept(base, hits, self._top)
         self.beginResetModel()
         self._ids = ids
+        self._words = words
         self._cache.clear()
         self.endResetModel()
 
@@ -181,9 +197,15 @@ class ReferenceTableModel(QAbstractTableModel):
         self._apply()
 
     def invalidate_rows(self, ids: Sequence[int] = ()) -> None:
-        """Forget cached rows (all, or some) so they are read again when shown."""
+        """Forget cached rows (all, or some) so they are read again when shown.
+
+        Forgetting all of them (the library changed) reads the notices again too.
+        """
         if not ids:
             self._cache.clear()
+            if self._loaded:
+                with self._library.reading() as session:
+                    self._load_flags(session)
         for ref_id in ids:
             self._cache.pop(ref_id, None)
         if self._ids:
@@ -301,3 +323,16 @@ class ReferenceTableModel(QAbstractTableModel):
         self.descending = order == Qt.SortOrder.DescendingOrder
         if self._loaded:  # before the first query the view only says how it sorts
             self.refresh()
+
+
+def _kept(ids: list[int], hits: Sequence[int], top: int) -> list[int]:
+    """``ids`` (in their order) that are among ``hits``; ids above ``top`` are not in ``ids``."""
+    mask = bytearray(top + 1)
+    try:
+        for ref_id in hits:
+            mask[ref_id] = 1
+    except IndexError:  # added since the order was read: shown after the next refresh
+        for ref_id in hits:
+            if ref_id <= top:
+                mask[ref_id] = 1
+    return [ref_id for ref_id in ids if mask[ref_id]]

@@ -53,8 +53,10 @@ if TYPE_CHECKING:
         links_of,
         list_references,
         matching_ids,
+        narrows,
         records_for,
         reference_ids,
+        search_words,
     )
     from scholar_desk.core.services.references.reading import (
         detect_format,
@@ -118,8 +120,10 @@ _PARTS: dict[str, tuple[str, ...]] = {
         "links_of",
         "list_references",
         "matching_ids",
+        "narrows",
         "records_for",
         "reference_ids",
+        "search_words",
     ),
     "reading": ("detect_format", "read_file", "read_files"),
     "records": (
@@ -198,6 +202,7 @@ __all__ = [
     "make_key",
     "matching_ids",
     "merge_exact_duplicates",
+    "narrows",
     "read_file",
     "read_files",
     "records_for",
@@ -205,6 +210,7 @@ __all__ = [
     "regenerate_keys",
     "restore_keys",
     "restore_references",
+    "search_words",
     "set_tags",
     "undo_import",
     "undo_merge",

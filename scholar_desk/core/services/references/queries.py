@@ -237,6 +237,29 @@ def first_screen(
     return total, first
 
 
+def search_words(search: str) -> tuple[str, ...]:
+    """The words a search text is searched by (empty: the text matches everything).
+
+    Two texts with the same words find the same references; a text whose words
+    `narrows` another's finds a subset of what the other finds.
+    """
+    return tuple(fulltext.search_terms(search))
+
+
+def narrows(words: Sequence[str], before: Sequence[str]) -> bool:
+    """Whether searching ``words`` finds only references that ``before`` finds too.
+
+    Every word but the last must occur whole and the last one as a prefix, so typing on
+    (more letters of the last word, or more words) only narrows the search. A last word
+    of digits is left out: where no full-text index exists, a number also matches the
+    year exactly, and "20" is not a narrower "2" there.
+    """
+    if not before or len(words) < len(before) or before[-1].isdigit():
+        return False
+    *whole, last = before
+    return tuple(words[: len(whole)]) == tuple(whole) and words[len(whole)].startswith(last)
+
+
 def matching_ids(session: Session, actor: Actor, search: str) -> list[int] | None:
     """Ids matching search text, unordered (``None`` when the text has no words).
 
