@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -54,11 +56,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--engine") != "postgresql":
         return
-    skip_file = pytest.mark.skip(reason="about SQLite files (sqlite_only); run without --engine")
     skip_other = pytest.mark.skip(reason="makes no database through the engine fixtures")
     for item in items:
-        if item.get_closest_marker("sqlite_only"):
-            item.add_marker(skip_file)
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
+            why = marker.kwargs.get("reason", "")
+            reason = f"about SQLite files{': ' + why if why else ''} (sqlite_only)"
+            item.add_marker(pytest.mark.skip(reason=f"{reason}; run without --engine"))
         elif not ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(skip_other)
 
@@ -75,10 +79,13 @@ class PgDatabases:
         with Library.open(server.url(self.TEMPLATE), change_schema=True):
             pass
 
-    def create(self, *, empty: bool = False) -> tuple[str, str]:
-        """A new database: its name and URL (migrated unless ``empty``)."""
+    def create(self, *, empty: bool = False, copy_of: str | None = None) -> tuple[str, str]:
+        """A new database: its name and URL (migrated unless ``empty``; ``copy_of``: a
+        copy of the database at that URL, which nothing may be connected to)."""
         name = f"t{next(self._numbers)}"
         template = "template0" if empty else self.TEMPLATE
+        if copy_of is not None:
+            template = make_url(copy_of).database or ""
         self.server.psql(f"CREATE DATABASE {name} TEMPLATE {template}")
         return name, self.server.url(name)
 
@@ -119,10 +126,16 @@ class DbMaker:
         self.databases = databases
         self.made: list[str] = []
 
-    def __call__(self, name: str = "library.sqlite3", *, empty: bool = False) -> str:
+    def __call__(
+        self, name: str = "library.sqlite3", *, empty: bool = False, copy_of: str | None = None
+    ) -> str:
         if self.databases is None:
-            return str(self.folder / name)
-        db_name, url = self.databases.create(empty=empty)
+            path = self.folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if copy_of is not None:
+                shutil.copy(copy_of, path)
+            return str(path)
+        db_name, url = self.databases.create(empty=empty, copy_of=copy_of)
         self.made.append(db_name)
         return url
 
@@ -143,9 +156,9 @@ def _maker(request: pytest.FixtureRequest, folder: Path) -> DbMaker:
 def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewDb]:
     """``new_db("name.sqlite3")``: a new database for ``--db``, on the engine under test.
 
-    SQLite: the path in tmp_path (created when first opened). PostgreSQL: the URL of a
-    new database already at the current schema (``empty=True``: without the schema),
-    dropped after the test.
+    SQLite: the path in tmp_path (created when first opened; a name may hold folders).
+    PostgreSQL: the URL of a new database already at the current schema (``empty=True``:
+    without the schema), dropped after the test. ``copy_of=DB``: a copy of that database.
     """
     maker = _maker(request, tmp_path)
     yield maker

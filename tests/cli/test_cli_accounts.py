@@ -214,7 +214,7 @@ def test_backup_and_restore(cli: Cli, people: dict[str, int], tmp_path: Path) ->
     assert "not a usable backup" in err
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="a damaged database file")
 def test_restore_over_a_damaged_file(cli: Cli, people: dict[str, int], tmp_path: Path) -> None:
     backup = tmp_path / "good.sqlite3"
     assert cli("backup", str(backup))[0] == 0

@@ -28,8 +28,8 @@ def run(db: Path, user: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("bibliography") / "demo.sqlite3"
+def demo_db(module_new_db) -> str:
+    db = module_new_db("demo.sqlite3")
     done = subprocess.run(
         [sys.executable, "-m", "scholar_desk", "--db", str(db), "demo"],
         capture_output=True,

@@ -12,9 +12,9 @@ from scholar_desk.core.db.library import Library
 
 
 @pytest.fixture
-def db(tmp_path):
+def db(new_db):
     clock.set_clock(lambda: dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
-    path = tmp_path / "career.sqlite3"
+    path = new_db("career.sqlite3")
     with Library.open(path) as lib:
         add_accounts(lib, seed_career(lib))
     return str(path)

@@ -40,14 +40,15 @@ def test_version() -> None:
     assert result.stdout.strip() == f"scholar-desk {__version__}"
 
 
-def test_init_is_safe_to_repeat(tmp_path: Path) -> None:
-    db = tmp_path / "lib.sqlite3"
+def test_init_is_safe_to_repeat(new_db) -> None:
+    db = new_db("lib.sqlite3", empty=True)
     for _ in range(2):
         result = run("--db", str(db), "init")
         assert result.returncode == 0, result.stderr
         assert str(db) in result.stdout
 
 
+@pytest.mark.sqlite_only(reason="checks that the file SCHOLAR_DESK_DB names is created")
 def test_db_from_environment(tmp_path: Path) -> None:
     db = tmp_path / "env.sqlite3"
     result = run("init", env={"SCHOLAR_DESK_DB": str(db)})
@@ -117,6 +118,7 @@ def test_demo_refuses_a_filled_database(demo_db: Path) -> None:
         (lambda p: p.write_text("hello"), "not a Scholar Desk database"),
     ],
 )
+@pytest.mark.sqlite_only(reason="a folder or a text file given as the database")
 def test_bad_db_is_one_line_and_exit_2(tmp_path: Path, make: object, message: str) -> None:
     target = tmp_path / "target"
     make(target)  # type: ignore[operator]

@@ -65,8 +65,8 @@ def test_help_still_lists_every_command() -> None:
 
 
 @pytest.fixture(scope="module")
-def current_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("imports") / "current.sqlite3"
+def current_db(module_new_db) -> str:
+    path = module_new_db("current.sqlite3", empty=True)
     code, loaded, err = loaded_after("init", "--db", str(path))
     assert code == 0, err
     assert "alembic" in loaded  # a new file is migrated ...

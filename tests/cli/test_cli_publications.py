@@ -11,8 +11,8 @@ from scholar_desk.cli import main
 
 
 @pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = str(tmp_path / "demo.sqlite3")
+def demo(new_db, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = new_db("demo.sqlite3")
     assert main(["--db", path, "demo"]) == 0
     monkeypatch.setenv("SCHOLAR_DESK_PASSWORD", "demo")
     return path

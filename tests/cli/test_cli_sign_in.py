@@ -20,7 +20,7 @@ from scholar_desk.core.settings import data_dir
 
 
 class Cli:
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch):
+    def __init__(self, db: str, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch):
         self.db, self.capsys, self.mp = db, capsys, mp
 
     def __call__(
@@ -45,10 +45,8 @@ class Cli:
 
 
 @pytest.fixture
-def cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Cli:
-    return Cli(tmp_path / "lib.sqlite3", capsys, monkeypatch)
+def cli(new_db, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(new_db("lib.sqlite3"), capsys, monkeypatch)
 
 
 @pytest.fixture
@@ -90,6 +88,7 @@ def test_login_lets_commands_run_without_the_password(signed_in: Cli) -> None:
     assert "Wrong user name or password" in err
 
 
+@pytest.mark.sqlite_only(reason="reads the database file's bytes for the token")
 def test_the_token_is_kept_private_and_only_hashed_in_the_database(signed_in: Cli) -> None:
     [path] = _token_files()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -100,7 +99,7 @@ def test_the_token_is_kept_private_and_only_hashed_in_the_database(signed_in: Cl
         stored = s.scalars(select(SignInToken.token_hash)).all()
     assert len(stored) == 1
     assert stored[0] != token
-    assert token.encode() not in signed_in.db.read_bytes()
+    assert token.encode() not in Path(signed_in.db).read_bytes()
 
 
 def test_logout_ends_the_sign_in(signed_in: Cli) -> None:

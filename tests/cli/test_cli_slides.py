@@ -99,10 +99,10 @@ def test_user_errors_exit_2_with_one_line_and_no_file(
 
 
 def test_poster_too_long_says_which_section(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.set_clock(lambda: dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
-    path = tmp_path / "cli.sqlite3"
+    path = new_db("cli.sqlite3")
     with Library.open(path) as lib:
         made = make_abstract(lib, tmp_path, results=words(5000))
     out = tmp_path / "poster.pptx"

@@ -30,8 +30,8 @@ def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "library.sqlite3"
+def db(new_db) -> str:
+    path = new_db("library.sqlite3", empty=True)
     assert run(path, "init").returncode == 0
     return path
 

@@ -15,8 +15,8 @@ from scholar_desk.core.services.session import SINGLE_USER
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[str, int]:
-    path = tmp_path / "cli.sqlite3"
+def db(new_db) -> tuple[str, int]:
+    path = new_db("cli.sqlite3")
     with Library.open(path) as lib, lib.transaction() as s:
         made = items.create_item(s, SINGLE_USER, "abstract", {"title": "GNRFA"})
         abstracts.save_sections(s, SINGLE_USER, made.id, [("Results", "NRS fell by 4.")])

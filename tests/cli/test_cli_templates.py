@@ -21,9 +21,9 @@ INCH = 914_400
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[str, int]:
+def db(new_db, tmp_path: Path) -> tuple[str, int]:
     clock.set_clock(lambda: dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
-    path = tmp_path / "cli.sqlite3"
+    path = new_db("cli.sqlite3")
     with Library.open(path) as lib:
         made = make_abstract(lib, tmp_path, figures=())
         with lib.transaction() as s:

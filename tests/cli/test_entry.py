@@ -31,11 +31,11 @@ def test_help_lists_the_commands_and_the_window_options():
         assert word in result.stdout
 
 
-def test_a_command_runs_without_loading_qt(tmp_path):
+def test_a_command_runs_without_loading_qt(new_db):
     code = (
         "import sys\n"
         "from scholar_desk.__main__ import main\n"
-        f"status = main(['init', '--db', {str(tmp_path / 'x.sqlite3')!r}])\n"
+        f"status = main(['init', '--db', {new_db('x.sqlite3', empty=True)!r}])\n"
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was loaded'\n"
         "sys.exit(status)\n"
     )
@@ -88,6 +88,7 @@ def _window(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.sqlite_only(reason="checks that the window creates the library file")
 def test_no_command_opens_the_window(tmp_path):
     result = _window(tmp_path, "--db", str(tmp_path / "library.sqlite3"))
     assert result.returncode == 0, result.stderr
@@ -95,6 +96,7 @@ def test_no_command_opens_the_window(tmp_path):
     assert (tmp_path / "library.sqlite3").exists()
 
 
+@pytest.mark.sqlite_only(reason="a folder given as the database")
 def test_a_folder_as_database_is_one_clear_message_and_exit_2(tmp_path):
     result = _window(tmp_path, "--db", str(tmp_path))
     assert result.returncode == 2
@@ -103,6 +105,7 @@ def test_a_folder_as_database_is_one_clear_message_and_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only(reason="--demo opens the demo file in the data folder")
 def test_demo_opens_the_window_on_a_filled_demo_database(tmp_path):
     result = _window(tmp_path, "--demo")
     assert result.returncode == 0, result.stderr
@@ -110,7 +113,7 @@ def test_demo_opens_the_window_on_a_filled_demo_database(tmp_path):
     assert (tmp_path / "home" / "data" / "demo.sqlite3").stat().st_size > 0
 
 
-def test_an_unexpected_error_prints_one_line_naming_the_log(tmp_path):
+def test_an_unexpected_error_prints_one_line_naming_the_log(new_db, tmp_path):
     # A bug stands in as a runner that raises something other than a ScholarDeskError.
     code = (
         "import sys\n"
@@ -123,7 +126,7 @@ def test_an_unexpected_error_prints_one_line_naming_the_log(tmp_path):
         "            sub.set_defaults(func=lambda ctx: 1 / 0)\n"
         "    return parser\n"
         "cli.build_parser = build_parser\n"
-        f"sys.exit(cli.main(['init', '--db', {str(tmp_path / 'x.sqlite3')!r}]))\n"
+        f"sys.exit(cli.main(['init', '--db', {new_db('x.sqlite3', empty=True)!r}]))\n"
     )
     env = {**os.environ, "SCHOLAR_DESK_HOME": str(tmp_path / "home")}
     result = subprocess.run(

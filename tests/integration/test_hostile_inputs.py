@@ -12,7 +12,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import struct
 import subprocess
 import sys
@@ -21,8 +20,10 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Row, text
 
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.services import accounts, demo
@@ -142,35 +143,37 @@ def template_with_links(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seed")
-    db = folder / "library.sqlite3"
+def seeded(module_new_db) -> str:
+    db = module_new_db("library.sqlite3")
     with Library.open(db) as library, library.transaction() as session:
         demo.fill(session)
     return db
 
 
 @pytest.fixture
-def db(seeded: Path, tmp_path: Path) -> Path:
+def db(seeded: str, new_db) -> str:
     # A folder with '%', '#' and '?' in its name: URIs built without escaping break here.
-    folder = tmp_path / "odd %41 #1 ?x"
-    folder.mkdir()
-    target = folder / "library.sqlite3"
-    shutil.copy(seeded, target)
-    return target
+    return new_db("odd %41 #1 ?x/library.sqlite3", copy_of=seeded)
 
 
-def counts(db: Path) -> tuple[int, int]:
+def _row(db: str, sql: str, **params: object) -> Row[Any] | None:
+    with Library.open(db) as library, library.reading() as session:
+        return session.execute(text(sql), params).one_or_none()
+
+
+def counts(db: str) -> tuple[int, int]:
     """References and audit events: what an import that wrote nothing leaves unchanged."""
-    with sqlite3.connect(db) as conn:
-        refs = conn.execute('SELECT count(*) FROM "references"').fetchone()[0]
-        events = conn.execute("SELECT count(*) FROM audit_events").fetchone()[0]
-    return int(refs), int(events)
+    refs = _row(db, 'SELECT count(*) FROM "references"')
+    events = _row(db, "SELECT count(*) FROM audit_events")
+    assert refs is not None
+    assert events is not None
+    return int(refs[0]), int(events[0])
 
 
-def first_abstract(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT min(id) FROM abstracts").fetchone()[0])
+def first_abstract(db: str) -> int:
+    row = _row(db, "SELECT min(id) FROM abstracts")
+    assert row is not None
+    return int(row[0])
 
 
 # The table ---------------------------------------------------------------------------------
@@ -179,18 +182,19 @@ def first_abstract(db: Path) -> int:
 @dataclass
 class Case:
     name: str
-    make: Callable[[Path, Path], list[str]]  # (db, folder) -> arguments
+    make: Callable[[str, Path], list[str]]  # (db, folder) -> arguments
     code: int
     message: str
     writes_nothing: bool = True
-    check: Callable[[Path, Path], None] | None = None
+    check: Callable[[str, Path], None] | None = None
     input_kb: int = 0
     db_intact: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
+    sqlite_only: str = ""  # why the case is about the SQLite file itself
 
 
-def _import(name: str, data: bytes) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, folder: Path) -> list[str]:
+def _import(name: str, data: bytes) -> Callable[[str, Path], list[str]]:
+    def make(db: str, folder: Path) -> list[str]:
         path = folder / name
         path.write_bytes(data)
         return ["import", "--db", str(db), str(path)]
@@ -198,8 +202,8 @@ def _import(name: str, data: bytes) -> Callable[[Path, Path], list[str]]:
     return make
 
 
-def _random_bib(size: int) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, folder: Path) -> list[str]:
+def _random_bib(size: int) -> Callable[[str, Path], list[str]]:
+    def make(db: str, folder: Path) -> list[str]:
         path = folder / "random.bib"
         with path.open("wb") as handle:
             for _ in range(size >> 20 or 1):
@@ -209,12 +213,11 @@ def _random_bib(size: int) -> Callable[[Path, Path], list[str]]:
     return make
 
 
-def _title_of(key: str) -> Callable[[Path, Path], None]:
-    def check(db: Path, _folder: Path) -> None:
-        with sqlite3.connect(db) as conn:
-            row = conn.execute(
-                'SELECT title, extra_fields FROM "references" WHERE citation_key = ?', (key,)
-            ).fetchone()
+def _title_of(key: str) -> Callable[[str, Path], None]:
+    def check(db: str, _folder: Path) -> None:
+        row = _row(
+            db, 'SELECT title, extra_fields FROM "references" WHERE citation_key = :key', key=key
+        )
         assert row is not None, "the entry itself is imported"
         assert len(row[0]) < 100
         assert len(row[1] or "") < 100_000
@@ -222,16 +225,16 @@ def _title_of(key: str) -> Callable[[Path, Path], None]:
     return check
 
 
-def _export_onto(suffix: str) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, _folder: Path) -> list[str]:
-        target = db.with_name(db.name + suffix)
+def _export_onto(suffix: str) -> Callable[[str, Path], list[str]]:
+    def make(db: str, _folder: Path) -> list[str]:
+        target = Path(db).with_name(Path(db).name + suffix)
         return ["export", "bib", str(target), "--force", "--db", str(db)]
 
     return make
 
 
-def _onto_existing(*command: str) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, folder: Path) -> list[str]:
+def _onto_existing(*command: str) -> Callable[[str, Path], list[str]]:
+    def make(db: str, folder: Path) -> list[str]:
         target = folder / f"existing{command[-1]}"
         target.write_text("precious")
         args = [a if not a.startswith(".") else str(target) for a in command]
@@ -242,13 +245,13 @@ def _onto_existing(*command: str) -> Callable[[Path, Path], list[str]]:
     return make
 
 
-def _precious_kept(db: Path, folder: Path) -> None:
+def _precious_kept(db: str, folder: Path) -> None:
     assert [p.read_text() for p in folder.glob("existing*")] == ["precious"]
     assert not list(folder.glob(".*.part")), "no temporary file is left behind"
 
 
-def _slides_with(template: Callable[[Path], None]) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, folder: Path) -> list[str]:
+def _slides_with(template: Callable[[Path], None]) -> Callable[[str, Path], list[str]]:
+    def make(db: str, folder: Path) -> list[str]:
         tpl = folder / "template.pptx"
         template(tpl)
         out = folder / "deck.pptx"
@@ -265,8 +268,8 @@ def _slides_with(template: Callable[[Path], None]) -> Callable[[Path, Path], lis
     return make
 
 
-def _poster_with_logo(data: bytes) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, folder: Path) -> list[str]:
+def _poster_with_logo(data: bytes) -> Callable[[str, Path], list[str]]:
+    def make(db: str, folder: Path) -> list[str]:
         logo = folder / "logo.png"
         logo.write_bytes(data)
         out = folder / "poster.pptx"
@@ -275,7 +278,7 @@ def _poster_with_logo(data: bytes) -> Callable[[Path, Path], list[str]]:
     return make
 
 
-def _no_outside_links(_db: Path, folder: Path) -> None:
+def _no_outside_links(_db: str, folder: Path) -> None:
     with zipfile.ZipFile(folder / "deck.pptx") as deck:
         for name in deck.namelist():
             if not name.endswith((".xml", ".rels")):
@@ -287,9 +290,9 @@ def _no_outside_links(_db: Path, folder: Path) -> None:
             assert b'TargetMode="External"' not in data, name
 
 
-def _damaged(kind: str) -> Callable[[Path, Path], list[str]]:
-    def make(db: Path, _folder: Path) -> list[str]:
-        data = bytearray(db.read_bytes())
+def _damaged(kind: str) -> Callable[[str, Path], list[str]]:
+    def make(db: str, _folder: Path) -> list[str]:
+        data = bytearray(Path(db).read_bytes())
         if kind == "truncated":
             data = data[: len(data) // 3]
         elif kind == "garbage":
@@ -297,7 +300,7 @@ def _damaged(kind: str) -> Callable[[Path, Path], list[str]]:
         else:  # every page after the first two wrecked: the header still says SQLite
             for offset in range(4096 * 2, len(data), 4096):
                 data[offset : offset + 64] = b"\xee" * 64
-        db.write_bytes(bytes(data))
+        Path(db).write_bytes(bytes(data))
         return ["list", "projects", "--db", str(db)]
 
     return make
@@ -339,8 +342,20 @@ CASES = [
         "",
         writes_nothing=False,
     ),
-    Case("export onto the open database", _export_onto(""), 2, "open database"),
-    Case("export onto its -wal", _export_onto("-wal"), 2, "open database"),
+    Case(
+        "export onto the open database",
+        _export_onto(""),
+        2,
+        "open database",
+        sqlite_only="a file written onto the database file",
+    ),
+    Case(
+        "export onto its -wal",
+        _export_onto("-wal"),
+        2,
+        "open database",
+        sqlite_only="a file written onto the database's -wal",
+    ),
     Case(
         "export bib over an existing file",
         _onto_existing("export", "bib", ".bib"),
@@ -395,16 +410,39 @@ CASES = [
         2,
         "damaged or not a database",
         db_intact=False,
+        sqlite_only="a damaged database file",
     ),
-    Case("damaged database", _damaged("wrecked"), 2, "damaged or not a database", db_intact=False),
     Case(
-        "not a database", _damaged("garbage"), 2, "is not a Scholar Desk database", db_intact=False
+        "damaged database",
+        _damaged("wrecked"),
+        2,
+        "damaged or not a database",
+        db_intact=False,
+        sqlite_only="a damaged database file",
+    ),
+    Case(
+        "not a database",
+        _damaged("garbage"),
+        2,
+        "is not a Scholar Desk database",
+        db_intact=False,
+        sqlite_only="a damaged database file",
     ),
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_input(case: Case, db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c,
+            id=c.name,
+            marks=[pytest.mark.sqlite_only(reason=c.sqlite_only)] if c.sqlite_only else [],
+        )
+        for c in CASES
+    ],
+)
+def test_hostile_input(case: Case, db: str, tmp_path: Path) -> None:
     folder = tmp_path / "work"
     folder.mkdir()
     before = counts(db)
@@ -424,7 +462,7 @@ def test_hostile_input(case: Case, db: Path, tmp_path: Path) -> None:
     assert run.peak_kb < ceiling, f"peak {run.peak_kb} KB over {ceiling} KB"
 
 
-def test_export_replaces_only_with_force(db: Path, tmp_path: Path) -> None:
+def test_export_replaces_only_with_force(db: str, tmp_path: Path) -> None:
     out = tmp_path / "refs.bib"
     out.write_text("old")
     assert scholar_desk("export", "bib", str(out), "--db", str(db)).code == 2
@@ -449,7 +487,8 @@ def _distinct_entries(count: int, seed: int) -> str:
     return "\n".join(entries)
 
 
-def test_full_disk_is_one_line(db: Path, tmp_path: Path) -> None:
+@pytest.mark.sqlite_only(reason="a full disk under the database file")
+def test_full_disk_is_one_line(db: str, tmp_path: Path) -> None:
     # A file-size limit makes every write past 64 KB fail, as a full disk does.
     limit = (
         "import resource, runpy, signal, sys\n"
@@ -486,8 +525,9 @@ def test_full_disk_is_one_line(db: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores a read-only folder's mode")
-def test_read_only_folder_is_one_line(db: Path) -> None:
-    folder = db.parent
+@pytest.mark.sqlite_only(reason="the database file's folder made read-only")
+def test_read_only_folder_is_one_line(db: str) -> None:
+    folder = Path(db).parent
     folder.chmod(0o500)
     try:
         run = scholar_desk("list", "projects", "--db", str(db))
@@ -498,7 +538,8 @@ def test_read_only_folder_is_one_line(db: Path) -> None:
     assert "read-only" in run.err
 
 
-def test_readers_never_wait_for_a_writer(db: Path) -> None:
+@pytest.mark.sqlite_only(reason="SQLite's one write lock for the whole file")
+def test_readers_never_wait_for_a_writer(db: str) -> None:
     """A mentor signs in and lists while another program holds a write transaction."""
     worker = Path(__file__).with_name("crash_worker.py")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -534,7 +575,8 @@ def test_readers_never_wait_for_a_writer(db: Path) -> None:
         holder.stdout.close()
 
 
-def test_restore_on_an_odd_path_asks_for_sign_in(db: Path, tmp_path: Path) -> None:
+@pytest.mark.sqlite_only(reason="a database file under an odd path")
+def test_restore_on_an_odd_path_asks_for_sign_in(db: str, tmp_path: Path) -> None:
     """A healthy database under '%', '#' and '?' is healthy: restore still needs a director."""
     backup = tmp_path / "b.sqlite3"
     assert scholar_desk("backup", str(backup), "--db", str(db)).code == 0
@@ -543,4 +585,4 @@ def test_restore_on_an_odd_path_asks_for_sign_in(db: Path, tmp_path: Path) -> No
     assert run.code == 2
     assert "director" in run.err
     assert counts(db) == before
-    assert not list(db.parent.glob("*.corrupt-*")), "a healthy database is never moved aside"
+    assert not list(Path(db).parent.glob("*.corrupt-*")), "a healthy database is never moved aside"
