@@ -22,7 +22,7 @@ def _include(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     # The full-text indexes are kept by hand: SQLite's FTS5 tables, the server's tsvector.
-    if name in ("search_vector", "ix_references_search"):
+    if name in ("search_vector", "ix_references_search", "reference_search"):
         return False
     return not (type_ == "table" and name is not None and name.startswith("references_fts"))
 

@@ -2,8 +2,8 @@
 
 This is the only module that knows how references are searched. On SQLite the index is
 an external-content FTS5 table over ``references`` kept current by triggers (revision
-0002); on PostgreSQL a stored generated ``tsvector`` column with a GIN index (revision
-0005). Either way rows inserted in bulk, edited through the ORM or deleted by a cascade
+0002); on PostgreSQL the narrow table ``reference_search`` (id and ``tsvector``, GIN
+index) kept current by triggers (revision 0014). Either way rows inserted in bulk, edited through the ORM or deleted by a cascade
 are indexed alike, and the last word typed matches as a prefix. Tag names reach both
 through ``references.tags_text``, which triggers on ``reference_tags`` and ``tags`` keep
 up to date on both engines.
@@ -21,14 +21,13 @@ from sqlalchemy import (
     Integer,
     and_,
     column,
-    func,
-    literal_column,
     or_,
     select,
     text,
 )
 from sqlalchemy.orm import Session
 
+from scholar_desk.core.db import postgres
 from scholar_desk.core.db.models import Reference
 
 FTS_TABLE = "references_fts"
@@ -140,7 +139,14 @@ def tsquery(terms: Sequence[str]) -> str:
     return " & ".join(quoted)
 
 
-_PG_MATCH = "search_vector @@ to_tsquery('simple', :ts_q)"
+PG_TABLE = "reference_search"
+_PG_DOCUMENT = "strip(to_tsvector('simple'::regconfig, {}))".format(
+    " || ' ' || ".join(f"coalesce({c}{'::text' if c == 'year' else ''}, '')" for c in COLUMNS)
+)
+"""What revision 0014's triggers store for a reference (the same columns as FTS5's)."""
+_PG_MATCHING = (
+    f"SELECT reference_id FROM {PG_TABLE} WHERE document @@ to_tsquery('simple', %(ts_q)s)"
+)
 
 
 def matching_clause(session: Session, query: str) -> ColumnElement[bool] | None:
@@ -164,9 +170,15 @@ def matching_clause(session: Session, query: str) -> ColumnElement[bool] | None:
         )
         return Reference.id.in_(sub.scalar_subquery())
     if is_postgresql(session):
-        vector: ColumnElement[str] = literal_column('"references".search_vector')
-        query_of = func.to_tsquery(literal_column("'simple'::regconfig"), tsquery(terms))
-        return cast(ColumnElement[bool], vector.bool_op("@@")(query_of))
+        sub = (
+            text(
+                f"SELECT reference_id FROM {PG_TABLE} "
+                "WHERE document @@ to_tsquery('simple', :ts_q)"
+            )
+            .bindparams(ts_q=tsquery(terms))
+            .columns(column("reference_id", Integer))
+        )
+        return Reference.id.in_(sub.scalar_subquery())
     return _like_clause(terms)
 
 
@@ -211,10 +223,11 @@ def matching_ids(session: Session, query: str) -> list[int]:
         joined = session.execute(sql, {"fts_q": fts_query(terms)}).scalar()
         return cast(list[int], json.loads(joined)) if joined else []
     if terms and is_postgresql(session):
-        # One array instead of a row per match, for the same reason as above.
-        sql = text(f'SELECT array_agg(id) FROM "references" WHERE {_PG_MATCH}')
-        found = session.execute(sql, {"ts_q": tsquery(terms)}).scalar()
-        return list(found or [])
+        # One array instead of a row per match, for the same reason as above, read in
+        # binary (postgres.int_array). The narrow table and its GIN index only: the wide
+        # rows of ``references`` are not read.
+        found = f"SELECT array_agg(reference_id) FROM ({_PG_MATCHING}) AS found"
+        return postgres.int_array(session.connection(), found, {"ts_q": tsquery(terms)})
     clause = matching_clause(session, query)
     stmt = select(Reference.id)
     if clause is not None:
@@ -226,6 +239,15 @@ def rebuild(session: Session) -> None:
     """Rebuild the index from the table (after a restore, or to repair it)."""
     if is_sqlite(session):
         session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+    elif is_postgresql(session):
+        # Indexed again from the table, as revision 0014 filled it.
+        session.execute(text(f"DELETE FROM {PG_TABLE}"))
+        session.execute(
+            text(
+                f"INSERT INTO {PG_TABLE} (reference_id, document) "
+                f'SELECT id, {_PG_DOCUMENT} FROM "references"'
+            )
+        )
 
 
 def optimize(session: Session) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from scholar_desk.core import clock
-from scholar_desk.core.db import fulltext
+from scholar_desk.core.db import fulltext, postgres
 from scholar_desk.core.db.models import (
     BibBlock,
     Reference,
@@ -368,11 +368,15 @@ def _import_parsed(
             [None if i in merged_into else keys[i].title for i in new],
         )
     else:
-        step = 2000
+        step = STORE_CHUNK if fulltext.is_postgresql(session) else 2000
         for start in range(0, len(to_store), step):
             check()
             batch = [_row(r, now) for r in to_store[start : start + step]]
-            session.execute(insert(_REFERENCES), batch)
+            if fulltext.is_postgresql(session):
+                # One COPY per chunk: its search-index trigger runs once per chunk.
+                postgres.copy_rows(session.connection(), _REFERENCES, batch)
+            else:
+                session.execute(insert(_REFERENCES), batch)
             progress(min(start + step, len(to_store)), len(to_store), "Storing references")
     keys_stored = [r.citation_key for r in to_store]
     ids_by_key: dict[str, int] = {}
