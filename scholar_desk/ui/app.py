@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -271,7 +271,9 @@ def run(
     from scholar_desk.ui.workers import make_pool
 
     ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
+    resume_filters = _hold_application_filters(app)
     window = MainWindow(ctx)
+    window.initial_page_painted.connect(resume_filters)
     services: list[Any] = []
 
     def start_services() -> None:
@@ -300,6 +302,32 @@ def run(
         ctx.pool.waitForDone()
         ctx.undo.clear()
         library.close()
+
+
+def _hold_application_filters(app: QApplication) -> Callable[[], None]:
+    """Take the application's event filters off until the window's first paint.
+
+    Every event of every widget passes through them, and the first few make PySide6
+    build Python enums for most of QtWidgets: about a tenth of a second of each start.
+    The window fits itself to its screen as it restores its layout; once it has painted,
+    the filters come back and catch up with the windows and spin boxes made meanwhile.
+
+    Returns:
+        What puts them back.
+    """
+    from scholar_desk.ui import contrast, screens
+
+    for held in (app.findChild(screens.ScreenFitter), app.findChild(contrast.SpinBoxInset)):
+        if held is not None:
+            app.removeEventFilter(held)
+
+    def resume() -> None:
+        screens.install(app)
+        screens.fit_shown_windows(app)
+        contrast.install(app)
+        contrast.inset_spin_boxes(app)
+
+    return resume
 
 
 def _fail(app: QApplication, exc: Exception) -> int:

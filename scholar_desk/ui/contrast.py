@@ -195,16 +195,18 @@ class SpinBoxInset(QObject):
 
     @override
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Polish
-            and isinstance(watched, QAbstractSpinBox)
-            # A date field with a calendar button keeps the padding: its text is clear.
-            and not (isinstance(watched, QDateTimeEdit) and watched.calendarPopup())
-        ):
-            edit = watched.findChild(QLineEdit)
-            if edit is not None:
-                edit.setTextMargins(4, 0, 0, 0)
+        if event.type() == QEvent.Type.Polish and isinstance(watched, QAbstractSpinBox):
+            _inset(watched)
         return False
+
+
+def _inset(box: QAbstractSpinBox) -> None:
+    # A date field with a calendar button keeps the padding: its text is clear.
+    if isinstance(box, QDateTimeEdit) and box.calendarPopup():
+        return
+    edit = box.findChild(QLineEdit)
+    if edit is not None:
+        edit.setTextMargins(4, 0, 0, 0)
 
 
 def install(app: QApplication) -> None:
@@ -213,3 +215,10 @@ def install(app: QApplication) -> None:
     if not isinstance(inset, SpinBoxInset):
         inset = SpinBoxInset(app)
     app.installEventFilter(inset)
+
+
+def inset_spin_boxes(app: QApplication) -> None:
+    """Inset the spin boxes that exist already (made while the filter was off)."""
+    for widget in app.allWidgets():
+        if isinstance(widget, QAbstractSpinBox):
+            _inset(widget)

@@ -93,3 +93,10 @@ def install(app: QApplication) -> ScreenFitter:
         fitter = ScreenFitter(app)
     app.installEventFilter(fitter)  # once: installing it again only moves it to the front
     return fitter
+
+
+def fit_shown_windows(app: QApplication) -> None:
+    """Fit the windows shown already (while the fitter was off) to their screens."""
+    for widget in app.topLevelWidgets():
+        if widget.isVisible() and widget.windowType() in _FITTED_TYPES:
+            fit_to_screen(widget)

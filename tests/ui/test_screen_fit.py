@@ -191,3 +191,35 @@ def test_a_maximized_window_is_left_to_the_window_manager(qtbot, qapp):
         assert widget.isMaximized()
     finally:
         qapp.removeEventFilter(fitter)
+
+
+def test_windows_shown_while_the_main_window_opens_are_fitted_once_it_has_painted(
+    qapp, themed, qtbot
+):
+    from PySide6.QtWidgets import QDialog, QSpinBox, QVBoxLayout
+
+    from scholar_desk.ui import app
+
+    app.configure_application(qapp)
+    resume = app._hold_application_filters(qapp)  # as run() does while the window opens
+    fitter = qapp.findChild(screens.ScreenFitter)
+    try:
+        area = _available()
+        dialog = QDialog()
+        qtbot.addWidget(dialog)
+        spin = QSpinBox(dialog)
+        QVBoxLayout(dialog).addWidget(spin)
+        dialog.resize(area.width() * 2, area.height() + 300)
+        dialog.show()
+        assert spin.lineEdit().textMargins().left() == 0
+        resume()  # the window has painted
+        assert area.contains(dialog.frameGeometry())
+        assert spin.lineEdit().textMargins().left() == 4
+        later = QDialog()
+        qtbot.addWidget(later)
+        later.resize(area.width() * 2, 100)
+        later.show()
+        assert later.width() <= area.width()
+    finally:
+        if fitter is not None:
+            qapp.removeEventFilter(fitter)
