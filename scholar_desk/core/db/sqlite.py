@@ -10,6 +10,7 @@ import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from scholar_desk.core.progress import CancelToken
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.sql import Select
 
 BUSY_TIMEOUT_SECONDS = 5.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -51,6 +53,19 @@ def configure_engine(engine: Engine, *, busy_timeout: float = BUSY_TIMEOUT_SECON
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def ids_in_order(connection: Connection, stmt: Select[Any]) -> list[int]:
+    """The single column of ``stmt`` (ids), in its order, read from the driver's cursor.
+
+    SQLAlchemy's result makes a row object for every one of 100,000 ids and then takes
+    its first column; reading the driver's cursor takes less than half the time.
+    """
+    result = connection.execute(stmt)
+    try:
+        return list(map(itemgetter(0), result.cursor))
+    finally:
+        result.close()
 
 
 def uri(path: Path, *, mode: str = "ro") -> str:

@@ -9,7 +9,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from scholar_desk.core.db import fulltext, postgres
+from scholar_desk.core.db import fulltext, postgres, sqlite
 from scholar_desk.core.db.models import (
     Abstract,
     Manuscript,
@@ -186,7 +186,7 @@ def reference_ids(
     # Through the connection: plain ints, without the ORM's per-row loading.
     if fulltext.is_postgresql(session):
         return postgres.ids_in_order(session.connection(), stmt)
-    return list(session.connection().execute(stmt).scalars())
+    return sqlite.ids_in_order(session.connection(), stmt)
 
 
 def _order_by(sort: str, descending: bool) -> tuple[Any, ...]:
