@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scholar_desk.core import files
 from scholar_desk.core.progress import CancelToken
@@ -63,7 +63,8 @@ def ids_in_order(connection: Connection, stmt: Select[Any]) -> list[int]:
     """
     result = connection.execute(stmt)
     try:
-        return list(map(itemgetter(0), result.cursor))
+        cursor = cast(sqlite3.Cursor, result.cursor)  # the pysqlite driver's own
+        return list(map(itemgetter(0), cursor))
     finally:
         result.close()
 
