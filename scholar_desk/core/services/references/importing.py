@@ -369,9 +369,15 @@ def _import_parsed(
         )
     else:
         step = STORE_CHUNK if fulltext.is_postgresql(session) else 2000
+        # The title keys the duplicate check made, as for SQLite (a merge inside the file
+        # may have given a record its title: that one is keyed again).
+        title_keys = [None if i in merged_into else keys[i].title for i in new]
         for start in range(0, len(to_store), step):
             check()
-            batch = [_row(r, now) for r in to_store[start : start + step]]
+            batch = [
+                _row(r, now, title_keys[number])
+                for number, r in enumerate(to_store[start : start + step], start)
+            ]
             if fulltext.is_postgresql(session):
                 # One COPY per chunk: its search-index trigger runs once per chunk.
                 postgres.copy_rows(session.connection(), _REFERENCES, batch)
