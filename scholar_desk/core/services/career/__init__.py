@@ -2,35 +2,122 @@
 
 One module per document or view; this facade keeps the names callers use, e.g.
 ``career.build_cv``.
+
+The parts are imported on first use of one of their names: the dashboard shows the
+program's requirements, and needs neither the CV's nor the packet's document writers.
 """
 
-from scholar_desk.core.services.career.acgme import AcgmeUpdate, acgme_update, parse_year
-from scholar_desk.core.services.career.cv import build_cv, export_cv, newest_first
-from scholar_desk.core.services.career.eras import build_eras, export_eras
-from scholar_desk.core.services.career.meetings import (
-    MeetingAction,
-    MeetingInfo,
-    add_action,
-    list_meetings,
-    record_meeting,
-)
-from scholar_desk.core.services.career.packet import build_packet, export_packet, review_period
-from scholar_desk.core.services.career.program import (
-    IN_PROGRESS,
-    MET,
-    NOT_STARTED,
-    FellowProgress,
-    ItemStage,
-    RequirementProgress,
-    current_program,
-    example_text,
-    fellow_progress,
-    program_progress,
-    set_program,
-    stored_text,
-    with_requirements,
-)
-from scholar_desk.core.services.career.works import person_of, works_of
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scholar_desk.core.services.career.acgme import (
+        AcgmeUpdate,
+        acgme_update,
+        parse_year,
+    )
+    from scholar_desk.core.services.career.cv import (
+        build_cv,
+        export_cv,
+        newest_first,
+    )
+    from scholar_desk.core.services.career.eras import (
+        build_eras,
+        export_eras,
+    )
+    from scholar_desk.core.services.career.meetings import (
+        MeetingAction,
+        MeetingInfo,
+        add_action,
+        list_meetings,
+        record_meeting,
+    )
+    from scholar_desk.core.services.career.packet import (
+        build_packet,
+        export_packet,
+        review_period,
+    )
+    from scholar_desk.core.services.career.program import (
+        IN_PROGRESS,
+        MET,
+        NOT_STARTED,
+        FellowProgress,
+        ItemStage,
+        RequirementProgress,
+        current_program,
+        example_text,
+        fellow_progress,
+        program_progress,
+        set_program,
+        stored_text,
+        with_requirements,
+    )
+    from scholar_desk.core.services.career.works import (
+        person_of,
+        works_of,
+    )
+
+_PARTS: dict[str, tuple[str, ...]] = {
+    "acgme": (
+        "AcgmeUpdate",
+        "acgme_update",
+        "parse_year",
+    ),
+    "cv": (
+        "build_cv",
+        "export_cv",
+        "newest_first",
+    ),
+    "eras": (
+        "build_eras",
+        "export_eras",
+    ),
+    "meetings": (
+        "MeetingAction",
+        "MeetingInfo",
+        "add_action",
+        "list_meetings",
+        "record_meeting",
+    ),
+    "packet": (
+        "build_packet",
+        "export_packet",
+        "review_period",
+    ),
+    "program": (
+        "IN_PROGRESS",
+        "MET",
+        "NOT_STARTED",
+        "FellowProgress",
+        "ItemStage",
+        "RequirementProgress",
+        "current_program",
+        "example_text",
+        "fellow_progress",
+        "program_progress",
+        "set_program",
+        "stored_text",
+        "with_requirements",
+    ),
+    "works": (
+        "person_of",
+        "works_of",
+    ),
+}
+"""Which module of this package defines each name the facade offers."""
+_WHERE = {name: part for part, names in _PARTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    part = _WHERE.get(name)
+    if part is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{part}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
 
 __all__ = [
     "IN_PROGRESS",

@@ -16,23 +16,26 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
+from scholar_desk.core.errors import NotFoundError
 from scholar_desk.core.formats.program import STAGES, Program, Requirement, parse_program
-from scholar_desk.core.formats.report_files import ActivityReport, RequirementLine
 from scholar_desk.core.records import (
     AbstractStatus,
     ProjectStatus,
     SubmissionStatus,
 )
 from scholar_desk.core.services import items, permissions
-from scholar_desk.core.services.career.works import person_of
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.session import Actor
+
+if TYPE_CHECKING:
+    from scholar_desk.core.formats.report_files import ActivityReport
 
 SETTING_KEY = "program_toml"
 EXAMPLE_RESOURCE = ("programs", "pain-medicine.example.toml")
@@ -301,7 +304,9 @@ def fellow_progress(
         NotFoundError: No such person.
         PermissionDeniedError: The actor may not read the fellow's records.
     """
-    person = person_of(session, fellow_id)
+    person = session.get(m.Person, fellow_id)
+    if person is None:
+        raise NotFoundError(f"There is no person with id {fellow_id}.")
     permissions.require(session, actor, permissions.READ, "project", fellow_id)
     program = current_program(session)
     day = today or clock.today()
@@ -343,6 +348,8 @@ def with_requirements(
         activity: The report.
         today: The day presentations count as given (the clock's today by default).
     """
+    from scholar_desk.core.formats.report_files import RequirementLine
+
     program = current_program(session)
     fellows = []
     for part in activity.fellows:
