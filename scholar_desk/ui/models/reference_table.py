@@ -36,6 +36,10 @@ FIRST_SCREEN_ROWS = 120
 CACHE_ROWS = 4096
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _DECORATION, ID_ROLE, FLAG_ROLE})
 
 
 class _Column(NamedTuple):
@@ -287,33 +291,37 @@ class ReferenceTableModel(QAbstractTableModel):
         return None
 
     @override
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every cell painted: answer the roles not handled first,
+        # and with no lookups of Qt's enums on the way.
+        if role not in _ROLES or not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if not 0 <= column < len(COLUMNS):
             return None
         if role == ID_ROLE:
-            return self._ids[index.row()] if index.row() < len(self._ids) else None
-        if role == FLAG_ROLE or (role == Qt.ItemDataRole.DecorationRole and index.column() == 3):
-            ref_id = self._ids[index.row()] if index.row() < len(self._ids) else None
+            return self._ids[row] if row < len(self._ids) else None
+        if role in (FLAG_ROLE, _DECORATION):
+            if role == _DECORATION and column != 3:
+                return None
+            ref_id = self._ids[row] if row < len(self._ids) else None
             flag = self.flagged.get(ref_id) if ref_id is not None else None
             if role == FLAG_ROLE or flag is None:
                 return flag
             return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        if self._total is not None and index.row() >= len(self._ids):
+        if self._total is not None and row >= len(self._ids):
             # Painting past the first screen: never reset the model inside a paint.
             QTimer.singleShot(0, self.complete)
-            return "" if role == Qt.ItemDataRole.DisplayRole else None
-        record = self.record_at(index.row())
+            return "" if role == _DISPLAY else None
+        record = self.record_at(row)
         if record is None:
-            return "" if role == Qt.ItemDataRole.DisplayRole else None
-        value = COLUMNS[index.column()].value(record)
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return "" if role == _DISPLAY else None
+        if role == _TOOLTIP:
             flag = self.flagged.get(record.id)
-            if index.column() == 3 and flag:
+            if column == 3 and flag:
                 return f"{flag}. {record.title}"
-            return record.title if index.column() == 3 and record.title else None
-        return value
+            return record.title if column == 3 and record.title else None
+        return COLUMNS[column].value(record)
 
     @override
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
