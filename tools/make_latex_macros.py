@@ -59,7 +59,39 @@ def tables() -> dict[str, object]:
         "with_arguments": with_arguments,
         "text": constant,
         "control_symbols": symbols,
+        "math": _same_in_math(converter, constant, symbols),
     }
+
+
+def _same_in_math(
+    converter: object, constant: dict[str, str], symbols: dict[str, str]
+) -> list[str]:
+    """Macros and control symbols that give the same text inside ``$...$`` as outside.
+
+    Inside math a space after a macro is kept where text follows (``$\\pm z$`` is
+    ``± z``), which the decoder's math path knows; a macro listed here also gives its
+    text alone, before a letter, and after one.
+    """
+    latex_to_text = converter.latex_to_text  # type: ignore[attr-defined]
+
+    def same(source: str, text: str) -> bool:
+        try:
+            return bool(
+                latex_to_text(f"${source}$") == text
+                and latex_to_text(f"$x{source} y$") == f"x{text} y"
+                and latex_to_text(f"$x{source}1$") == f"x{text}1"
+            )
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+            return False
+
+    names = [name for name, text in constant.items() if same("\\" + name, text)]
+    # A control symbol alone is only a space, which the decoder strips anyway.
+    names += [
+        ch
+        for ch, text in symbols.items()
+        if ch != "/" and latex_to_text(f"$x\\{ch}1$") == f"x{text}1"
+    ]
+    return sorted(names)
 
 
 def main() -> int:

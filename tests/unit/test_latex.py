@@ -149,6 +149,11 @@ def test_macros_with_arguments_still_go_to_pylatexenc(monkeypatch: pytest.Monkey
         r"The $n = 1$ line of {Cu$_2$O}",
         r"Intrinsic absorption in the $2.5$ to $6.5$ region",
         r"a $x^2 + y_1$ b",
+        r"at $25\,^\circ\mathrm{C}$ and $1050\, ^{\circ} \mathrm{C}$",
+        r"$\alpha$-helix, $\langle 100 \rangle$ and $T_\mathrm{c}$, $_{1\pm z}$",
+        r"Cu$\slash$Ni",
+        r"{$ \Omega $Times and $ \Omega $Helvetica fonts}",
+        r"Thin \{\vphantom\}{{GaN}}\vphantom\{\} films",
     ],
 )
 def test_plain_inline_math_stays_on_the_fast_path(
@@ -163,6 +168,15 @@ def test_plain_inline_math_stays_on_the_fast_path(
     assert latex.decode(value) == expected
 
 
-@pytest.mark.parametrize("value", [r"GaN $\alpha$ phase", r"costs \$5 and $x$ more", r"$T_{c}$"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        r"GaN $\alpha$ phase",
+        r"costs \$5 and $x$ more",
+        r"$T_{c}$",
+        r"$\mathbf{x}$ and $\not$ and $\{001\}$",
+        r"$x \alpha  y$, ${a} \mathrm{C}$, $\mathrm{a} b$ and $x ^{2}$",
+    ],
+)
 def test_math_with_more_in_it_still_equals_pylatexenc(value: str) -> None:
     assert latex.decode(value) == latex.reference_decode(value)

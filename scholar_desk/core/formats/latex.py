@@ -4,9 +4,10 @@ pylatexenc is correct but slow (about 170 entries a second on a whole entry). Ne
 value in real files is plain text, text with protecting braces, or text with the common
 accent and escape forms, or macros without arguments (``\TeX``, ``{\it ...\/}``), so
 `decode` handles exactly those forms itself and hands a value to pylatexenc only when
-something else (a macro with arguments, math beyond plain characters) is left over;
+something else (a macro with arguments, math beyond what `_math` reads) is left over;
 inline math of plain characters (``$n = 1$``, ``Cu$_2$O``) is its content, as pylatexenc
-gives it. What pylatexenc makes of
+gives it, and so is math with the macros pylatexenc renders the same there
+(``$25\,^\circ\mathrm{C}$``), under its rule for spaces in math. What pylatexenc makes of
 each macro it knows comes from resources/latex_macros.json (tools/make_latex_macros.py
 writes it from pylatexenc's own tables, and a test keeps the two equal); like
 pylatexenc, a macro it does not know becomes nothing. The fast path
@@ -85,6 +86,7 @@ _TOKEN = re.compile(
   | (?P<quote>---|--|``|''|\?`|!`)
   | (?P<tilde>~)
   | (?P<brace>[{}])
+  | (?P<phantom>\\vphantom[ \t\n]*(?:\\[{}]|\{[^{}\\]*\}))
   | \\(?P<word>[A-Za-z]+)[ \t\n\r]*
   | \\(?P<ctrl>[/ ,])
     )
@@ -127,6 +129,8 @@ def _replace(match: re.Match[str]) -> str:
         return match.group() if text is None else text
     if kind == "ctrl":
         return _control_symbols()[match.group("ctrl")]
+    if kind == "phantom":  # \vphantom keeps a line's height and shows nothing
+        return ""
     return ""  # \emph and friends: the braces that follow are removed on their own
 
 
@@ -183,7 +187,7 @@ def decode(value: str) -> str:
     """
     if not _SPECIAL.search(value):
         return collapse_spaces(value)
-    text = _PLAIN_MATH.sub(r"\1", value) if "$" in value else value
+    text = _MATH.sub(_math, value) if "$" in value else value
     fast = _TOKEN.sub(_replace, text)
     if "\\" in fast or "$" in fast:
         return _slow(value)
@@ -192,7 +196,91 @@ def decode(value: str) -> str:
 
 # Inline math of plain characters only: pylatexenc gives its content as it is
 # ("$n = 1$" -> "n = 1", "Cu$_2$O" -> "Cu_2O"); anything else in math goes to pylatexenc.
-_PLAIN_MATH = re.compile(r"(?<!\\)\$([A-Za-z0-9 .,;:=+*/()<>|^_\[\]]*)\$")
+_PLAIN_MATH = re.compile(r"[A-Za-z0-9 .,;:=+*/()<>|^_\[\]]*")
+
+
+# Other inline math: `_math` decodes what is made of plain characters, braces, macros
+# pylatexenc renders the same in math as in text (`_math_macros`), \, and \mathrm{...}.
+_MATH = re.compile(r"(?<!\\)\$([^$]*)\$")
+_MATH_PART = re.compile(
+    r"\\(?P<mac>[A-Za-z]+)|\\(?P<sym>[ ,])|(?P<open>\{)|(?P<close>\})"
+    r"|(?P<space>[ \t\n]+)|(?P<chars>[A-Za-z0-9.,;:=+*/()<>|^_\[\]-]+)"
+)
+_MATH_FORMATS = frozenset({"mathrm", "textrm", "text"})
+# What must not come out of math into the text decoding that follows.
+_MATH_UNSAFE = re.compile(r"[\\{}$~`'?!&%]|--|^-|-$")
+
+
+def _math(match: re.Match[str]) -> str:
+    """The text of one inline math region, or the region as it was (then pylatexenc).
+
+    As pylatexenc renders math: a space between two constructs (macros, control
+    symbols, groups) goes; a space next to characters stays.
+    """
+    content = match.group(1)
+    if _PLAIN_MATH.fullmatch(content):
+        return content
+    decoded = _math_text(content)
+    if decoded is None or _MATH_UNSAFE.search(decoded):
+        return match.group()
+    return decoded
+
+
+def _math_text(content: str) -> str | None:
+    known = _math_macros()
+    out: list[str] = []
+    space = ""  # whitespace seen since the last part
+    last = "start"  # what came before it: start, chars, construct
+    pos = 0
+    depth = 0
+    argument_due = False
+    while pos < len(content):
+        m = _MATH_PART.match(content, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "space":
+            space = " "
+            continue
+        if argument_due and kind != "open":
+            return None
+        construct = kind != "chars"
+        if space and not (construct and last == "construct"):
+            out.append(space)
+        space = ""
+        if kind == "chars":
+            out.append(m.group())
+        elif kind == "mac":
+            name = m.group("mac")
+            if name in _MATH_FORMATS:
+                argument_due = True
+            elif name in known:
+                out.append(_macro_texts().get(name) or "")
+            elif name in _macro_texts():  # takes arguments, or differs in math
+                return None
+            # else: a macro pylatexenc does not know becomes nothing, as in text
+        elif kind == "sym":
+            if m.group("sym") not in known:
+                return None
+            out.append(_control_symbols()[m.group("sym")])
+        elif kind == "open":
+            depth += 1
+            argument_due = False
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                return None
+        last = "construct" if construct else "chars"
+    if argument_due or depth or (space and last == "chars"):
+        return None
+    return "".join(out)  # a space after the last construct goes
+
+
+@lru_cache(maxsize=1)
+def _math_macros() -> frozenset[str]:
+    """Macros and control symbols pylatexenc renders inside math as outside it."""
+    return frozenset(_macro_tables()["math"])
 
 
 _BARE = re.compile(r"(?<!\\)([%&])")

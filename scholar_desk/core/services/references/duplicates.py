@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -78,6 +77,8 @@ def _same_work(a: _Keys, b: _Keys, *, exact: bool) -> str | None:
         return None
     if _DIGITS.findall(a.title) != _DIGITS.findall(b.title):
         return None  # "Part 1" and "Part 2", "phase II/III" trials: different works
+    from rapidfuzz import fuzz  # loaded by the first pair close enough to compare
+
     score = fuzz.ratio(a.title, b.title)
     if score >= FUZZY_THRESHOLD:
         return f"similar title ({score:.0f}%), same year and first author"
