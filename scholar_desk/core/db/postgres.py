@@ -134,6 +134,18 @@ def copy_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, 
         cursor.close()
 
 
+def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """``count`` new ids from the sequence of ``table``'s ``id`` column, ascending."""
+    if count <= 0:
+        return []
+    return int_array(
+        connection,
+        "SELECT array_agg(n ORDER BY n) FROM (SELECT nextval(pg_get_serial_sequence("
+        "%(table)s, 'id')) AS n FROM generate_series(1, %(count)s)) AS taken",
+        {"table": f'"{table.name}"', "count": count},
+    )
+
+
 def wants_password(message: str) -> bool:
     """Whether a connection failed only because no password was given."""
     return "no password supplied" in message.lower()

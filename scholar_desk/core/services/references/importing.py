@@ -357,6 +357,7 @@ def _import_parsed(
     merged_before = _snapshot(session, list(merges))
     now = clock.now()
     progress(0, len(to_store), "Storing references")
+    given: list[int] | None = None
     if fulltext.is_sqlite(session):
         _store_sqlite(
             session,
@@ -372,13 +373,22 @@ def _import_parsed(
         # The title keys the duplicate check made, as for SQLite (a merge inside the file
         # may have given a record its title: that one is keyed again).
         title_keys = [None if i in merged_into else keys[i].title for i in new]
+        # On a server the ids are taken from the table's sequence first, so the rows go
+        # in with them and are not looked up again by key afterwards.
+        given = (
+            postgres.next_ids(session.connection(), _REFERENCES, len(to_store))
+            if fulltext.is_postgresql(session)
+            else None
+        )
         for start in range(0, len(to_store), step):
             check()
             batch = [
                 _row(r, now, title_keys[number])
                 for number, r in enumerate(to_store[start : start + step], start)
             ]
-            if fulltext.is_postgresql(session):
+            if given is not None:
+                for number, row in enumerate(batch, start):
+                    row["id"] = given[number]
                 # One COPY per chunk: its search-index trigger runs once per chunk.
                 postgres.copy_rows(session.connection(), _REFERENCES, batch)
             else:
@@ -386,11 +396,16 @@ def _import_parsed(
             progress(min(start + step, len(to_store)), len(to_store), "Storing references")
     keys_stored = [r.citation_key for r in to_store]
     ids_by_key: dict[str, int] = {}
-    for part in _chunks(keys_stored):
-        for ref_id, key in session.execute(
-            select(Reference.id, Reference.citation_key).where(Reference.citation_key.in_(part))
-        ):
-            ids_by_key[key] = ref_id
+    if given is not None:
+        ids_by_key = dict(zip(keys_stored, given, strict=True))
+    else:
+        for part in _chunks(keys_stored):
+            for ref_id, key in session.execute(
+                select(Reference.id, Reference.citation_key).where(
+                    Reference.citation_key.in_(part)
+                )
+            ):
+                ids_by_key[key] = ref_id
     report.imported_ids = [ids_by_key[k] for k in keys_stored]
     tagged = [(ids_by_key[r.citation_key], r.tags) for r in to_store if r.tags]
     if tagged:
