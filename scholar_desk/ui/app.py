@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -279,6 +280,10 @@ def run(
     def start_services() -> None:
         # Once the page is up: the daily backup and friends must not delay the window.
         from scholar_desk.ui.shared_machine import start_services
+
+        # What start-up made lives as long as the window: leave it out of the garbage
+        # collector's full collections, which walk every object holding the GIL.
+        gc.freeze()
 
         services.extend(start_services(ctx, window))
         if not os.environ.get(STARTUP_PROBE):

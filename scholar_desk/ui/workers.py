@@ -9,7 +9,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from scholar_desk.core.errors import ScholarDeskError
-from scholar_desk.core.progress import CancelledError, CancelToken, ProgressSink
+from scholar_desk.core.progress import (
+    CancelledError,
+    CancelToken,
+    ProgressSink,
+    full_collections_deferred,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +50,11 @@ class Job(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self._task(self.signals.emit_progress, self.cancel_token)
+            # A full collection walks every object while holding the GIL, freezing the
+            # window; it waits until the job is over (the whole job: reading and storing
+            # an import are two steps, and the gap between them is no exception).
+            with full_collections_deferred():
+                result = self._task(self.signals.emit_progress, self.cancel_token)
         except CancelledError:
             self.signals.cancelled.emit()
         except ScholarDeskError as exc:

@@ -23,7 +23,12 @@ from scholar_desk.core.formats.reference import (
     ParsedReference,
     ParseResult,
 )
-from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
+from scholar_desk.core.progress import (
+    CancelToken,
+    ProgressSink,
+    full_collections_deferred,
+    no_progress,
+)
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.references.duplicates import (
@@ -34,7 +39,7 @@ from scholar_desk.core.services.references.duplicates import (
 )
 from scholar_desk.core.services.references.keys import _assign_keys
 from scholar_desk.core.services.references.merges import _merge_into, _merge_values
-from scholar_desk.core.services.references.reading import _full_collections, read_files
+from scholar_desk.core.services.references.reading import read_files
 from scholar_desk.core.services.references.records import (
     _REFERENCES,
     REFERENCE_KIND,
@@ -200,7 +205,7 @@ def import_parsed(
             not read the library).
     """
     _require_import(session, actor, dry_run=dry_run)
-    with _full_collections.deferred():
+    with full_collections_deferred():
         report = _import_parsed(
             session,
             results,

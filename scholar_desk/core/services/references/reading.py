@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import re
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from scholar_desk.core.errors import (
@@ -18,42 +15,12 @@ from scholar_desk.core.formats.reference import (
     read_text,
     require_entries,
 )
-from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-
-
-class _FullCollections:
-    """Defers the garbage collector's full collections while an import runs.
-
-    A full collection walks every tracked object of the process while holding the GIL;
-    with the GUI loaded that is 30-90 ms, and reading and storing 20,000 references
-    allocates enough to start five of them: five freezes of the window while the import
-    runs in a worker. Young collections go on (short-lived cycles are still freed); the
-    full ones wait until the import is over. Nested and concurrent uses are counted.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._saved: tuple[int, int, int] | None = None
-
-    @contextmanager
-    def deferred(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._saved = gen0, gen1, _gen2 = gc.get_threshold()
-                gc.set_threshold(gen0, gen1, 1_000_000_000)
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._saved is not None:
-                    gc.set_threshold(*self._saved)
-                    self._saved = None
-
-
-_full_collections = _FullCollections()
+from scholar_desk.core.progress import (
+    CancelToken,
+    ProgressSink,
+    full_collections_deferred,
+    no_progress,
+)
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -122,7 +89,7 @@ def read_files(
         CancelledError: Cancel was asked for.
     """
     results = []
-    with _full_collections.deferred():
+    with full_collections_deferred():
         for number, path in enumerate(paths):
             if cancel is not None:
                 cancel.check()
