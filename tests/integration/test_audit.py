@@ -106,7 +106,7 @@ def test_trigger_rejects_update_and_delete_through_the_orm(library: Library) -> 
     assert [e.actor for e in events] == ["me"]
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="a raw sqlite3 connection to the file")
 def test_trigger_rejects_raw_sqlite(library: Library) -> None:
     with library.transaction() as s:
         items.create_item(s, SINGLE_USER, "journal", {"name": "J"})

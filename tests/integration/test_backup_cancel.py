@@ -45,6 +45,7 @@ class _CancelAfter(CancelToken):
         super().check()
 
 
+@pytest.mark.sqlite_only(reason="SQLite's page-by-page copy into a file")
 def test_copy_cancelled_midway_leaves_no_file(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(sqlite, "_BACKUP_STEP_PAGES", 4)  # many steps on a small file
     library = _filled(tmp_path / "lib.sqlite3")
@@ -60,6 +61,7 @@ def test_copy_cancelled_midway_leaves_no_file(tmp_path: Path, monkeypatch) -> No
         library.close()
 
 
+@pytest.mark.sqlite_only(reason="the backups folder beside the database file")
 def test_auto_backup_cancelled_leaves_the_backups_folder_empty(
     tmp_path: Path, monkeypatch
 ) -> None:

@@ -24,7 +24,7 @@ from scholar_desk.core.services import accounts, backups, items
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 
 # The backups folder, rotation and SQLite checks are about database files.
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite_only(reason="backups as files beside the database file")
 
 T0 = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
 

@@ -25,8 +25,8 @@ def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[Path, dict[str, int]]:
-    path = tmp_path / "cli.sqlite3"
+def db(new_db) -> tuple[str, dict[str, int]]:
+    path = new_db("cli.sqlite3")
     with Library.open(path) as lib, lib.transaction() as s:
         pain = items.create_item(s, SINGLE_USER, "journal", {"name": "PAIN"})
         rapm = items.create_item(s, SINGLE_USER, "journal", {"name": "RAPM"})

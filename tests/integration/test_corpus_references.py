@@ -34,9 +34,9 @@ def _entry_count(path: Path) -> int:
     )
 
 
-def test_every_corpus_file_imports_and_counts_add_up(corpus: Path, tmp_path: Path) -> None:
+def test_every_corpus_file_imports_and_counts_add_up(corpus: Path, new_db) -> None:
     for number, path in enumerate(_files(corpus)):
-        with Library.open(tmp_path / f"lib{number}.sqlite3") as library:
+        with Library.open(new_db(f"lib{number}.sqlite3")) as library:
             if path.suffix in (".bib", ".bibtex") and _entry_count(path) == 0:
                 # Only comments, strings or a preamble: refused whole, nothing written.
                 with (
@@ -115,7 +115,9 @@ def test_known_traps(corpus: Path) -> None:
     assert "biber__encoding1.bib" in latin.problems[0].message
 
 
-def test_export_import_round_trip_on_every_corpus_file(corpus: Path, tmp_path: Path) -> None:
+def test_export_import_round_trip_on_every_corpus_file(
+    corpus: Path, new_db, tmp_path: Path
+) -> None:
     fields = [
         c.name
         for c in Reference.__table__.columns
@@ -130,7 +132,7 @@ def test_export_import_round_trip_on_every_corpus_file(corpus: Path, tmp_path: P
     for number, path in enumerate(_files(corpus)):
         if path.suffix in (".bib", ".bibtex") and _entry_count(path) == 0:
             continue  # no entry: refused whole (the test above), nothing to round-trip
-        with Library.open(tmp_path / f"a{number}.sqlite3") as first:
+        with Library.open(new_db(f"a{number}.sqlite3")) as first:
             with first.transaction() as session:
                 svc.import_files(session, SINGLE_USER, [path], on_duplicate="keep")
             out = tmp_path / f"out{number}.bib"
@@ -139,7 +141,7 @@ def test_export_import_round_trip_on_every_corpus_file(corpus: Path, tmp_path: P
             before = snapshot(first)
         if not before:
             continue  # every entry skipped: the export is empty, and an empty file is refused
-        with Library.open(tmp_path / f"b{number}.sqlite3") as second:
+        with Library.open(new_db(f"b{number}.sqlite3")) as second:
             with second.transaction() as session:
                 report = svc.import_files(session, SINGLE_USER, [out], on_duplicate="keep")
             after = snapshot(second)

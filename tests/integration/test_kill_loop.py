@@ -20,6 +20,7 @@ KILLS = 20
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
 
 
+@pytest.mark.sqlite_only(reason="the file's integrity check and FTS5 index after each kill")
 def test_sigkill_during_import_or_edit(tmp_path: Path) -> None:
     db = tmp_path / "lib.sqlite3"
     crash_worker.seed(db)

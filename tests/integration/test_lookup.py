@@ -42,8 +42,8 @@ def run(
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Path:
-    db = tmp_path / "demo.sqlite3"
+def demo_db(new_db) -> str:
+    db = new_db("demo.sqlite3")
     done = subprocess.run(
         [sys.executable, "-m", "scholar_desk", "--db", str(db), "demo"],
         capture_output=True,

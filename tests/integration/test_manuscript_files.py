@@ -382,7 +382,7 @@ def test_roles_fellow_owns_mentor_reads_other_fellow_sees_nothing(
             manuscript_files.add_files(s, rows["fb"], "manuscript", ms, [draft])
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="a file at an old revision upgraded as it opens")
 def test_migration_stores_old_draft_paths_as_versions(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

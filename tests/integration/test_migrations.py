@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -62,14 +63,15 @@ def test_opening_a_current_database_does_not_import_alembic(library: Library) ->
     assert out.stdout.strip() == "[]"
 
 
-def test_open_is_idempotent_and_at_head(tmp_path: Path) -> None:
-    path = tmp_path / "lib.sqlite3"
+def test_open_is_idempotent_and_at_head(new_db) -> None:
+    path = new_db("lib.sqlite3")
     for _ in range(2):
         with Library.open(path) as lib:
             assert lib.current_revision() == lib.head_revision()
             assert not lib.needs_upgrade()
 
 
+@pytest.mark.sqlite_only(reason="the pre-upgrade backup file and the file's rows")
 def test_upgrade_from_first_revision_backs_up_and_keeps_data(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
     lib = Library(path)

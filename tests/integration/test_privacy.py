@@ -299,7 +299,7 @@ def test_mark_seen_and_unlock_are_audited(clinic: Clinic) -> None:
         assert _audit_count(s) == before + 1
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="the safety copy beside the backup files")
 def test_restore_is_audited_and_its_safety_copy_outlives_rotation(
     clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -128,7 +128,7 @@ def test_cancel_leaves_library_unchanged(library: Library, tmp_path: Path) -> No
     assert _count(library) == 0
 
 
-@pytest.mark.sqlite_only
+@pytest.mark.sqlite_only(reason="SQLite's staged FTS5 indexing step")
 def test_cancel_while_indexing_leaves_library_and_index_unchanged(
     library: Library, tmp_path: Path
 ) -> None:

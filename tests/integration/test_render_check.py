@@ -59,13 +59,13 @@ def _ceiling(width_in: float, height_in: float, columns: int) -> float:
 
 @pytest.fixture(scope="module")
 def rendered(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, module_new_db
 ) -> Iterator[list[tuple[Made, list[rc.PageReport]]]]:
     if rc.soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed; install libreoffice-impress")
     clock.set_clock(lambda: dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
     folder = tmp_path_factory.mktemp("render")
-    library = Library.open(folder / "lib.sqlite3")
+    library = Library.open(module_new_db("lib.sqlite3"))
     full = make_abstract(library, folder, link_url="https://doi.org/10.1136/rapm-2026-105432")
     short = make_abstract(library, folder, figures=(), n_refs=1, n_authors=2)
     with library.transaction() as session:

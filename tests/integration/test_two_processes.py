@@ -95,6 +95,7 @@ def test_two_writers_lose_no_update(library: Library, manuscript: int) -> None:
     assert sorted(int(e.new_value or 0) for e in events) == list(range(1, 2 * each + 1))
 
 
+@pytest.mark.sqlite_only(reason="SQLite's one write lock for the whole file")
 def test_waiting_writer_gets_busy_not_a_crash(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
