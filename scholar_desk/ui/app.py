@@ -274,7 +274,8 @@ def run(
     ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
     resume_filters = _hold_application_filters(app)
     window = MainWindow(ctx)
-    window.initial_page_painted.connect(resume_filters)
+    # Queued like the services below: nothing it does competes with the first paint.
+    window.initial_page_painted.connect(lambda: QTimer.singleShot(0, resume_filters))
     services: list[Any] = []
 
     def start_services() -> None:
