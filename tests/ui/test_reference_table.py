@@ -172,3 +172,49 @@ def test_a_notice_stored_elsewhere_shows_once_the_rows_are_invalidated(
     model.set_search("title")  # a search leaves the notices as they were read
     model.invalidate_rows()  # what the page does when a reference changed elsewhere
     assert "retract" in (model.index(0, 3).data(FLAG_ROLE) or "").lower()
+
+
+def test_typing_on_over_many_rows_drops_what_no_longer_matches(
+    filled: Library, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from scholar_desk.ui.models import reference_table
+
+    monkeypatch.setattr(reference_table, "DROP_FROM", 1)  # 600 rows count as many here
+    path = tmp_path / "ti.bib"
+    path.write_text("".join(f"@article{{ti{i}, title = {{Tiamat {i}}}}}\n" for i in range(20)))
+    with filled.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [path])  # "ti" finds them, "tit" does not
+    model = ReferenceTableModel(filled)
+    model.refresh()
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    typed = ["ti", "tit", "title", "title 0", "title 01", "title 012", "title 0", "pa", "pain"]
+    typed += [
+        "pain ti",
+        "pain title",
+        "pain title 5",
+        "pain title 59",
+        "author2 ab",
+        "author2 about",
+    ]
+    for text in typed:
+        model.set_search(text)
+        with filled.reading() as session:
+            fresh = svc.reference_ids(
+                session, SINGLE_USER, search=text, sort="year", descending=True
+            )
+        assert model.ids() == fresh, text
+
+
+def test_the_index_names_what_typing_on_drops(filled: Library) -> None:
+    with filled.reading() as session:
+        before = set(svc.reference_ids(session, SINGLE_USER, search="title 0"))
+        now = set(svc.reference_ids(session, SINGLE_USER, search="title 01"))
+        dropped = svc.dropped_ids(session, SINGLE_USER, "title 01", "title 0", limit=600)
+        if not filled.is_sqlite:
+            assert dropped is None  # the table then reads the matches themselves
+            return
+        assert dropped is not None
+        assert set(dropped) == before - now
+        assert len(dropped) == 90
+        assert svc.dropped_ids(session, SINGLE_USER, "title 01", "title 0", limit=89) is None
+        assert svc.dropped_ids(session, SINGLE_USER, "title", "titl", limit=600) == []

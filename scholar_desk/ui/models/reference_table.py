@@ -34,6 +34,8 @@ BLOCK = 256
 FIRST_SCREEN_ROWS = 120
 """Rows read before the first paint: more than a tall window shows."""
 CACHE_ROWS = 4096
+DROP_FROM = 20_000
+"""From this many rows shown (and half the order), typing on asks which rows go."""
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -163,6 +165,8 @@ class ReferenceTableModel(QAbstractTableModel):
     def _apply(self) -> None:
         self._total = None
         words = svc.search_words(self.search) if self.search else ()
+        dropped: list[int] | None = None
+        hits: list[int] | None = None
         with self._library.reading() as session:
             if self._order is None:
                 self._words = ()  # the rows shown came from the order before
@@ -179,15 +183,34 @@ class ReferenceTableModel(QAbstractTableModel):
                 self._load_flags(session)
             elif words == self._words:
                 return  # the same words (a space, a one-letter word): the same rows
-            hits = svc.matching_ids(session, self.actor, self.search) if words else None
-        order = self._order or []
-        if hits is None:
-            ids = list(order)
+            narrower = bool(words) and svc.narrows(words, self._words)
+            shown = len(self._ids)
+            longer = narrower and len(words) == len(self._words)
+            if longer and shown >= DROP_FROM and 2 * shown >= len(self._order or ()):
+                # One more letter of the last word over most of the library: ask which rows
+                # go, few or none as a rule (a new word drops many), not for all that stay.
+                dropped = svc.dropped_ids(
+                    session,
+                    self.actor,
+                    " ".join(words),
+                    " ".join(self._words),
+                    limit=shown // 8,
+                )
+            if dropped is None and words:
+                hits = svc.matching_ids(session, self.actor, self.search)
+        if dropped is not None:
+            if not dropped:
+                self._words = words  # the same rows: nothing on screen changes
+                return
+            gone = set(dropped)
+            ids = [ref_id for ref_id in self._ids if ref_id not in gone]
+        elif hits is None:
+            ids = list(self._order or ())
         else:
             # Keep the sorted list already held and drop what does not match: no ORDER BY
             # over tens of thousands of matches in SQL. Typing on only narrows the search,
             # so the rows shown for the words before are all that can still match.
-            base = self._ids if svc.narrows(words, self._words) else order
+            base = self._ids if narrower else (self._order or [])
             ids = _kept(base, hits, self._top)
         self.beginResetModel()
         self._ids = ids

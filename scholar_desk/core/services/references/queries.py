@@ -272,6 +272,22 @@ def matching_ids(session: Session, actor: Actor, search: str) -> list[int] | Non
     return fulltext.matching_ids(session, search)
 
 
+def dropped_ids(
+    session: Session, actor: Actor, search: str, before: str, limit: int
+) -> list[int] | None:
+    """Ids that matched the search text ``before`` and do not match ``search``.
+
+    For typing on (``search`` `narrows` ``before``): the table drops these from the rows
+    it shows instead of reading every match again.
+
+    Returns:
+        The ids, or ``None`` when there are more than ``limit`` of them or the database
+        cannot tell (then `matching_ids` answers).
+    """
+    require_read(session, actor)
+    return fulltext.dropped_ids(session, search, before, limit)
+
+
 def count_references(session: Session, actor: Actor) -> int:
     """How many references the library holds."""
     require_read(session, actor)
