@@ -76,7 +76,10 @@ def current_db(module_new_db) -> str:
 @pytest.mark.parametrize(
     "args",
     [
-        ("list", "projects", "--json"),
+        pytest.param(
+            ("list", "projects", "--json"),
+            marks=pytest.mark.sqlite_only(reason="a listing reads a current file in plain SQL"),
+        ),
         ("init",),
         ("add", "journal", "--set", "name=Pain Medicine"),
     ],
