@@ -94,3 +94,44 @@ def test_a_change_on_the_server_reaches_another_window_within_two_seconds(qtbot,
         assert ctx.pool.waitForDone(10_000)
         mine.close()
         theirs.close()
+
+
+def test_the_backup_dialog_on_a_server_backs_up_to_a_file_and_restores_from_it(
+    qtbot, server_url, tmp_path
+) -> None:
+    from sqlalchemy import select
+
+    from scholar_desk.core.db.models import Journal
+    from scholar_desk.core.services.backups import verify_backup
+    from scholar_desk.ui.dialogs.backup_dialog import BackupDialog
+
+    library = Library.open(server_url)
+    ctx = AppContext(library, SINGLE_USER, make_pool(), QUndoStack(), DataEvents())
+    try:
+        with library.transaction() as s:
+            items.create_item(s, SINGLE_USER, "journal", {"name": "Kept by the backup"})
+        dialog = BackupDialog(ctx)
+        qtbot.addWidget(dialog)
+        intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        assert library.where in intro
+        assert dialog.isEnabled() and dialog.backup_button.isEnabled()
+        assert dialog.list.isHidden() and dialog.restore_button.isHidden()
+
+        target = tmp_path / "server-backup.sqlite3"
+        with qtbot.waitSignal(dialog.finished_job, timeout=60_000):
+            assert dialog.back_up_now(target) is not None
+        assert verify_backup(target) == "ok"
+        assert str(target) in dialog.message.text()
+
+        with library.transaction() as s:
+            items.create_item(s, SINGLE_USER, "journal", {"name": "Added after it"})
+        with qtbot.waitSignal(dialog.finished_job, timeout=60_000):
+            dialog.restore_from(target)
+        assert dialog.message.text().startswith("Restored")
+        with library.reading() as s:
+            names = set(s.scalars(select(Journal.name)))
+        assert "Kept by the backup" in names
+        assert "Added after it" not in names
+    finally:
+        assert ctx.pool.waitForDone(10_000)
+        library.close()

@@ -38,6 +38,10 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 class BackupDialog(QDialog):
     """File ▸ Backup and Restore: the backups kept beside the database, newest first.
 
+    On a database server (no file, so no backups beside it) the same dialog writes the
+    whole database into a file the user names and restores the server from a backup file,
+    as ``scholar-desk backup OUT`` and ``restore IN`` do.
+
     Backing up and restoring run as jobs on ``ctx.pool``; ``finished_job`` says which
     ended (``"backup"`` or ``"restore"``). After a restore every view reloads.
     """
@@ -79,8 +83,23 @@ class BackupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         path = ctx.library.path
-        where = f"Backups are kept in {backups.backup_dir(path)}." if path else ""
-        layout.addWidget(QLabel(where, self))
+        if path is None:
+            self.backup_button.setText("&Back up to file…")
+            self.restore_button.hide()
+            self.list.hide()
+            keep_label.hide()
+            self.keep_spin.hide()
+            keep_button.hide()
+            where = (
+                f"This database is on the server {ctx.library.where}. Back up writes all of "
+                "it into a file you choose (verified); Restore from file replaces the "
+                "server's contents with a backup file's."
+            )
+        else:
+            where = f"Backups are kept in {backups.backup_dir(path)}."
+        intro = QLabel(where, self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addWidget(self.list)
         layout.addLayout(row)
         layout.addWidget(self.message)
@@ -94,11 +113,6 @@ class BackupDialog(QDialog):
         self.list.clear()
         path = self.ctx.library.path
         if path is None:
-            self.message.setText(
-                "This database is on a server: 'scholar-desk backup OUT' writes it into a "
-                "file, and 'scholar-desk restore IN' takes a backup file back."
-            )
-            self.setEnabled(False)
             return
         self.keep_spin.setValue(backups.backups_kept(self.ctx.library))
         for info in backups.list_backups(path):
@@ -129,9 +143,41 @@ class BackupDialog(QDialog):
         self.job = operation.run_in_background()
         return self.job
 
-    def back_up_now(self) -> Job:
-        """Take a verified backup in the background."""
+    def back_up_now(self, target: Path | None = None) -> Job | None:
+        """Take a verified backup in the background.
+
+        Args:
+            target: On a server, the file to write (asked for when ``None``; a local
+                database keeps its backups beside it and ignores this).
+
+        Returns:
+            The job, or ``None`` when the user cancelled choosing the file.
+        """
         library = self.ctx.library
+        if library.path is None:
+            if target is None:
+                name, _ = QFileDialog.getSaveFileName(
+                    self,
+                    "Back up to",
+                    f"{library.url.database or 'server'}.sqlite3",
+                    "Scholar Desk databases (*.sqlite3)",
+                )
+                if not name:
+                    return None
+                target = Path(name)
+            chosen = target
+
+            def server_task(
+                _session: None, actor: Actor, progress: ProgressSink, cancel: CancelToken
+            ) -> object:
+                from scholar_desk.core.services import server_backups
+
+                # The file dialog has asked about replacing an existing file.
+                return server_backups.backup(
+                    library, actor, chosen, force=True, progress=progress, cancel=cancel
+                )
+
+            return self._start("backup", server_task)
 
         def task(
             _session: None, actor: Actor, _progress: ProgressSink, _cancel: CancelToken
@@ -144,8 +190,19 @@ class BackupDialog(QDialog):
         """Restore ``source`` in the background (the current file is backed up first)."""
         library = self.ctx.library
         path = library.path
-        assert path is not None
         origin = window_origin(self.ctx)
+        if path is None:
+
+            def server_task(
+                _session: None, actor: Actor, progress: ProgressSink, _cancel: CancelToken
+            ) -> object:
+                from scholar_desk.core.services import server_backups
+
+                return server_backups.restore(
+                    library, source, actor, origin=origin, progress=progress
+                )
+
+            return self._start("restore", server_task)
 
         def task(
             _session: None, actor: Actor, _progress: ProgressSink, _cancel: CancelToken
@@ -195,6 +252,10 @@ class BackupDialog(QDialog):
             "The database as it is now is backed up first, so this can be undone by "
             "restoring that copy (not with Undo). Other open windows reload, and their "
             "undo is cleared."
+            if path is not None
+            else "The server's contents are replaced in one step and cannot be undone: "
+            "back up to a file first to keep today's state. The audit trail keeps its "
+            "events. Every window on the server reloads, and its undo is cleared."
         )
         box.accepted.connect(lambda: self.restore_from(source))
         box.finished.connect(box.deleteLater)
@@ -217,7 +278,8 @@ class BackupDialog(QDialog):
     def _on_job_succeeded(self, name: str, result: object) -> None:
         self.setEnabled(True)
         if name == "backup":
-            self.message.setText(f"Backup written and verified: {result.path.name}.")  # type: ignore[attr-defined]
+            written = result.path if self.ctx.library.path is None else result.path.name  # type: ignore[attr-defined]
+            self.message.setText(f"Backup written and verified: {written}.")
         else:
             safety = getattr(result, "safety_backup", None)
             kept = f" The previous state is kept as {safety.name}." if safety else ""
