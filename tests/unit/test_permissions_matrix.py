@@ -973,6 +973,7 @@ REFERENCE_READS: Mapping[str, Callable[[Session, Actor, int, Path], Any]] = {
     "references.cited_by": lambda s, a, r, t: references.cited_by(s, a, [r]),
     "references.fetch_rows": lambda s, a, r, t: references.fetch_rows(s, a, [r]),
     "references.matching_ids": lambda s, a, r, t: references.matching_ids(s, a, "cited"),
+    "references.dropped_ids": lambda s, a, r, t: references.dropped_ids(s, a, "cite", "ci", 9),
     "references.export_bib": lambda s, a, r, t: references.export_bib(s, a, t / "all.bib"),
     "bib_sync.followed": lambda s, a, r, t: bib_sync.followed(s, a),
 }  # fmt: skip
