@@ -114,8 +114,10 @@ def test_the_backup_dialog_on_a_server_backs_up_to_a_file_and_restores_from_it(
         qtbot.addWidget(dialog)
         intro = " ".join(label.text() for label in dialog.findChildren(QLabel))
         assert library.where in intro
-        assert dialog.isEnabled() and dialog.backup_button.isEnabled()
-        assert dialog.list.isHidden() and dialog.restore_button.isHidden()
+        assert dialog.isEnabled()
+        assert dialog.backup_button.isEnabled()
+        assert dialog.list.isHidden()
+        assert dialog.restore_button.isHidden()
 
         target = tmp_path / "server-backup.sqlite3"
         with qtbot.waitSignal(dialog.finished_job, timeout=60_000):
