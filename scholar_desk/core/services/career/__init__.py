@@ -9,8 +9,9 @@ program's requirements, and needs neither the CV's nor the packet's document wri
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scholar_desk.core.services.facades import lazy_names
 
 if TYPE_CHECKING:
     from scholar_desk.core.services.career.acgme import (
@@ -107,16 +108,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
     ),
 }
 """Which module of this package defines each name the facade offers."""
-_WHERE = {name: part for part, names in _PARTS.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    part = _WHERE.get(name)
-    if part is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{part}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+__getattr__ = lazy_names(__name__, _PARTS, globals())
 
 
 __all__ = [

@@ -16,8 +16,9 @@ rispy) or the fuzzy duplicate check (rapidfuzz).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from scholar_desk.core.services.facades import lazy_names
 
 if TYPE_CHECKING:
     from scholar_desk.core.services.references.edits import (
@@ -153,16 +154,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
     "restore": ("delete_references_undoably", "restore_references", "undo_import", "undo_merge"),
 }
 """Which module of this package defines each name the facade offers."""
-_WHERE = {name: part for part, names in _PARTS.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    part = _WHERE.get(name)
-    if part is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{part}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+__getattr__ = lazy_names(__name__, _PARTS, globals())
 
 
 __all__ = [
