@@ -1119,6 +1119,7 @@ EXEMPT: Mapping[str, str] = {
     "template_export.find_conference": "looks a conference up; every role reads conferences",
     "template_export.poster_rules_of": "reads a conference only; every role reads conferences",
     "abstract_steps.step": "reads and writes through get_abstract_detail and save_sections",
+    "items.step_item": "reads and writes through get_item and update_item",
     "export_logos.add_logo": "the actor's own export logos; test_export_logos_are_each_users_own",
     "export_logos.add_logo_data": "as add_logo",
     "export_logos.put_back": "as add_logo",

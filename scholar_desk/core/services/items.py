@@ -22,7 +22,8 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.db.base import Base
 from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationError
 from scholar_desk.core.records import FieldSpec, Record
-from scholar_desk.core.services import permissions, zones
+from scholar_desk.core.services import audit as audit_trail
+from scholar_desk.core.services import merge, permissions, zones
 from scholar_desk.core.services.item_records import (
     HIDDEN_COLUMNS,
     linked_ids,
@@ -691,3 +692,38 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in values.items():
         out[key] = value.isoformat() if isinstance(value, dt.date) else value
     return out
+
+
+def step_item(
+    session: Session,
+    actor: Actor,
+    kind_name: str,
+    item_id: int,
+    base: Mapping[str, Any],
+    want: Mapping[str, Any],
+    *,
+    verb: str,
+) -> None:
+    """Undo or redo an edit of a record over what is stored now.
+
+    A three-way merge (`merge.merge_fields`): ``base`` is what the step finds written,
+    ``want`` what it writes; a field changed elsewhere since that the step does not
+    touch is kept, and a field both changed refuses the step.
+
+    Raises:
+        merge.StepBlockedError: A field the step changes was changed again elsewhere;
+            nothing is written.
+    """
+    now = get_item(session, actor, kind_name, item_id)
+    trail = audit_trail.last_changes(session, kind_name, item_id)
+    result = merge.merge_fields(
+        base,
+        want,
+        {name: now.get(name) for name in base},
+        labels={name: get_kind(kind_name).field(name).label for name in base},
+        who=lambda name: trail.get(name, ("", None)),
+    )
+    if result.clashes:
+        raise merge.StepBlockedError(verb, kind_name, result.clashes)
+    if result.values:
+        update_item(session, actor, kind_name, item_id, result.values)

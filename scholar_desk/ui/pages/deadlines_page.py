@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,9 +41,8 @@ from typing_extensions import override
 from scholar_desk.core import clock
 from scholar_desk.core.db import models as m
 from scholar_desk.core.progress import CancelToken, ProgressSink
-from scholar_desk.core.services import audit, deadline_calendar, deadlines, items, merge
+from scholar_desk.core.services import deadline_calendar, deadlines, items
 from scholar_desk.core.services.deadlines import DeadlineItem
-from scholar_desk.core.services.kinds import get_kind
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.operations import Operation, Unit
@@ -441,10 +440,12 @@ class DeadlinesPage(QWidget):
             self,
             lambda s, a: items.update_item(s, a, "deadline", deadline_id, {"done": True}),
             changes=("deadline",),
-            undo=lambda s, a, _r: _step(
-                s, a, deadline_id, {"done": True}, {"done": False}, "undo"
+            undo=lambda s, a, _r: items.step_item(
+                s, a, "deadline", deadline_id, {"done": True}, {"done": False}, verb="undo"
             ),
-            redo=lambda s, a: _step(s, a, deadline_id, {"done": False}, {"done": True}, "redo"),
+            redo=lambda s, a: items.step_item(
+                s, a, "deadline", deadline_id, {"done": False}, {"done": True}, verb="redo"
+            ),
             text="Mark the deadline done",
         ).success(lambda _r: self.reload()).run()
 
@@ -551,30 +552,6 @@ class DeadlinesPage(QWidget):
         self.export_button.setEnabled(True)
         if isinstance(exc, BaseException):
             show_error(self, exc)
-
-
-def _step(
-    session: Any,
-    actor: Any,
-    deadline_id: int,
-    base: Mapping[str, Any],
-    want: Mapping[str, Any],
-    verb: str,
-) -> None:
-    """Undo or redo a deadline edit over what is stored now; refuse where both changed it."""
-    now = items.get_item(session, actor, "deadline", deadline_id)
-    who = audit.last_changes(session, "deadline", deadline_id)
-    result = merge.merge_fields(
-        base,
-        want,
-        {name: now.get(name) for name in base},
-        labels={name: get_kind("deadline").field(name).label for name in base},
-        who=lambda name: who.get(name, ("", None)),
-    )
-    if result.clashes:
-        raise merge.StepBlockedError(verb, "deadline", result.clashes)
-    if result.values:
-        items.update_item(session, actor, "deadline", deadline_id, result.values)
 
 
 def _escape(text: str) -> str:
