@@ -80,42 +80,23 @@ def _leave_now(status: int) -> NoReturn:
     os._exit(status)
 
 
-_WINDOW_CORE = (
-    "sqlalchemy.orm",
-    "sqlalchemy.dialects.sqlite",
-    "scholar_desk.core.db.library",
-    "scholar_desk.core.db.models",
-    "scholar_desk.core.db.fulltext",
-    "scholar_desk.core.services.items",
-    "scholar_desk.core.services.submissions",
-    "scholar_desk.core.services.dashboard",
-    "scholar_desk.core.services.references.queries",
-)
-"""The Qt-free modules every start of the window loads before its first paint."""
-
-
-def _import_window_core() -> None:
-    """Load `_WINDOW_CORE` before PySide6.
-
-    Once PySide6 is loaded it reads the source of every module imported after it (to look
-    for ``from __feature__ import``); loaded first, these hundreds of modules skip that,
-    about a fifth of a second of every start.
-    """
-    import importlib
-
-    for name in _WINDOW_CORE:
-        importlib.import_module(name)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run Scholar Desk and return its exit status (the ``scholar-desk`` console script)."""
     args = list(sys.argv[1:] if argv is None else argv)
     options = window_args(args)
     if options is not None:
-        _import_window_core()
+        from scholar_desk.ui import plain_start
+
+        # The page the window reopens on may paint from the file before SQLAlchemy loads;
+        # else the window's core loads before PySide6 (see `plain_start.import_window_core`).
+        plain = plain_start.plain_reader(options.db, demo=options.demo)
+        if plain is None:
+            plain_start.import_window_core()
         from scholar_desk.ui.app import run
 
-        status = run(db=options.db, demo=options.demo, user=options.user, files=options.files)
+        status = run(
+            db=options.db, demo=options.demo, user=options.user, files=options.files, plain=plain
+        )
         _leave_now(status)
     from scholar_desk import cli
 

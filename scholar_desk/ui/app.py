@@ -6,18 +6,19 @@ import gc
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication, QWidget
 
 from scholar_desk import __version__
-from scholar_desk.core.db.library import Library
+from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.errors import AuthenticationError, ScholarDeskError
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 from scholar_desk.core.settings import Settings, data_dir, default_database
@@ -25,6 +26,9 @@ from scholar_desk.ui.theme import STYLE_SHEET as STYLE_SHEET
 from scholar_desk.ui.theme import apply_theme as apply_theme
 from scholar_desk.ui.theme import is_dark as is_dark
 from scholar_desk.ui.theme import make_palette as make_palette
+
+if TYPE_CHECKING:
+    from scholar_desk.core.db.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +117,8 @@ def open_library(db: str | None, *, demo: bool = False, read_only: str | None = 
     Raises:
         DatabaseError: The database cannot be opened or upgraded.
     """
+    from scholar_desk.core.db.library import Library
+
     if demo:
         folder = data_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -201,7 +207,8 @@ class _StartupProbe(QObject):
     """Reports when the page the window opened on has painted, for benchmarks and smoke tests.
 
     With ``SCHOLAR_DESK_STARTUP_PROBE=1`` it prints ``startup-probe: shown after X s (cpu
-    Y s)`` (process start to the first paint, and the processor time spent by then) and
+    Y s; sqlalchemy loaded: no)`` (process start to the first paint, the processor time
+    spent by then, and whether SQLAlchemy was loaded by then) and
     quits; with ``=close`` it prints that, then ``startup-probe: closing`` and closes the
     window the way a user would, so the benchmark can time closing to process exit.
     """
@@ -218,7 +225,12 @@ class _StartupProbe(QObject):
         elapsed = time.perf_counter() - self.started
         # benchmarks/bench_startup.py and packaging/smoke_test.py read these lines.
         cpu = time.process_time()  # under load, the part of the wait that is our own work
-        sys.stdout.write(f"startup-probe: shown after {elapsed:.3f} s (cpu {cpu:.3f} s)\n")
+        # Whether the page painted before SQLAlchemy loaded (`plain_start`): a test reads it.
+        loaded = "yes" if "sqlalchemy" in sys.modules else "no"
+        sys.stdout.write(
+            f"startup-probe: shown after {elapsed:.3f} s (cpu {cpu:.3f} s;"
+            f" sqlalchemy loaded: {loaded})\n"
+        )
         sys.stdout.flush()
         if self.mode == "close":
             QTimer.singleShot(0, self._close)
@@ -237,11 +249,13 @@ def run(
     demo: bool = False,
     user: str | None = None,
     files: Sequence[str] = (),
+    plain: PlainReader | None = None,
 ) -> int:
     """Run the window until it is closed; return the exit status.
 
     ``files`` are reference files handed over by the desktop: once the window is up, the
-    import dialog opens with them.
+    import dialog opens with them. With ``plain`` (see `plain_start.plain_reader`), the
+    page the window reopens on paints from that reader, and the library opens after.
     """
     started = _process_start()
     configure_logging()
@@ -249,29 +263,37 @@ def run(
     assert isinstance(app, QApplication)
     configure_application(app)
     install_excepthook()
-    try:
-        read_only = None
-        if not demo:
-            from scholar_desk.ui.shared_machine import recover_if_damaged
 
-            read_only = recover_if_damaged(db)
-        library = open_library(db, demo=demo, read_only=read_only)
-    except Exception as exc:  # noqa: BLE001 - the user must see why nothing opened
-        return _fail(app, exc)
-    try:
-        actor = sign_in(library, user, demo=demo)
-    except Exception as exc:  # noqa: BLE001 - as above
-        library.close()
-        return _fail(app, exc)
-    if actor is None:
-        library.close()
-        return 0
-
-    from scholar_desk.ui.context import AppContext, DataEvents
-    from scholar_desk.ui.main_window import MainWindow
+    from scholar_desk.ui.context import AppContext, DataEvents, PendingLibrary
     from scholar_desk.ui.workers import make_pool
 
-    ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
+    if plain is not None:
+        pending = PendingLibrary(plain, lambda: open_library(db))
+        ctx = AppContext(
+            None, SINGLE_USER, make_pool(), QUndoStack(), DataEvents(), pending=pending
+        )
+    else:
+        try:
+            read_only = None
+            if not demo:
+                from scholar_desk.ui.shared_machine import recover_if_damaged
+
+                read_only = recover_if_damaged(db)
+            library = open_library(db, demo=demo, read_only=read_only)
+        except Exception as exc:  # noqa: BLE001 - the user must see why nothing opened
+            return _fail(app, exc)
+        try:
+            actor = sign_in(library, user, demo=demo)
+        except Exception as exc:  # noqa: BLE001 - as above
+            library.close()
+            return _fail(app, exc)
+        if actor is None:
+            library.close()
+            return 0
+        ctx = AppContext(library, actor, make_pool(), QUndoStack(), DataEvents())
+
+    from scholar_desk.ui.main_window import MainWindow
+
     resume_filters = _hold_application_filters(app)
     window = MainWindow(ctx)
     # Queued like the services below: nothing it does competes with the first paint.
@@ -294,7 +316,16 @@ def run(
 
     # Queued behind the paint's own follow-ups (the probe's report, the references
     # table reading its full order), so nothing they do competes with the first paint.
-    window.initial_page_painted.connect(lambda: QTimer.singleShot(0, start_services))
+    # On a plain start they wait for the library, which opens first.
+    window.initial_page_painted.connect(
+        lambda: QTimer.singleShot(
+            0, lambda: ctx.when_open(lambda: QTimer.singleShot(0, start_services))
+        )
+    )
+    if not ctx.library_open:
+        opener = LibraryOpener(ctx, window)
+        # Queued, so the paint's own follow-ups (the probe's report) come first.
+        window.initial_page_painted.connect(lambda: QTimer.singleShot(0, opener.start))
     if os.environ.get(STARTUP_PROBE):
         _StartupProbe(window, started, os.environ[STARTUP_PROBE])
     elif files:
@@ -307,7 +338,43 @@ def run(
             service.stop()
         ctx.pool.waitForDone()
         ctx.undo.clear()
-        library.close()
+        ctx.close()
+
+
+class LibraryOpener(QObject):
+    """Opens the library of a window that painted from a `PlainReader`.
+
+    SQLAlchemy and the models are imported on a thread of their own, so the window keeps
+    answering while they load; then the library opens on the GUI thread (a current file:
+    no upgrade) and the context goes on through it (`AppContext.set_library`).
+    """
+
+    imported = Signal()
+
+    def __init__(self, ctx: Any, window: QWidget) -> None:
+        super().__init__(window)
+        self._ctx = ctx
+        self._window = window
+        self.imported.connect(self._on_imported)  # queued: emitted on the import thread
+
+    def start(self) -> None:
+        """Import the library's modules off the GUI thread, then open it."""
+        threading.Thread(target=self._import, name="library-import", daemon=True).start()
+
+    def _import(self) -> None:
+        from scholar_desk.ui import plain_start
+
+        try:
+            plain_start.prepare_library()
+        except Exception:
+            log.exception("importing the library's modules failed")
+        self.imported.emit()
+
+    def _on_imported(self) -> None:
+        if self._ctx.library_open:
+            return  # something needed it sooner and opened it
+        # Opens it; a failure (the file went away, a lock) reaches the excepthook's box.
+        self._ctx.library  # noqa: B018
 
 
 def _hold_application_filters(app: QApplication) -> Callable[[], None]:

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.progress import CancelToken, ProgressSink
-from scholar_desk.core.services import bib_sync
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.operations import Operation, read
+
+if TYPE_CHECKING:
+    # Loaded when first used, once the window has painted: the sync service brings the ORM.
+    from scholar_desk.core.services import bib_sync
 
 SETTLE_MS = 400
 """Wait this long after a change before reading: Better BibTeX writes in several steps."""
 
 
 def _undo(session: Any, actor: Any, summary: bib_sync.SyncSummary) -> Any:
+    from scholar_desk.core.services import bib_sync
+
     if summary.changes is None:
         return 0
     return bib_sync.undo_sync(session, actor, summary.changes)
@@ -61,6 +66,8 @@ class BibFollower(QObject):
         """Watch the files the signed-in person follows (after sign-in or a role change)."""
         for path in self._watcher.files() + self._watcher.directories():
             self._watcher.removePath(path)
+        from scholar_desk.core.services import bib_sync
+
         files: list[bib_sync.FollowedInfo] = read(
             self._ctx, self._page, bib_sync.followed, lambda _exc: []
         )
@@ -117,6 +124,8 @@ class BibFollower(QObject):
         def task(
             session: Any, actor: Any, _progress: ProgressSink, _cancel: CancelToken
         ) -> bib_sync.SyncSummary:
+            from scholar_desk.core.services import bib_sync
+
             return bib_sync.sync(session, actor, Path(path))
 
         # The window, not the page, is the origin: the page lists references again when

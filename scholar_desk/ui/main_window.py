@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
         # The services refuse anyway; a greyed action with a reason is kinder than an error.
         from scholar_desk.core.services import permissions
 
-        with self.ctx.library.reading() as session:
+        with self.ctx.quick_reading() as session:
             refusal = permissions.refusal(
                 session, self.ctx.actor, permissions.CREATE, permissions.REFERENCE, None
             )
@@ -564,11 +564,9 @@ class MainWindow(QMainWindow):
         status.addWidget(self.status_label, 1)
         self.database_label = QLabel(self)
         self.database_label.setObjectName("statusInfo")
-        library = self.ctx.library
-        where = (
-            str(library.path) if library.path else library.url.render_as_string(hide_password=True)
-        )
-        shown = library.path.name if library.path else where
+        where = self.ctx.where
+        path = self.ctx.path
+        shown = path.name if path else where
         self._database_name = shown
         self._show_user()
         self.database_label.setToolTip(where)
@@ -684,7 +682,7 @@ class MainWindow(QMainWindow):
         AboutDialog.show_for(self.ctx.library, self)
 
     def _on_data_folder_triggered(self) -> None:
-        folder = self.ctx.library.path.parent if self.ctx.library.path else data_dir()
+        folder = self.ctx.path.parent if self.ctx.path else data_dir()
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # Window events ----------------------------------------------------------------------

@@ -22,17 +22,21 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from scholar_desk.core.errors import ScholarDeskError
 from scholar_desk.core.progress import CancelToken, ProgressSink, no_progress
-from scholar_desk.ui.commands import FunctionCommand, RecordCommand
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.errors import show_error
 from scholar_desk.ui.workers import Job
+
+if TYPE_CHECKING:
+    # Loaded with the first write: the commands bring the ORM services, which a window
+    # reopening on a page read in plain SQL paints without.
+    from scholar_desk.ui.commands import RecordCommand
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,9 @@ class Unit(enum.Enum):
     WRITE = "write"
     READ = "read"
     NONE = "none"
+    QUICK = "quick"
+    """A read that also takes a `PlainReader` (``Session | PlainReader``): before the
+    library has opened at start-up it reads the file in plain SQL (`AppContext.quick_reading`)."""
 
 
 class Operation(Generic[T]):
@@ -159,6 +166,8 @@ class Operation(Generic[T]):
         """
         try:
             if self.undo_fn is not None:
+                from scholar_desk.ui.commands import FunctionCommand
+
                 command = FunctionCommand(
                     self.ctx,
                     self.changes,
@@ -189,6 +198,9 @@ class Operation(Generic[T]):
         if self.unit is Unit.READ:
             with ctx.library.reading() as session:
                 return fn(session, ctx.actor)
+        if self.unit is Unit.QUICK:
+            with ctx.quick_reading() as unit:
+                return fn(unit, ctx.actor)
         return fn(None, ctx.actor)
 
     # Running in the background (long jobs) ----------------------------------------------
@@ -201,7 +213,7 @@ class Operation(Generic[T]):
             if unit is Unit.WRITE:
                 with library.transaction() as session:
                     return fn(session, actor, progress, cancel)
-            if unit is Unit.READ:
+            if unit in (Unit.READ, Unit.QUICK):
                 with library.reading() as session:
                     return fn(session, actor, progress, cancel)
             return fn(None, actor, progress, cancel)
@@ -239,6 +251,8 @@ class Operation(Generic[T]):
     def _background_succeeded(self, result: Any) -> None:
         self._close_dialog()
         if self.undo_fn is not None:
+            from scholar_desk.ui.commands import FunctionCommand
+
             # Redo runs on the GUI thread (a whole step, like undo), without progress.
             op = self.op
             command = FunctionCommand(

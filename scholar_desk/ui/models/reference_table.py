@@ -6,9 +6,10 @@ the full ordered id list once the view has painted (`open_on`).
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,12 +21,18 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QStyle, QWidget
 from typing_extensions import override
 
-from scholar_desk.core.db.library import Library
-from scholar_desk.core.services import notices
+from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.services import references as svc
-from scholar_desk.core.services.references import ReferenceRow
+from scholar_desk.core.services.references import table
+from scholar_desk.core.services.references.table import ReferenceRow
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 from scholar_desk.ui.after_paint import after_paint
+from scholar_desk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from scholar_desk.core.db.library import Library
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 FLAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -63,13 +70,18 @@ COLUMNS: tuple[_Column, ...] = (
 
 
 class ReferenceTableModel(QAbstractTableModel):
-    """Holds only the ordered ids a query returned; rows come from the database in blocks."""
+    """Holds only the ordered ids a query returned; rows come from the database in blocks.
+
+    Given the window's context, it reads what it can through `AppContext.quick_reading`:
+    before the library has opened at start-up, the first screen, the full order and the
+    rows come from the plain reader, with the same SQL (`references.table`).
+    """
 
     def __init__(
-        self, library: Library, parent: Any = None, *, actor: Actor = SINGLE_USER
+        self, library: Library | AppContext, parent: Any = None, *, actor: Actor = SINGLE_USER
     ) -> None:
         super().__init__(parent)
-        self._library = library
+        self._source = library
         self.actor = actor
         self._ids: list[int] = []
         self.flagged: dict[int, str] = {}
@@ -97,12 +109,32 @@ class ReferenceTableModel(QAbstractTableModel):
         self._total = None
         self._apply()
 
-    def _load_flags(self, session: Any) -> None:
+    def _reading(self) -> contextlib.AbstractContextManager[Session | PlainReader]:
+        """A unit for the table's own reads (`references.table`): plain until the library opens."""
+        source = self._source
+        if isinstance(source, AppContext):
+            return source.quick_reading()
+        return source.reading()
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session, for the reads only SQLAlchemy does (search)."""
+        source = self._source
+        with (source.library if isinstance(source, AppContext) else source).reading() as session:
+            yield session
+
+    def _ordered_ids(self, unit: Session | PlainReader) -> list[int]:
+        if isinstance(unit, PlainReader):
+            return table.ordered_ids(
+                unit, self.actor, sort=self.sort_key, descending=self.descending, tag=self.tag
+            )
+        return svc.reference_ids(
+            unit, self.actor, sort=self.sort_key, descending=self.descending, tag=self.tag
+        )
+
+    def _load_flags(self, unit: Session | PlainReader) -> None:
         # A handful of rows at most: references with a retraction, concern or withdrawal.
-        self.flagged = {
-            ref_id: "; ".join(notice.sentence() for notice in found)
-            for ref_id, found in notices.serious_notices(session, None).items()
-        }
+        self.flagged = table.flag_sentences(unit)
 
     def show_first_screen(self, rows: int = FIRST_SCREEN_ROWS) -> None:
         """Show the row count and the first ``rows`` rows by the current sort, cheaply.
@@ -111,8 +143,8 @@ class ReferenceTableModel(QAbstractTableModel):
         question about a row past the first screen completes it first.
         """
         self._loaded = True
-        with self._library.reading() as session:
-            total, first = svc.first_screen(
+        with self._reading() as session:
+            total, first = table.first_screen(
                 session,
                 self.actor,
                 rows=rows,
@@ -144,10 +176,8 @@ class ReferenceTableModel(QAbstractTableModel):
         """Read the full order after a first screen (nothing to do otherwise)."""
         if self._total is None:
             return
-        with self._library.reading() as session:
-            order = svc.reference_ids(
-                session, self.actor, sort=self.sort_key, descending=self.descending, tag=self.tag
-            )
+        with self._reading() as unit:
+            order = self._ordered_ids(unit)
         total, self._total = self._total, None
         self._set_order(order)
         if len(order) == total and order[: len(self._ids)] == self._ids:
@@ -167,37 +197,32 @@ class ReferenceTableModel(QAbstractTableModel):
         words = svc.search_words(self.search) if self.search else ()
         dropped: list[int] | None = None
         hits: list[int] | None = None
-        with self._library.reading() as session:
-            if self._order is None:
+        if self._order is None:
+            with self._reading() as unit:
                 self._words = ()  # the rows shown came from the order before
-                self._set_order(
-                    svc.reference_ids(
+                self._set_order(self._ordered_ids(unit))
+                # Notices change only with the library, never with the search text.
+                self._load_flags(unit)
+        elif words == self._words:
+            return  # the same words (a space, a one-letter word): the same rows
+        narrower = bool(words) and svc.narrows(words, self._words)
+        if words:
+            with self._session() as session:
+                shown = len(self._ids)
+                longer = narrower and len(words) == len(self._words)
+                if longer and shown >= DROP_FROM and 2 * shown >= len(self._order or ()):
+                    # One more letter of the last word over most of the library: ask which
+                    # rows go, few or none as a rule (a new word drops many), not for all
+                    # that stay.
+                    dropped = svc.dropped_ids(
                         session,
                         self.actor,
-                        sort=self.sort_key,
-                        descending=self.descending,
-                        tag=self.tag,
+                        " ".join(words),
+                        " ".join(self._words),
+                        limit=shown // 8,
                     )
-                )
-                # Notices change only with the library, never with the search text.
-                self._load_flags(session)
-            elif words == self._words:
-                return  # the same words (a space, a one-letter word): the same rows
-            narrower = bool(words) and svc.narrows(words, self._words)
-            shown = len(self._ids)
-            longer = narrower and len(words) == len(self._words)
-            if longer and shown >= DROP_FROM and 2 * shown >= len(self._order or ()):
-                # One more letter of the last word over most of the library: ask which rows
-                # go, few or none as a rule (a new word drops many), not for all that stay.
-                dropped = svc.dropped_ids(
-                    session,
-                    self.actor,
-                    " ".join(words),
-                    " ".join(self._words),
-                    limit=shown // 8,
-                )
-            if dropped is None and words:
-                hits = svc.matching_ids(session, self.actor, self.search)
+                if dropped is None:
+                    hits = svc.matching_ids(session, self.actor, self.search)
         if dropped is not None:
             if not dropped:
                 self._words = words  # the same rows: nothing on screen changes
@@ -231,8 +256,8 @@ class ReferenceTableModel(QAbstractTableModel):
         if not ids:
             self._cache.clear()
             if self._loaded:
-                with self._library.reading() as session:
-                    self._load_flags(session)
+                with self._reading() as unit:
+                    self._load_flags(unit)
         for ref_id in ids:
             self._cache.pop(ref_id, None)
         if self._ids:
@@ -283,8 +308,8 @@ class ReferenceTableModel(QAbstractTableModel):
     def _fetch_block(self, row: int) -> None:
         start = max(0, row - BLOCK // 4)
         wanted = [i for i in self._ids[start : start + BLOCK] if i not in self._cache]
-        with self._library.reading() as session:
-            rows = svc.fetch_rows(session, self.actor, wanted)
+        with self._reading() as unit:
+            rows = table.fetch_rows(unit, self.actor, wanted)
         self._cache.update(rows)
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 
 from scholar_desk.core.errors import ConflictError
 from scholar_desk.core.formats.citation import format_ama
-from scholar_desk.core.services import audit, citations, merge, permissions
+from scholar_desk.core.services import permissions
 from scholar_desk.core.services import references as svc
 from scholar_desk.ui.context import AppContext
 from scholar_desk.ui.dialogs.conflict_dialog import ConflictDialog
-from scholar_desk.ui.operations import Operation, query, read
+from scholar_desk.ui.operations import Operation, Unit, query, read
 from scholar_desk.ui.unsaved import DraftKeeper, RestoreDraftDialog
 
 SEARCH_DELAY_MS = 120
@@ -63,6 +63,7 @@ def library_read_only_reason(ctx: AppContext) -> str:
             session, actor, permissions.CREATE, permissions.REFERENCE, None
         ),
         lambda exc: exc.user_message,
+        unit=Unit.QUICK,
     )
 
 
@@ -258,6 +259,8 @@ class ReferenceDetailPane(QWidget):
             return
         kind, target_id = item.data(Qt.ItemDataRole.UserRole)
         ref_id = self._detail.id
+        from scholar_desk.core.services import citations
+
         Operation(
             self._ctx,
             self,
@@ -334,6 +337,8 @@ class ReferenceDetailPane(QWidget):
         verb: str,
     ) -> svc.ReferenceDetail:
         """Undo or redo an edit over what is stored now; refuse where both changed a field."""
+        from scholar_desk.core.services import audit, merge
+
         now = svc.get_reference(session, actor, ref_id)
         who = audit.last_changes(session, "reference", ref_id)
         result = merge.merge_fields(
@@ -355,6 +360,8 @@ class ReferenceDetailPane(QWidget):
 
     def _merge_and_save(self) -> bool:
         """Someone saved this reference since it was loaded: merge field by field."""
+        from scholar_desk.core.services import audit, merge
+
         assert self._detail is not None
         base = self._detail
         found = query(

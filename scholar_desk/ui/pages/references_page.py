@@ -81,7 +81,7 @@ class ReferencesPage(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._dialogs: list[ImportDialog] = []
-        self.model = ReferenceTableModel(ctx.library, self, actor=ctx.actor)
+        self.model = ReferenceTableModel(ctx, self, actor=ctx.actor)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText(
@@ -194,7 +194,7 @@ class ReferencesPage(QWidget):
         ctx.events.changed.connect(self._on_events_changed)
         self.model.open_on(self.table.viewport())  # the first screen now, the rest once painted
         # Watching followed files shows nothing: it starts once the table is on screen.
-        after_paint(self.table.viewport(), self.follower.reload)
+        after_paint(self.table.viewport(), lambda: ctx.when_open(self.follower.reload))
         self._update_status()
 
     def apply_role(self, *, follow: bool = True) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from scholar_desk.core.db import fulltext, postgres, sqlite
@@ -16,8 +16,6 @@ from scholar_desk.core.db.models import (
     Project,
     Reference,
     ReferenceLink,
-    Tag,
-    reference_tags,
 )
 from scholar_desk.core.errors import PermissionDeniedError
 from scholar_desk.core.formats.reference import (
@@ -25,15 +23,19 @@ from scholar_desk.core.formats.reference import (
 )
 from scholar_desk.core.records import Role
 from scholar_desk.core.services import permissions
+from scholar_desk.core.services.references import table
 from scholar_desk.core.services.references.records import (
     LinkInfo,
     ReferenceDetail,
-    ReferenceRow,
     _chunks,
     _load,
     _tags_by_id,
     _to_parsed,
 )
+from scholar_desk.core.services.references.table import count_references as count_references
+from scholar_desk.core.services.references.table import fetch_rows as fetch_rows
+from scholar_desk.core.services.references.table import first_screen as first_screen
+from scholar_desk.core.services.references.table import require_read as require_read
 from scholar_desk.core.services.session import Actor
 
 CITING_MODELS: dict[str, Any] = {
@@ -42,17 +44,6 @@ CITING_MODELS: dict[str, Any] = {
     "abstract": Abstract,
 }
 """The kinds of record that cite references."""
-
-
-def require_read(session: Session, actor: Actor) -> None:
-    """Refuse a signed-out actor on a database with login; every account may read.
-
-    Every reader of the library asks here.
-
-    Raises:
-        PermissionDeniedError: The actor may not read the library.
-    """
-    permissions.require(session, actor, permissions.READ, permissions.REFERENCE, None)
 
 
 def _project_readable(session: Session, actor: Actor, project_id: int) -> bool:
@@ -108,13 +99,7 @@ def _citing_owners(session: Session, ref_ids: Sequence[int]) -> list[tuple[int, 
 
 
 SORT_COLUMNS: dict[str, Any] = {
-    "title": Reference.title_key,
-    "first_author": Reference.first_author,
-    "year": Reference.year,
-    "journal": Reference.journal,
-    "citation_key": Reference.citation_key,
-    "entry_type": Reference.entry_type,
-    "id": Reference.id,
+    sort: getattr(Reference, column) for sort, column in table.SORT_KEYS.items()
 }
 
 
@@ -132,13 +117,7 @@ def _filtered(
         if clause is not None:
             stmt = stmt.where(clause)
     if tag:
-        stmt = stmt.where(
-            Reference.id.in_(
-                select(reference_tags.c.reference_id)
-                .join(Tag, Tag.id == reference_tags.c.tag_id)
-                .where(Tag.name == tag)
-            )
-        )
+        stmt = stmt.where(text(table.TAG_FILTER).bindparams(tag=tag))
     if project_id is not None:
         stmt = stmt.where(
             Reference.id.in_(
@@ -190,51 +169,7 @@ def reference_ids(
 
 
 def _order_by(sort: str, descending: bool) -> tuple[Any, ...]:
-    column = SORT_COLUMNS.get(sort, Reference.title_key)
-    if column is Reference.id:
-        return (column.desc(),) if descending else (column,)
-    return (column.desc(), Reference.id.desc()) if descending else (column, Reference.id)
-
-
-def first_screen(
-    session: Session,
-    actor: Actor,
-    *,
-    rows: int,
-    sort: str = "title",
-    descending: bool = False,
-    tag: str | None = None,
-) -> tuple[int, list[ReferenceRow]]:
-    """What the table needs to paint at once: how many rows, and the first ``rows`` of them.
-
-    Ordered exactly as `reference_ids` orders the same query, so the full list fetched
-    afterwards starts with these rows. Plain table queries: the window opening on the
-    references does not wait for the ORM to set up its mappers.
-
-    Returns:
-        The number of references the query matches, and the first rows' records.
-    """
-    require_read(session, actor)
-    table = _REFERENCES_TABLE
-    column = table.c[SORT_COLUMNS.get(sort, Reference.title_key).key]
-    if column is table.c.id:
-        order: tuple[Any, ...] = (column.desc(),) if descending else (column,)
-    else:
-        order = (column.desc(), table.c.id.desc()) if descending else (column, table.c.id)
-    counted = select(func.count()).select_from(table)  # count(*) reads the smallest index
-    listed = select(*(table.c[c.key] for c in _ROW_COLUMNS))
-    if tag:
-        tags = cast(Table, Tag.__table__)
-        tagged = table.c.id.in_(
-            select(reference_tags.c.reference_id)
-            .join(tags, tags.c.id == reference_tags.c.tag_id)
-            .where(tags.c.name == tag)
-        )
-        counted, listed = counted.where(tagged), listed.where(tagged)
-    connection = session.connection()
-    total = int(connection.execute(counted).scalar_one())
-    first = [ReferenceRow(*row) for row in connection.execute(listed.order_by(*order).limit(rows))]
-    return total, first
+    return (text(table.order_by(sort, descending)),)
 
 
 def search_words(search: str) -> tuple[str, ...]:
@@ -286,45 +221,6 @@ def dropped_ids(
     """
     require_read(session, actor)
     return fulltext.dropped_ids(session, search, before, limit)
-
-
-def count_references(session: Session, actor: Actor) -> int:
-    """How many references the library holds."""
-    require_read(session, actor)
-    return int(session.scalar(select(func.count()).select_from(Reference)) or 0)
-
-
-_REFERENCES_TABLE = cast(Table, Reference.__table__)
-_ROW_COLUMNS = (
-    Reference.id,
-    Reference.citation_key,
-    Reference.first_author,
-    Reference.year,
-    Reference.title,
-    Reference.journal,
-    Reference.entry_type,
-    Reference.doi,
-    Reference.tags_text,
-)
-
-
-def fetch_rows(session: Session, actor: Actor, ids: Sequence[int]) -> dict[int, ReferenceRow]:
-    """Table rows for a block of ids (the table model asks for a screenful at a time).
-
-    Args:
-        session: The unit of work.
-        actor: Who reads.
-        ids: The ids wanted.
-
-    Returns:
-        Rows by id; ids that no longer exist are missing.
-    """
-    require_read(session, actor)
-    out: dict[int, ReferenceRow] = {}
-    for part in _chunks(list(ids), 900):
-        for row in session.execute(select(*_ROW_COLUMNS).where(Reference.id.in_(part))):
-            out[row[0]] = ReferenceRow(*row)
-    return out
 
 
 def list_references(

@@ -28,6 +28,7 @@ from scholar_desk.core.formats.reference import (
     ParsedReference,
     title_key,
 )
+from scholar_desk.core.services.references.table import ReferenceRow as ReferenceRow
 
 _REFERENCES = cast(Table, Reference.__table__)
 CHUNK = 5000
@@ -161,21 +162,6 @@ class ImportReport:
         if warnings:
             text += f"; {warnings} warnings"
         return text + "."
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceRow:
-    """What the references table shows for one row."""
-
-    id: int
-    citation_key: str
-    first_author: str
-    year: int | None
-    title: str
-    journal: str
-    entry_type: str
-    doi: str
-    tags_text: str
 
 
 @dataclass(frozen=True)
