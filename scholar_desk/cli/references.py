@@ -2,9 +2,65 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+from typing import TYPE_CHECKING, Any
 
-from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_arg, group
+from scholar_desk.cli.registry import (
+    EXIT_OK,
+    Arg,
+    CliContext,
+    command,
+    force_arg,
+    group,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from scholar_desk.core.services.references.records import ImportReport
+
+
+def _plain_import(args: argparse.Namespace, target: str) -> int | None:
+    """Import into a current SQLite file in plain SQL, before any SQLAlchemy loads.
+
+    The same import (`importing.import_parsed`) as through a session, in one
+    ``BEGIN IMMEDIATE`` ... ``COMMIT`` of a `PlainWriter`. ``None`` (the command then runs
+    as every other, with the files already read) for a server, a file that is not
+    current, a sign-in that needs a password, or an import that needs a session (a
+    duplicate merged into a library record).
+    """
+    import sqlite3
+    from pathlib import Path
+
+    from scholar_desk.cli.accounts import plain_actor
+    from scholar_desk.core.db import sqlite
+    from scholar_desk.core.db.plain import NotPlainError, PlainReader, PlainWriter
+    from scholar_desk.core.services.references import importing, reading
+
+    try:
+        reader = PlainReader.open_current(target)
+        if reader is None:
+            return None
+        with reader:
+            actor = plain_actor(reader, getattr(args, "user", None))
+    except sqlite3.Error:
+        return None
+    if actor is None:
+        return None
+    args.read_results = reading.read_files([Path(f) for f in args.files])
+    options: dict[str, Any] = {"on_duplicate": args.on_duplicate, "tags": args.tag}
+    try:
+        unit = (PlainReader if args.dry_run else PlainWriter).open_current(target)
+        if unit is None:
+            return None
+        with unit:
+            report = importing.import_parsed(
+                unit, actor, args.read_results, dry_run=args.dry_run, **options
+            )
+    except NotPlainError:
+        return None
+    except sqlite3.Error as exc:
+        raise sqlite.database_error(" ".join(str(exc).split())) from exc
+    return _print_report(args, report)
 
 
 @command(
@@ -22,13 +78,16 @@ from scholar_desk.cli.registry import EXIT_OK, Arg, CliContext, command, force_a
         ),
         Arg("--tag", action="append", default=[], help="tag every imported reference"),
     ],
+    before_open=_plain_import,
 )
 def _run_import(ctx: CliContext) -> int:
     from pathlib import Path
 
     from scholar_desk.core.services import references
 
-    results = references.read_files([Path(f) for f in ctx.args.files])
+    results = getattr(ctx.args, "read_results", None)
+    if results is None:
+        results = references.read_files([Path(f) for f in ctx.args.files])
     options: dict[str, Any] = {"on_duplicate": ctx.args.on_duplicate, "tags": ctx.args.tag}
     if ctx.args.dry_run:
         with ctx.library.reading() as session:
@@ -36,8 +95,12 @@ def _run_import(ctx: CliContext) -> int:
     else:
         with ctx.library.transaction() as session:
             report = references.import_parsed(session, ctx.actor, results, **options)
-    if ctx.args.json:
-        ctx.print_json(report.to_json())
+    return _print_report(ctx.args, report)
+
+
+def _print_report(args: argparse.Namespace, report: ImportReport) -> int:
+    if args.json:
+        print_json(report.to_json())
         return EXIT_OK
     for item in report.files:
         print(

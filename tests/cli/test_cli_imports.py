@@ -95,3 +95,25 @@ def test_commands_on_a_current_database_skip_alembic_and_qt(
     assert "alembic" not in loaded
     assert "PySide6" not in loaded
     assert "shiboken6" not in loaded
+
+
+@pytest.mark.sqlite_only(reason="an import stores into a current SQLite file in plain SQL")
+@pytest.mark.parametrize(
+    "options",
+    [("--json",), ("--dry-run",), ("--tag", "review", "--on-duplicate", "keep")],
+)
+def test_import_on_a_current_sqlite_file_loads_no_sqlalchemy(
+    current_db: Path, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    bib = tmp_path / "one.bib"
+    bib.write_text(
+        "@article{Probe2024, author = {Probe, Ann}, title = {A probe of what loads},"
+        " journal = {Pain}, year = 2024}\n",
+        encoding="utf-8",
+    )
+    code, loaded, err = loaded_after("import", str(bib), *options, "--db", str(current_db))
+    assert code == 0, err
+    assert "scholar_desk.core.db" in loaded  # the probe sees the plain reader and writer
+    assert "sqlalchemy" not in loaded
+    assert "alembic" not in loaded
+    assert "PySide6" not in loaded

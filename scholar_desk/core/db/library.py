@@ -168,7 +168,7 @@ class Library:
                     text,
                 )
             return DatabaseError(f"The database server {self.where} failed: {text}", text)
-        return _database_error(text)
+        return sqlite.database_error(text)
 
     @contextlib.contextmanager
     def _translate(self) -> Iterator[None]:
@@ -400,8 +400,8 @@ class Library:
                     f"{text}",
                     text,
                 ) from exc
-            if _transient(text) or "full" in text:
-                raise _database_error(text) from exc
+            if sqlite.is_busy(text) or "full" in text:
+                raise sqlite.database_error(text) from exc
             raise DatabaseError(
                 "The database could not be upgraded; it was left as it was.", text
             ) from exc
@@ -528,40 +528,6 @@ def _check_sqlite_path(path: Path, *, read_only: bool = False) -> None:
 def _sqlite_words(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     return " ".join(str(orig if orig is not None else exc).split())
-
-
-def _transient(text: str) -> bool:
-    return "locked" in text or "busy" in text
-
-
-def _database_error(text: str) -> ScholarDeskError:
-    """The one-line message for an SQLite failure, by what the user can do about it."""
-    lowered = text.lower()
-    if _transient(lowered):
-        return BusyError(
-            "The database is busy in another window or program. Try again in a moment.", text
-        )
-    if sqlite.is_damage(lowered):
-        return DatabaseError(
-            "The database file is damaged or not a database. Restore a backup "
-            "(scholar-desk restore, or File > Backups in the window).",
-            text,
-        )
-    if "full" in lowered:
-        return DatabaseError("The disk is full; nothing was saved. Free some space.", text)
-    if "readonly" in lowered or "read-only" in lowered:
-        return DatabaseError(
-            "The database file or its folder is read-only; nothing was saved. "
-            "Make them writable, or copy the database to a folder you can write.",
-            text,
-        )
-    if "unable to open" in lowered or "disk i/o" in lowered:
-        return DatabaseError(
-            "The database file cannot be read or written (check the disk, the folder and "
-            "the file's permissions); nothing was saved.",
-            text,
-        )
-    return DatabaseError("The database could not be used: " + text, text)
 
 
 def utc_stamp() -> str:

@@ -9,6 +9,11 @@ through `Library`, which then says what is wrong in its own words.
 
 SQL given to `fetch` uses ``:name`` parameters, which both sqlite3 and SQLAlchemy's
 ``text()`` read, so a query the services share is written once for both ways in.
+
+`PlainWriter` does the same for a write: one ``BEGIN IMMEDIATE`` ... ``COMMIT`` on a
+current file (an import), through `execute` and `execute_many`, which take a session
+just as well. Work that needs more than plain SQL raises `NotPlainError`; the caller
+rolls back and goes the ordinary way.
 """
 
 from __future__ import annotations
@@ -17,10 +22,10 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 from urllib.parse import quote
 
 from scholar_desk.core.db import sqlite
@@ -30,6 +35,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"
+"""How SQLAlchemy's SQLite ``DateTime`` stores a moment as text (always with microseconds)."""
+
+
+class NotPlainError(Exception):
+    """The work needs more than plain SQL: the caller rolls back and uses a session."""
 
 
 class PlainReader:
@@ -54,18 +64,8 @@ class PlainReader:
             the user (as `Library` requires), not SQLite, not current or not readable
             now; the caller then opens it through `Library`.
         """
-        if "://" in target:
-            return None
-        path = Path(target).expanduser().resolve()
-        try:
-            if (
-                not path.is_file()
-                or not os.access(path, os.R_OK | os.W_OK)
-                or not os.access(path.parent, os.W_OK)
-                or not sqlite.is_sqlite_file(path)
-            ):
-                return None
-        except OSError:
+        path = _current_file(target)
+        if path is None:
             return None
         connection = None
         try:
@@ -139,6 +139,123 @@ class PlainReader:
         self.close()
 
 
+class PlainWriter(PlainReader):
+    """One writing unit of work on a current SQLite file: ``BEGIN IMMEDIATE`` ... ``COMMIT``.
+
+    The connection is set up as `Library`'s engine sets up each of its own (foreign keys,
+    busy timeout, WAL, ``synchronous=NORMAL``). Leaving the ``with`` block commits; an
+    exception (a cancel, an interrupt, an error) rolls back, so nothing is left half
+    written.
+    """
+
+    @classmethod
+    def open_current(cls, target: str) -> PlainWriter | None:
+        """A writer on ``target`` if it is an SQLite file at this version's schema.
+
+        The write lock is taken first, so the schema checked is the one written to.
+
+        Returns:
+            ``None`` as `PlainReader.open_current` does; the caller then opens it
+            through `Library`.
+
+        Raises:
+            sqlite3.OperationalError: Another program held the write lock for longer
+                than the busy timeout.
+        """
+        path = _current_file(target)
+        if path is None:
+            return None
+        connection = None
+        try:
+            connection = sqlite3.connect(
+                str(path), timeout=sqlite.BUSY_TIMEOUT_SECONDS, isolation_level=None
+            )
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute(f"PRAGMA busy_timeout={int(sqlite.BUSY_TIMEOUT_SECONDS * 1000)}")
+            mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("BEGIN IMMEDIATE")
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error as exc:
+            if connection is not None:
+                connection.close()
+            if sqlite.is_busy(str(exc)):
+                raise
+            return None
+        if row is None or row[0] != HEAD_REVISION:
+            connection.execute("ROLLBACK")
+            connection.close()
+            return None
+        return cls(path, connection)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The driver's connection, inside this unit's transaction."""
+        return self._connection
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run one statement with ``:name`` parameters.
+
+        Raises:
+            sqlite3.Error: SQLite refused it.
+        """
+        self._connection.execute(sql, dict(params or {}))
+
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run one statement once per row of ``:name`` parameters.
+
+        Raises:
+            sqlite3.Error: SQLite refused it.
+        """
+        self._connection.executemany(sql, rows)
+
+    def close(self) -> None:
+        """Roll back what was not committed and close the connection."""
+        with contextlib.suppress(sqlite3.Error):
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+        self._connection.close()
+
+    def __enter__(self) -> PlainWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if kind is None:
+                self._connection.execute("COMMIT")
+        finally:
+            self.close()
+
+
+Unit: TypeAlias = "Session | PlainReader"
+"""A unit of work of either kind: an SQLAlchemy session, or a plain read (or write)."""
+
+
+def _current_file(target: str) -> Path | None:
+    """The database file ``target`` names, if it is one `Library` would open as it is."""
+    if "://" in target:
+        return None
+    path = Path(target).expanduser().resolve()
+    try:
+        if (
+            not path.is_file()
+            or not os.access(path, os.R_OK | os.W_OK)
+            or not os.access(path.parent, os.W_OK)
+            or not sqlite.is_sqlite_file(path)
+        ):
+            return None
+    except OSError:
+        return None
+    return path
+
+
 def sqlite_url_text(path: Path) -> str:
     """How SQLAlchemy renders the URL of an SQLite file (a test compares the two)."""
     return "sqlite+pysqlite:///" + quote(str(path), safe=" +/")
@@ -159,6 +276,90 @@ def fetch(
     from sqlalchemy import text
 
     return [tuple(row) for row in unit.execute(text(sql), dict(params or {}))]
+
+
+def execute(
+    unit: Session | PlainReader, sql: str, params: Mapping[str, Any] | None = None
+) -> None:
+    """Run one writing statement in plain SQL (``:name`` parameters) on either kind of unit.
+
+    Raises:
+        NotPlainError: ``unit`` is a read-only `PlainReader`.
+    """
+    if isinstance(unit, PlainWriter):
+        unit.execute(sql, params)
+        return
+    if isinstance(unit, PlainReader):
+        raise NotPlainError("a plain read does not write")
+    from sqlalchemy import text
+
+    unit.execute(text(sql), dict(params or {}))
+
+
+def execute_many(unit: Session | PlainReader, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Run one statement once per row of ``:name`` parameters, on either kind of unit.
+
+    Raises:
+        NotPlainError: ``unit`` is a read-only `PlainReader`.
+    """
+    if not rows:
+        return
+    if isinstance(unit, PlainWriter):
+        unit.execute_many(sql, rows)
+        return
+    if isinstance(unit, PlainReader):
+        raise NotPlainError("a plain read does not write")
+    from sqlalchemy import text
+
+    unit.execute(text(sql), [dict(row) for row in rows])
+
+
+def dialect_name(unit: Session | PlainReader) -> str:
+    """``sqlite``, ``postgresql``...: the engine behind the unit of work."""
+    if isinstance(unit, PlainReader):
+        return "sqlite"
+    return unit.get_bind().dialect.name
+
+
+def sqlite_connection(unit: Session | PlainReader) -> sqlite3.Connection:
+    """The sqlite3 connection under an SQLite unit of work, inside its transaction.
+
+    For SQLite-only bulk work (a staging table, ``executemany`` with ``?`` marks) that
+    both ways in then run alike.
+    """
+    if isinstance(unit, PlainWriter):
+        return unit.connection
+    if isinstance(unit, PlainReader):
+        raise NotPlainError("a plain read does not write")
+    driver = unit.connection().connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        raise TypeError("not an SQLite session")
+    return driver
+
+
+def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """``(:name0, :name1, ...)`` and its parameters, for ``column IN`` a list of values.
+
+    Callers keep ``values`` to a few thousand (`references.records.CHUNK`).
+    """
+    marks = ", ".join(f":{name}{i}" for i in range(len(values)))
+    return f"({marks})", {f"{name}{i}": value for i, value in enumerate(values)}
+
+
+def stored_value(unit: Session | PlainReader, value: Any) -> Any:
+    """A value as SQLAlchemy's column types store it on SQLite, for plain SQL writes.
+
+    A mapping or list becomes the JSON text the ``JSON`` type writes (``json.dumps``
+    with its default separators); a timezone-aware moment becomes `stamp`'s text (a
+    naive UTC moment on a server). Anything else is passed as it is.
+    """
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value)
+    if isinstance(value, dt.datetime):
+        return stamp(unit, value)
+    return value
 
 
 def stamp(unit: Session | PlainReader, moment: dt.datetime) -> Any:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from scholar_desk.core import files
+from scholar_desk.core.errors import BusyError, DatabaseError, ScholarDeskError
 from scholar_desk.core.progress import CancelToken
 
 if TYPE_CHECKING:
@@ -168,6 +169,41 @@ def opens_as_database(path: Path) -> bool:
             return False
         raise
     return True
+
+
+def is_busy(text: str) -> bool:
+    """Whether an SQLite message says another connection holds the lock (worth a retry)."""
+    return "locked" in text or "busy" in text
+
+
+def database_error(text: str) -> ScholarDeskError:
+    """The one-line message for an SQLite failure, by what the user can do about it."""
+    lowered = text.lower()
+    if is_busy(lowered):
+        return BusyError(
+            "The database is busy in another window or program. Try again in a moment.", text
+        )
+    if is_damage(lowered):
+        return DatabaseError(
+            "The database file is damaged or not a database. Restore a backup "
+            "(scholar-desk restore, or File > Backups in the window).",
+            text,
+        )
+    if "full" in lowered:
+        return DatabaseError("The disk is full; nothing was saved. Free some space.", text)
+    if "readonly" in lowered or "read-only" in lowered:
+        return DatabaseError(
+            "The database file or its folder is read-only; nothing was saved. "
+            "Make them writable, or copy the database to a folder you can write.",
+            text,
+        )
+    if "unable to open" in lowered or "disk i/o" in lowered:
+        return DatabaseError(
+            "The database file cannot be read or written (check the disk, the folder and "
+            "the file's permissions); nothing was saved.",
+            text,
+        )
+    return DatabaseError("The database could not be used: " + text, text)
 
 
 def is_sqlite_file(path: Path) -> bool:

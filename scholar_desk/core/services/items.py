@@ -9,7 +9,6 @@ declared on the `Kind`; nothing here names a kind.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationErr
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import audit as audit_trail
 from scholar_desk.core.services import merge, permissions, zones
+from scholar_desk.core.services.audit_writes import audit_text as _audit_text
 from scholar_desk.core.services.item_records import (
     HIDDEN_COLUMNS,
     linked_ids,
@@ -675,16 +675,6 @@ def audit(
             new_value=_audit_text(new),
         )
     )
-
-
-def _audit_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -66,9 +66,6 @@ if TYPE_CHECKING:
         read_files,
     )
     from scholar_desk.core.services.references.records import (
-        _REFERENCES as _REFERENCES,
-    )
-    from scholar_desk.core.services.references.records import (
         CHUNK,
         DEFAULT_KEY_PATTERN,
         EDITABLE,
@@ -96,6 +93,9 @@ if TYPE_CHECKING:
         restore_references,
         undo_import,
         undo_merge,
+    )
+    from scholar_desk.core.services.references.snapshots import (
+        _REFERENCES as _REFERENCES,
     )
 
 _PARTS: dict[str, tuple[str, ...]] = {
@@ -130,7 +130,6 @@ _PARTS: dict[str, tuple[str, ...]] = {
     ),
     "reading": ("detect_format", "read_file", "read_files"),
     "records": (
-        "_REFERENCES",
         "CHUNK",
         "DEFAULT_KEY_PATTERN",
         "EDITABLE",
@@ -152,6 +151,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
         "_row",
     ),
     "restore": ("delete_references_undoably", "restore_references", "undo_import", "undo_merge"),
+    "snapshots": ("_REFERENCES",),
 }
 """Which module of this package defines each name the facade offers."""
 __getattr__ = lazy_names(__name__, _PARTS, globals())

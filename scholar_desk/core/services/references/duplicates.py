@@ -6,14 +6,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from scholar_desk.core.db.models import (
-    Reference,
-)
+from scholar_desk.core.db.plain import Unit, fetch, in_list
 from scholar_desk.core.formats.reference import (
     ParsedReference,
     author_key,
@@ -85,43 +79,37 @@ def _same_work(a: _Keys, b: _Keys, *, exact: bool) -> str | None:
     return None
 
 
-def _existing_columns() -> tuple[Any, ...]:
-    return (
-        Reference.id,
-        Reference.citation_key,
-        Reference.title,
-        Reference.doi,
-        Reference.pmid,
-        Reference.title_key,
-        Reference.year,
-        Reference.first_author,
-    )
+_EXISTING_COLUMNS = "id, citation_key, title, doi, pmid, title_key, year, first_author"
+"""The columns `_Existing` holds, in its order."""
 
 
 def _library_matches(
-    session: Session, refs: Sequence[ParsedReference], keys: Sequence[_Keys]
+    unit: Unit, refs: Sequence[ParsedReference], keys: Sequence[_Keys]
 ) -> list[tuple[_Existing, str] | None]:
-    """For each incoming record, a library record that is the same work (or None)."""
-    out: list[tuple[_Existing, str] | None] = [None] * len(refs)
-    if session.scalar(select(Reference.id).limit(1)) is None:
-        return out
-    cols = _existing_columns()
+    """For each incoming record, a library record that is the same work (or None).
 
-    def fetch(column: Any, values: Iterable[Any]) -> list[_Existing]:
-        found = []
+    Plain SQL, so an import runs it alike through a session and a `PlainWriter`.
+    """
+    out: list[tuple[_Existing, str] | None] = [None] * len(refs)
+    if not fetch(unit, 'SELECT id FROM "references" LIMIT 1'):
+        return out
+
+    def find(column: str, values: Iterable[str]) -> list[_Existing]:
+        found: list[_Existing] = []
         wanted = sorted({v for v in values if v})
         for part in _chunks(wanted):
-            for row in session.execute(select(*cols).where(column.in_(part))):
-                found.append(_Existing(*row))
+            marks, params = in_list("v", part)
+            sql = f'SELECT {_EXISTING_COLUMNS} FROM "references" WHERE {column} IN {marks}'
+            found.extend(_Existing(*row) for row in fetch(unit, sql, params))
         return found
 
-    by_doi = {e.doi: e for e in fetch(Reference.doi, (k.doi for k in keys))}
-    by_pmid = {e.pmid: e for e in fetch(Reference.pmid, (k.pmid for k in keys))}
+    by_doi = {e.doi: e for e in find("doi", (k.doi for k in keys))}
+    by_pmid = {e.pmid: e for e in find("pmid", (k.pmid for k in keys))}
     by_title: dict[str, list[_Existing]] = defaultdict(list)
-    for e in fetch(Reference.title_key, (k.title for k in keys)):
+    for e in find("title_key", (k.title for k in keys)):
         by_title[e.title_key].append(e)
     by_author: dict[tuple[int | None, str], list[_Existing]] = defaultdict(list)
-    for e in fetch(Reference.first_author, (r.first_author for r in refs)):
+    for e in find("first_author", (r.first_author for r in refs)):
         by_author[(e.year, author_key(e.first_author))].append(e)
 
     def keys_of_existing(e: _Existing) -> _Keys:
@@ -136,8 +124,8 @@ def _library_matches(
     # Records without a title can only be recognised by their key and other fields.
     by_key = {
         e.citation_key: e
-        for e in fetch(
-            Reference.citation_key,
+        for e in find(
+            "citation_key",
             (r.citation_key for r, k in zip(refs, keys, strict=True) if not k.title),
         )
     }

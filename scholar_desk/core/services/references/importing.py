@@ -1,4 +1,13 @@
-"""Importing references in the caller's one transaction, duplicates checked first."""
+"""Importing references in the caller's one transaction, duplicates checked first.
+
+An import runs on a unit of work of either kind (`plain.Unit`): an SQLAlchemy session
+(SQLite or a server), or on a current SQLite file a `PlainWriter`, which never loads
+SQLAlchemy (the command line's import). The duplicate check, the keys, the rows, the
+staging insert, tags, blocks and the audit event are plain SQL (core/db/plain.py), one
+implementation for both. What only a session does (merging into a record already in the
+library, a server's COPY) is imported where it is needed; a plain unit meeting it raises
+`NotPlainError` before anything is written, and the caller goes the ordinary way.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +16,19 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import cast
-
-from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any, cast
 
 from scholar_desk.core import clock
-from scholar_desk.core.db import fulltext, postgres
-from scholar_desk.core.db.models import (
-    BibBlock,
-    Reference,
-    Tag,
+from scholar_desk.core.db.plain import (
+    NotPlainError,
+    PlainReader,
+    Unit,
+    dialect_name,
+    execute_many,
+    fetch,
+    in_list,
+    sqlite_connection,
+    stored_value,
 )
 from scholar_desk.core.formats.reference import (
     ParsedReference,
@@ -30,7 +41,7 @@ from scholar_desk.core.progress import (
     no_progress,
 )
 from scholar_desk.core.services import permissions
-from scholar_desk.core.services.items import audit
+from scholar_desk.core.services.audit_writes import record_event
 from scholar_desk.core.services.references.duplicates import (
     _Existing,
     _file_matches,
@@ -38,10 +49,8 @@ from scholar_desk.core.services.references.duplicates import (
     _library_matches,
 )
 from scholar_desk.core.services.references.keys import _assign_keys
-from scholar_desk.core.services.references.merges import _merge_into, _merge_values
 from scholar_desk.core.services.references.reading import read_files
 from scholar_desk.core.services.references.records import (
-    _REFERENCES,
     REFERENCE_KIND,
     DuplicateMatch,
     FileProblem,
@@ -49,21 +58,26 @@ from scholar_desk.core.services.references.records import (
     ImportChanges,
     ImportReport,
     OnDuplicate,
+    ReferenceSnapshot,
     _add_tags,
     _chunks,
+    _merge_values,
     _row,
 )
-from scholar_desk.core.services.references.snapshots import _max_id, _snapshot, _versions
 from scholar_desk.core.services.session import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 STORE_CHUNK = 1000
 """Rows per ``executemany`` and per indexing statement: short C calls, so the GUI thread
 gets the GIL often, and Cancel is checked between them."""
 _STAGE = "reference_import_stage"
+_STAMPED = ("created_at", "updated_at")
 
 
 def _store_sqlite(
-    session: Session,
+    unit: Unit,
     refs: Sequence[ParsedReference],
     now: dt.datetime,
     progress: ProgressSink,
@@ -76,33 +90,29 @@ def _store_sqlite(
     statement; one ``INSERT ... SELECT`` per chunk instead of one ``INSERT`` per row keeps
     FTS5 from writing (and merging) 20,000 tiny segments: 2.0 s became 0.6 s for 20,000
     references. The staging table is TEMP, so it lives and dies with this transaction
-    (a rollback removes it too). Values go through each column's own bind processor, so
-    they are stored exactly as the ORM path stores them.
+    (a rollback removes it too). The columns are the table's own; JSON and timestamp
+    values are stored as SQLAlchemy's types store them (`plain.stored_value`), so a
+    session and a `PlainWriter` write the same text.
     """
-    columns = [c for c in _REFERENCES.columns if c.name != "id"]
-    names = ", ".join(f'"{c.name}"' for c in columns)
-    dialect = session.get_bind().dialect
-    processors = [c.type.bind_processor(dialect) for c in columns]
-    conn = session.connection()
-    conn.exec_driver_sql(f'DROP TABLE IF EXISTS temp."{_STAGE}"')
-    conn.exec_driver_sql(
-        f'CREATE TEMP TABLE "{_STAGE}" AS SELECT {names} FROM "references" WHERE 0'
-    )
-    marks = ", ".join("?" * len(columns))
-    stage_sql = f'INSERT INTO temp."{_STAGE}" ({names}) VALUES ({marks})'
-    order = [c.name for c in columns]
-    # Columns whose values need converting (JSON, timestamps); the timestamps are the
-    # same on every row, so they are converted once.
-    converted = [
-        (i, process)
-        for i, (column, process) in enumerate(zip(columns, processors, strict=True))
-        if process is not None and column.name not in ("created_at", "updated_at")
+    conn = sqlite_connection(unit)
+    declared = [
+        (str(name), str(kind).upper())
+        for _cid, name, kind, *_rest in conn.execute('PRAGMA table_info("references")')
+        if name != "id"
     ]
-    stamp = {
-        i: process(now)
-        for i, (column, process) in enumerate(zip(columns, processors, strict=True))
-        if process is not None and column.name in ("created_at", "updated_at")
-    }
+    order = [name for name, _kind in declared]
+    names = ", ".join(f'"{name}"' for name in order)
+    conn.execute(f'DROP TABLE IF EXISTS temp."{_STAGE}"')
+    conn.execute(f'CREATE TEMP TABLE "{_STAGE}" AS SELECT {names} FROM "references" WHERE 0')
+    marks = ", ".join("?" * len(order))
+    stage_sql = f'INSERT INTO temp."{_STAGE}" ({names}) VALUES ({marks})'
+    # Columns whose values need converting (JSON); the timestamps are the same on every
+    # row, so they are converted once.
+    converted = [
+        i for i, (name, kind) in enumerate(declared) if kind == "JSON" and name not in _STAMPED
+    ]
+    moment = stored_value(unit, now)
+    stamped = [i for i, (name, _kind) in enumerate(declared) if name in _STAMPED]
     total = len(refs)
     for start in range(0, total, STORE_CHUNK):
         check()
@@ -110,27 +120,27 @@ def _store_sqlite(
         for number, ref in enumerate(refs[start : start + STORE_CHUNK], start):
             row = _row(ref, now, title_keys[number] if title_keys is not None else None)
             values = [row[name] for name in order]
-            for i, process in converted:
+            for i in converted:
                 if values[i] is not None:
-                    values[i] = process(values[i])
-            for i, value in stamp.items():
-                values[i] = value
+                    values[i] = stored_value(unit, values[i])
+            for i in stamped:
+                values[i] = moment
             rows.append(tuple(values))
-        conn.exec_driver_sql(stage_sql, rows)
+        conn.executemany(stage_sql, rows)
         progress(min(start + STORE_CHUNK, total) // 2, total, "Storing references")
     for start in range(0, total, STORE_CHUNK):
         check()
-        conn.exec_driver_sql(
+        conn.execute(
             f'INSERT INTO "references" ({names}) SELECT {names} FROM temp."{_STAGE}" '
             "WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
             (start, start + STORE_CHUNK),
         )
         progress((total + min(start + STORE_CHUNK, total)) // 2, total, "Indexing references")
-    conn.exec_driver_sql(f'DROP TABLE temp."{_STAGE}"')
+    conn.execute(f'DROP TABLE temp."{_STAGE}"')
 
 
 def import_files(
-    session: Session,
+    unit: Unit,
     actor: Actor,
     paths: Sequence[Path],
     *,
@@ -144,7 +154,8 @@ def import_files(
     """Read files and import their references in the caller's transaction.
 
     Args:
-        session: The unit of work (a writing one unless ``dry_run``).
+        unit: The unit of work (a writing one unless ``dry_run``): a session, or a
+            `PlainWriter` (`PlainReader` for a dry run) on a current SQLite file.
         actor: Who imports; a dry run writes nothing, so reading the library is enough.
         paths: BibTeX, RIS or MEDLINE files.
         on_duplicate: What to do with duplicates by default.
@@ -162,11 +173,13 @@ def import_files(
             not read the library).
         ImportFileError: A file is unusable; nothing was written.
         CancelledError: Cancel was asked for; the caller rolls back.
+        NotPlainError: ``unit`` is plain and the import needs a session (a duplicate
+            merged into a library record); nothing was written.
     """
-    _require_import(session, actor, dry_run=dry_run)  # before reading: no wait to refuse
+    _require_import(unit, actor, dry_run=dry_run)  # before reading: no wait to refuse
     results = read_files(paths, progress, cancel)
     return import_parsed(
-        session,
+        unit,
         actor,
         results,
         on_duplicate=on_duplicate,
@@ -178,13 +191,13 @@ def import_files(
     )
 
 
-def _require_import(session: Session, actor: Actor, *, dry_run: bool) -> None:
+def _require_import(unit: Unit, actor: Actor, *, dry_run: bool) -> None:
     action = permissions.READ if dry_run else permissions.CREATE
-    permissions.require(session, actor, action, permissions.REFERENCE, None)
+    permissions.require(unit, actor, action, permissions.REFERENCE, None)
 
 
 def import_parsed(
-    session: Session,
+    unit: Unit,
     actor: Actor,
     results: Sequence[ParseResult],
     *,
@@ -203,11 +216,13 @@ def import_parsed(
     Raises:
         PermissionDeniedError: The actor may not add references (for a dry run: may
             not read the library).
+        NotPlainError: ``unit`` is plain and the import needs a session; nothing was
+            written.
     """
-    _require_import(session, actor, dry_run=dry_run)
+    _require_import(unit, actor, dry_run=dry_run)
     with full_collections_deferred():
         report = _import_parsed(
-            session,
+            unit,
             results,
             on_duplicate=on_duplicate,
             decisions=decisions,
@@ -218,8 +233,8 @@ def import_parsed(
         )
     if not dry_run:
         sources = ", ".join(sorted({r.source for r in results if r.source})) or "text"
-        audit(
-            session,
+        record_event(
+            unit,
             actor,
             "import",
             REFERENCE_KIND,
@@ -232,7 +247,7 @@ def import_parsed(
 
 
 def _import_parsed(
-    session: Session,
+    unit: Unit,
     results: Sequence[ParseResult],
     *,
     on_duplicate: OnDuplicate | str,
@@ -263,7 +278,7 @@ def _import_parsed(
     progress(0, total, "Checking for duplicates")
     check()
     keys = [_keys_of(r) for r in refs]
-    in_library = _library_matches(session, refs, keys)
+    in_library = _library_matches(unit, refs, keys)
     check()
     in_file = _file_matches(keys)
     check()
@@ -351,38 +366,39 @@ def _import_parsed(
     report.merged = sum(len(v) for v in merges.values())
     to_store = [refs[i] for i in new]
     problems: list[FileProblem] = []
-    _assign_keys(session, to_store, problems)
+    _assign_keys(unit, to_store, problems)
     report.problems.extend(problems)
     _summarise_files(report, results, refs, status)
     if dry_run:
         return report
 
     check()
-    first_tag, first_block = _max_id(session, Tag), _max_id(session, BibBlock)
-    merged_before = _snapshot(session, list(merges))
+    if merges and isinstance(unit, PlainReader):
+        raise NotPlainError("merging into library records needs a session")
+    first_tag, first_block = _max_id(unit, "tags"), _max_id(unit, "bib_blocks")
+    merged_before = _snapshot_of(unit, list(merges))
     now = clock.now()
     progress(0, len(to_store), "Storing references")
     given: list[int] | None = None
-    if fulltext.is_sqlite(session):
-        _store_sqlite(
-            session,
-            to_store,
-            now,
-            progress,
-            check,
-            # A merge inside the file may have given a record its title: key it again.
-            [None if i in merged_into else keys[i].title for i in new],
-        )
+    # The title keys the duplicate check made (a merge inside the file may have given a
+    # record its title: that one is keyed again).
+    title_keys = [None if i in merged_into else keys[i].title for i in new]
+    if dialect_name(unit) == "sqlite":
+        _store_sqlite(unit, to_store, now, progress, check, title_keys)
     else:
-        step = STORE_CHUNK if fulltext.is_postgresql(session) else 2000
-        # The title keys the duplicate check made, as for SQLite (a merge inside the file
-        # may have given a record its title: that one is keyed again).
-        title_keys = [None if i in merged_into else keys[i].title for i in new]
+        from sqlalchemy import insert
+
+        from scholar_desk.core.db import postgres
+        from scholar_desk.core.services.references.snapshots import _REFERENCES
+
+        session = cast("Session", unit)
+        on_server = dialect_name(unit) == "postgresql"
+        step = STORE_CHUNK if on_server else 2000
         # On a server the ids are taken from the table's sequence first, so the rows go
         # in with them and are not looked up again by key afterwards.
         given = (
             postgres.next_ids(session.connection(), _REFERENCES, len(to_store))
-            if fulltext.is_postgresql(session)
+            if on_server
             else None
         )
         for start in range(0, len(to_store), step):
@@ -405,33 +421,65 @@ def _import_parsed(
         ids_by_key = dict(zip(keys_stored, given, strict=True))
     else:
         for part in _chunks(keys_stored):
-            for ref_id, key in session.execute(
-                select(Reference.id, Reference.citation_key).where(
-                    Reference.citation_key.in_(part)
+            marks, params = in_list("k", part)
+            ids_by_key.update(
+                (key, ref_id)
+                for ref_id, key in fetch(
+                    unit,
+                    f'SELECT id, citation_key FROM "references" WHERE citation_key IN {marks}',
+                    params,
                 )
-            ):
-                ids_by_key[key] = ref_id
+            )
     report.imported_ids = [ids_by_key[k] for k in keys_stored]
     tagged = [(ids_by_key[r.citation_key], r.tags) for r in to_store if r.tags]
     if tagged:
-        _add_tags(session, tagged)
+        _add_tags(unit, tagged)
     check()
+    versions: dict[int, int] = {}
     if merges:
+        from scholar_desk.core.services.references.merges import _merge_into
+        from scholar_desk.core.services.references.snapshots import _versions
+
+        session = cast("Session", unit)
         progress(0, len(merges), "Merging duplicates")
         for existing_id, indexes in merges.items():
             check()
             _merge_into(session, existing_id, [refs[i] for i in indexes])
-    _store_blocks(session, results)
-    session.flush()
+        session.flush()
+        versions = _versions(session, list(merges))
+    _store_blocks(unit, results)
     report.changes = ImportChanges(
         tuple(report.imported_ids),
         merged_before,
-        _versions(session, list(merges)),
-        tuple(session.scalars(select(BibBlock.id).where(BibBlock.id > first_block))),
-        tuple(session.scalars(select(Tag.id).where(Tag.id > first_tag))),
+        versions,
+        _ids_after(unit, "bib_blocks", first_block),
+        _ids_after(unit, "tags", first_tag),
     )
     progress(len(to_store), len(to_store), "Done")
     return report
+
+
+def _max_id(unit: Unit, table: str) -> int:
+    """The highest id of ``table`` (0 when empty): rows added later have higher ids."""
+    return int(fetch(unit, f"SELECT max(id) FROM {table}")[0][0] or 0)
+
+
+def _ids_after(unit: Unit, table: str, first: int) -> tuple[int, ...]:
+    return tuple(
+        row_id
+        for (row_id,) in fetch(
+            unit, f"SELECT id FROM {table} WHERE id > :first ORDER BY id", {"first": first}
+        )
+    )
+
+
+def _snapshot_of(unit: Unit, ids: Sequence[int]) -> ReferenceSnapshot:
+    """The library records duplicates are merged into, as they are (a session's work)."""
+    if not ids:
+        return ReferenceSnapshot()
+    from scholar_desk.core.services.references.snapshots import _snapshot
+
+    return _snapshot(cast("Session", unit), ids)
 
 
 def _summarise_files(
@@ -457,10 +505,10 @@ def _summarise_files(
         )
 
 
-def _store_blocks(session: Session, results: Sequence[ParseResult]) -> None:
-    rows = []
+def _store_blocks(unit: Unit, results: Sequence[ParseResult]) -> None:
+    rows: list[dict[str, Any]] = []
     existing: set[tuple[str, str]] = {
-        (k, t) for k, t in session.execute(select(BibBlock.block_kind, BibBlock.text))
+        (k, t) for k, t in fetch(unit, "SELECT block_kind, text FROM bib_blocks")
     }
     for result in results:
         for kind, text in result.blocks:
@@ -468,5 +516,8 @@ def _store_blocks(session: Session, results: Sequence[ParseResult]) -> None:
                 continue
             existing.add((kind, text))
             rows.append({"block_kind": kind, "text": text, "source": result.source[:300]})
-    if rows:
-        session.execute(insert(cast(Table, BibBlock.__table__)), rows)
+    execute_many(
+        unit,
+        "INSERT INTO bib_blocks (block_kind, text, source) VALUES (:block_kind, :text, :source)",
+        rows,
+    )

@@ -5,12 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
-
-from scholar_desk.core.db.models import (
-    Reference,
-)
+from scholar_desk.core.db.plain import Unit, fetch, in_list
 from scholar_desk.core.errors import (
     ValidationError,
 )
@@ -78,38 +73,45 @@ def _suffixes() -> Iterator[str]:
         number += 1
 
 
-def _taken_keys(session: Session, bases: Iterable[str]) -> set[str]:
+def _taken_keys(unit: Unit, bases: Iterable[str]) -> set[str]:
     """Library keys equal to one of ``bases`` or starting with it."""
     taken: set[str] = set()
     wanted = sorted(set(bases))
     exact: set[str] = set()
     for part in _chunks(wanted):
+        marks, params = in_list("k", part)
         exact.update(
-            session.scalars(select(Reference.citation_key).where(Reference.citation_key.in_(part)))
+            key
+            for (key,) in fetch(
+                unit,
+                f'SELECT citation_key FROM "references" WHERE citation_key IN {marks}',
+                params,
+            )
         )
     taken |= exact
     for base in exact:
         taken.update(
-            session.scalars(
-                select(Reference.citation_key).where(
-                    and_(
-                        Reference.citation_key > base, Reference.citation_key < base + "\U0010ffff"
-                    )
-                )
+            key
+            for (key,) in fetch(
+                unit,
+                'SELECT citation_key FROM "references" '
+                "WHERE citation_key > :low AND citation_key < :high",
+                {"low": base, "high": base + "\U0010ffff"},
             )
         )
     return taken
 
 
-def _assign_keys(
-    session: Session, refs: Sequence[ParsedReference], problems: list[FileProblem]
-) -> None:
-    """Give every record a key unique in the library and the import (a, b, c... on clash)."""
+def _assign_keys(unit: Unit, refs: Sequence[ParsedReference], problems: list[FileProblem]) -> None:
+    """Give every record a key unique in the library and the import (a, b, c... on clash).
+
+    Plain SQL, so an import runs it alike through a session and a `PlainWriter`.
+    """
     for ref in refs:
         if not ref.citation_key.strip():
             ref.citation_key = make_key(ref)
         ref.citation_key = ref.citation_key.strip()[:240]
-    taken = _taken_keys(session, (r.citation_key for r in refs))
+    taken = _taken_keys(unit, (r.citation_key for r in refs))
     used: set[str] = set()
     clashes = []
     for r in refs:
@@ -117,7 +119,7 @@ def _assign_keys(
             clashes.append(r.citation_key)
         used.add(r.citation_key)
     if clashes:
-        taken |= _taken_keys(session, clashes)
+        taken |= _taken_keys(unit, clashes)
     used = set()
     for ref in refs:
         key = ref.citation_key

@@ -14,7 +14,6 @@ from scholar_desk.core.db.models import (
     ReferenceLink,
 )
 from scholar_desk.core.formats.reference import (
-    MAIN_FIELDS,
     ParsedReference,
     author_key,
     doi_key,
@@ -28,30 +27,11 @@ from scholar_desk.core.services.references.records import (
     MergeSummary,
     _add_tags,
     _load,
+    _merge_values,
     _write_back,
 )
 from scholar_desk.core.services.references.snapshots import _snapshot, _versions
 from scholar_desk.core.services.session import Actor
-
-
-def _merge_values(target: ParsedReference, other: ParsedReference) -> bool:
-    """Fill the target's empty fields from ``other``; union extras and tags."""
-    changed = False
-    for name in MAIN_FIELDS:
-        if name in ("citation_key", "entry_type"):
-            continue
-        if getattr(target, name) in ("", None) and getattr(other, name) not in ("", None):
-            setattr(target, name, getattr(other, name))
-            changed = True
-    for key, value in other.extra_fields.items():
-        if key not in target.extra_fields:
-            target.extra_fields[key] = value
-            changed = True
-    for tag in other.tags:
-        if tag not in target.tags:
-            target.tags.append(tag)
-            changed = True
-    return changed
 
 
 def _merge_into(session: Session, existing_id: int, others: Sequence[ParsedReference]) -> None:

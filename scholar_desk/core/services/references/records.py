@@ -10,16 +10,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
-
-from scholar_desk.core.db.models import (
-    Reference,
-    Tag,
-    reference_tags,
-)
+from scholar_desk.core.db.plain import Unit, execute_many, fetch, in_list
 from scholar_desk.core.errors import (
     NotFoundError,
 )
@@ -30,7 +23,11 @@ from scholar_desk.core.formats.reference import (
 )
 from scholar_desk.core.services.references.table import ReferenceRow as ReferenceRow
 
-_REFERENCES = cast(Table, Reference.__table__)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from scholar_desk.core.db.models import Reference
+
 CHUNK = 5000
 FUZZY_THRESHOLD = 92.0
 FUZZY_MIN_LENGTH = 20
@@ -284,26 +281,61 @@ def _row(ref: ParsedReference, now: dt.datetime, tkey: str | None = None) -> dic
     return row
 
 
-def _tag_ids(session: Session, names: Iterable[str]) -> dict[str, int]:
+def _merge_values(target: ParsedReference, other: ParsedReference) -> bool:
+    """Fill the target's empty fields from ``other``; union extras and tags."""
+    changed = False
+    for name in MAIN_FIELDS:
+        if name in ("citation_key", "entry_type"):
+            continue
+        if getattr(target, name) in ("", None) and getattr(other, name) not in ("", None):
+            setattr(target, name, getattr(other, name))
+            changed = True
+    for key, value in other.extra_fields.items():
+        if key not in target.extra_fields:
+            target.extra_fields[key] = value
+            changed = True
+    for tag in other.tags:
+        if tag not in target.tags:
+            target.tags.append(tag)
+            changed = True
+    return changed
+
+
+def _tag_ids(unit: Unit, names: Iterable[str]) -> dict[str, int]:
     wanted = sorted({n.strip() for n in names if n.strip()})
-    found = dict(session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
+    found: dict[str, int] = {}
+    for part in _chunks(wanted):
+        marks, params = in_list("n", part)
+        found.update(fetch(unit, f"SELECT name, id FROM tags WHERE name IN {marks}", params))
     missing = [n for n in wanted if n not in found]
     if missing:
-        session.execute(insert(cast(Table, Tag.__table__)), [{"name": n[:100]} for n in missing])
-        more = session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(missing))).all()
-        found.update(dict(more))
+        execute_many(
+            unit, "INSERT INTO tags (name) VALUES (:name)", [{"name": n[:100]} for n in missing]
+        )
+        for part in _chunks(missing):
+            marks, params = in_list("n", part)
+            found.update(fetch(unit, f"SELECT name, id FROM tags WHERE name IN {marks}", params))
     return found
 
 
-def _add_tags(session: Session, tagged: Sequence[tuple[int, Sequence[str]]]) -> None:
-    ids = _tag_ids(session, (t for _, names in tagged for t in names))
+def _add_tags(unit: Unit, tagged: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Give references tags (made where missing), leaving the tags they have.
+
+    Plain SQL, so an import runs it alike through a session and a `PlainWriter`.
+    """
+    ids = _tag_ids(unit, (t for _, names in tagged for t in names))
     ref_ids = [ref_id for ref_id, _ in tagged]
     have: set[tuple[int, int]] = set()
     for part in _chunks(ref_ids):
-        stmt = select(reference_tags.c.reference_id, reference_tags.c.tag_id).where(
-            reference_tags.c.reference_id.in_(part)
+        marks, params = in_list("r", part)
+        have.update(
+            (r, t)
+            for r, t in fetch(
+                unit,
+                f"SELECT reference_id, tag_id FROM reference_tags WHERE reference_id IN {marks}",
+                params,
+            )
         )
-        have.update((r, t) for r, t in session.execute(stmt))
     rows = []
     for ref_id, names in tagged:
         for name in {n.strip() for n in names if n.strip()}:
@@ -311,11 +343,16 @@ def _add_tags(session: Session, tagged: Sequence[tuple[int, Sequence[str]]]) -> 
             if pair not in have:
                 have.add(pair)
                 rows.append({"reference_id": ref_id, "tag_id": ids[name]})
-    if rows:
-        session.execute(insert(reference_tags), rows)
+    execute_many(
+        unit,
+        "INSERT INTO reference_tags (reference_id, tag_id) VALUES (:reference_id, :tag_id)",
+        rows,
+    )
 
 
 def _load(session: Session, ref_id: int) -> tuple[Reference, ParsedReference]:
+    from scholar_desk.core.db.models import Reference
+
     row = session.get(Reference, ref_id)
     if row is None:
         raise NotFoundError("That reference no longer exists.", f"reference {ref_id}")
@@ -352,16 +389,15 @@ def _write_back(row: Reference, ref: ParsedReference) -> None:
     row.title_key = title_key(ref.title)
 
 
-def _tags_by_id(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
+def _tags_by_id(unit: Unit, ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     for part in _chunks(list(ids), 900):
-        stmt = (
-            select(reference_tags.c.reference_id, Tag.name)
-            .join(Tag, Tag.id == reference_tags.c.tag_id)
-            .where(reference_tags.c.reference_id.in_(part))
-            .order_by(Tag.name)
+        marks, params = in_list("r", part)
+        sql = (
+            "SELECT rt.reference_id, t.name FROM reference_tags rt "
+            f"JOIN tags t ON t.id = rt.tag_id WHERE rt.reference_id IN {marks} ORDER BY t.name"
         )
-        for ref_id, name in session.execute(stmt):
+        for ref_id, name in fetch(unit, sql, params):
             out[ref_id].append(name)
     return out
 
