@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -137,6 +137,45 @@ def _store_sqlite(
         )
         progress((total + min(start + STORE_CHUNK, total)) // 2, total, "Indexing references")
     conn.execute(f'DROP TABLE temp."{_STAGE}"')
+
+
+def _store_postgresql(
+    session: Session,
+    refs: Sequence[ParsedReference],
+    now: dt.datetime,
+    progress: ProgressSink,
+    check: Callable[[], None],
+    title_keys: Sequence[str | None],
+) -> list[int]:
+    """Store rows on a server with one ``COPY``; the ids they were given, in order.
+
+    The ids are taken from the table's sequence first, so the rows go in with them and
+    are not looked up again by key afterwards. One ``COPY`` for all rows: its search
+    trigger then runs once, over all of them, and computes their words in parallel
+    (revision 0015); the server inserts the rows while the next ones are being made.
+    Cancel is checked every `STORE_CHUNK` rows, inside the ``COPY`` (which a cancel
+    abandons; the caller rolls back).
+    """
+    from scholar_desk.core.db import postgres
+    from scholar_desk.core.services.references.snapshots import _REFERENCES
+
+    connection = session.connection()
+    given = postgres.next_ids(connection, _REFERENCES, len(refs))
+    total = len(refs)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for number, ref in enumerate(refs):
+            row = _row(ref, now, title_keys[number])
+            row["id"] = given[number]
+            yield row
+
+    def between(sent: int) -> None:
+        check()
+        progress(sent, total, "Storing references" if sent < total else "Indexing references")
+
+    check()
+    postgres.copy_rows(connection, _REFERENCES, rows(), every=STORE_CHUNK, between=between)
+    return given
 
 
 def import_files(
@@ -386,35 +425,22 @@ def _import_parsed(
     if dialect_name(unit) == "sqlite":
         _store_sqlite(unit, to_store, now, progress, check, title_keys)
     else:
-        from sqlalchemy import insert
-
-        from scholar_desk.core.db import postgres
-        from scholar_desk.core.services.references.snapshots import _REFERENCES
-
         session = cast("Session", unit)
-        on_server = dialect_name(unit) == "postgresql"
-        step = STORE_CHUNK if on_server else 2000
-        # On a server the ids are taken from the table's sequence first, so the rows go
-        # in with them and are not looked up again by key afterwards.
-        given = (
-            postgres.next_ids(session.connection(), _REFERENCES, len(to_store))
-            if on_server
-            else None
-        )
-        for start in range(0, len(to_store), step):
-            check()
-            batch = [
-                _row(r, now, title_keys[number])
-                for number, r in enumerate(to_store[start : start + step], start)
-            ]
-            if given is not None:
-                for number, row in enumerate(batch, start):
-                    row["id"] = given[number]
-                # One COPY per chunk: its search-index trigger runs once per chunk.
-                postgres.copy_rows(session.connection(), _REFERENCES, batch)
-            else:
+        if dialect_name(unit) == "postgresql":
+            given = _store_postgresql(session, to_store, now, progress, check, title_keys)
+        else:
+            from sqlalchemy import insert
+
+            from scholar_desk.core.services.references.snapshots import _REFERENCES
+
+            for start in range(0, len(to_store), 2000):
+                check()
+                batch = [
+                    _row(r, now, title_keys[number])
+                    for number, r in enumerate(to_store[start : start + 2000], start)
+                ]
                 session.execute(insert(_REFERENCES), batch)
-            progress(min(start + step, len(to_store)), len(to_store), "Storing references")
+                progress(min(start + 2000, len(to_store)), len(to_store), "Storing references")
     keys_stored = [r.citation_key for r in to_store]
     ids_by_key: dict[str, int] = {}
     if given is not None:

@@ -1,0 +1,266 @@
+"""A large import on a PostgreSQL server stores what it stores on SQLite, or nothing.
+
+On the server an import sends its rows in one ``COPY``, and from 1,000 rows on the
+search trigger computes their words in parallel (revision 0015): the rows, ids, words,
+search hits, duplicate report, tags, blocks and undo data must be those of SQLite, and a
+cancel or an error in the middle must leave the server as it was. These run whenever
+PostgreSQL's binaries are installed, whatever ``--engine`` says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from scholar_desk.core import clock
+from scholar_desk.core.db import fulltext
+from scholar_desk.core.db import models as m
+from scholar_desk.core.db.library import Library
+from scholar_desk.core.progress import CancelledError, CancelToken
+from scholar_desk.core.services import references as refs
+from scholar_desk.core.services.session import SINGLE_USER
+
+_WORDS = (
+    "genicular",
+    "radiofrequency",
+    "ablation",
+    "nerve",
+    "block",
+    "spinal",
+    "cord",
+    "stimulation",
+    "ketamine",
+    "infusion",
+    "opioid",
+    "tapering",
+    "buprenorphine",
+    "lumbar",
+    "facet",
+    "sacroiliac",
+    "epidural",
+    "steroid",
+    "neuropathic",
+    "migraine",
+)
+_FAMILIES = ('M{\\"u}ller', "Ruiz", "O'Brien", "Nguyen", "Kowalski", "Dubois-Lef{\\`e}vre")
+_QUERIES = (
+    "genic",
+    "radiofrequency abl",
+    "müller ket",
+    "o'brien",
+    "dubois",
+    "2019",
+    "example",
+    "self-report",
+    "review",
+    "zzz",
+)
+"""Searches the two engines' word splitters answer alike (they differ on purpose
+elsewhere: FTS5 drops accents, PostgreSQL keeps an e-mail address or 3.5 whole)."""
+
+
+def _bib(count: int, seed: int, first: int = 0) -> str:
+    """``count`` entries: accents, hyphens, URLs, numbers; every 40th repeats a DOI."""
+    rnd = random.Random(seed)
+    out = ['@string{pm = "Pain Medicine"}\n@preamble{"\\newcommand{\\noop}[1]{}"}\n\n']
+    for i in range(first, first + count):
+        authors = " and ".join(
+            f"{rnd.choice(_FAMILIES)}, {rnd.choice('ABCDE')}." for _ in range(rnd.randint(1, 4))
+        )
+        words = rnd.sample(_WORDS, 6)
+        title = f"{words[0].capitalize()} {words[1]} and {{MRI}} {words[2]}-{words[3]} study {i}"
+        abstract = (
+            " ".join(rnd.choice(_WORDS) for _ in range(30))
+            + f" See https://example.org/trial/{i} or x{i}@example.org; p~{{<}}~0.0{i % 10}, "
+            f"self-report scores 3.5--4.{i % 7} ({i % 100}\\%)."
+        )
+        doi = f"10.1000/bench.{i - 1 if i % 40 == 39 else i}"
+        journal = "pm" if i % 5 == 0 else "{Regional Anesthesia}"
+        title_line = f"  title = {{{title}}},\n" if i % 97 else ""
+        out.append(
+            f"@article{{k{i},\n  author = {{{authors}}},\n{title_line}"
+            f"  journal = {journal},\n  year = {{{1990 + i % 35}}},\n"
+            f"  doi = {{{doi}}},\n  keywords = {{{', '.join(words[3:])}}},\n"
+            f"  abstract = {{{abstract}}},\n  note = {{Extra field {i}}},\n}}\n\n"
+        )
+    return "".join(out)
+
+
+def _rows(session: Any) -> list[dict[str, Any]]:
+    table = m.Reference.__table__
+    return [
+        {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+        for row in session.execute(select(table).order_by(table.c.id)).mappings()
+    ]
+
+
+def _state(library: Library) -> dict[str, Any]:
+    with library.reading() as session:
+        return {
+            "rows": _rows(session),
+            "tags": session.execute(
+                text("SELECT reference_id, tag_id FROM reference_tags ORDER BY 1, 2")
+            ).all(),
+            "tag_names": session.scalars(text("SELECT name FROM tags ORDER BY id")).all(),
+            "blocks": session.execute(
+                text("SELECT id, block_kind, text FROM bib_blocks ORDER BY id")
+            ).all(),
+            "audit": session.scalars(text("SELECT new_value FROM audit_events ORDER BY id")).all(),
+            "hits": {
+                q: sorted(refs.matching_ids(session, SINGLE_USER, q) or []) for q in _QUERIES
+            },
+        }
+
+
+def _import_twice(library: Library, tmp_path: Path) -> list[refs.ImportReport]:
+    """300 references, then 2,000 of which 300 are in the library and 43 repeat a DOI."""
+    first, second = tmp_path / "first.bib", tmp_path / "second.bib"
+    first.write_text(_bib(300, seed=1), encoding="utf-8")
+    second.write_text(_bib(2000, seed=2), encoding="utf-8")
+    reports = []
+    for path, tags in ((first, ()), (second, ("review", "pain"))):
+        with library.transaction() as session:
+            reports.append(refs.import_files(session, SINGLE_USER, [path], tags=tags))
+    return reports
+
+
+@pytest.fixture
+def fixed_clock():
+    moment = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    clock.set_clock(lambda: moment)
+    yield moment
+    clock.set_clock(None)
+
+
+def test_a_large_import_on_the_server_stores_what_sqlite_stores(
+    pg_databases, tmp_path, fixed_clock
+) -> None:
+    name, url = pg_databases.create()
+    try:
+        with Library.open(str(tmp_path / "lib.sqlite3")) as library:
+            lite_reports = _import_twice(library, tmp_path)
+            lite = _state(library)
+        with Library.open(url) as library:
+            server_reports = _import_twice(library, tmp_path)
+            server = _state(library)
+            with library.reading() as session:
+                # Every stored word list is the one revision 0014's trigger stores row
+                # by row: the parallel path of 0015 computes the same thing.
+                differing = session.scalar(
+                    text(
+                        "SELECT count(*) FROM reference_search s "
+                        'JOIN "references" r ON r.id = s.reference_id '
+                        f"WHERE s.document IS DISTINCT FROM {fulltext._PG_DOCUMENT}"
+                    )
+                )
+                indexed = session.scalar(text("SELECT count(*) FROM reference_search"))
+    finally:
+        pg_databases.drop(name)
+    second = server_reports[1]
+    assert second.imported > 1000  # the parallel path of the search trigger
+    assert second.duplicates == len(second.matches) == 300 + 43
+    assert sum(match.existing_id is None for match in second.matches) == 43  # in the file
+    for lite_report, server_report in zip(lite_reports, server_reports, strict=True):
+        assert server_report.summary() == lite_report.summary()
+        assert server_report.matches == lite_report.matches
+        assert server_report.problems == lite_report.problems
+        assert server_report.imported_ids == lite_report.imported_ids
+        assert server_report.changes == lite_report.changes
+    assert server["rows"] == lite["rows"]
+    assert len(server["rows"]) == indexed == server_reports[0].imported + second.imported
+    assert differing == 0
+    assert server["hits"] == lite["hits"]
+    assert server["hits"]["genic"]
+    assert server["hits"]["müller ket"]
+    assert server["tags"] == lite["tags"]
+    assert server["tag_names"] == lite["tag_names"] == ["pain", "review"]
+    assert server["blocks"] == lite["blocks"]
+    assert server["audit"] == lite["audit"]
+
+
+def _server_state(url: str) -> dict[str, Any]:
+    with Library.open(url) as library:
+        state = _state(library)
+        with library.reading() as session:
+            state["search_rows"] = session.execute(
+                text("SELECT reference_id, document::text FROM reference_search ORDER BY 1")
+            ).all()
+    return state
+
+
+def test_a_cancelled_import_leaves_the_server_as_it_was(pg_databases, tmp_path) -> None:
+    name, url = pg_databases.create()
+    try:
+        with Library.open(url) as library:
+            _import_twice(library, tmp_path)
+        before = _server_state(url)
+        path = tmp_path / "more.bib"
+        path.write_text(_bib(1500, seed=3, first=5000), encoding="utf-8")
+        token = CancelToken()
+        seen: list[tuple[int, str]] = []
+
+        def progress(done: int, _total: int, label: str) -> None:
+            seen.append((done, label))
+            if label == "Storing references" and done >= 1000:
+                token.cancel()  # inside the COPY, with 1,000 rows sent
+
+        with (
+            Library.open(url) as library,
+            pytest.raises(CancelledError),
+            library.transaction() as session,
+        ):
+            refs.import_files(session, SINGLE_USER, [path], progress=progress, cancel=token)
+        after = _server_state(url)
+    finally:
+        pg_databases.drop(name)
+    assert (1000, "Storing references") in seen
+    assert after == before
+
+
+def test_an_import_failing_on_the_server_leaves_it_as_it_was(pg_databases, tmp_path) -> None:
+    # Another machine stores a key this import chose after it checked the keys: the
+    # server refuses the COPY halfway, and nothing of the import stays.
+    name, url = pg_databases.create()
+    try:
+        with Library.open(url) as library:
+            _import_twice(library, tmp_path)
+        path = tmp_path / "more.bib"
+        path.write_text(_bib(1500, seed=3, first=5000), encoding="utf-8")
+        conninfo = {"host": pg_databases.server.socket_dir, "user": "postgres", "dbname": name}
+
+        def progress(done: int, _total: int, label: str) -> None:
+            if label == "Storing references" and done == 0:
+                with psycopg.connect(**conninfo) as other:
+                    other.execute(
+                        'INSERT INTO "references" (entry_type, citation_key, authors, '
+                        "first_author, title, journal, volume, issue, pages, doi, pmid, url, "
+                        "abstract, keywords, extra_fields, title_key, source, tags_text, "
+                        "version, created_at, updated_at) VALUES ('article', 'k6400', '', '', "
+                        "'Elsewhere', '', '', '', '', '', '', '', '', '', '{}', 'elsewhere', "
+                        "'', '', 1, now(), now())"
+                    )
+
+        before = _server_state(url)
+        with (
+            Library.open(url) as library,
+            pytest.raises((IntegrityError, psycopg.errors.UniqueViolation)),
+            library.transaction() as session,
+        ):
+            refs.import_files(session, SINGLE_USER, [path], progress=progress)
+        after = _server_state(url)
+    finally:
+        pg_databases.drop(name)
+    added = [row for row in after["rows"] if row not in before["rows"]]
+    assert [row["citation_key"] for row in added] == ["k6400"]  # the other machine's only
+    assert len(after["rows"]) == len(before["rows"]) + 1
+    assert after["search_rows"][: len(before["search_rows"])] == before["search_rows"]
+    assert len(after["search_rows"]) == len(before["search_rows"]) + 1
+    for part in ("tags", "tag_names", "blocks", "audit"):
+        assert after[part] == before[part]
