@@ -337,11 +337,26 @@ def sqlite_connection(unit: Session | PlainReader) -> sqlite3.Connection:
     return driver
 
 
-def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+_SERVER_ARRAYS = {str: "text[]", int: "bigint[]"}
+"""The array type a server is given a list of these values as (see `in_list`)."""
+
+
+def in_list(
+    name: str, values: Sequence[Any], unit: Session | PlainReader | None = None
+) -> tuple[str, dict[str, Any]]:
     """``(:name0, :name1, ...)`` and its parameters, for ``column IN`` a list of values.
 
+    On a PostgreSQL session (``unit``) it is ``(SELECT unnest(CAST(:name AS text[])))``
+    with the list as one array parameter instead: the server then parses and plans one
+    short statement rather than one with a thousand parameters, and neither SQLAlchemy
+    nor psycopg rewrites a thousand placeholders (0.5 s of a 20,000-reference import).
     Callers keep ``values`` to a few thousand (`references.records.CHUNK`).
     """
+    if unit is not None and values and dialect_name(unit) == "postgresql":
+        kind = type(values[0])
+        array = _SERVER_ARRAYS.get(kind)
+        if array is not None and all(type(value) is kind for value in values):
+            return f"(SELECT unnest(CAST(:{name} AS {array})))", {name: list(values)}
     marks = ", ".join(f":{name}{i}" for i in range(len(values)))
     return f"({marks})", {f"{name}{i}": value for i, value in enumerate(values)}
 

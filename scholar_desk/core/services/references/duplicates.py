@@ -98,7 +98,7 @@ def _library_matches(
         found: list[_Existing] = []
         wanted = sorted({v for v in values if v})
         for part in _chunks(wanted):
-            marks, params = in_list("v", part)
+            marks, params = in_list("v", part, unit)
             sql = f'SELECT {_EXISTING_COLUMNS} FROM "references" WHERE {column} IN {marks}'
             found.extend(_Existing(*row) for row in fetch(unit, sql, params))
         return found

@@ -447,7 +447,7 @@ def _import_parsed(
         ids_by_key = dict(zip(keys_stored, given, strict=True))
     else:
         for part in _chunks(keys_stored):
-            marks, params = in_list("k", part)
+            marks, params = in_list("k", part, unit)
             ids_by_key.update(
                 (key, ref_id)
                 for ref_id, key in fetch(

@@ -79,7 +79,7 @@ def _taken_keys(unit: Unit, bases: Iterable[str]) -> set[str]:
     wanted = sorted(set(bases))
     exact: set[str] = set()
     for part in _chunks(wanted):
-        marks, params = in_list("k", part)
+        marks, params = in_list("k", part, unit)
         exact.update(
             key
             for (key,) in fetch(

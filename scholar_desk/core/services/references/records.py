@@ -305,7 +305,7 @@ def _tag_ids(unit: Unit, names: Iterable[str]) -> dict[str, int]:
     wanted = sorted({n.strip() for n in names if n.strip()})
     found: dict[str, int] = {}
     for part in _chunks(wanted):
-        marks, params = in_list("n", part)
+        marks, params = in_list("n", part, unit)
         found.update(fetch(unit, f"SELECT name, id FROM tags WHERE name IN {marks}", params))
     missing = [n for n in wanted if n not in found]
     if missing:
@@ -313,7 +313,7 @@ def _tag_ids(unit: Unit, names: Iterable[str]) -> dict[str, int]:
             unit, "INSERT INTO tags (name) VALUES (:name)", [{"name": n[:100]} for n in missing]
         )
         for part in _chunks(missing):
-            marks, params = in_list("n", part)
+            marks, params = in_list("n", part, unit)
             found.update(fetch(unit, f"SELECT name, id FROM tags WHERE name IN {marks}", params))
     return found
 
@@ -327,7 +327,7 @@ def _add_tags(unit: Unit, tagged: Sequence[tuple[int, Sequence[str]]]) -> None:
     ref_ids = [ref_id for ref_id, _ in tagged]
     have: set[tuple[int, int]] = set()
     for part in _chunks(ref_ids):
-        marks, params = in_list("r", part)
+        marks, params = in_list("r", part, unit)
         have.update(
             (r, t)
             for r, t in fetch(
@@ -392,7 +392,7 @@ def _write_back(row: Reference, ref: ParsedReference) -> None:
 def _tags_by_id(unit: Unit, ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     for part in _chunks(list(ids), 900):
-        marks, params = in_list("r", part)
+        marks, params = in_list("r", part, unit)
         sql = (
             "SELECT rt.reference_id, t.name FROM reference_tags rt "
             f"JOIN tags t ON t.id = rt.tag_id WHERE rt.reference_id IN {marks} ORDER BY t.name"
