@@ -116,6 +116,15 @@ def _cpu_of(line: str) -> float:
     return float(line.rsplit("(cpu ", 1)[1].split()[0])
 
 
+_PLAIN_PAINTS: list[bool] = []
+"""For each of our windows measured: whether it painted before SQLAlchemy was imported."""
+
+
+def _note_plain(line: str) -> None:
+    if "sqlalchemy loaded:" in line:
+        _PLAIN_PAINTS.append(line.rstrip().endswith("sqlalchemy loaded: no)"))
+
+
 def _time_process(args: list[str], env: dict[str, str]) -> Paint:
     started = time.perf_counter()
     proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
@@ -123,6 +132,7 @@ def _time_process(args: list[str], env: dict[str, str]) -> Paint:
     shown = [line for line in proc.stdout.splitlines() if line.startswith("startup-probe: shown")]
     if not shown:
         raise RuntimeError(f"window did not report being shown: {proc.stdout}\n{proc.stderr}")
+    _note_plain(shown[0])
     return Paint(elapsed, _cpu_of(shown[0]))
 
 
@@ -143,6 +153,7 @@ def _open_and_close(args: list[str], env: dict[str, str]) -> tuple[Paint, float]
         now = time.perf_counter()
         if line.startswith("startup-probe: shown"):
             shown = Paint(now - started, _cpu_of(line))
+            _note_plain(line)
         elif line.startswith("startup-probe: closing"):
             closing = now
             break
@@ -164,6 +175,10 @@ def _status(value: float, budget: float, compared: float | None = None) -> str:
     ok = value < budget and (compared is None or value < 2 * compared)
     rule = f"< {budget} s" + (" and < 2x PySide6 + SQLAlchemy" if compared is not None else "")
     return f"{'PASS' if ok else 'FAIL'} {rule}"
+
+
+def _plain_text(runs: list[bool]) -> str:
+    return f"painted before SQLAlchemy loaded: {sum(runs)} of {len(runs)} runs"
 
 
 def _medians(paints: list[Paint]) -> Paint:
@@ -202,15 +217,18 @@ def run() -> list[tuple[str, str, str, str]]:
             "dashboard": [],
         }
         closes: list[float] = []
+        plain: dict[str, list[bool]] = {"references": [], "dashboard": []}
         for _ in range(RUNS):  # interleaved, so a slow moment hits every row alike
             timings["bare"].append(_time_process([sys.executable, "-c", BARE_WINDOW], probe))
             timings["orm"].append(_time_process([sys.executable, "-c", SQLALCHEMY_WINDOW], probe))
             _reopen_on(home, "references")
             shown, closed = _open_and_close(ours, env)
             timings["references"].append(shown)
+            plain["references"].append(_PLAIN_PAINTS[-1])
             closes.append(closed)
             _reopen_on(home, "dashboard")
             timings["dashboard"].append(_time_process(ours, probe))
+            plain["dashboard"].append(_PLAIN_PAINTS[-1])
         due_shown: list[Paint] = []
         due_closes: list[float] = []
         _reopen_on(home, "references")
@@ -230,13 +248,13 @@ def run() -> list[tuple[str, str, str, str]]:
             _paint_text(m["references"], base),
             _status(m["references"].cpu, FIRST_PAINT_BUDGET_S, base.cpu) + " (cpu)",
             f"PySide6 + SQLAlchemy + shown window: {_paint_text(base)}; "
-            f"bare PySide6: {_paint_text(m['bare'])}",
+            f"bare PySide6: {_paint_text(m['bare'])}; {_plain_text(plain['references'])}",
         ),
         (
             f"window reopening on the Dashboard, {refs}: first paint",
             _paint_text(m["dashboard"], base),
             _status(m["dashboard"].cpu, FIRST_PAINT_BUDGET_S, base.cpu) + " (cpu)",
-            "",
+            _plain_text(plain["dashboard"]),
         ),
         (
             "closing the window (References page) to process exit",

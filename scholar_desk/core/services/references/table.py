@@ -14,6 +14,7 @@ Imports no SQLAlchemy (a test checks it).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -166,11 +167,24 @@ def fetch_rows(
     require_read(unit, actor)
     out: dict[int, ReferenceRow] = {}
     for part in _chunks(list(ids)):
-        names = ", ".join(f":i{n}" for n in range(len(part)))
-        params = {f"i{n}": ref_id for n, ref_id in enumerate(part)}
-        for row in fetch(unit, f"{_SELECT_ROWS} WHERE id IN ({names})", params):
+        for row in _with_ids(unit, f"{_SELECT_ROWS} WHERE id IN :ids", part):
             out[row[0]] = ReferenceRow(*row)
     return out
+
+
+def _with_ids(unit: Session | PlainReader, sql: str, ids: Sequence[int]) -> list[Any]:
+    """Rows of ``sql``, whose ``IN :ids`` stands for the list ``ids``.
+
+    A session expands the list as SQLAlchemy's ``expanding`` parameter (as ``in_()``
+    does); the plain reader hands it over as one JSON array.
+    """
+    if isinstance(unit, PlainReader):
+        plain_sql = sql.replace("IN :ids", "IN (SELECT value FROM json_each(:ids))")
+        return unit.rows(plain_sql, {"ids": json.dumps(list(ids))})
+    from sqlalchemy import bindparam, text
+
+    statement = text(sql).bindparams(bindparam("ids", expanding=True))
+    return list(unit.execute(statement, {"ids": list(ids)}))
 
 
 def count_references(unit: Session | PlainReader, actor: Actor) -> int:
@@ -213,22 +227,17 @@ def serious_notices(
     Every reference's when ``reference_ids`` is ``None``.
     """
     out: dict[int, list[StoredNotice]] = {}
+    order = " ORDER BY notice_date, id"
     if reference_ids is None:
-        parts: list[Sequence[int] | None] = [None]
+        found = fetch(unit, _NOTICES + order)
     else:
-        parts = list(_chunks(list(reference_ids)))
-    for part in parts:
-        params: dict[str, Any] = {}
-        where = ""
-        if part is not None:
-            params = {f"i{n}": ref_id for n, ref_id in enumerate(part)}
-            where = f" WHERE reference_id IN ({', '.join(':' + name for name in params)})"
-        for ref_id, kind, doi, date, source in fetch(
-            unit, f"{_NOTICES}{where} ORDER BY notice_date, id", params
-        ):
-            notice = StoredNotice(ref_id, kind, doi or "", _date(date), source or "")
-            if notice.serious:
-                out.setdefault(ref_id, []).append(notice)
+        found = []
+        for part in _chunks(list(reference_ids)):
+            found.extend(_with_ids(unit, f"{_NOTICES} WHERE reference_id IN :ids{order}", part))
+    for ref_id, kind, doi, date, source in found:
+        notice = StoredNotice(ref_id, kind, doi or "", _date(date), source or "")
+        if notice.serious:
+            out.setdefault(ref_id, []).append(notice)
     return out
 
 
