@@ -253,7 +253,18 @@ def dropped_ids(session: Session, query: str, before: str, limit: int) -> list[i
         has no index that answers the question (then search ``query`` itself).
     """
     terms, old = search_terms(query), search_terms(before)
-    if not (terms and old and is_sqlite(session)):
+    if not (terms and old):
+        return None
+    if is_postgresql(session):
+        # The GIN index answers ``before & !query`` from its posting lists; only the rows
+        # that go are read from the table (a full search reads every match's row).
+        found = postgres.int_array(
+            session.connection(),
+            f"SELECT array_agg(reference_id) FROM ({_PG_MATCHING} LIMIT %(limit)s) AS gone",
+            {"ts_q": f"({tsquery(old)}) & !({tsquery(terms)})", "limit": limit + 1},
+        )
+        return None if len(found) > limit else found
+    if not is_sqlite(session):
         return None
     sql = text(
         f"SELECT '[' || group_concat(rowid) || ']', count(*) FROM (SELECT rowid FROM "

@@ -96,6 +96,8 @@ class ReferenceTableModel(QAbstractTableModel):
         """The largest id in ``_order``: the size of the mask a search is filtered by."""
         self._words: tuple[str, ...] = ()
         """The words of the search ``_ids`` was filtered by (empty: not filtered)."""
+        self._changed = False
+        """The library changed since ``_ids`` was searched: search the whole order next."""
         self._total: int | None = None
         """While only the first screen is known: how many rows there are in all."""
         self._loaded = False
@@ -203,9 +205,10 @@ class ReferenceTableModel(QAbstractTableModel):
                 self._set_order(self._ordered_ids(unit))
                 # Notices change only with the library, never with the search text.
                 self._load_flags(unit)
-        elif words == self._words:
+        elif words == self._words and not self._changed:
             return  # the same words (a space, a one-letter word): the same rows
-        narrower = bool(words) and svc.narrows(words, self._words)
+        # The rows shown stand for the words before only while the library is unchanged.
+        narrower = bool(words) and not self._changed and svc.narrows(words, self._words)
         if words:
             with self._session() as session:
                 shown = len(self._ids)
@@ -223,6 +226,7 @@ class ReferenceTableModel(QAbstractTableModel):
                     )
                 if dropped is None:
                     hits = svc.matching_ids(session, self.actor, self.search)
+        self._changed = False
         if dropped is not None:
             if not dropped:
                 self._words = words  # the same rows: nothing on screen changes
@@ -251,8 +255,11 @@ class ReferenceTableModel(QAbstractTableModel):
     def invalidate_rows(self, ids: Sequence[int] = ()) -> None:
         """Forget cached rows (all, or some) so they are read again when shown.
 
-        Forgetting all of them (the library changed) reads the notices again too.
+        Forgetting all of them (the library changed) reads the notices again too. Either
+        way the next search reads its matches whole: the rows shown may no longer match
+        the words they were searched by, and others may match them now.
         """
+        self._changed = True
         if not ids:
             self._cache.clear()
             if self._loaded:
