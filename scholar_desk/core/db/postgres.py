@@ -147,11 +147,19 @@ def copy_rows(
         dbapi.cursor() as cursor,
         cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
     ):
+        # The last value each processor was given, and what it made of it: rows of one
+        # import share their timestamps, which are then converted once.
+        last: list[tuple[Any, Any]] = [(None, None)] * len(processors)
         for sent, row in enumerate(itertools.chain((first,), iterator), 1):
             values = [row[c.name] for c in columns]
-            for i, process in processors:
-                if values[i] is not None:
-                    values[i] = process(values[i])
+            for k, (i, process) in enumerate(processors):
+                value = values[i]
+                if value is not None:
+                    given, made = last[k]
+                    if value is not given:
+                        made = process(value)
+                        last[k] = (value, made)
+                    values[i] = made
             copy.write_row(values)
             if between is not None and every and sent % every == 0:
                 between(sent)
@@ -160,13 +168,19 @@ def copy_rows(
 
 
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
-    """``count`` new ids from the sequence of ``table``'s ``id`` column, ascending."""
+    """``count`` new ids from the sequence of ``table``'s ``id`` column, ascending.
+
+    The sequence is looked up once (a subquery the server runs first): called inside
+    ``nextval`` itself the look-up ran for every id, ten times the cost of the ids
+    (0.2 s for 20,000).
+    """
     if count <= 0:
         return []
     return int_array(
         connection,
-        "SELECT array_agg(n ORDER BY n) FROM (SELECT nextval(pg_get_serial_sequence("
-        "%(table)s, 'id')) AS n FROM generate_series(1, %(count)s)) AS taken",
+        "SELECT array_agg(n ORDER BY n) FROM (SELECT nextval((SELECT "
+        "pg_get_serial_sequence(%(table)s, 'id')::regclass)) AS n "
+        "FROM generate_series(1, %(count)s)) AS taken",
         {"table": f'"{table.name}"', "count": count},
     )
 
