@@ -165,6 +165,11 @@ def test_the_index_names_what_typing_on_drops_on_both_engines(typed_library: Lib
         fewer = len(before - now) - 1
         assert svc.dropped_ids(session, SINGLE_USER, "needle ner", "needle ne", fewer) is None
         assert svc.dropped_ids(session, SINGLE_USER, "needle", "needl", limit=400) == []
+        # A word more.
+        wider, narrower = set(_searched(session, "needle")), set(_searched(session, "needle ner"))
+        dropped = svc.dropped_ids(session, SINGLE_USER, "needle ner", "needle", limit=400)
+        assert sorted(dropped or []) == sorted(wider - narrower)
+        assert wider - narrower
         # Quotes and query syntax typed into the box stay words.
         assert svc.dropped_ids(session, SINGLE_USER, "it's & !xy", "it's & !x", limit=9) == []
 
