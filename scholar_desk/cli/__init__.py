@@ -134,9 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.error("a command is needed here")
     try:
-        from scholar_desk.core.settings import default_database
+        target = getattr(args, "db", None)
+        if not target:  # the settings module (platformdirs) only when it is needed
+            from scholar_desk.core.settings import default_database
 
-        target = getattr(args, "db", None) or default_database()
+            target = default_database()
         before_open = getattr(args, "before_open", None)
         if before_open is not None and (early := before_open(args, target)) is not None:
             return int(early)

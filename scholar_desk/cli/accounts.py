@@ -236,11 +236,13 @@ def plain_actor(reader: PlainReader, username: str | None) -> Actor | None:
     ``None`` whenever more is needed (a password to check, an ended sign-in whose file
     goes): the command then signs in the ordinary way (`resolve_actor`).
     """
-    from scholar_desk.core.services import permissions, sign_in_tokens
+    from scholar_desk.core.services import permissions
     from scholar_desk.core.services.session import SINGLE_USER
 
     if not permissions.login_on(reader):
         return SINGLE_USER
+    from scholar_desk.core.services import sign_in_tokens  # hashlib: only to sign in
+
     kept = _read_token_at(_token_file_at(reader.where))
     if kept is None or (username is not None and username.casefold() != kept[0].casefold()):
         return None

@@ -350,15 +350,28 @@ def in_list(
     with the list as one array parameter instead: the server then parses and plans one
     short statement rather than one with a thousand parameters, and neither SQLAlchemy
     nor psycopg rewrites a thousand placeholders (0.5 s of a 20,000-reference import).
-    Callers keep ``values`` to a few thousand (`references.records.CHUNK`).
+    On SQLite (a session or a plain unit) it is one JSON parameter read by ``json_each``
+    (SQLite still looks each value up in the column's index): SQLite finds a named
+    parameter by a linear search of those seen so far, so 5,000 of them took 0.15 s to
+    prepare, where this takes 0.004 s. Callers keep ``values`` to a few thousand
+    (`references.records.CHUNK`).
     """
-    if unit is not None and values and dialect_name(unit) == "postgresql":
+    dialect = dialect_name(unit) if unit is not None else ""
+    if dialect == "sqlite" and _JSON_EACH:
+        import json
+
+        return f"(SELECT value FROM json_each(:{name}))", {name: json.dumps(list(values))}
+    if values and dialect == "postgresql":
         kind = type(values[0])
         array = _SERVER_ARRAYS.get(kind)
         if array is not None and all(type(value) is kind for value in values):
             return f"(SELECT unnest(CAST(:{name} AS {array})))", {name: list(values)}
     marks = ", ".join(f":{name}{i}" for i in range(len(values)))
     return f"({marks})", {f"{name}{i}": value for i, value in enumerate(values)}
+
+
+_JSON_EACH = sqlite3.sqlite_version_info >= (3, 38, 0)
+"""Whether SQLite has its JSON functions built in (always, from 3.38)."""
 
 
 def stored_value(unit: Session | PlainReader, value: Any) -> Any:

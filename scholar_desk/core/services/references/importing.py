@@ -11,7 +11,6 @@ library, a server's COPY) is imported where it is needed; a plain unit meeting i
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -306,9 +305,11 @@ def _import_parsed(
             report.problems.append(FileProblem(result.source, p.line, p.message, p.kind, p.raw))
         for ref in result.references:
             # A copy the import may change, leaving the caller's results as they were (a
-            # dry run's results are imported next); copy.copy skips the __init__ that
-            # dataclasses.replace runs, a noticeable part of storing thousands.
-            fresh = copy.copy(ref)
+            # dry run's results are imported next). Its attributes are copied as they
+            # are, skipping the __init__ that dataclasses.replace runs and copy.copy's
+            # generic protocol (5 of the 6 microseconds a record).
+            fresh = object.__new__(type(ref))
+            fresh.__dict__.update(ref.__dict__)
             fresh.extra_fields = dict(ref.extra_fields)
             fresh.tags = [*ref.tags, *(t for t in tags if t not in ref.tags)]
             refs.append(fresh)

@@ -9,7 +9,6 @@ from pathlib import Path
 from scholar_desk.core.errors import (
     ImportFileError,
 )
-from scholar_desk.core.formats import bibtex, medline, ris
 from scholar_desk.core.formats.reference import (
     ParseResult,
     read_text,
@@ -65,11 +64,18 @@ def read_file(path: Path) -> ParseResult:
         raise ImportFileError(f"{path} does not exist or is not a file.")
     text, encoding, warnings = read_text(path)
     kind = detect_format(path, text)
+    # Each reader is loaded for a file of its kind (an import of a .bib needs no RIS).
     if kind == "bibtex":
+        from scholar_desk.core.formats import bibtex
+
         result = bibtex.parse_text(text, path.name)
     elif kind == "ris":
+        from scholar_desk.core.formats import ris
+
         result = ris.parse_text(text, path.name)
     else:
+        from scholar_desk.core.formats import medline
+
         result = medline.parse_text(text, path.name)
     result.encoding = encoding
     result.problems[:0] = warnings
