@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +266,37 @@ def test_an_import_failing_on_the_server_leaves_it_as_it_was(pg_databases, tmp_p
     assert len(after["search_rows"]) == len(before["search_rows"]) + 1
     for part in ("tags", "tag_names", "blocks", "audit"):
         assert after[part] == before[part]
+
+
+def test_the_readme_application_role_imports_in_bulk(pg_server, tmp_path) -> None:
+    # The application's role of README's department setup may create the temporary
+    # table the parallel path uses, and run its function.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sql = readme.split("## Department server", 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
+    pg_server.psql(sql, script=True)
+    try:
+        owner = pg_server.url("scholar_desk", user="scholar_owner")
+        app = pg_server.url("scholar_desk", user="scholar_app")
+        made = subprocess.run(
+            [sys.executable, "-m", "scholar_desk", "--db", owner, "init"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+        assert made.returncode == 0, made.stderr
+        path = tmp_path / "bulk.bib"
+        path.write_text(_bib(1200, seed=4), encoding="utf-8")
+        with Library.open(app) as library:
+            with library.transaction() as session:
+                report = refs.import_files(session, SINGLE_USER, [path])
+            with library.reading() as session:
+                indexed = session.scalar(text("SELECT count(*) FROM reference_search"))
+                hits = refs.matching_ids(session, SINGLE_USER, "study 1198")
+    finally:
+        pg_server.psql("DROP DATABASE IF EXISTS scholar_desk WITH (FORCE)")
+        pg_server.psql("DROP ROLE IF EXISTS scholar_app; DROP ROLE IF EXISTS scholar_owner")
+    assert report.imported > 1000
+    assert indexed == report.imported
+    assert hits == [report.imported_ids[-1]]
