@@ -9,6 +9,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from scholar_desk.core.roles import Role as Role  # defined apart; named here as ever
+
 
 class ProjectKind(StrEnum):
     """What kind of research a project is."""
@@ -175,14 +177,6 @@ class PersonKind(StrEnum):
     FELLOW = "fellow"
     FACULTY = "faculty"
     COLLABORATOR = "collaborator"
-
-
-class Role(StrEnum):
-    """Account roles on a shared machine."""
-
-    FELLOW = "fellow"
-    MENTOR = "mentor"
-    DIRECTOR = "director"
 
 
 @dataclass(frozen=True)

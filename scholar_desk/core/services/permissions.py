@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.errors import PermissionDeniedError
-from scholar_desk.core.records import Role
+from scholar_desk.core.roles import Role
 from scholar_desk.core.services.session import Actor
 
 if TYPE_CHECKING:

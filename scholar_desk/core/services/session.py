@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scholar_desk.core.records import Role
+from scholar_desk.core.roles import Role
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, cast
 from scholar_desk.core import clock
 from scholar_desk.core.db.plain import PlainReader, fetch, stamp
 from scholar_desk.core.errors import PermissionDeniedError
-from scholar_desk.core.records import Role
+from scholar_desk.core.roles import Role
 from scholar_desk.core.services.session import Actor
 
 if TYPE_CHECKING:
