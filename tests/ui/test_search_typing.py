@@ -146,6 +146,9 @@ def test_every_keystroke_shows_what_the_plain_query_shows(
     for text in ["knee n", "knee ne", "knee nee", "knee nerve", "knee ne", "kn", "k", ""]:
         _type(library, model, text)
     assert not set(gone) & set(model.ids())
+    # Letters the index splits words at, letters it folds, and query syntax stay inert.
+    for text in ["ne_", "ne_e", "ne_ed", "Kn", "KNE", "Müller", "it's", "it's & !ne", "|ne:*"]:
+        _type(library, model, text)
 
 
 def _plain_ids(library: Library, search: str) -> list[int]:
