@@ -2,9 +2,9 @@
 
 Importing SQLAlchemy and the models costs a start about half a second of processor time,
 more than the rest of the window. When the window reopens on a page that reads in plain
-SQL (the references table) from a current SQLite file, it paints that page through a
-`PlainReader`, and the library opens right after the first paint, with SQLAlchemy
-imported off the GUI thread. Anything else (a server, an older schema, a file left by an
+SQL (the references table, the dashboard's summary) from a current SQLite file, it
+paints that page through a `PlainReader`, and the library opens right after the first
+paint, with SQLAlchemy imported off the GUI thread. Anything else (a server, an older schema, a file left by an
 unclean shutdown that needs its check, accounts to sign in to, another page) starts the
 ordinary way, with `WINDOW_CORE` loaded first.
 
@@ -22,7 +22,7 @@ from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.services import permissions
 from scholar_desk.core.settings import config_dir, default_database
 
-PLAIN_PAGES = frozenset({"references"})
+PLAIN_PAGES = frozenset({"references", "dashboard"})
 """Pages that paint their first screen through a `PlainReader`."""
 
 WINDOW_CORE = (

@@ -1,4 +1,8 @@
-"""The dashboard's picture at a glance: pipeline counts, deadlines, overdue and stalled work."""
+"""The dashboard's picture at a glance: pipeline counts, deadlines, overdue and stalled work.
+
+The reads are plain SQL run by `plain.fetch`, so the same code answers on a session or
+on a `PlainReader`: a window reopening on the dashboard paints it before SQLAlchemy loads.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from scholar_desk.core import clock
-from scholar_desk.core.db import models as m
+from scholar_desk.core.db import plain
+from scholar_desk.core.db.plain import Unit
 from scholar_desk.core.records import (
     OPEN_SUBMISSION_STATUSES,
     AbstractStatus,
@@ -75,7 +77,7 @@ def _ordered(counter: Counter[str], order: list[str]) -> dict[str, int]:
 
 
 def summary(
-    session: Session, actor: Actor, today: dt.date | None = None, *, days: int = 30
+    session: Unit, actor: Actor, today: dt.date | None = None, *, days: int = 30
 ) -> DashboardSummary:
     """Build the dashboard for ``actor``: only records the actor may read are counted."""
     today = today or clock.today()
@@ -84,57 +86,90 @@ def summary(
     def mine(owner_id: int | None) -> bool:
         return visible is None or owner_id in visible
 
-    projects = [p for p in session.scalars(select(m.Project)) if mine(p.owner_id)]
-    submissions = [s for s in session.scalars(select(m.Submission)) if mine(s.owner_id)]
-    abstracts = [a for a in session.scalars(select(m.Abstract)) if mine(a.owner_id)]
+    projects = [
+        row
+        for row in plain.fetch(
+            session,
+            "SELECT id, owner_id, status, status_changed_on, title FROM projects ORDER BY id",
+        )
+        if mine(row[1])
+    ]
+    submissions = [
+        row
+        for row in plain.fetch(
+            session,
+            "SELECT s.id, s.owner_id, s.status, s.status_changed_on, s.submitted_on,"
+            " m.title, j.name FROM submissions s"
+            " JOIN manuscripts m ON m.id = s.manuscript_id"
+            " JOIN journals j ON j.id = s.journal_id ORDER BY s.id",
+        )
+        if mine(row[1])
+    ]
+    abstracts = [
+        row
+        for row in plain.fetch(session, "SELECT owner_id, status FROM abstracts ORDER BY id")
+        if mine(row[0])
+    ]
     overdue, upcoming = deadlines.upcoming(session, actor, days=days, today=today)
 
     stalled: list[StalledItem] = []
-    for sub in submissions:
-        since = sub.status_changed_on or sub.submitted_on
-        if sub.status in OPEN_SUBMISSION_STATUSES and since is not None:
+    for sub_id, owner_id, status, changed_on, submitted_on, manuscript, journal in submissions:
+        since = deadlines.stored_date(changed_on or submitted_on)
+        if status in OPEN_SUBMISSION_STATUSES and since is not None:
             age = (today - since).days
             if age > STALLED_SUBMISSION_DAYS:
                 stalled.append(
                     StalledItem(
                         "submission",
-                        sub.id,
-                        f"{sub.manuscript.title} ({sub.journal.name})",
-                        sub.status,
+                        sub_id,
+                        f"{manuscript} ({journal})",
+                        status,
                         since,
                         age,
-                        sub.owner_id,
+                        owner_id,
                     )
                 )
-    for project in projects:
-        since = project.status_changed_on
-        if project.status in ACTIVE_PROJECT_STATUSES and since is not None:
+    for project_id, owner_id, status, changed_on, title in projects:
+        since = deadlines.stored_date(changed_on)
+        if status in ACTIVE_PROJECT_STATUSES and since is not None:
             age = (today - since).days
             if age > STALLED_PROJECT_DAYS:
                 stalled.append(
-                    StalledItem(
-                        "project",
-                        project.id,
-                        project.title,
-                        project.status,
-                        since,
-                        age,
-                        project.owner_id,
-                    )
+                    StalledItem("project", project_id, title, status, since, age, owner_id)
                 )
     stalled.sort(key=lambda s: -s.days)
     return DashboardSummary(
         today=today,
         projects_by_status=_ordered(
-            Counter(p.status for p in projects), [s.value for s in ProjectStatus]
+            Counter(p[2] for p in projects), [s.value for s in ProjectStatus]
         ),
         submissions_by_status=_ordered(
-            Counter(s.status for s in submissions), [s.value for s in SubmissionStatus]
+            Counter(s[2] for s in submissions), [s.value for s in SubmissionStatus]
         ),
         abstracts_by_status=_ordered(
-            Counter(a.status for a in abstracts), [s.value for s in AbstractStatus]
+            Counter(a[1] for a in abstracts), [s.value for s in AbstractStatus]
         ),
         upcoming=upcoming,
         overdue=overdue,
         stalled=stalled,
     )
+
+
+def people_labels(session: Unit, actor: Actor) -> dict[int, str]:
+    """Each person's label (`kinds.person_name`) by id, as the dashboard names fellows.
+
+    Everyone the actor may read people at all (the shared catalog); none otherwise.
+    """
+    if not permissions.allowed(session, actor, permissions.READ, "person", None):
+        return {}
+    from types import SimpleNamespace
+
+    from scholar_desk.core.services.kinds import person_name
+
+    rows = plain.fetch(session, "SELECT id, given_name, family_name, degrees FROM people")
+    return {
+        person_id: person_name(
+            SimpleNamespace(given_name=given, family_name=family, degrees=degrees)  # type: ignore[arg-type]
+        )
+        for person_id, given, family, degrees in rows
+    }

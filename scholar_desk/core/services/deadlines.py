@@ -2,6 +2,9 @@
 
 Derived deadlines (abstract deadlines, registration and e-poster dates, revision due
 dates, IRB expiry) are computed on every call, so they can never go stale.
+
+The reads are plain SQL run by `plain.fetch`, so the same code answers on a session or
+on a `PlainReader` (the dashboard's first paint, before SQLAlchemy loads).
 """
 
 from __future__ import annotations
@@ -9,12 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import Any
 
 from scholar_desk.core import clock
-from scholar_desk.core.db import models as m
+from scholar_desk.core.db import plain
+from scholar_desk.core.db.plain import Unit
 from scholar_desk.core.records import SubmissionStatus
 from scholar_desk.core.services import permissions, zones
 from scholar_desk.core.services.session import Actor
@@ -73,8 +75,18 @@ def local_deadline_date(moment: dt.datetime, zone_name: str) -> dt.date:
     return zones.in_zone(moment, zone_name).date()
 
 
+def stored_day(value: Any) -> dt.date:
+    """A stored date read in plain SQL as a date (SQLite gives its ``YYYY-MM-DD`` text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def stored_date(value: Any) -> dt.date | None:
+    """`stored_day`, or ``None`` for a date not set."""
+    return None if value is None else stored_day(value)
+
+
 def all_deadlines(
-    session: Session, actor: Actor, *, include_done: bool = False
+    session: Unit, actor: Actor, *, include_done: bool = False
 ) -> list[DeadlineItem]:
     """Every deadline the actor may see, stored and derived, sorted by date."""
     visible = permissions.visible_owner_ids(session, actor)
@@ -88,7 +100,7 @@ def all_deadlines(
 
 
 def upcoming(
-    session: Session, actor: Actor, *, days: int = 30, today: dt.date | None = None
+    session: Unit, actor: Actor, *, days: int = 30, today: dt.date | None = None
 ) -> tuple[list[DeadlineItem], list[DeadlineItem]]:
     """Deadlines overdue and due within ``days``, as ``(overdue, upcoming)``."""
     today = today or clock.today()
@@ -109,92 +121,111 @@ def _allowed(owner_id: int | None, visible: frozenset[int] | None) -> bool:
 
 
 def _custom(
-    session: Session, visible: frozenset[int] | None, include_done: bool
+    session: Unit, visible: frozenset[int] | None, include_done: bool
 ) -> Iterable[DeadlineItem]:
-    query = select(m.Deadline)
+    sql = "SELECT id, due_on, title, kind, owner_id, done FROM deadlines"
     if not include_done:
-        query = query.where(m.Deadline.done.is_(False))
-    for row in session.scalars(query):
-        if _allowed(row.owner_id, visible):
+        sql += " WHERE NOT done"
+    for item_id, due_on, title, kind, owner_id, done in plain.fetch(session, sql + " ORDER BY id"):
+        if _allowed(owner_id, visible):
             yield DeadlineItem(
-                row.due_on,
-                row.title,
-                row.kind,
+                stored_day(due_on),
+                title,
+                kind,
                 "deadline",
-                row.id,
-                row.owner_id,
+                item_id,
+                owner_id,
                 derived=False,
-                done=row.done,
+                done=bool(done),
             )
 
 
-def _conference_dates(session: Session) -> Iterable[DeadlineItem]:
-    for conf in session.scalars(select(m.Conference)):
-        name = conf.acronym or conf.name
-        if conf.abstract_deadline is not None:
+def _conference_dates(session: Unit) -> Iterable[DeadlineItem]:
+    rows = plain.fetch(
+        session,
+        "SELECT id, name, acronym, abstract_deadline, deadline_timezone,"
+        " registration_deadline, eposter_deadline FROM conferences ORDER BY id",
+    )
+    for conf_id, conf_name, acronym, abstract, zone, registration, eposter in rows:
+        name = acronym or conf_name
+        abstract_deadline = plain.parse_stamp(abstract)
+        if abstract_deadline is not None:
             yield DeadlineItem(
-                local_deadline_date(conf.abstract_deadline, conf.deadline_timezone),
+                local_deadline_date(abstract_deadline, zone),
                 f"{name} abstract deadline",
                 "abstract",
                 "conference",
-                conf.id,
+                conf_id,
                 None,
                 derived=True,
-                due_at=conf.abstract_deadline,
+                due_at=abstract_deadline,
             )
-        if conf.registration_deadline is not None:
+        registration_on = stored_date(registration)
+        if registration_on is not None:
             yield DeadlineItem(
-                conf.registration_deadline,
+                registration_on,
                 f"{name} registration",
                 "registration",
                 "conference",
-                conf.id,
+                conf_id,
                 None,
                 derived=True,
             )
-        if conf.eposter_deadline is not None:
+        eposter_on = stored_date(eposter)
+        if eposter_on is not None:
             yield DeadlineItem(
-                conf.eposter_deadline,
+                eposter_on,
                 f"{name} e-poster upload",
                 "e-poster",
                 "conference",
-                conf.id,
+                conf_id,
                 None,
                 derived=True,
             )
 
 
-def _revisions(session: Session, visible: frozenset[int] | None) -> Iterable[DeadlineItem]:
-    query = select(m.Submission).where(
-        m.Submission.revision_due_on.is_not(None),
-        m.Submission.status.in_([s.value for s in REVISION_STATUSES]),
+def _revisions(session: Unit, visible: frozenset[int] | None) -> Iterable[DeadlineItem]:
+    rows = plain.fetch(
+        session,
+        "SELECT s.id, s.revision_due_on, s.owner_id, m.title, j.name FROM submissions s"
+        " JOIN manuscripts m ON m.id = s.manuscript_id JOIN journals j ON j.id = s.journal_id"
+        " WHERE s.revision_due_on IS NOT NULL AND s.status IN (:major, :minor) ORDER BY s.id",
+        {
+            "major": SubmissionStatus.MAJOR_REVISION.value,
+            "minor": SubmissionStatus.MINOR_REVISION.value,
+        },
     )
-    for sub in session.scalars(query):
-        if _allowed(sub.owner_id, visible) and sub.revision_due_on is not None:
+    for sub_id, due, owner_id, manuscript, journal in rows:
+        due_on = stored_date(due)
+        if _allowed(owner_id, visible) and due_on is not None:
             yield DeadlineItem(
-                sub.revision_due_on,
-                f"Revision due: {sub.manuscript.title} ({sub.journal.name})",
+                due_on,
+                f"Revision due: {manuscript} ({journal})",
                 "revision",
                 "submission",
-                sub.id,
-                sub.owner_id,
+                sub_id,
+                owner_id,
                 derived=True,
             )
 
 
-def _irb_expiry(session: Session, visible: frozenset[int] | None) -> Iterable[DeadlineItem]:
-    query = select(m.Project).where(
-        m.Project.irb_expires_on.is_not(None),
-        m.Project.status.in_(IRB_ACTIVE_PROJECT_STATUSES),
+def _irb_expiry(session: Unit, visible: frozenset[int] | None) -> Iterable[DeadlineItem]:
+    marks = ", ".join(f":s{i}" for i in range(len(IRB_ACTIVE_PROJECT_STATUSES)))
+    rows = plain.fetch(
+        session,
+        "SELECT id, irb_expires_on, owner_id, title FROM projects"
+        f" WHERE irb_expires_on IS NOT NULL AND status IN ({marks}) ORDER BY id",
+        {f"s{i}": status for i, status in enumerate(sorted(IRB_ACTIVE_PROJECT_STATUSES))},
     )
-    for project in session.scalars(query):
-        if _allowed(project.owner_id, visible) and project.irb_expires_on is not None:
+    for project_id, expires, owner_id, title in rows:
+        expires_on = stored_date(expires)
+        if _allowed(owner_id, visible) and expires_on is not None:
             yield DeadlineItem(
-                project.irb_expires_on,
-                f"IRB expires: {project.title}",
+                expires_on,
+                f"IRB expires: {title}",
                 "IRB",
                 "project",
-                project.id,
-                project.owner_id,
+                project_id,
+                owner_id,
                 derived=True,
             )

@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from scholar_desk.core import clock
-from scholar_desk.core.services import career, dashboard, items
+from scholar_desk.core.services import career, dashboard
 from scholar_desk.core.services.dashboard import DashboardSummary
 from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.ui.context import AppContext
 
 WINDOW_DAYS = 30
 _TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
+PROGRESS_PLACEHOLDER = "\u2026"
+"""The requirements card until the library opens (the progress is read through it)."""
 _URGENCY_COLORS = {"overdue": "#d32f2f", "week": "#e67700", "month": "", "later": "", "done": ""}
 
 
@@ -202,6 +204,7 @@ class DashboardPage(QWidget):
         self.summary: DashboardSummary | None = None
         self._stale = True
         self._status = ""
+        self._progress_waiting = False
         self.setObjectName("page_dashboard")
 
         scroll = QScrollArea(self)
@@ -307,16 +310,32 @@ class DashboardPage(QWidget):
     # Loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Compute the summary again."""
+        """Compute the summary again.
+
+        Before the library has opened (a window reopening on the dashboard) the summary
+        is read through the plain reader (`AppContext.quick_reading`), and the program's
+        requirements, read through the library alone, fill in once it opens.
+        """
         today = clock.today()
-        with self.ctx.library.reading() as session:
+        with self.ctx.quick_reading() as session:
             summary = dashboard.summary(session, self.ctx.actor, today, days=WINDOW_DAYS)
-            people = {p.id: p.label for p in items.list_items(session, self.ctx.actor, "person")}
-            progress = career.program_progress(session, self.ctx.actor, today=today)
+            people = dashboard.people_labels(session, self.ctx.actor)
         self.summary = summary
-        self.requirements.setText(requirements_html(progress))
         self._stale = False
         self._show(summary, people)
+        if self.ctx.library_open:
+            self._show_progress()
+        elif not self._progress_waiting:
+            self._progress_waiting = True
+            self.requirements.setText(PROGRESS_PLACEHOLDER)
+            self.ctx.when_open(self._show_progress)
+
+    def _show_progress(self) -> None:
+        self._progress_waiting = False
+        today = self.summary.today if self.summary is not None else clock.today()
+        with self.ctx.library.reading() as session:
+            progress = career.program_progress(session, self.ctx.actor, today=today)
+        self.requirements.setText(requirements_html(progress))
 
     def _show(self, summary: DashboardSummary, people: Mapping[int, str]) -> None:
         today = summary.today
@@ -416,17 +435,15 @@ class DashboardPage(QWidget):
                 self.open_requested.emit(*target)
 
 
-_MARKS = {career.MET: "\u2713", career.IN_PROGRESS: "\u2026", career.NOT_STARTED: "\u2013"}
-
-
 def requirements_html(progress: Sequence[career.FellowProgress]) -> str:
     """Each requirement for one fellow; one line per fellow for several."""
     if not progress:
         return "No fellows to show."
+    marks = {career.MET: "\u2713", career.IN_PROGRESS: "\u2026", career.NOT_STARTED: "\u2013"}
     example = " (example requirements)" if progress[0].example else ""
     if len(progress) == 1:
         lines = [
-            f"{_MARKS[r.state]} <b>{escape(r.title)}</b>: {escape(r.summary)}"
+            f"{marks[r.state]} <b>{escape(r.title)}</b>: {escape(r.summary)}"
             for r in progress[0].requirements
         ]
         return f"{escape(progress[0].program)}{example}<br>" + "<br>".join(lines)
