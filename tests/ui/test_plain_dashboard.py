@@ -23,7 +23,7 @@ from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.services import accounts, dashboard, demo, items
 from scholar_desk.core.services.session import SINGLE_USER, Actor
 from scholar_desk.ui.context import AppContext, DataEvents, PendingLibrary
-from scholar_desk.ui.pages.dashboard_page import PROGRESS_PLACEHOLDER, DashboardPage
+from scholar_desk.ui.pages.dashboard_page import DashboardPage
 from scholar_desk.ui.workers import make_pool
 from tests.ui.test_plain_start import _run_window
 
@@ -130,7 +130,7 @@ def test_a_signed_out_actor_sees_nothing_on_either_way(demo_copy: Library) -> No
     assert all(d.owner_id is None for d in plain.upcoming + plain.overdue)
 
 
-@pytest.mark.parametrize("username", ["fellow1", "director"])
+@pytest.mark.parametrize("username", ["fellow1", "mentor", "director"])
 def test_the_requirements_fill_in_when_the_library_opens(
     qtbot, demo_copy: Library, username: str
 ) -> None:
@@ -144,10 +144,17 @@ def test_the_requirements_fill_in_when_the_library_opens(
     ctx = _pending(demo_copy, actor)
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
+    page.resize(1200, 800)
     page.show()
     assert not ctx.library_open  # everything shown came through the plain reader
     assert page.summary == ordinary.summary
-    assert page.requirements.text() == PROGRESS_PLACEHOLDER
+    # The card holds its lines (program, then each requirement or fellow) with no state yet.
+    waiting = page.requirements.text()
+    assert waiting != ordinary.requirements.text()
+    assert waiting.count("<br>") == ordinary.requirements.text().count("<br>") > 1
+    assert waiting.split("<br>")[0] == ordinary.requirements.text().split("<br>")[0]
+    # As tall as the filled card wherever its lines fit the width (a long state may wrap).
+    height = page.requirements.heightForWidth(4000)
     assert page.status_text() == ordinary.status_text()
     shown = {
         name: getattr(page, name).number.text()
@@ -158,7 +165,8 @@ def test_the_requirements_fill_in_when_the_library_opens(
 
     with qtbot.waitSignal(ctx.events.library_opened, timeout=10_000):
         ctx.set_library(demo_copy)
-    assert page.requirements.text() == ordinary.requirements.text() != PROGRESS_PLACEHOLDER
+    assert page.requirements.text() == ordinary.requirements.text()
+    assert page.requirements.heightForWidth(4000) == height  # the cards below stay put
     # The other cards stay as they were painted: nothing is read or built again.
     assert page.projects_pipeline.body.findChildren(QLabel) == pipeline_labels
     assert page.upcoming_table.rowCount() == upcoming_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QShowEvent
@@ -30,10 +30,11 @@ from scholar_desk.core.services.dashboard import DashboardSummary
 from scholar_desk.core.services.deadlines import DeadlineItem
 from scholar_desk.ui.context import AppContext
 
+if TYPE_CHECKING:
+    from scholar_desk.core.formats.program import Program
+
 WINDOW_DAYS = 30
 _TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
-PROGRESS_PLACEHOLDER = "\u2026"
-"""The requirements card until the library opens (the progress is read through it)."""
 _URGENCY_COLORS = {"overdue": "#d32f2f", "week": "#e67700", "month": "", "later": "", "done": ""}
 
 
@@ -326,8 +327,13 @@ class DashboardPage(QWidget):
         if self.ctx.library_open:
             self._show_progress()
         elif not self._progress_waiting:
+            # The card's lines as they will be (the program, each requirement or fellow),
+            # so the cards below stay where they are when the progress fills in.
+            with self.ctx.quick_reading() as session:
+                program = career.current_program(session)
+                fellows = career.fellows_in_view(session, self.ctx.actor)
             self._progress_waiting = True
-            self.requirements.setText(PROGRESS_PLACEHOLDER)
+            self.requirements.setText(requirements_outline_html(program, fellows))
             self.ctx.when_open(self._show_progress)
 
     def _show_progress(self) -> None:
@@ -455,6 +461,22 @@ def requirements_html(progress: Sequence[career.FellowProgress]) -> str:
             f"<b>{escape(fellow.fellow)}</b>: {fellow.met} of {len(fellow.requirements)} met{rest}"
         )
     return f"{escape(progress[0].program)}{example}<br>" + "<br>".join(lines)
+
+
+def requirements_outline_html(program: Program, fellows: Sequence[tuple[int, str]]) -> str:
+    """The requirements card before the progress is read: `requirements_html`'s lines, quiet.
+
+    The program, then each requirement's title for one fellow or each fellow's name for
+    several, with no state, so the card has the height it keeps once filled.
+    """
+    if not fellows:
+        return "No fellows to show."
+    example = " (example requirements)" if program.example else ""
+    if len(fellows) == 1:
+        lines = [f"<b>{escape(r.title)}</b>" for r in program.requirements]
+    else:
+        lines = [f"<b>{escape(name)}</b>" for _id, name in fellows]
+    return f"{escape(program.name)}{example}<br>" + "<br>".join(lines)
 
 
 def _days_text(days: int, *, late: bool) -> str:

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
         list_meetings,
         record_meeting,
     )
+    from scholar_desk.core.services.career.outline import (
+        current_program,
+        example_text,
+        fellows_in_view,
+        stored_text,
+    )
     from scholar_desk.core.services.career.packet import (
         build_packet,
         export_packet,
@@ -47,12 +53,9 @@ if TYPE_CHECKING:
         FellowProgress,
         ItemStage,
         RequirementProgress,
-        current_program,
-        example_text,
         fellow_progress,
         program_progress,
         set_program,
-        stored_text,
         with_requirements,
     )
     from scholar_desk.core.services.career.works import (
@@ -94,13 +97,16 @@ _PARTS: dict[str, tuple[str, ...]] = {
         "FellowProgress",
         "ItemStage",
         "RequirementProgress",
-        "current_program",
-        "example_text",
         "fellow_progress",
         "program_progress",
         "set_program",
-        "stored_text",
         "with_requirements",
+    ),
+    "outline": (
+        "current_program",
+        "example_text",
+        "fellows_in_view",
+        "stored_text",
     ),
     "works": (
         "person_of",
@@ -132,6 +138,7 @@ __all__ = [
     "export_eras",
     "export_packet",
     "fellow_progress",
+    "fellows_in_view",
     "list_meetings",
     "newest_first",
     "parse_year",

@@ -14,7 +14,6 @@ A rejected abstract or an abandoned project is on its way nowhere.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.resources
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -31,40 +30,22 @@ from scholar_desk.core.records import (
     SubmissionStatus,
 )
 from scholar_desk.core.services import items, permissions
+from scholar_desk.core.services.career.outline import (
+    SETTING_KEY,
+    current_program,
+    fellows_in_view,
+)
 from scholar_desk.core.services.kinds import person_name
 from scholar_desk.core.services.session import Actor
 
 if TYPE_CHECKING:
     from scholar_desk.core.formats.report_files import ActivityReport
 
-SETTING_KEY = "program_toml"
-EXAMPLE_RESOURCE = ("programs", "pain-medicine.example.toml")
 PROGRAM = permissions.PROGRAM
 
 MET = "met"
 IN_PROGRESS = "in progress"
 NOT_STARTED = "not started"
-
-
-def example_text() -> str:
-    """The shipped starter set for a pain medicine fellowship."""
-    folder, name = EXAMPLE_RESOURCE
-    resource = importlib.resources.files("scholar_desk.resources") / folder / name
-    return resource.read_text(encoding="utf-8")
-
-
-def stored_text(session: Session) -> str | None:
-    """The program.toml a director stored, or ``None`` (the example applies)."""
-    row = session.get(m.AppSetting, SETTING_KEY)
-    return row.value if row is not None else None
-
-
-def current_program(session: Session) -> Program:
-    """The requirements in force: the stored ones, else the shipped example."""
-    text = stored_text(session)
-    if text is None:
-        return parse_program(example_text(), "the example program.toml")
-    return parse_program(text)
 
 
 def set_program(
@@ -326,15 +307,10 @@ def program_progress(
 
     Fellows are the people whose kind is fellow, by name.
     """
-    from scholar_desk.core.records import PersonKind
-
-    visible = permissions.visible_owner_ids(session, actor)
-    if visible is not None and not visible:
-        return []
-    query = select(m.Person).where(m.Person.kind == PersonKind.FELLOW.value)
-    people = [p for p in session.scalars(query) if visible is None or p.id in visible]
-    people.sort(key=lambda p: (p.family_name.lower(), p.given_name.lower(), p.id))
-    return [fellow_progress(session, actor, p.id, today=today) for p in people]
+    return [
+        fellow_progress(session, actor, fellow_id, today=today)
+        for fellow_id, _name in fellows_in_view(session, actor)
+    ]
 
 
 def with_requirements(
