@@ -132,14 +132,12 @@ def examine(path: Path, *, full: bool = False) -> Health:
     (the file is locked, missing or unreadable) says ``unknown``.
     """
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+        if path.stat().st_size == 0:
+            return Health("ok")
+        if not is_sqlite_file(path):
+            return Health("damaged", "not an SQLite database")
     except OSError as exc:
         return Health("unknown", f"{exc.strerror or exc}")
-    if head and head != SQLITE_MAGIC:
-        return Health("damaged", "not an SQLite database")
-    if not head:
-        return Health("ok")
     pragma = "integrity_check" if full else "quick_check"
     try:
         with contextlib.closing(connect_readonly(path)) as conn:
@@ -207,10 +205,31 @@ def database_error(text: str) -> ScholarDeskError:
 
 
 def is_sqlite_file(path: Path) -> bool:
-    """Whether ``path`` starts with SQLite's header (an empty file counts as new)."""
-    with path.open("rb") as handle:
-        head = handle.read(len(SQLITE_MAGIC))
-    return head in (b"", SQLITE_MAGIC)
+    """Whether ``path`` starts with SQLite's header (an empty file counts as new).
+
+    The header is read by SQLite itself, not by opening the file here: closing any
+    descriptor of a file drops every POSIX lock the process holds on it, so a plain
+    ``open()`` and ``close()`` beside this process's own connections would let another
+    process take the file over (change its journal mode, checkpoint and delete the WAL)
+    under them. SQLite keeps its descriptors open while its connections hold locks.
+
+    Raises:
+        OSError: The file cannot be read.
+    """
+    if path.stat().st_size == 0:
+        return True
+    try:
+        with contextlib.closing(connect_readonly(path, timeout=0)) as conn:
+            conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error as exc:
+        text = str(exc).lower()
+        if "not a database" in text or "encrypted" in text:
+            return False
+        if not is_busy(text) and "malformed" not in text and "corrupt" not in text:
+            # SQLite could not open it at all (permissions, a missing folder): say why.
+            with path.open("rb") as handle:
+                return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    return True
 
 
 def create_private_file(path: Path) -> None:
