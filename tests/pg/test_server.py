@@ -369,3 +369,27 @@ def test_readme_department_setup_gives_an_append_only_audit_trail(pg_server) -> 
     finally:
         pg_server.psql("DROP DATABASE IF EXISTS scholar_desk WITH (FORCE)")
         pg_server.psql("DROP ROLE IF EXISTS scholar_app; DROP ROLE IF EXISTS scholar_owner")
+
+
+@pytest.mark.parametrize("given", [None, "0.5"])
+def test_reading_the_whole_order_prices_pages_for_itself_alone(server_db, tmp_path, given) -> None:
+    """The whole library in a sort's order walks the sort's index: its statement sees a
+    page cost of at most 1.1, and the transaction's own setting is back right after."""
+    _name, url = server_db
+    if given is not None:
+        url += f"&options=-c%20random_page_cost%3D{given}"
+    body = "".join(
+        f"@article{{k{n}, title={{Title {n:03d} {'zyx'[n % 3]}}}, year={2000 + n % 7}}}\n"
+        for n in range(60)
+    )
+    with Library.open(url) as library:
+        _import(library, tmp_path, body)
+        with library.reading() as session:
+            before = session.scalar(text("SELECT current_setting('random_page_cost')"))
+            ids = refs.reference_ids(session, SINGLE_USER, sort="year", descending=True)
+            after = session.scalar(text("SELECT current_setting('random_page_cost')"))
+            years = dict(session.execute(text('SELECT id, year FROM "references"')).all())
+            found = refs.reference_ids(session, SINGLE_USER, sort="year", search="title 01")
+    assert before == after == (given or "4")
+    assert ids == sorted(years, key=lambda i: (years[i], i), reverse=True)
+    assert len(found) == 10

@@ -82,15 +82,39 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.commit()
 
 
-def ids_in_order(connection: Connection, stmt: Select[Any]) -> list[int]:
+WHOLE_ORDER_PAGE_COST = 1.1
+"""``random_page_cost`` while the whole library is read in a sort's order."""
+
+
+def ids_in_order(connection: Connection, stmt: Select[Any], *, whole: bool = False) -> list[int]:
     """The single column of ``stmt`` (ids), in its order, as one array value.
 
     ``ARRAY(SELECT ...)`` keeps the subquery's order. One value instead of a row per id,
     read in binary: 100,000 ids cost about 100 ms as rows through the driver, 50 ms as
     one array in text, 10 ms as one in binary (which SQLAlchemy does not ask for).
+
+    ``whole``: ``stmt`` reads every reference (no search or filter). Walking the sort's
+    own index (revision 0013) in order then takes half the time of reading the table and
+    sorting it, but the server's built-in ``random_page_cost`` of 4 (a spinning disk's)
+    makes the planner choose the sort; for this one statement the page cost is at most
+    1.1, the value PostgreSQL's documentation gives for solid-state storage, and it is
+    put back after. Searches keep the server's own pricing.
     """
     compiled = select_sql(func.array(stmt.scalar_subquery())).compile(dialect=connection.dialect)
-    return int_array(connection, str(compiled), compiled.params)
+    if not whole:
+        return int_array(connection, str(compiled), compiled.params)
+    before = connection.exec_driver_sql(
+        "SELECT current_setting('random_page_cost'), "
+        "set_config('random_page_cost', "
+        "least(current_setting('random_page_cost')::float8, %(cost)s)::text, true)",
+        {"cost": WHOLE_ORDER_PAGE_COST},
+    ).scalar_one()
+    try:
+        return int_array(connection, str(compiled), compiled.params)
+    finally:
+        connection.exec_driver_sql(
+            "SELECT set_config('random_page_cost', %(cost)s, true)", {"cost": before}
+        )
 
 
 def int_array(connection: Connection, sql: str, params: dict[str, Any]) -> list[int]:

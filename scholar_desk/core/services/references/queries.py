@@ -164,7 +164,8 @@ def reference_ids(
     ).order_by(*_order_by(sort, descending))
     # Through the connection: plain ints, without the ORM's per-row loading.
     if fulltext.is_postgresql(session):
-        return postgres.ids_in_order(session.connection(), stmt)
+        whole = not search_words(search or "") and not tag and project_id is None
+        return postgres.ids_in_order(session.connection(), stmt, whole=whole)
     return sqlite.ids_in_order(session.connection(), stmt)
 
 
