@@ -17,7 +17,7 @@ from scholar_desk.cli.registry import (
 
 @command("init", help="create or upgrade the database", needs_login=False)
 def _run_init(ctx: CliContext) -> int:
-    print(f"Database ready at {ctx.library.url.render_as_string(hide_password=True)}")
+    print(f"Database ready at {ctx.library.where}")
     return EXIT_OK
 
 

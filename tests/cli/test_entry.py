@@ -146,3 +146,17 @@ def test_an_unexpected_error_prints_one_line_naming_the_log(new_db, tmp_path):
     logged = log_file.read_text(encoding="utf-8")
     assert "ZeroDivisionError" in logged
     assert "Traceback" in logged
+
+
+def test_init_names_the_file_as_written(tmp_path):
+    db = tmp_path / "odd %41 #1 ?x" / "lib.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "-m", "scholar_desk", "init", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Database ready at {db}"
+    assert db.is_file()

@@ -81,7 +81,8 @@ def _run_window(
 
 
 def test_the_references_page_paints_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
-    db = tmp_path / "lib.sqlite3"
+    # A folder with '%', '#' and '?' in its name: a file URI built without escaping breaks.
+    db = tmp_path / "odd %41 #1 ?x" / "lib.sqlite3"
     with Library.open(db) as library:
         _fill(library)
     done = _run_window(tmp_path / "home", db, "references")
