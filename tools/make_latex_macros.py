@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "scholar_desk" / "resources" / "latex_macros.json"
 # Control symbols the fast path handles; the others go to pylatexenc.
-CONTROL_SYMBOLS = ("/", " ", ",")
+CONTROL_SYMBOLS = ("/", " ", ",", "{", "}", "%", "&", "#", "_")
 # Macros whose text is not a constant (\today and \maketitle print the date).
 VARIABLE = ("today", "maketitle")
 

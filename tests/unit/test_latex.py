@@ -180,3 +180,40 @@ def test_plain_inline_math_stays_on_the_fast_path(
 )
 def test_math_with_more_in_it_still_equals_pylatexenc(value: str) -> None:
     assert latex.decode(value) == latex.reference_decode(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        # A lone $ (OCR damage) opens math to the end of the value, as pylatexenc reads it.
+        (r"for Cu-Cu$ MIS cells", "for Cu-CuMIS cells"),
+        (
+            "is 1$, hut >13% for Sh& and A1~O~,C\u201dZO -- 5oov.",
+            "is 1, hut >13% for Sh& and A1\u00a0O\u00a0,C\u201dZO \u2013 5oov.",
+        ),
+        (r"from 10 $0 100 A", "from 10 0 100 A"),
+        (r"with $\{001\}$ or $\{ 110 \}$ planes", "with {001} or { 110 } planes"),
+        (r"Cu ({{\mathrm {Cu}}^{2+} \to {\mathrm {Cu}}^{0}})", "Cu (Cu^2+ \u2192Cu^0)"),
+        (r"a$ b$c and $ \alpha $d", "abc and \u03b1d"),  # math loses the spaces at its ends
+        (r"a-$-b$ and $x$''", "a--b and x\u201d"),  # nothing joins across the math's ends
+        (r"$b -- d$, $x ~ y$ and $\% \_$", "b \u2013 d, x \u00a0 y and %_"),
+    ],
+)
+def test_ocr_damaged_math_stays_on_the_fast_path(
+    value: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert latex.reference_decode(value) == text
+
+    def no_pylatexenc(_value: str) -> str:
+        raise AssertionError("went to pylatexenc")
+
+    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    assert latex.decode(value) == text
+
+
+@pytest.mark.parametrize(
+    "value",
+    [r"$$x = 1$$ and $y$", r"{a $b} c", r"a \\$x$ b", r"$\mathbf{x} ~$", "a \ue000 $x$"],
+)
+def test_math_the_fast_path_leaves_alone_still_equals_pylatexenc(value: str) -> None:
+    assert latex.decode(value) == latex.reference_decode(value)

@@ -7,7 +7,8 @@ accent and escape forms, or macros without arguments (``\TeX``, ``{\it ...\/}``)
 something else (a macro with arguments, math beyond what `_math` reads) is left over;
 inline math of plain characters (``$n = 1$``, ``Cu$_2$O``) is its content, as pylatexenc
 gives it, and so is math with the macros pylatexenc renders the same there
-(``$25\,^\circ\mathrm{C}$``), under its rule for spaces in math. What pylatexenc makes of
+(``$25\,^\circ\mathrm{C}$``, ``$\{001\}$``), under its rules for spaces in math; a lone
+``$`` opens math to the end of the value, as in pylatexenc. What pylatexenc makes of
 each macro it knows comes from resources/latex_macros.json (tools/make_latex_macros.py
 writes it from pylatexenc's own tables, and a test keeps the two equal); like
 pylatexenc, a macro it does not know becomes nothing. The fast path
@@ -81,7 +82,7 @@ _TOKEN = re.compile(
   | \\(?P<lacc>[cdvuHrkb])(?:[ \t\n]*\{(?P<laccarg>\\[ij]|[A-Za-z])\}|[ \t\n]+(?P<laccbare>[A-Za-z]))
   | \\(?P<sym>ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|[ \t\n]*)
   | \\(?P<esc>[&%_$\#{}])
-  | \\(?P<fmt>emph|textit|textbf|textrm|textsc|textsf|texttt|textsl|textup|textmd|textnormal|mbox)[ \t\n]*(?=\{)
+  | \\(?P<fmt>emph|textit|textbf|textrm|textsc|textsf|texttt|textsl|textup|textmd|textnormal|mbox|mathrm)[ \t\n]*(?=\{)
   | \\(?P<named>textendash|textemdash)(?![A-Za-z])(?:\{\}|[ \t\n]*)
   | (?P<quote>---|--|``|''|\?`|!`)
   | (?P<tilde>~)
@@ -187,42 +188,68 @@ def decode(value: str) -> str:
     """
     if not _SPECIAL.search(value):
         return collapse_spaces(value)
-    text = _MATH.sub(_math, value) if "$" in value else value
+    pieces: list[str] = []
+    if "$" in value:
+        if "$$" in value or _HOLE in value:  # display math, or a value holding our mark
+            return _slow(value)
+
+        def hole(match: re.Match[str]) -> str:
+            decoded = _math(match.group(1))
+            if decoded is None:
+                return match.group()
+            pieces.append(decoded)
+            return f"{_HOLE}{len(pieces) - 1}{_HOLE_END}"
+
+        text = _MATH.sub(hole, value)
+    else:
+        text = value
     fast = _TOKEN.sub(_replace, text)
     if "\\" in fast or "$" in fast:
         return _slow(value)
+    if pieces:
+        fast = _HOLES.sub(lambda m: pieces[int(m.group(1))], fast)
     return collapse_spaces(fast)
 
 
+# The text of each math region waits behind a mark (private-use characters and its
+# number) while the text around it is decoded, so nothing joins across its ends
+# (``a-$-b$`` has no en dash) and its own characters are not read again.
+_HOLE = "\ue000"
+_HOLE_END = "\ue001"
+_HOLES = re.compile(_HOLE + r"(\d+)" + _HOLE_END)
+
+
 # Inline math of plain characters only: pylatexenc gives its content as it is
-# ("$n = 1$" -> "n = 1", "Cu$_2$O" -> "Cu_2O"); anything else in math goes to pylatexenc.
+# ("$n = 1$" -> "n = 1", "Cu$_2$O" -> "Cu_2O"), without the spaces at its ends.
 _PLAIN_MATH = re.compile(r"[A-Za-z0-9 .,;:=+*/()<>|^_\[\]]*")
 
 
-# Other inline math: `_math` decodes what is made of plain characters, braces, macros
-# pylatexenc renders the same in math as in text (`_math_macros`), \, and \mathrm{...}.
-_MATH = re.compile(r"(?<!\\)\$([^$]*)\$")
+# Other inline math: `_math` decodes what is made of characters, braces, the specials
+# (~, --, ``), macros pylatexenc renders the same in math as in text (`_math_macros`),
+# the control symbols likewise, and \mathrm{...}. A lone ``$`` (OCR damage: "Cu-Cu$ MIS")
+# opens math that runs to the end of the value, as pylatexenc reads it.
+_MATH = re.compile(r"(?<!\\)\$([^$]*)(?:\$|\Z)")
 _MATH_PART = re.compile(
-    r"\\(?P<mac>[A-Za-z]+)|\\(?P<sym>[ ,])|(?P<open>\{)|(?P<close>\})"
-    r"|(?P<space>[ \t\n]+)|(?P<chars>[A-Za-z0-9.,;:=+*/()<>|^_\[\]-]+)"
+    r"\\(?P<mac>[A-Za-z]+)|\\(?P<sym>[^A-Za-z])|(?P<bare>[%&])|(?P<open>\{)|(?P<close>\})"
+    r"|(?P<space>[ \t\n]+)|(?P<special>---|--|``|''|\?`|!`|~)"
+    r"|(?P<chars>[^\s\\{}$%&~#`'?!-]+|[`'?!-])"
 )
+_MATH_SPECIALS = {"~": "\u00a0", **_QUOTES}
 _MATH_FORMATS = frozenset({"mathrm", "textrm", "text"})
-# What must not come out of math into the text decoding that follows.
-_MATH_UNSAFE = re.compile(r"[\\{}$~`'?!&%]|--|^-|-$")
 
 
-def _math(match: re.Match[str]) -> str:
-    """The text of one inline math region, or the region as it was (then pylatexenc).
+def _math(content: str) -> str | None:
+    """The text of one inline math region, or ``None`` (then pylatexenc).
 
     As pylatexenc renders math: a space between two constructs (macros, control
-    symbols, groups) goes; a space next to characters stays.
+    symbols, specials, groups) goes; a space next to characters stays; the ends are
+    stripped.
     """
-    content = match.group(1)
     if _PLAIN_MATH.fullmatch(content):
-        return content
+        return content.strip()
     decoded = _math_text(content)
-    if decoded is None or _MATH_UNSAFE.search(decoded):
-        return match.group()
+    if decoded is None or "\\" in decoded or "$" in decoded:
+        return None
     return decoded
 
 
@@ -251,6 +278,8 @@ def _math_text(content: str) -> str | None:
         space = ""
         if kind == "chars":
             out.append(m.group())
+        elif kind == "special":
+            out.append(_MATH_SPECIALS[m.group()])
         elif kind == "mac":
             name = m.group("mac")
             if name in _MATH_FORMATS:
@@ -260,10 +289,11 @@ def _math_text(content: str) -> str | None:
             elif name in _macro_texts():  # takes arguments, or differs in math
                 return None
             # else: a macro pylatexenc does not know becomes nothing, as in text
-        elif kind == "sym":
-            if m.group("sym") not in known:
+        elif kind == "sym" or kind == "bare":  # a bare % or & reads as \% or \&
+            symbol = m.group(kind)
+            if symbol not in known:
                 return None
-            out.append(_control_symbols()[m.group("sym")])
+            out.append(_control_symbols()[symbol])
         elif kind == "open":
             depth += 1
             argument_due = False
@@ -272,9 +302,9 @@ def _math_text(content: str) -> str | None:
             if depth < 0:
                 return None
         last = "construct" if construct else "chars"
-    if argument_due or depth or (space and last == "chars"):
+    if argument_due or depth:
         return None
-    return "".join(out)  # a space after the last construct goes
+    return "".join(out).strip()  # pylatexenc strips the text of math (str.strip)
 
 
 @lru_cache(maxsize=1)
