@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from scholar_desk.core import clock
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.db.models import AuditEvent
 from scholar_desk.core.services import references as svc
@@ -76,3 +78,35 @@ def test_reference_writes_are_audited(library: Library, tmp_path: Path) -> None:
         None,
     )
     assert report.imported == 3
+
+
+def test_a_bulk_delete_and_its_restore_write_one_event_per_reference(
+    library: Library, tmp_path: Path
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    with library.transaction() as s:
+        svc.import_files(s, SINGLE_USER, [bib], on_duplicate="keep")
+    with library.reading() as s:
+        ids = sorted(svc.reference_ids(s, SINGLE_USER))
+        labels = [
+            f"{ref.citation_key}: {ref.title}"
+            for ref in (svc.get_reference(s, SINGLE_USER, i).ref for i in ids)
+        ]
+    moment = dt.datetime(2026, 3, 4, 5, 6, 7, 89, tzinfo=dt.UTC)
+    with clock.fixed(moment), library.transaction() as s:
+        deleted = svc.delete_references_undoably(s, SINGLE_USER, ids)
+    with clock.fixed(moment), library.transaction() as s:
+        back = svc.restore_references(s, SINGLE_USER, deleted)
+    events = _events(library)[1:]
+    assert events == [
+        ("delete", i, "", label, None) for i, label in zip(ids, labels, strict=True)
+    ] + [("restore", back[i], "", None, label) for i, label in zip(ids, labels, strict=True)]
+    with library.reading() as s:
+        stamps = s.scalars(select(AuditEvent.at).where(AuditEvent.action != "import")).all()
+        # The text SQLite holds is the ORM DateTime's, as when events were added as objects.
+        stored = s.scalars(
+            text("SELECT CAST(at AS TEXT) FROM audit_events WHERE action != 'import'")
+        ).all()
+    assert stamps == [moment] * 6
+    assert set(stored) == {"2026-03-04 05:06:07.000089"}

@@ -34,6 +34,7 @@ from scholar_desk.core.formats.reference import (
     require_entries,
 )
 from scholar_desk.core.services import permissions
+from scholar_desk.core.services.audit_writes import record_event
 from scholar_desk.core.services.references.records import (
     REFERENCE_KIND,
     ImportChanges,
@@ -186,13 +187,6 @@ class SyncSummary:
         }
 
 
-def _audit(session: Session, actor: Actor, *args: Any) -> None:
-    """Append an audit event (`items.audit`, loaded when a sync first writes)."""
-    from scholar_desk.core.services.items import audit as append
-
-    append(session, actor, *args)
-
-
 def _normal(path: Path | str) -> str:
     return str(Path(path).expanduser().resolve())
 
@@ -276,7 +270,7 @@ def follow(session: Session, actor: Actor, path: Path | str) -> FollowedInfo:
         row = FollowedFile(owner_id=actor.person_id, path=_normal(path), digest="", keys=[])
         session.add(row)
         session.flush()
-        _audit(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, row.path)
+        record_event(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, row.path)
     return _info(row)
 
 
@@ -292,7 +286,7 @@ def unfollow(session: Session, actor: Actor, target: int | Path | str) -> Follow
     if row is None:
         raise NotFoundError(f"{target} is not followed.")
     info = _info(row)
-    _audit(session, actor, "unfollow", FOLLOWED_KIND, row.id, "path", row.path, None)
+    record_event(session, actor, "unfollow", FOLLOWED_KIND, row.id, "path", row.path, None)
     session.delete(row)
     session.flush()
     return info
@@ -360,7 +354,7 @@ def sync(
         row = FollowedFile(owner_id=actor.person_id, path=path, digest="", keys=[])
         session.add(row)
         session.flush()
-        _audit(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, path)
+        record_event(session, actor, "follow", FOLLOWED_KIND, row.id, "path", None, path)
     previous = (row.digest, tuple(before_keys), row.synced_at)
     imported = _import_added(session, actor, result, plan.added)
     updated = _snapshot(session, list(plan.updates))
@@ -386,7 +380,7 @@ def sync(
         _versions(session, list(plan.updates)),
         deleted,
     )
-    _audit(session, actor, "sync", FOLLOWED_KIND, row.id, "", None, summary.summary())
+    record_event(session, actor, "sync", FOLLOWED_KIND, row.id, "", None, summary.summary())
     return summary
 
 
@@ -492,7 +486,7 @@ def _update(
         if _plain(old) != _plain(new):
             if isinstance(new, Mapping) or isinstance(old, Mapping):
                 old, new = json.dumps(old, sort_keys=True), json.dumps(new, sort_keys=True)
-            _audit(session, actor, "update", REFERENCE_KIND, ref_id, name, old, new)
+            record_event(session, actor, "update", REFERENCE_KIND, ref_id, name, old, new)
 
 
 def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
@@ -525,7 +519,9 @@ def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
     ids = _insert(session, changes.deleted)
     for old_id, new_id in ids.items():
         del old_id
-        _audit(session, actor, "restore", REFERENCE_KIND, new_id, "", None, "sync taken back")
+        record_event(
+            session, actor, "restore", REFERENCE_KIND, new_id, "", None, "sync taken back"
+        )
     row = session.get(FollowedFile, changes.followed_id)
     if row is not None:
         row.digest = changes.digest
@@ -533,7 +529,7 @@ def undo_sync(session: Session, actor: Actor, changes: SyncChanges) -> int:
         row.synced_at = changes.synced_at
     added = len(changes.imported.created) if changes.imported is not None else 0
     total = added + len(changes.updated.rows) + len(ids)
-    _audit(
+    record_event(
         session,
         actor,
         "undo",

@@ -23,7 +23,7 @@ from scholar_desk.core.errors import ConflictError, NotFoundError, ValidationErr
 from scholar_desk.core.records import FieldSpec, Record
 from scholar_desk.core.services import audit as audit_trail
 from scholar_desk.core.services import merge, permissions, zones
-from scholar_desk.core.services.audit_writes import audit_text as _audit_text
+from scholar_desk.core.services.audit_writes import record_event
 from scholar_desk.core.services.item_records import (
     HIDDEN_COLUMNS,
     linked_ids,
@@ -663,18 +663,12 @@ def audit(
     old: Any,
     new: Any,
 ) -> None:
-    """Append one audit event (never updated or deleted by the application)."""
-    session.add(
-        m.AuditEvent(
-            actor=actor.username,
-            action=action,
-            kind=kind,
-            record_id=record_id,
-            field=field_name,
-            old_value=_audit_text(old),
-            new_value=_audit_text(new),
-        )
-    )
+    """Append one audit event (never updated or deleted by the application).
+
+    The row is written at once, by the same statement an import writes it with
+    (`audit_writes.record_event`).
+    """
+    record_event(session, actor, action, kind, record_id, field_name, old, new)
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

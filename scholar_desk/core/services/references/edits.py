@@ -24,6 +24,7 @@ from scholar_desk.core.formats.reference import (
     clean_pmid,
 )
 from scholar_desk.core.services import permissions
+from scholar_desk.core.services.audit_writes import record_events
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.references.keys import _assign_keys, make_key
 from scholar_desk.core.services.references.queries import (
@@ -176,8 +177,13 @@ def delete_references(session: Session, actor: Actor, ids: Sequence[int]) -> int
                 Reference.id.in_(part)
             )
         ).all()
-        for ref_id, key, title in gone:
-            audit(session, actor, "delete", REFERENCE_KIND, ref_id, "", f"{key}: {title}", None)
+        record_events(
+            session,
+            actor,
+            "delete",
+            REFERENCE_KIND,
+            ((ref_id, "", f"{key}: {title}", None) for ref_id, key, title in gone),
+        )
         result = session.execute(delete(Reference).where(Reference.id.in_(part)))
         count += int(getattr(result, "rowcount", 0) or 0)
     session.expire_all()

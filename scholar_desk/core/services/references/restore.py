@@ -24,6 +24,7 @@ from scholar_desk.core.db.models import (
 )
 from scholar_desk.core.errors import ValidationError
 from scholar_desk.core.services import permissions
+from scholar_desk.core.services.audit_writes import record_events
 from scholar_desk.core.services.items import audit
 from scholar_desk.core.services.references.edits import delete_references
 from scholar_desk.core.services.references.queries import CITING_MODELS
@@ -76,17 +77,16 @@ def restore_references(
     """
     permissions.require(session, actor, permissions.CREATE, permissions.REFERENCE, None)
     ids = _insert(session, deleted)
-    for row in deleted.rows:
-        audit(
-            session,
-            actor,
-            "restore",
-            REFERENCE_KIND,
-            ids[int(row["id"])],
-            "",
-            None,
-            f"{row['citation_key']}: {row['title']}",
-        )
+    record_events(
+        session,
+        actor,
+        "restore",
+        REFERENCE_KIND,
+        (
+            (ids[int(row["id"])], "", None, f"{row['citation_key']}: {row['title']}")
+            for row in deleted.rows
+        ),
+    )
     session.expire_all()
     return ids
 
