@@ -9,7 +9,10 @@ as a callable is only called when that command's parser is built, so ``--help`` 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -134,8 +137,50 @@ def command(
     return register
 
 
+@lru_cache(maxsize=1)
+def _terminal_width() -> int:
+    """What argparse takes as the help's width, as ``shutil.get_terminal_size`` finds it."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns if columns > 0 else 80) - 2
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized without ``shutil``.
+
+    argparse makes a formatter for every argument it is given and each one imports
+    ``shutil`` (with zlib, bz2 and lzma) and asks the terminal its size again: about 4 ms
+    of every command. This asks once.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog,
+            indent_increment,
+            max_help_position,
+            _terminal_width() if width is None else width,
+        )
+
+
+class _RawDescriptionFormatter(argparse.RawDescriptionHelpFormatter, _Formatter):
+    """`_Formatter` that keeps an epilog's own line breaks."""
+
+
 def _common_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_Formatter)
     # SUPPRESS: an option given before the subcommand must survive the subparser's default.
     common.add_argument(
         "--db",
@@ -151,7 +196,7 @@ def _common_options() -> argparse.ArgumentParser:
 def _fill(parser: argparse.ArgumentParser, cmd: Command) -> None:
     if cmd.epilog is not None:
         parser.epilog = cmd.epilog()
-        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.formatter_class = _RawDescriptionFormatter
     for arg in cmd.args:
         arg.add_to(parser)
     parser.set_defaults(func=cmd.run, needs_login=cmd.needs_login, before_open=cmd.before_open)
@@ -186,7 +231,7 @@ def build_parser(
     """
     common = _common_options()
     parser = argparse.ArgumentParser(
-        prog="scholar-desk", description=description, parents=[common]
+        prog="scholar-desk", description=description, parents=[common], formatter_class=_Formatter
     )
     parser.add_argument("--version", action="version", version=f"scholar-desk {version}")
     parser.add_argument("--demo", action="store_true", help="open the window on a demo database")
@@ -199,7 +244,7 @@ def build_parser(
             continue
         full = only is None or only == head
         if len(cmd.words) == 1:
-            p = sub.add_parser(head, parents=[common], help=cmd.help)
+            p = sub.add_parser(head, parents=[common], help=cmd.help, formatter_class=_Formatter)
             if full:
                 _fill(p, cmd)
             continue
@@ -209,12 +254,16 @@ def build_parser(
             prefix = cmd.words[:depth]
             if prefix not in grouped:
                 info = _GROUPS[" ".join(prefix)]
-                gp = actions.add_parser(prefix[-1], parents=[common], help=info.help)
+                gp = actions.add_parser(
+                    prefix[-1], parents=[common], help=info.help, formatter_class=_Formatter
+                )
                 grouped[prefix] = gp.add_subparsers(
                     dest=info.dest, metavar=info.metavar, required=True
                 )
             actions = grouped[prefix]
         if full:
-            action = actions.add_parser(cmd.words[-1], parents=[common], help=cmd.help)
+            action = actions.add_parser(
+                cmd.words[-1], parents=[common], help=cmd.help, formatter_class=_Formatter
+            )
             _fill(action, cmd)
     return parser

@@ -28,10 +28,10 @@ Whitespace is collapsed to single spaces (``~`` stays a no-break space), as BibT
 from __future__ import annotations
 
 import json
+import pkgutil
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 _SPECIAL = re.compile(r"[\\{}$~`'?!&%-]")
@@ -138,8 +138,12 @@ def _replace(match: re.Match[str]) -> str:
 @lru_cache(maxsize=1)
 def _macro_tables() -> dict[str, Any]:
     """Pylatexenc's view of every macro it knows, as tools/make_latex_macros.py wrote it."""
-    source = resources.files("scholar_desk.resources") / "latex_macros.json"
-    return dict(json.loads(source.read_text(encoding="utf-8")))
+    # pkgutil, not importlib.resources: that would load zipfile and tempfile into every
+    # import for one small file.
+    data = pkgutil.get_data("scholar_desk.resources", "latex_macros.json")
+    if data is None:  # pragma: no cover - a loader that cannot read its own files
+        raise FileNotFoundError("scholar_desk/resources/latex_macros.json")
+    return dict(json.loads(data.decode("utf-8")))
 
 
 @lru_cache(maxsize=1)

@@ -82,7 +82,6 @@ if TYPE_CHECKING:
         OnDuplicate,
         ProgressCallback,
         ReferenceDetail,
-        ReferenceRow,
         ReferenceSnapshot,
     )
     from scholar_desk.core.services.references.records import (
@@ -97,6 +96,7 @@ if TYPE_CHECKING:
     from scholar_desk.core.services.references.snapshots import (
         _REFERENCES as _REFERENCES,
     )
+    from scholar_desk.core.services.references.table import ReferenceRow
 
 _PARTS: dict[str, tuple[str, ...]] = {
     "edits": (
@@ -146,12 +146,12 @@ _PARTS: dict[str, tuple[str, ...]] = {
         "OnDuplicate",
         "ProgressCallback",
         "ReferenceDetail",
-        "ReferenceRow",
         "ReferenceSnapshot",
         "_row",
     ),
     "restore": ("delete_references_undoably", "restore_references", "undo_import", "undo_merge"),
     "snapshots": ("_REFERENCES",),
+    "table": ("ReferenceRow",),
 }
 """Which module of this package defines each name the facade offers."""
 __getattr__ = lazy_names(__name__, _PARTS, globals())

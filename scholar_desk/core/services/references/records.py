@@ -21,7 +21,6 @@ from scholar_desk.core.formats.reference import (
     ParsedReference,
     title_key,
 )
-from scholar_desk.core.services.references.table import ReferenceRow as ReferenceRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
