@@ -6,10 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from scholar_desk.core.db.library import Library
+from scholar_desk.core.db.library_models import ReferenceNotice
 from scholar_desk.core.db.models import BibBlock, Reference
+from scholar_desk.core.db.plain import PlainReader
 from scholar_desk.core.errors import ImportFileError
 from scholar_desk.core.progress import CancelledError, CancelToken
 from scholar_desk.core.services import references as svc
+from scholar_desk.core.services.references import table
 from scholar_desk.core.services.session import SINGLE_USER
 
 BIB = """@article{Smith2020,
@@ -109,6 +112,32 @@ def test_search_sort_tags_and_fts(library: Library, tmp_path: Path) -> None:
     with library.reading() as session:
         assert svc.reference_ids(session, SINGLE_USER, search="knee") == []
         assert svc.reference_ids(session, SINGLE_USER, search="renamed") == ids
+
+
+def test_rows_and_notices_by_id_read_alike_on_every_unit(library: Library, tmp_path: Path) -> None:
+    with library.transaction() as session:
+        svc.import_files(session, SINGLE_USER, [_write(tmp_path, "a.bib", BIB)])
+        ids = sorted(svc.reference_ids(session, SINGLE_USER))
+        session.add_all(
+            ReferenceNotice(reference_id=ids[0], kind=kind, notice_doi=doi)
+            for kind, doi in (("retraction", "10.1/r"), ("correction", "10.1/c"))
+        )
+    # More ids than one statement takes, most of them stored nowhere.
+    wanted = [*ids, *range(10_000, 11_000)]
+    with library.reading() as session:
+        rows = table.fetch_rows(session, SINGLE_USER, wanted)
+        notices = table.serious_notices(session, wanted)
+    assert sorted(rows) == ids
+    assert [(n.reference_id, n.kind, n.doi) for n in notices[ids[0]]] == [
+        (ids[0], "retraction", "10.1/r")
+    ]  # a correction is not serious
+    assert set(notices) == {ids[0]}
+    if library.path is not None:
+        plain = PlainReader.open_current(str(library.path))
+        assert plain is not None
+        with plain:
+            assert table.fetch_rows(plain, SINGLE_USER, wanted) == rows
+            assert table.serious_notices(plain, wanted) == notices
 
 
 def test_cancel_leaves_library_unchanged(library: Library, tmp_path: Path) -> None:

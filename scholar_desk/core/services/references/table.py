@@ -14,13 +14,12 @@ Imports no SQLAlchemy (a test checks it).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from scholar_desk.core.db.plain import PlainReader, fetch
+from scholar_desk.core.db.plain import PlainReader, fetch, in_list
 from scholar_desk.core.formats.lookup_records import SERIOUS
 from scholar_desk.core.services import permissions
 from scholar_desk.core.services.session import Actor
@@ -167,24 +166,10 @@ def fetch_rows(
     require_read(unit, actor)
     out: dict[int, ReferenceRow] = {}
     for part in _chunks(list(ids)):
-        for row in _with_ids(unit, f"{_SELECT_ROWS} WHERE id IN :ids", part):
+        clause, params = in_list("ids", part, unit)
+        for row in fetch(unit, f"{_SELECT_ROWS} WHERE id IN {clause}", params):
             out[row[0]] = ReferenceRow(*row)
     return out
-
-
-def _with_ids(unit: Session | PlainReader, sql: str, ids: Sequence[int]) -> list[Any]:
-    """Rows of ``sql``, whose ``IN :ids`` stands for the list ``ids``.
-
-    A session expands the list as SQLAlchemy's ``expanding`` parameter (as ``in_()``
-    does); the plain reader hands it over as one JSON array.
-    """
-    if isinstance(unit, PlainReader):
-        plain_sql = sql.replace("IN :ids", "IN (SELECT value FROM json_each(:ids))")
-        return unit.rows(plain_sql, {"ids": json.dumps(list(ids))})
-    from sqlalchemy import bindparam, text
-
-    statement = text(sql).bindparams(bindparam("ids", expanding=True))
-    return list(unit.execute(statement, {"ids": list(ids)}))
 
 
 def count_references(unit: Session | PlainReader, actor: Actor) -> int:
@@ -233,7 +218,8 @@ def serious_notices(
     else:
         found = []
         for part in _chunks(list(reference_ids)):
-            found.extend(_with_ids(unit, f"{_NOTICES} WHERE reference_id IN :ids{order}", part))
+            clause, params = in_list("ids", part, unit)
+            found.extend(fetch(unit, f"{_NOTICES} WHERE reference_id IN {clause}{order}", params))
     for ref_id, kind, doi, date, source in found:
         notice = StoredNotice(ref_id, kind, doi or "", _date(date), source or "")
         if notice.serious:
