@@ -27,6 +27,22 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def open_copy(tmp_path: Path) -> Iterator[Callable[[Path], Library]]:
+    """``open_copy(path)``: a library on a fresh copy of a database file, closed after."""
+    opened: list[Library] = []
+
+    def make(source: Path) -> Library:
+        copy = tmp_path / f"copy{len(opened)}-{source.name}"
+        shutil.copy(source, copy)
+        opened.append(Library.open(copy))
+        return opened[-1]
+
+    yield make
+    for library in opened:
+        library.close()
+
+
+@pytest.fixture
 def demo_ctx(qtbot, demo_file: Path, tmp_path: Path) -> Iterator[Callable[[str], AppContext]]:
     """``demo_ctx("mentor")``: a context signed in to a fresh copy of the demo database."""
     copy = tmp_path / "demo.sqlite3"

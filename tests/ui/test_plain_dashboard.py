@@ -8,9 +8,8 @@ on the page is built again.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,12 @@ from PySide6.QtWidgets import QLabel
 from scholar_desk.core import clock
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.db.plain import PlainReader
-from scholar_desk.core.services import accounts, dashboard, demo, items
+from scholar_desk.core.services import dashboard, demo, items
 from scholar_desk.core.services.session import SINGLE_USER, Actor
-from scholar_desk.ui.context import AppContext, DataEvents, PendingLibrary
+from scholar_desk.ui.context import AppContext, DataEvents
 from scholar_desk.ui.pages.dashboard_page import DashboardPage
 from scholar_desk.ui.workers import make_pool
-from tests.ui.test_plain_start import _run_window
+from tests.ui.plain_window import assert_painted_before_sqlalchemy, pending_context, sign_in
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -40,31 +39,8 @@ def dated_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_copy(dated_demo: Path, tmp_path: Path) -> Iterator[Library]:
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(dated_demo, path)
-    with Library.open(path) as library:
-        yield library
-
-
-def _actor(library: Library, username: str) -> Actor:
-    with library.transaction() as session:
-        actor: Actor = accounts.login(session, username, accounts.DEMO_PASSWORD)
-    return actor
-
-
-def _pending(library: Library, actor: Actor) -> AppContext:
-    assert library.path is not None
-    reader = PlainReader.open_current(str(library.path))
-    assert reader is not None
-    return AppContext(
-        None,
-        actor,
-        make_pool(),
-        QUndoStack(),
-        DataEvents(),
-        pending=PendingLibrary(reader, lambda: library),
-    )
+def demo_copy(open_copy: Callable[[Path], Library], dated_demo: Path) -> Library:
+    return open_copy(dated_demo)
 
 
 def test_the_dashboard_paints_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
@@ -82,19 +58,12 @@ def test_the_dashboard_paints_before_sqlalchemy_is_imported(tmp_path: Path) -> N
         items.create_item(
             session, SINGLE_USER, "deadline", {"title": "Draft", "due_on": "2020-01-01"}
         )
-    done = _run_window(tmp_path / "home", db, "dashboard")
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0].startswith("startup-probe: shown after "), done.stdout
-    assert lines[0].endswith("sqlalchemy loaded: no)"), lines[0]
-    assert lines[1] == "startup-probe: closing"
-    saved = (tmp_path / "home" / "config" / "window.ini").read_text(encoding="utf-8")
-    assert "page=dashboard" in saved
+    assert_painted_before_sqlalchemy(tmp_path, db, "dashboard")
 
 
 @pytest.mark.parametrize("username", ["fellow1", "mentor", "director"])
 def test_the_plain_summary_is_what_the_session_gives(demo_copy: Library, username: str) -> None:
-    actor = _actor(demo_copy, username)
+    actor = sign_in(demo_copy, username)
     assert demo_copy.path is not None
     with PlainReader.open_current(str(demo_copy.path)) as reader:
         assert reader is not None
@@ -135,13 +104,13 @@ def test_the_requirements_fill_in_when_the_library_opens(
     qtbot, demo_copy: Library, username: str
 ) -> None:
     clock.set_clock(lambda: dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
-    actor = _actor(demo_copy, username)
+    actor = sign_in(demo_copy, username)
     ordinary_ctx = AppContext(demo_copy, actor, make_pool(), QUndoStack(), DataEvents())
     ordinary = DashboardPage(ordinary_ctx)
     qtbot.addWidget(ordinary)
     ordinary.show()
 
-    ctx = _pending(demo_copy, actor)
+    ctx = pending_context(demo_copy, actor)
     page = DashboardPage(ctx)
     qtbot.addWidget(page)
     page.resize(1200, 800)

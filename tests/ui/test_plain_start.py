@@ -7,16 +7,12 @@ once it opens, keeping what the user did meanwhile.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
 from sqlalchemy import insert, select
 
 from scholar_desk.core.db.library import Library
@@ -26,10 +22,14 @@ from scholar_desk.core.errors import PermissionDeniedError
 from scholar_desk.core.services import accounts
 from scholar_desk.core.services.references import table
 from scholar_desk.core.services.session import SINGLE_USER, Actor
-from scholar_desk.ui.context import AppContext, DataEvents, PendingLibrary
 from scholar_desk.ui.models.reference_table import ReferenceTableModel
 from scholar_desk.ui.pages.references_page import ReferencesPage
-from scholar_desk.ui.workers import make_pool
+from tests.ui.plain_window import (
+    assert_painted_before_sqlalchemy,
+    pending_context,
+    run_window,
+    sign_in,
+)
 
 REFERENCES = 400
 
@@ -56,43 +56,12 @@ def _fill(library: Library, count: int = REFERENCES) -> None:
         session.add(ReferenceNotice(reference_id=first, kind="retraction", notice_doi="10.1/r"))
 
 
-def _run_window(
-    home: Path, db: Path, page: str, *extra: str, password: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    config = home / "config"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "window.ini").write_text(f"[window]\npage={page}\n", encoding="utf-8")
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "SCHOLAR_DESK_HOME": str(home),
-        "SCHOLAR_DESK_STARTUP_PROBE": "close",
-    }
-    if password is not None:
-        env["SCHOLAR_DESK_PASSWORD"] = password
-    return subprocess.run(
-        [sys.executable, "-m", "scholar_desk", "--db", str(db), *extra],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-        check=False,
-    )
-
-
 def test_the_references_page_paints_before_sqlalchemy_is_imported(tmp_path: Path) -> None:
     # A folder with '%', '#' and '?' in its name: a file URI built without escaping breaks.
     db = tmp_path / "odd %41 #1 ?x" / "lib.sqlite3"
     with Library.open(db) as library:
         _fill(library)
-    done = _run_window(tmp_path / "home", db, "references")
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0].startswith("startup-probe: shown after "), done.stdout
-    assert lines[0].endswith("sqlalchemy loaded: no)"), lines[0]
-    assert lines[1] == "startup-probe: closing"
-    saved = (tmp_path / "home" / "config" / "window.ini").read_text(encoding="utf-8")
-    assert "page=references" in saved
+    assert_painted_before_sqlalchemy(tmp_path, db, "references")
 
 
 def test_what_the_plain_reader_cannot_do_starts_the_ordinary_way(
@@ -101,43 +70,21 @@ def test_what_the_plain_reader_cannot_do_starts_the_ordinary_way(
     # Accounts (signing in goes through the library), and a page without a plain read.
     db = tmp_path / "demo.sqlite3"
     shutil.copy(demo_file, db)
-    signed = _run_window(
+    signed = run_window(
         tmp_path / "home", db, "references", "--user", "fellow1", password=accounts.DEMO_PASSWORD
     )
     assert signed.returncode == 0, signed.stderr
     assert signed.stdout.splitlines()[0].endswith("sqlalchemy loaded: yes)")
-    other = _run_window(tmp_path / "home2", tmp_path / "new.sqlite3", "references")
+    other = run_window(tmp_path / "home2", tmp_path / "new.sqlite3", "references")
     assert other.returncode == 0, other.stderr  # a new file: created and migrated first
     assert other.stdout.splitlines()[0].endswith("sqlalchemy loaded: yes)")
 
 
 @pytest.fixture
-def demo_copy(demo_file: Path, tmp_path: Path) -> Iterator[Library]:
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_file, path)
-    with Library.open(path) as library:
-        _fill(library)
-        yield library
-
-
-def _actor(library: Library, username: str) -> Actor:
-    with library.transaction() as session:
-        actor: Actor = accounts.login(session, username, accounts.DEMO_PASSWORD)
-    return actor
-
-
-def _pending(library: Library, actor: Actor) -> AppContext:
-    assert library.path is not None
-    reader = PlainReader.open_current(str(library.path))
-    assert reader is not None
-    return AppContext(
-        None,
-        actor,
-        make_pool(),
-        QUndoStack(),
-        DataEvents(),
-        pending=PendingLibrary(reader, lambda: library),
-    )
+def demo_copy(open_copy: Callable[[Path], Library], demo_file: Path) -> Library:
+    library = open_copy(demo_file)
+    _fill(library)
+    return library
 
 
 def _shown(model: ReferenceTableModel, rows: int) -> list[tuple[object, ...]]:
@@ -158,12 +105,12 @@ def _shown(model: ReferenceTableModel, rows: int) -> list[tuple[object, ...]]:
 def test_the_plain_first_screen_is_what_the_session_shows(
     qtbot, demo_copy: Library, username: str, sort: str, descending: bool, tag: str | None
 ) -> None:
-    actor = _actor(demo_copy, username)
+    actor = sign_in(demo_copy, username)
     if tag is not None:
         with demo_copy.reading() as session:
             tag = session.scalars(select(Tag.name).order_by(Tag.name)).first()
         assert tag is not None
-    ctx = _pending(demo_copy, actor)
+    ctx = pending_context(demo_copy, actor)
     plain = ReferenceTableModel(ctx, actor=actor)
     ordinary = ReferenceTableModel(demo_copy, actor=actor)
     for model in (plain, ordinary):
@@ -197,7 +144,7 @@ def test_a_signed_out_actor_reads_nothing_on_either_way(demo_copy: Library) -> N
 def test_the_page_goes_on_through_the_library_keeping_what_was_done(qtbot, tmp_path: Path) -> None:
     with Library.open(tmp_path / "lib.sqlite3") as library:
         _fill(library, 2000)
-        ctx = _pending(library, SINGLE_USER)
+        ctx = pending_context(library, SINGLE_USER)
         page = ReferencesPage(ctx)
         qtbot.addWidget(page)
         page.resize(1200, 700)
@@ -244,7 +191,7 @@ def test_a_row_chosen_before_the_library_opened_opens_it_and_keeps_the_view(
 ) -> None:
     with Library.open(tmp_path / "lib.sqlite3") as library:
         _fill(library, 2000)
-        ctx = _pending(library, SINGLE_USER)
+        ctx = pending_context(library, SINGLE_USER)
         page = ReferencesPage(ctx)
         qtbot.addWidget(page)
         page.resize(1200, 700)
