@@ -1,9 +1,12 @@
 """A large import on a PostgreSQL server stores what it stores on SQLite, or nothing.
 
-On the server an import sends its rows in one ``COPY``, and from 1,000 rows on the
-search trigger computes their words in parallel (revision 0015): the rows, ids, words,
-search hits, duplicate report, tags, blocks and undo data must be those of SQLite, and a
-cancel or an error in the middle must leave the server as it was. These run whenever
+On the server an import sends its rows with ``COPY``, one per part of
+`importing.COPY_PART_ROWS` rows sent by a thread of its own while the next part is
+made, and from 1,000 rows on the search trigger computes their words in parallel
+(revision 0015): the rows, ids, words, search hits, duplicate report, tags, blocks and
+undo data must be those of SQLite, whether the rows go in one part or several, and a
+cancel or an error in the middle (in the first part or a later one) must leave the
+server as it was. These run whenever
 PostgreSQL's binaries are installed, whatever ``--engine`` says.
 """
 
@@ -27,6 +30,7 @@ from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.progress import CancelledError, CancelToken
 from scholar_desk.core.services import references as refs
+from scholar_desk.core.services.references import importing
 from scholar_desk.core.services.session import SINGLE_USER
 
 _WORDS = (
@@ -134,6 +138,15 @@ def _import_twice(library: Library, tmp_path: Path) -> list[refs.ImportReport]:
 
 
 @pytest.fixture
+def copy_parts(request, monkeypatch) -> int:
+    """Rows per ``COPY`` of an import on the server (the parameter, else the default)."""
+    rows = getattr(request, "param", None)
+    if rows is not None:
+        monkeypatch.setattr(importing, "COPY_PART_ROWS", rows)
+    return importing.COPY_PART_ROWS
+
+
+@pytest.fixture
 def fixed_clock():
     moment = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
     clock.set_clock(lambda: moment)
@@ -141,8 +154,11 @@ def fixed_clock():
     clock.set_clock(None)
 
 
+@pytest.mark.parametrize(
+    "copy_parts", [None, 1000], indirect=True, ids=["one-copy", "copy-per-1000-rows"]
+)
 def test_a_large_import_on_the_server_stores_what_sqlite_stores(
-    pg_databases, tmp_path, fixed_clock
+    pg_databases, tmp_path, fixed_clock, copy_parts
 ) -> None:
     name, url = pg_databases.create()
     try:
@@ -167,6 +183,9 @@ def test_a_large_import_on_the_server_stores_what_sqlite_stores(
         pg_databases.drop(name)
     second = server_reports[1]
     assert second.imported > 1000  # the parallel path of the search trigger
+    # One COPY per import by default; in parts (a full one indexed in parallel, the
+    # last one row by row) with 1,000 rows a part.
+    assert (second.imported > copy_parts) == (copy_parts == 1000)
     assert second.duplicates == len(second.matches) == 300 + 43
     assert sum(match.existing_id is None for match in second.matches) == 43  # in the file
     for lite_report, server_report in zip(lite_reports, server_reports, strict=True):
@@ -197,7 +216,11 @@ def _server_state(url: str) -> dict[str, Any]:
     return state
 
 
-def test_a_cancelled_import_leaves_the_server_as_it_was(pg_databases, tmp_path) -> None:
+@pytest.mark.parametrize("copy_parts", [None, 600], indirect=True, ids=["one-copy", "in-parts"])
+def test_a_cancelled_import_leaves_the_server_as_it_was(
+    pg_databases, tmp_path, copy_parts
+) -> None:
+    # In parts of 600 rows, the first part is stored when Cancel comes in the second.
     name, url = pg_databases.create()
     try:
         with Library.open(url) as library:
@@ -226,9 +249,13 @@ def test_a_cancelled_import_leaves_the_server_as_it_was(pg_databases, tmp_path) 
     assert after == before
 
 
-def test_an_import_failing_on_the_server_leaves_it_as_it_was(pg_databases, tmp_path) -> None:
+@pytest.mark.parametrize("copy_parts", [None, 600], indirect=True, ids=["one-copy", "in-parts"])
+def test_an_import_failing_on_the_server_leaves_it_as_it_was(
+    pg_databases, tmp_path, copy_parts
+) -> None:
     # Another machine stores a key this import chose after it checked the keys: the
-    # server refuses the COPY halfway, and nothing of the import stays.
+    # server refuses the COPY halfway (in parts of 600 rows: the third part, after two
+    # were stored), and nothing of the import stays.
     name, url = pg_databases.create()
     try:
         with Library.open(url) as library:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import queue
 import select
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, Table, event, func
@@ -135,14 +137,23 @@ def copy_rows(
     *,
     every: int = 0,
     between: Callable[[int], None] | None = None,
+    part_rows: int = 5000,
 ) -> None:
-    """Insert ``rows`` (all with the same keys) into ``table`` with one ``COPY``.
+    """Insert ``rows`` (all with the same keys) into ``table`` with ``COPY``.
 
-    One statement instead of one per row: the rows' triggers run once (a statement-level
-    trigger indexes them in one go; from 1,000 rows on its words are computed by
-    parallel workers, revision 0015) and the server parses no SQL per row. Columns the
-    rows leave out take their server default (the id's sequence). Values go through each
-    column's own bind processor, so they are stored as an ORM insert stores them.
+    One statement instead of one per row: the rows' triggers run once per ``COPY`` (a
+    statement-level trigger indexes them in one go; from 1,000 rows on its words are
+    computed by parallel workers, revision 0015) and the server parses no SQL per row.
+    Columns the rows leave out take their server default (the id's sequence). Values go
+    through each column's own bind processor, so they are stored as an ORM insert
+    stores them.
+
+    The rows go in one ``COPY`` per ``part_rows`` rows, sent by a thread of their own
+    while this one formats the next rows: the server's work at the end of each ``COPY``
+    (its triggers: the search words and their index) then runs while Python prepares
+    the next part, instead of all of it after the last row (the machine's other core
+    idle meanwhile). The rows stored are the same; only when the server does its work
+    changes.
 
     Args:
         connection: The connection of the caller's transaction.
@@ -150,9 +161,10 @@ def copy_rows(
         rows: The rows; read once, as they are sent.
         every: Call ``between`` after every this many rows and after the last one
             (0: never).
-        between: Called with the number of rows sent so far, while the ``COPY`` is
-            open: to report progress, or to raise (Cancel), which abandons the whole
-            ``COPY`` (the caller rolls back).
+        between: Called with the number of rows formatted so far, in this thread: to
+            report progress, or to raise (Cancel), which abandons the ``COPY`` under
+            way (the caller rolls back).
+        part_rows: Rows per ``COPY``.
     """
     iterator = iter(rows)
     first = next(iterator, None)
@@ -166,29 +178,138 @@ def copy_rows(
         if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
     names = ", ".join(f'"{c.name}"' for c in columns)
+    sql = f'COPY "{table.name}" ({names}) FROM STDIN'
     dbapi: Any = connection.connection.dbapi_connection  # psycopg's, inside the transaction
-    with (
-        dbapi.cursor() as cursor,
-        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
-    ):
-        # The last value each processor was given, and what it made of it: rows of one
-        # import share their timestamps, which are then converted once.
-        last: list[tuple[Any, Any]] = [(None, None)] * len(processors)
-        for sent, row in enumerate(itertools.chain((first,), iterator), 1):
-            values = [row[c.name] for c in columns]
-            for k, (i, process) in enumerate(processors):
-                value = values[i]
-                if value is not None:
-                    given, made = last[k]
-                    if value is not given:
-                        made = process(value)
-                        last[k] = (value, made)
-                    values[i] = made
-            copy.write_row(values)
-            if between is not None and every and sent % every == 0:
-                between(sent)
+    # The last value each processor was given, and what it made of it: rows of one
+    # import share their timestamps, which are then converted once.
+    last: list[tuple[Any, Any]] = [(None, None)] * len(processors)
+
+    def values_of(row: Mapping[str, Any]) -> list[Any]:
+        values = [row[c.name] for c in columns]
+        for k, (i, process) in enumerate(processors):
+            value = values[i]
+            if value is not None:
+                given, made = last[k]
+                if value is not given:
+                    made = process(value)
+                    last[k] = (value, made)
+                values[i] = made
+        return values
+
+    source = itertools.chain((first,), iterator)
+    _copy_in_parts(dbapi, sql, map(values_of, source), every, between, part_rows)
+
+
+_PART_END = object()
+_ALL_SENT = object()
+_ABANDON = object()
+_QUEUED_BUFFERS = 256
+"""Formatted buffers (about 32 kB each) waiting for the sending thread, at most."""
+
+
+class _Handoff:
+    """Formatted ``COPY`` data handed from the formatting thread to the sending one."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED_BUFFERS)
+        self.failure: BaseException | None = None
+
+    def put(self, item: Any) -> None:
+        """Queue ``item``, unless the sender failed (then raise what it met)."""
+        while True:
+            if self.failure is not None:
+                raise self.failure
+            with contextlib.suppress(queue.Full):
+                self.queue.put(item, timeout=0.05)
+                return
+
+    def send(self, dbapi: Any, sql: str) -> None:
+        """The sending thread: one ``COPY`` per part, until all is sent or abandoned."""
+        try:
+            while (item := self.queue.get()) is not _ALL_SENT and item is not _ABANDON:
+                with dbapi.cursor() as cursor, cursor.copy(sql) as copy:
+                    self._write_part(copy, item)
+        except _AbandonedError:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - handed to the formatting thread
+            self.failure = exc
+            # Keep taking what comes, so the formatting thread never waits on a full
+            # queue, until it stops.
+            while self.queue.get() not in (_ALL_SENT, _ABANDON):
+                pass
+
+    def _write_part(self, copy: Any, item: Any) -> None:
+        """Write one part's buffers, from ``item`` on, into the ``COPY`` it belongs to.
+
+        Raises:
+            _AbandonedError: The formatting thread stopped; raised inside the ``COPY``,
+                which then fails (the caller rolls back).
+        """
+        while item is not _PART_END:
+            if item is _ABANDON:
+                raise _AbandonedError
+            copy.write(item)
+            item = self.queue.get()
+
+
+class _AbandonedError(Exception):
+    """The formatting thread stopped (Cancel, an error): the COPY under way fails."""
+
+
+def _copy_in_parts(
+    dbapi: Any,
+    sql: str,
+    values: Iterator[Sequence[Any]],
+    every: int,
+    between: Callable[[int], None] | None,
+    part_rows: int,
+) -> None:
+    import psycopg
+    from psycopg.copy import Writer
+
+    handoff = _Handoff()
+
+    class _Queued(Writer):
+        def write(self, data: Any) -> None:
+            handoff.put(bytes(data))
+
+        def finish(self, exc: BaseException | None = None) -> None:
+            if exc is None:  # otherwise the part is abandoned below, never ended
+                handoff.put(_PART_END)
+
+    sender = threading.Thread(target=handoff.send, args=(dbapi, sql), daemon=True)
+    formatting = dbapi.cursor()  # only its adapters are used, never the connection
+    sent = 0
+    sender.start()
+    try:
+        row = next(values, None)
+        while row is not None:
+            with psycopg.Copy(formatting, binary=False, writer=_Queued()) as copy:
+                for _ in range(part_rows):
+                    copy.write_row(row)
+                    sent += 1
+                    if between is not None and every and sent % every == 0:
+                        between(sent)
+                    if (row := next(values, None)) is None:
+                        break
         if between is not None and every and sent % every != 0:
-            between(sent)  # the last rows: before the COPY ends and its triggers run
+            between(sent)
+        handoff.put(_ALL_SENT)
+    except BaseException:
+        # Cancel, or an error here or in the sender: the COPY under way is abandoned,
+        # and the connection is left to the caller (who rolls back) once the sender
+        # stopped.
+        while sender.is_alive():
+            with contextlib.suppress(queue.Full):
+                handoff.queue.put(_ABANDON, timeout=0.05)
+                break
+        sender.join()
+        raise
+    finally:
+        formatting.close()
+    sender.join()
+    if handoff.failure is not None:
+        raise handoff.failure
 
 
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:

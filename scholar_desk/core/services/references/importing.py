@@ -71,6 +71,10 @@ if TYPE_CHECKING:
 STORE_CHUNK = 1000
 """Rows per ``executemany`` and per indexing statement: short C calls, so the GUI thread
 gets the GIL often, and Cancel is checked between them."""
+COPY_PART_ROWS = 5000
+"""Rows per ``COPY`` on a server: the server indexes one part while the next is made.
+Fewer parts leave more of the indexing after the last row; more parts cost a
+statement and a parallel start each."""
 _STAGE = "reference_import_stage"
 _STAMPED = ("created_at", "updated_at")
 
@@ -146,14 +150,16 @@ def _store_postgresql(
     check: Callable[[], None],
     title_keys: Sequence[str | None],
 ) -> list[int]:
-    """Store rows on a server with one ``COPY``; the ids they were given, in order.
+    """Store rows on a server with ``COPY``; the ids they were given, in order.
 
     The ids are taken from the table's sequence first, so the rows go in with them and
-    are not looked up again by key afterwards. One ``COPY`` for all rows: its search
-    trigger then runs once, over all of them, and computes their words in parallel
-    (revision 0015); the server inserts the rows while the next ones are being made.
-    Cancel is checked every `STORE_CHUNK` rows, inside the ``COPY`` (which a cancel
-    abandons; the caller rolls back).
+    are not looked up again by key afterwards. One ``COPY`` per `COPY_PART_ROWS` rows,
+    sent by a thread of its own: the server inserts the rows while the next ones are
+    being made, and each part's search trigger (its words computed in parallel from
+    1,000 rows on, revision 0015, then their index) runs while Python makes the next
+    part, instead of all of it after the last row. Cancel is checked every
+    `STORE_CHUNK` rows, inside the ``COPY`` under way (which a cancel abandons; the
+    caller rolls back).
     """
     from scholar_desk.core.db import postgres
     from scholar_desk.core.services.references.snapshots import _REFERENCES
@@ -173,7 +179,14 @@ def _store_postgresql(
         progress(sent, total, "Storing references" if sent < total else "Indexing references")
 
     check()
-    postgres.copy_rows(connection, _REFERENCES, rows(), every=STORE_CHUNK, between=between)
+    postgres.copy_rows(
+        connection,
+        _REFERENCES,
+        rows(),
+        every=STORE_CHUNK,
+        between=between,
+        part_rows=COPY_PART_ROWS,
+    )
     return given
 
 
