@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scholar_desk.core.db.plain import Unit, fetch, in_list
 from scholar_desk.core.formats.reference import (
@@ -23,8 +23,9 @@ from scholar_desk.core.services.references.records import (
 _DIGITS = re.compile(r"\d+")
 
 
-@dataclass
-class _Keys:
+class _Keys(NamedTuple):
+    """What two records are compared by (a tuple: cheaper to declare than a dataclass)."""
+
     doi: str
     pmid: str
     title: str
@@ -42,8 +43,9 @@ def _keys_of(ref: ParsedReference) -> _Keys:
     )
 
 
-@dataclass
-class _Existing:
+class _Existing(NamedTuple):
+    """A library record's columns that matching reads (`_EXISTING_COLUMNS`)."""
+
     id: int
     citation_key: str
     title: str
