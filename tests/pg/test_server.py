@@ -393,3 +393,46 @@ def test_reading_the_whole_order_prices_pages_for_itself_alone(server_db, tmp_pa
     assert before == after == (given or "4")
     assert ids == sorted(years, key=lambda i: (years[i], i), reverse=True)
     assert len(found) == 10
+
+
+def test_an_open_library_holds_back_no_vacuum(server_db, pg_server, tmp_path) -> None:
+    """Between units of work an open library (its pool of connections, its change watch)
+    holds no transaction and no snapshot on the server, so the server's VACUUM marks
+    every page of what was committed all-visible: the sorts' index-only scans then
+    read their index alone instead of visiting each row in the table."""
+    name, url = server_db
+    # Committed as a department server commits: a VACUUM may mark a page only once the
+    # commit of its rows is on disk, which the test server (synchronous_commit=off)
+    # leaves to a background writer.
+    pg_server.psql(f"ALTER DATABASE {name} SET synchronous_commit = on")
+    body = "".join(
+        f"@article{{v{n}, title={{Vacuum {n:03d}}}, journal={{J{n % 9}}}, year={1990 + n % 30},"
+        f" abstract={{{'words of an abstract ' * 20}}}}}\n"
+        for n in range(300)
+    )
+    with Library.open(url) as library:
+        watch = library.change_watch()
+        try:
+            _import(library, tmp_path, body)
+            with library.reading() as session:
+                assert len(refs.reference_ids(session, SINGLE_USER, sort="year")) == 300
+            with library.transaction() as session:
+                items.create_item(session, SINGLE_USER, "journal", {"name": "Pain"})
+            held = pg_server.psql(
+                "SELECT count(*) FILTER (WHERE xact_start IS NOT NULL OR backend_xmin IS NOT NULL),"
+                " count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                name,
+            )
+            holding, connected = (int(n) for n in held.strip().split("|"))
+            assert connected >= 2  # the pool's and the change watch's, all idle
+            assert holding == 0
+            pg_server.psql('VACUUM "references"', name)
+            pages = pg_server.psql(
+                "SELECT relallvisible, relpages FROM pg_class WHERE relname = 'references'", name
+            )
+            visible, total = (int(n) for n in pages.strip().split("|"))
+            assert total > 1
+            assert visible == total
+        finally:
+            watch.close()
