@@ -35,7 +35,7 @@ def run() -> list[Row]:
     from scholar_desk.core.db.library import Library
 
     QApplication.instance() or QApplication([])
-    with pg_server.TempServer(bin_dir) as server:
+    with pg_server.TempServer(bin_dir, durable=True) as server:
         server.psql("CREATE DATABASE bench")
         url = server.url("bench")
         with Library.open(url, change_schema=True) as library:

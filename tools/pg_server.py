@@ -63,7 +63,9 @@ def _unprivileged_user() -> str | None:
 class TempServer:
     """One PostgreSQL server in a temporary folder, on a Unix socket only."""
 
-    def __init__(self, bin_dir: Path | None = None) -> None:
+    def __init__(self, bin_dir: Path | None = None, *, durable: bool = False) -> None:
+        """``durable``: flush every commit as a department server does (the benchmarks);
+        without it the server trades durability for the tests' speed."""
         found = bin_dir or find_bin_dir()
         if found is None:
             raise RuntimeError("no PostgreSQL binaries (initdb, pg_ctl) found")
@@ -76,6 +78,7 @@ class TempServer:
         self.socket_dir = self.folder
         self.port = 5432
         self.started = False
+        self.durable = durable
 
     def _run(self, *argv: str) -> None:
         command = list(argv)
@@ -112,9 +115,10 @@ class TempServer:
         )
         options = (
             f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=200 -c shared_buffers=128MB"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bin_dir / "pg_ctl"),
             "-D",
