@@ -647,7 +647,7 @@ class Reference(Versioned, Base):
     abstract: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[str] = mapped_column(Text, default="")
     extra_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    title_key: Mapped[str] = mapped_column(String(300), default="", index=True)
+    title_key: Mapped[str] = mapped_column(String(300), default="")
     source: Mapped[str] = mapped_column(String(300), default="")
     # Tag names joined by spaces, kept by triggers for the full-text index (0002).
     tags_text: Mapped[str] = mapped_column(Text, default="")
