@@ -217,3 +217,31 @@ def test_ocr_damaged_math_stays_on_the_fast_path(
 )
 def test_math_the_fast_path_leaves_alone_still_equals_pylatexenc(value: str) -> None:
     assert latex.decode(value) == latex.reference_decode(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (r"Grown on \$m\$-Plane {{GaN}}", "Grown on $m$-Plane GaN"),
+        (r"{{LiIO}}\$\_3\$ under stress", "LiIO$_3$ under stress"),
+        (r"Garc\textbackslash{}'ia", "Garc\\'ia"),
+        (r"(1\textbackslash{}times1) and \$x\$ with $y$", "(1\\times1) and $x$ with y"),
+        ("\\alpha\n\nb and \\ss\n\nc", "\u03b1 b and \u00df c"),  # a blank line is a space
+    ],
+)
+def test_literal_dollars_and_backslashes_stay_on_the_fast_path(
+    value: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What \$ and \textbackslash{} write is text, not LaTeX left over for pylatexenc.
+    assert latex.reference_decode(value) == text
+
+    def no_pylatexenc(_value: str) -> str:
+        raise AssertionError("went to pylatexenc")
+
+    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    assert latex.decode(value) == text
+
+
+@pytest.mark.parametrize("value", ["a \ue002 \\$x\\$", "b \ue003 \\textbackslash{}"])
+def test_a_value_holding_a_mark_of_the_fast_path_goes_to_pylatexenc(value: str) -> None:
+    assert latex.decode(value) == latex.reference_decode(value)

@@ -72,6 +72,8 @@ _SYMBOLS = {
 _NAMED = {"textendash": "\u2013", "textemdash": "\u2014"}
 _QUOTES = {"``": "\u201c", "''": "\u201d", "?`": "¿", "!`": "¡", "--": "\u2013", "---": "\u2014"}
 
+# A macro's name ends at the spaces after it and at most one line break: a blank line
+# after it is a paragraph break, which is a space in the text.
 # The lookahead lists every token's first character: the regex engine then skips plain
 # text at C speed instead of trying each alternative at every position (4x faster).
 _TOKEN = re.compile(
@@ -80,15 +82,15 @@ _TOKEN = re.compile(
     (?:
     \\(?P<acc>['`^"~=.])[ \t\n]*(?:\{(?P<accarg>\\[ij]|[A-Za-z])\}|(?P<accbare>\\[ij](?![A-Za-z])[ \t\n]*|[A-Za-z]))
   | \\(?P<lacc>[cdvuHrkb])(?:[ \t\n]*\{(?P<laccarg>\\[ij]|[A-Za-z])\}|[ \t\n]+(?P<laccbare>[A-Za-z]))
-  | \\(?P<sym>ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|[ \t\n]*)
+  | \\(?P<sym>ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|[ \t]*\n?[ \t]*)
   | \\(?P<esc>[&%_$\#{}])
   | \\(?P<fmt>emph|textit|textbf|textrm|textsc|textsf|texttt|textsl|textup|textmd|textnormal|mbox|mathrm)[ \t\n]*(?=\{)
-  | \\(?P<named>textendash|textemdash)(?![A-Za-z])(?:\{\}|[ \t\n]*)
+  | \\(?P<named>textendash|textemdash)(?![A-Za-z])(?:\{\}|[ \t]*\n?[ \t]*)
   | (?P<quote>---|--|``|''|\?`|!`)
   | (?P<tilde>~)
   | (?P<brace>[{}])
   | (?P<phantom>\\vphantom[ \t\n]*(?:\\[{}]|\{[^{}\\]*\}))
-  | \\(?P<word>[A-Za-z]+)[ \t\n\r]*
+  | \\(?P<word>[A-Za-z]+)[ \t\r]*\n?[ \t\r]*
   | \\(?P<ctrl>[/ ,])
     )
     """,
@@ -107,8 +109,15 @@ _SIMPLE = {
     "}": "",
     "~": "\u00a0",
     **_QUOTES,
-    **{"\\" + ch: ch for ch in "&%_$#{}"},
+    **{"\\" + ch: ch for ch in "&%_#{}"},
+    "\\$": "\ue002",
 }
+
+# A "$" or "\\" the decoding itself writes (``\\$``, ``\\textbackslash{}``) waits behind a
+# mark of its own until the check for LaTeX left over has passed: only an unread one
+# sends the value to pylatexenc.
+_LITERAL_MARKS = str.maketrans({"$": "\ue002", "\\": "\ue003"})
+_LITERALS = str.maketrans({"\ue002": "$", "\ue003": "\\"})
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -127,7 +136,7 @@ def _replace(match: re.Match[str]) -> str:
     if kind == "word":
         text = _macro_texts().get(match.group("word"), "")
         # None: the macro takes arguments; leave it for pylatexenc (the backslash stays).
-        return match.group() if text is None else text
+        return match.group() if text is None else text.translate(_LITERAL_MARKS)
     if kind == "ctrl":
         return _control_symbols()[match.group("ctrl")]
     if kind == "phantom":  # \vphantom keeps a line's height and shows nothing
@@ -192,9 +201,11 @@ def decode(value: str) -> str:
     """
     if not _SPECIAL.search(value):
         return collapse_spaces(value)
+    if _MARKS.search(value):  # a value holding one of our marks
+        return _slow(value)
     pieces: list[str] = []
     if "$" in value:
-        if "$$" in value or _HOLE in value:  # display math, or a value holding our mark
+        if "$$" in value:  # display math
             return _slow(value)
 
         def hole(match: re.Match[str]) -> str:
@@ -212,6 +223,8 @@ def decode(value: str) -> str:
         return _slow(value)
     if pieces:
         fast = _HOLES.sub(lambda m: pieces[int(m.group(1))], fast)
+    if "\ue002" in fast or "\ue003" in fast:
+        fast = fast.translate(_LITERALS)
     return collapse_spaces(fast)
 
 
@@ -221,6 +234,7 @@ def decode(value: str) -> str:
 _HOLE = "\ue000"
 _HOLE_END = "\ue001"
 _HOLES = re.compile(_HOLE + r"(\d+)" + _HOLE_END)
+_MARKS = re.compile("[\ue000-\ue003]")
 
 
 # Inline math of plain characters only: pylatexenc gives its content as it is
