@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -111,6 +112,16 @@ def test_shipped_macro_table_matches_the_installed_pylatexenc() -> None:
     )
 
 
+@pytest.fixture
+def fast_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it to make any value that reaches pylatexenc fail the test."""
+
+    def no_pylatexenc(_value: str) -> str:
+        raise AssertionError("went to pylatexenc")
+
+    return lambda: monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -123,14 +134,10 @@ def test_shipped_macro_table_matches_the_installed_pylatexenc() -> None:
     ],
 )
 def test_macros_without_arguments_stay_on_the_fast_path(
-    value: str, monkeypatch: pytest.MonkeyPatch
+    value: str, fast_only: Callable[[], None]
 ) -> None:
     expected = latex.reference_decode(value)
-
-    def no_pylatexenc(_value: str) -> str:
-        raise AssertionError("went to pylatexenc")
-
-    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    fast_only()
     assert latex.decode(value) == expected
 
 
@@ -157,14 +164,10 @@ def test_macros_with_arguments_still_go_to_pylatexenc(monkeypatch: pytest.Monkey
     ],
 )
 def test_plain_inline_math_stays_on_the_fast_path(
-    value: str, monkeypatch: pytest.MonkeyPatch
+    value: str, fast_only: Callable[[], None]
 ) -> None:
     expected = latex.reference_decode(value)
-
-    def no_pylatexenc(_value: str) -> str:
-        raise AssertionError("went to pylatexenc")
-
-    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    fast_only()
     assert latex.decode(value) == expected
 
 
@@ -200,14 +203,10 @@ def test_math_with_more_in_it_still_equals_pylatexenc(value: str) -> None:
     ],
 )
 def test_ocr_damaged_math_stays_on_the_fast_path(
-    value: str, text: str, monkeypatch: pytest.MonkeyPatch
+    value: str, text: str, fast_only: Callable[[], None]
 ) -> None:
     assert latex.reference_decode(value) == text
-
-    def no_pylatexenc(_value: str) -> str:
-        raise AssertionError("went to pylatexenc")
-
-    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    fast_only()
     assert latex.decode(value) == text
 
 
@@ -230,15 +229,11 @@ def test_math_the_fast_path_leaves_alone_still_equals_pylatexenc(value: str) -> 
     ],
 )
 def test_literal_dollars_and_backslashes_stay_on_the_fast_path(
-    value: str, text: str, monkeypatch: pytest.MonkeyPatch
+    value: str, text: str, fast_only: Callable[[], None]
 ) -> None:
     # What \$ and \textbackslash{} write is text, not LaTeX left over for pylatexenc.
     assert latex.reference_decode(value) == text
-
-    def no_pylatexenc(_value: str) -> str:
-        raise AssertionError("went to pylatexenc")
-
-    monkeypatch.setattr(latex, "_slow", no_pylatexenc)
+    fast_only()
     assert latex.decode(value) == text
 
 
