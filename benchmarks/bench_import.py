@@ -9,7 +9,13 @@ the machine falls on both. The budget is under 1.5x bibtexparser.
 
 Both times are shown: wall clock, and processor time (user + system of the child process,
 from ``getrusage``). The verdict uses processor time, which other people's processes on a
-shared machine do not inflate the way they inflate the wall clock.
+shared machine do not inflate the way they inflate the wall clock, and the least of
+several alternating runs of each side: on a shared virtual machine the same
+``parse_file`` process takes anywhere from 0.82 to 1.41 s of processor time (eight runs
+in a row, measured), because a neighbour's load slows the processor itself. Such noise
+only ever adds time, so the least of each side is the closest to what the work costs,
+and a median of three could still land on a slowed run of one side only. The medians
+are shown beside it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[1] / "shared" / "corpus" / "bib-large"
 GENERATED_ENTRIES = 20_000
-RUNS = 3
+RUNS = 7
 RATIO_BUDGET = 1.5
 
 PLAIN_PARSE = (
@@ -70,18 +76,19 @@ def _bench_file(bib: Path, label: str, template: Path, tmp: Path, env: dict[str,
         ours.append((wall, cpu))
         imported = int(_json_field(out, "imported"))
         db.unlink()
-    o_wall = statistics.median(w for w, _ in ours)
-    o_cpu = statistics.median(c for _, c in ours)
-    p_wall = statistics.median(w for w, _ in plain)
-    p_cpu = statistics.median(c for _, c in plain)
+    o_wall = min(w for w, _ in ours)
+    o_cpu = min(c for _, c in ours)
+    p_wall = min(w for w, _ in plain)
+    p_cpu = min(c for _, c in plain)
     ratio = o_cpu / p_cpu
+    median_ratio = statistics.median(c for _, c in ours) / statistics.median(c for _, c in plain)
     verdict = "PASS" if ratio < RATIO_BUDGET else "FAIL"
     return (
         f"import {label}, whole process ({entries:,} entries, {imported:,} stored)",
         f"cpu {o_cpu:.2f} s ({ratio:.2f}x); wall {o_wall:.2f} s ({o_wall / p_wall:.2f}x)",
         f"{verdict} < {RATIO_BUDGET}x bibtexparser (cpu)",
         f"bibtexparser parse_file: cpu {p_cpu:.2f} s, wall {p_wall:.2f} s "
-        f"(medians of {RUNS} alternating runs)",
+        f"(least of {RUNS} alternating runs each; ratio of medians {median_ratio:.2f}x)",
     )
 
 

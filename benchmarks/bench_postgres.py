@@ -32,7 +32,7 @@ import bench_references as refs_bench  # noqa: E402 - beside this file
 import pg_server  # noqa: E402 - from tools/, put on the path above
 
 Row = tuple[str, str, str, str]
-IMPORT_RUNS = 3
+IMPORT_RUNS = 5
 
 
 def _missing() -> str | None:
@@ -70,13 +70,16 @@ def _bench_import(server: pg_server.TempServer, tmp: Path) -> Row:
                 report = svc.import_parsed(session, SINGLE_USER, results)
             ours.append(time.perf_counter() - start)
         assert report.imported == refs_bench.IMPORT_ENTRIES, report.summary()
-    p, o = statistics.median(plain), statistics.median(ours)
+    # The least of each side: on a shared machine a neighbour's load only ever adds time
+    # (bench_import says more), and both sides ran in turn, so both met it alike.
+    p, o = min(plain), min(ours)
+    median_ratio = statistics.median(ours) / statistics.median(plain)
     return (
         "PostgreSQL: import 20,000-entry .bib end to end (decode, names, dedupe, store, index)",
         f"{o:.2f} s ({refs_bench.IMPORT_ENTRIES / o:,.0f}/s)",
         refs_bench.verdict(o < 1.5 * p, f"< {1.5 * p:.2f} s (1.5x parse)"),
         f"bibtexparser plain parse {p:.2f} s; ratio {o / p:.2f}x "
-        f"(medians of {IMPORT_RUNS} interleaved runs)",
+        f"(least of {IMPORT_RUNS} interleaved runs each; ratio of medians {median_ratio:.2f}x)",
     )
 
 

@@ -1,8 +1,10 @@
 """A 30-slide deck and a poster from an abstract, end to end: read, fit, write the .pptx.
 
-The first export in a fresh process (fonts and template loaded cold), each case in a
-process of its own, is what the budget checks; the median of the next runs in that
-process is shown for comparison. Data is generated in a
+The first export in a fresh process (fonts and template loaded cold), each case in
+processes of its own, is what the budget checks: the median over `PROCESSES` processes,
+as one process alone can meet a neighbour's load on a shared machine (0.64 s one run,
+1.07 s another, measured). The median of the next runs in those processes is shown for
+comparison. Data is generated in a
 temporary database: an abstract with 22 sections, 30 references and three figures.
 """
 
@@ -21,6 +23,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 BUDGET_S = 1.0
 RUNS = 5
+PROCESSES = 3
 
 
 def _timed(func) -> float:  # type: ignore[no-untyped-def]
@@ -65,6 +68,20 @@ def _export(case: str, db: Path, folder: Path, abstract_id: int, logo: Path) -> 
     return {"cold": cold, "warm": warm, "pages": pages}
 
 
+def _child_export(
+    case: str, db: Path, folder: Path, abstract_id: int, logo: Path
+) -> dict[str, float]:
+    """`_export` in a process of its own; what it measured."""
+    child = subprocess.run(
+        [sys.executable, __file__, case, str(db), str(folder), str(abstract_id), str(logo)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return {k: float(v) for k, v in json.loads(child.stdout.strip().splitlines()[-1]).items()}
+
+
 def run() -> list[tuple[str, str, str, str]]:
     from slides_data import make_abstract, png, words
 
@@ -96,30 +113,18 @@ def run() -> list[tuple[str, str, str, str]]:
             ("better", poster_made.abstract_id, "poster #betterposter 48x36 in, export to .pptx"),
         ]
         for case, abstract_id, label in cases:
-            # Each case in a process of its own: the first export there loads fonts and
+            # Each case in processes of its own: the first export there loads fonts and
             # templates cold, as a user's first export after starting the program does.
-            child = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    case,
-                    str(db),
-                    str(folder),
-                    str(abstract_id),
-                    str(logo),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=300,
-            )
-            got = json.loads(child.stdout.strip().splitlines()[-1])
-            ok = got["cold"] < BUDGET_S
+            runs = [_child_export(case, db, folder, abstract_id, logo) for _ in range(PROCESSES)]
+            cold = statistics.median(r["cold"] for r in runs)
+            warm = statistics.median(r["warm"] for r in runs)
+            ok = cold < BUDGET_S
             rows.append(
                 (
-                    label.format(pages=int(got["pages"])),
-                    f"{got['cold']:.2f} s first in a fresh process, "
-                    f"{got['warm']:.2f} s median of {RUNS} more",
+                    label.format(pages=int(runs[0]["pages"])),
+                    f"{cold:.2f} s first in a fresh process (median of {PROCESSES}; "
+                    f"{min(r['cold'] for r in runs):.2f}-{max(r['cold'] for r in runs):.2f}), "
+                    f"{warm:.2f} s median of {RUNS} more",
                     f"{'PASS' if ok else 'FAIL'} < {BUDGET_S:g} s",
                     "python-pptx alone sets autofit flags and leaves text overflowing",
                 )
