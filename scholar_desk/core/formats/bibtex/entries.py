@@ -260,16 +260,63 @@ def _names(raw: str) -> tuple[str, str]:
     names = []
     first_family = ""
     raw = latex.collapse_spaces(raw)
+    # Most lists hold no LaTeX at all: their names need no decoding and no braces, and
+    # most of those are already written as they are stored.
+    plain = _NOT_PLAIN.search(raw) is None
+    if plain and _STORED_LIST.fullmatch(raw):
+        return raw, raw[: raw.index(",")][:200]
     people = _AND.split(raw) if "{" not in raw else _split_people(raw)
     for person in people:
         person = person.strip()
         if not person:
             continue
-        stored, last = _one_name(person)
+        one = _plain_name(person) if plain else None
+        stored, last = one if one is not None else _one_name(person)
         if stored:
             names.append(stored)
             first_family = first_family or last.replace("{", "").replace("}", "")
     return " and ".join(names), first_family[:200]
+
+
+# What `latex.decode` changes, or sends to pylatexenc, in a name (a lone ``-`` or ``'``
+# it leaves alone: Jean-Luc, O'Brien); our private-use marks go to its slow path too.
+_NOT_PLAIN = re.compile(r"[\\{}$~`?!&%\ue000-\ue003]|--|''")
+# "Family, Given and Family, Given", spaces single: what `_plain_name` and the join in
+# `_names` give back unchanged. A family word starts with a capital; no word is an "and"
+# `_AND` would split at.
+_WORD = r"(?![aA][nN][dD](?: |$))[^\s,]+"
+_FAMILY_WORD = r"(?![aA][nN][dD](?: |$))[A-Z][^\s,]*"
+_STORED_NAME = f"{_FAMILY_WORD}(?: {_FAMILY_WORD})*, {_WORD}(?: {_WORD})*"
+_STORED_LIST = re.compile(f"{_STORED_NAME}(?: and {_STORED_NAME})*")
+
+
+def _plain_name(person: str) -> tuple[str, str] | None:
+    """`_one_name` of a name `_simple_name` takes, in a list `_NOT_PLAIN` finds nothing in.
+
+    Such a name decodes to itself and `format_name` leaves it as ``Family, Given`` (or
+    the one word), since every word it checks starts with a capital; ``None`` for any
+    other name.
+    """
+    family_part, comma, given_part = person.partition(",")
+    if comma:
+        if "," in given_part:
+            return None
+        words = family_part.split()
+        given = " ".join(given_part.split())
+        if not words or not given:
+            return None
+    else:
+        words = person.split()
+    for word in words:
+        first = word[0]
+        if not first.isalpha() or first.islower():
+            return None
+    if comma:
+        family = " ".join(words)
+    else:
+        family = words[-1]
+        given = " ".join(words[:-1])
+    return (f"{family}, {given}" if given else family), family
 
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
