@@ -9,14 +9,20 @@ layout has one, so the file stays editable the way the template intends.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls
+from pptx.text.text import _Paragraph as _TextParagraph
+from pptx.text.text import _Run as _TextRun
 from pptx.util import Emu, Pt
 
 from scholar_desk.core.formats.images import fit_for_print
@@ -216,37 +222,99 @@ def _write_text(shape: Any, box: TextBox) -> None:
 
 
 def _write_paragraph(target: Any, paragraph: Paragraph, box: TextBox, *, first: bool) -> None:
-    target.alignment = _ALIGN[paragraph.align]
+    """Write one paragraph's spacing, bullet and runs into ``target`` (a python-pptx one).
+
+    Its properties and each run's are made by python-pptx once per distinct style and
+    copied after that (`_paragraph_properties`, `_run_properties`): a deck writes a few
+    hundred paragraphs in a dozen styles, and python-pptx's setters look their elements
+    up again on every call.
+    """
+    p = target._p
+    values = (
+        paragraph.align,
+        paragraph.line_height_pt,
+        0.0 if first else paragraph.space_before_pt,
+        round(bullet_indent_pt(paragraph) * 12_700),
+        paragraph.bullet,
+    )
+    if p.pPr is None:
+        p.insert(0, copy.deepcopy(_paragraph_properties(*values)))
+    else:  # a template's own paragraph: set on what it has
+        _set_paragraph_properties(target, *values)
+    color = paragraph.color or box.color
+    for part in paragraph.runs:
+        r = p.add_r()
+        r.insert(
+            0,
+            copy.deepcopy(
+                _run_properties(
+                    box.font,
+                    paragraph.size_pt,
+                    part.bold or paragraph.bold,
+                    part.italic,
+                    part.underline,
+                    part.color or color,
+                    part.superscript,
+                )
+            ),
+        )
+        r.text = part.text
+    end = p.get_or_add_endParaRPr()
+    end.set("sz", str(round(paragraph.size_pt * 100)))
+
+
+def _set_paragraph_properties(
+    target: Any, align: str, line_height_pt: float, space_before: float, indent: int, bullet: bool
+) -> None:
+    target.alignment = _ALIGN[align]
     target.level = 0
-    target.line_spacing = Pt(paragraph.line_height_pt)
-    target.space_before = Pt(0 if first else paragraph.space_before_pt)
+    target.line_spacing = Pt(line_height_pt)
+    target.space_before = Pt(space_before)
     target.space_after = Pt(0)
     p_pr = target._p.get_or_add_pPr()
-    indent = round(bullet_indent_pt(paragraph) * 12_700)
     p_pr.set("marL", str(indent))
-    p_pr.set("indent", str(-indent if paragraph.bullet else 0))
+    p_pr.set("indent", str(-indent if bullet else 0))
     for old in p_pr.findall(f"{{{_A}}}buNone") + p_pr.findall(f"{{{_A}}}buChar"):
         p_pr.remove(old)
-    if paragraph.bullet:
+    if bullet:
         etree.SubElement(p_pr, f"{{{_A}}}buFont", typeface="Arial")
         etree.SubElement(p_pr, f"{{{_A}}}buChar", char="\u2022")
     else:
         etree.SubElement(p_pr, f"{{{_A}}}buNone")
-    color = paragraph.color or box.color
-    for part in paragraph.runs:
-        run = target.add_run()
-        run.text = part.text
-        font = run.font
-        font.name = box.font
-        font.size = Pt(paragraph.size_pt)
-        font.bold = part.bold or paragraph.bold
-        font.italic = part.italic
-        font.underline = part.underline
-        font.color.rgb = _rgb(part.color or color)
-        r_pr = run._r.get_or_add_rPr()
-        r_pr.set("cap", "none")
-        r_pr.set("spc", "0")
-        if part.superscript:
-            r_pr.set("baseline", "30000")
-    end = target._p.get_or_add_endParaRPr()
-    end.set("sz", str(round(paragraph.size_pt * 100)))
+
+
+@lru_cache(maxsize=256)
+def _paragraph_properties(
+    align: str, line_height_pt: float, space_before: float, indent: int, bullet: bool
+) -> Any:
+    """The ``a:pPr`` python-pptx writes for these values on a new paragraph (copy it)."""
+    scratch = _TextParagraph(parse_xml(f"<a:p {nsdecls('a')}/>"), None)
+    _set_paragraph_properties(scratch, align, line_height_pt, space_before, indent, bullet)
+    return scratch._p.pPr
+
+
+@lru_cache(maxsize=256)
+def _run_properties(
+    font_name: str,
+    size_pt: float,
+    bold: bool,
+    italic: bool,
+    underline: bool,
+    color: Color,
+    superscript: bool,
+) -> Any:
+    """The ``a:rPr`` python-pptx writes for this style on a new run (copy it)."""
+    run = _TextRun(parse_xml(f"<a:r {nsdecls('a')}><a:t/></a:r>"), None)
+    font = run.font
+    font.name = font_name
+    font.size = Pt(size_pt)
+    font.bold = bold
+    font.italic = italic
+    font.underline = underline
+    font.color.rgb = _rgb(color)
+    r_pr = run._r.get_or_add_rPr()
+    r_pr.set("cap", "none")
+    r_pr.set("spc", "0")
+    if superscript:
+        r_pr.set("baseline", "30000")
+    return r_pr
