@@ -283,12 +283,16 @@ def _set_paragraph_properties(
         etree.SubElement(p_pr, f"{{{_A}}}buNone")
 
 
+# A loose paragraph or run has no part; styles never ask for one (only links do).
+_NO_PART: Any = None
+
+
 @lru_cache(maxsize=256)
 def _paragraph_properties(
     align: str, line_height_pt: float, space_before: float, indent: int, bullet: bool
 ) -> Any:
     """The ``a:pPr`` python-pptx writes for these values on a new paragraph (copy it)."""
-    scratch = _TextParagraph(parse_xml(f"<a:p {nsdecls('a')}/>"), None)
+    scratch = _TextParagraph(parse_xml(f"<a:p {nsdecls('a')}/>"), _NO_PART)
     _set_paragraph_properties(scratch, align, line_height_pt, space_before, indent, bullet)
     return scratch._p.pPr
 
@@ -304,7 +308,7 @@ def _run_properties(
     superscript: bool,
 ) -> Any:
     """The ``a:rPr`` python-pptx writes for this style on a new run (copy it)."""
-    run = _TextRun(parse_xml(f"<a:r {nsdecls('a')}><a:t/></a:r>"), None)
+    run = _TextRun(parse_xml(f"<a:r {nsdecls('a')}><a:t/></a:r>"), _NO_PART)
     font = run.font
     font.name = font_name
     font.size = Pt(size_pt)
