@@ -4,9 +4,8 @@ Starts its own server (tools/pg_server.py: a temporary folder, a Unix socket, st
 the end) and measures what bench_import and bench_references measure on SQLite: the
 import of a generated 20,000-entry .bib (whole processes, as bench_import), search as
 you type over 100,000 references (p50/p95, through the table model), and sorting 100,000
-rows in SQL. Without PostgreSQL's
-binaries or psycopg it returns one row saying so. Run alone:
-``python benchmarks/bench_postgres.py``.
+rows in SQL. Without PostgreSQL's binaries or psycopg it returns one row saying so. Run
+alone: ``python benchmarks/bench_postgres.py``.
 
 The server runs with PostgreSQL's durable defaults (``fsync``, ``synchronous_commit``,
 ``full_page_writes`` on), as a department server does: the tests' servers turn them off

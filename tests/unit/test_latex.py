@@ -122,6 +122,14 @@ def fast_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     return lambda: monkeypatch.setattr(latex, "_slow", no_pylatexenc)
 
 
+def _fast_equals_reference(value: str, fast_only: Callable[[], None]) -> str:
+    """pylatexenc's text of ``value``, once `latex.decode` gave the same without it."""
+    expected = latex.reference_decode(value)
+    fast_only()
+    assert latex.decode(value) == expected
+    return expected
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -136,9 +144,7 @@ def fast_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 def test_macros_without_arguments_stay_on_the_fast_path(
     value: str, fast_only: Callable[[], None]
 ) -> None:
-    expected = latex.reference_decode(value)
-    fast_only()
-    assert latex.decode(value) == expected
+    _fast_equals_reference(value, fast_only)
 
 
 def test_macros_with_arguments_still_go_to_pylatexenc(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,9 +172,7 @@ def test_macros_with_arguments_still_go_to_pylatexenc(monkeypatch: pytest.Monkey
 def test_plain_inline_math_stays_on_the_fast_path(
     value: str, fast_only: Callable[[], None]
 ) -> None:
-    expected = latex.reference_decode(value)
-    fast_only()
-    assert latex.decode(value) == expected
+    _fast_equals_reference(value, fast_only)
 
 
 @pytest.mark.parametrize(
@@ -205,9 +209,7 @@ def test_math_with_more_in_it_still_equals_pylatexenc(value: str) -> None:
 def test_ocr_damaged_math_stays_on_the_fast_path(
     value: str, text: str, fast_only: Callable[[], None]
 ) -> None:
-    assert latex.reference_decode(value) == text
-    fast_only()
-    assert latex.decode(value) == text
+    assert _fast_equals_reference(value, fast_only) == text
 
 
 @pytest.mark.parametrize(
@@ -232,9 +234,7 @@ def test_literal_dollars_and_backslashes_stay_on_the_fast_path(
     value: str, text: str, fast_only: Callable[[], None]
 ) -> None:
     # What \$ and \textbackslash{} write is text, not LaTeX left over for pylatexenc.
-    assert latex.reference_decode(value) == text
-    fast_only()
-    assert latex.decode(value) == text
+    assert _fast_equals_reference(value, fast_only) == text
 
 
 @pytest.mark.parametrize("value", ["a \ue002 \\$x\\$", "b \ue003 \\textbackslash{}"])
