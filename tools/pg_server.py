@@ -168,6 +168,26 @@ class TempServer:
         )
         return result.stdout
 
+    def cpu_seconds(self) -> float:
+        """Processor time the server's processes have used so far, ended ones included.
+
+        The postmaster's own time and that of the children it has reaped (backends and
+        parallel workers that ended: ``cutime``/``cstime``), plus its living children's.
+        Linux only (``/proc``).
+        """
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                text = stat.read_text()
+                fields = text[text.rindex(")") + 2 :].split()  # from field 3 (state) on
+                pid, parent = int(stat.parent.name), int(fields[1])
+                if pid == postmaster:
+                    ticks += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+                elif parent == postmaster:
+                    ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def url(self, database: str = "postgres", user: str = "postgres") -> str:
         """An SQLAlchemy URL for ``database`` over the socket (``host`` in the query)."""
         return (

@@ -436,3 +436,29 @@ def test_an_open_library_holds_back_no_vacuum(server_db, pg_server, tmp_path) ->
             assert visible == total
         finally:
             watch.close()
+
+
+def test_server_processor_time_counts_backends_that_ended(pg_server):
+    """The benchmark's server figure (`TempServer.cpu_seconds`) includes a finished backend.
+
+    A CPU-bound query runs in a backend that ends with its psql; the server's processor
+    time must then have grown by about the query's execution time, as the server itself
+    reports it (EXPLAIN ANALYZE), and by no more than the wall time around it.
+    """
+    import json
+    import time
+
+    before = pg_server.cpu_seconds()
+    started = time.perf_counter()
+    out = pg_server.psql(
+        "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM generate_series(1, 3000000)"
+    )
+    wall = time.perf_counter() - started
+    executed = json.loads(out)[0]["Execution Time"] / 1000
+    spent = 0.0
+    for _ in range(40):  # the postmaster reaps the ended backend within moments
+        spent = pg_server.cpu_seconds() - before
+        if spent >= 0.5 * executed:
+            break
+        time.sleep(0.05)
+    assert 0.5 * executed <= spent <= wall + 0.5, (spent, executed, wall)
