@@ -85,10 +85,17 @@ def _run_import(ctx: CliContext) -> int:
 
     from scholar_desk.core.services import references
 
+    paths = [Path(f) for f in ctx.args.files]
     results = getattr(ctx.args, "read_results", None)
-    if results is None:
-        results = references.read_files([Path(f) for f in ctx.args.files])
     options: dict[str, Any] = {"on_duplicate": ctx.args.on_duplicate, "tags": ctx.args.tag}
+    if results is None and not ctx.args.dry_run and not ctx.library.is_sqlite:
+        # On a server the files are read inside the import's transaction, so that the
+        # server makes the records' search words while they are read (`import_files`).
+        with ctx.library.transaction() as session:
+            report = references.import_files(session, ctx.actor, paths, **options)
+        return _print_report(ctx.args, report)
+    if results is None:
+        results = references.read_files(paths)
     if ctx.args.dry_run:
         with ctx.library.reading() as session:
             report = references.import_parsed(session, ctx.actor, results, dry_run=True, **options)

@@ -70,6 +70,33 @@ def test_unusable_input_exits_2_and_writes_nothing(
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_a_later_unusable_file_undoes_the_records_of_the_earlier_ones(
+    new_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # On a server the first file's 3,000 records are sent (a whole COPY of them already
+    # indexed) while the second file is still unread; its error must undo all of them.
+    db = new_db("lib.sqlite3")
+    many = tmp_path / "many.bib"
+    many.write_text(
+        "".join(
+            f"@article{{k{n}, author = {{Author{n}, Ann}}, title = {{Study number {n} of "
+            f"nerve blocks}}, journal = {{Pain}}, year = {{{2000 + n % 20}}}}}\n"
+            for n in range(3000)
+        ),
+        encoding="utf-8",
+    )
+    notes = tmp_path / "notes.bib"
+    notes.write_text("These are my notes; no entry here.\n", encoding="utf-8")
+    assert main(["import", "--db", db, str(many), str(notes)]) == 2
+    err = capsys.readouterr().err
+    assert "notes.bib" in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert main(["list", "references", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["import", "--db", db, "--json", str(many)]) == 0
+    assert json.loads(capsys.readouterr().out)["imported"] == 3000
+
+
 def test_import_in_a_subprocess(new_db, tmp_path: Path, bib: Path) -> None:
     db = new_db("lib.sqlite3")
     code = "from scholar_desk.cli import main; raise SystemExit(main())"

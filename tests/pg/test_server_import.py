@@ -3,11 +3,12 @@
 On the server an import sends its rows with ``COPY``, one per part of
 `importing.COPY_PART_ROWS` rows sent by a thread of its own while the next part is
 made, and from 1,000 rows on the search trigger computes their words in parallel
-(revision 0015): the rows, ids, words, search hits, duplicate report, tags, blocks and
-undo data must be those of SQLite, whether the rows go in one part or several, and a
-cancel or an error in the middle (in the first part or a later one) must leave the
-server as it was. These run whenever
-PostgreSQL's binaries are installed, whatever ``--engine`` says.
+(revision 0015). The command line's import (``streamed``) sends each batch of records
+while the rest of the files is read; the window's (``read first``) reads first. Either
+way the rows, ids, words, search hits, duplicate report, tags, blocks and undo data must
+be those of SQLite, whether the rows go in one part or several, and a cancel or an error
+in the middle (in the first part or a later one) must leave the server as it was. These
+run whenever PostgreSQL's binaries are installed, whatever ``--engine`` says.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from scholar_desk.core import clock
-from scholar_desk.core.db import fulltext
+from scholar_desk.core.db import fulltext, postgres
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
 from scholar_desk.core.progress import CancelledError, CancelToken
@@ -125,7 +126,18 @@ def _state(library: Library) -> dict[str, Any]:
         }
 
 
-def _import_twice(library: Library, tmp_path: Path) -> list[refs.ImportReport]:
+def _import(session: Any, paths: list[Path], how: str, **options: Any) -> refs.ImportReport:
+    """An import as the command line runs it (``streamed``: on a server, the records are
+    stored while the file is read) or as the window does (``read first``)."""
+    if how == "streamed":
+        return refs.import_files(session, SINGLE_USER, paths, **options)
+    results = refs.read_files(paths)
+    return refs.import_parsed(session, SINGLE_USER, results, **options)
+
+
+def _import_twice(
+    library: Library, tmp_path: Path, how: str = "streamed"
+) -> list[refs.ImportReport]:
     """300 references, then 2,000 of which 300 are in the library and 43 repeat a DOI."""
     first, second = tmp_path / "first.bib", tmp_path / "second.bib"
     first.write_text(_bib(300, seed=1), encoding="utf-8")
@@ -133,8 +145,11 @@ def _import_twice(library: Library, tmp_path: Path) -> list[refs.ImportReport]:
     reports = []
     for path, tags in ((first, ()), (second, ("review", "pain"))):
         with library.transaction() as session:
-            reports.append(refs.import_files(session, SINGLE_USER, [path], tags=tags))
+            reports.append(_import(session, [path], how, tags=tags))
     return reports
+
+
+HOW = pytest.mark.parametrize("how", ["streamed", "read first"])
 
 
 @pytest.fixture
@@ -157,8 +172,9 @@ def fixed_clock():
 @pytest.mark.parametrize(
     "copy_parts", [None, 1000], indirect=True, ids=["one-copy", "copy-per-1000-rows"]
 )
+@HOW
 def test_a_large_import_on_the_server_stores_what_sqlite_stores(
-    pg_databases, tmp_path, fixed_clock, copy_parts
+    pg_databases, tmp_path, fixed_clock, copy_parts, how
 ) -> None:
     name, url = pg_databases.create()
     try:
@@ -166,7 +182,7 @@ def test_a_large_import_on_the_server_stores_what_sqlite_stores(
             lite_reports = _import_twice(library, tmp_path)
             lite = _state(library)
         with Library.open(url) as library:
-            server_reports = _import_twice(library, tmp_path)
+            server_reports = _import_twice(library, tmp_path, how)
             server = _state(library)
             with library.reading() as session:
                 # Every stored word list is the one revision 0014's trigger stores row
@@ -216,11 +232,14 @@ def _server_state(url: str) -> dict[str, Any]:
     return state
 
 
+@HOW
 @pytest.mark.parametrize("copy_parts", [None, 600], indirect=True, ids=["one-copy", "in-parts"])
 def test_a_cancelled_import_leaves_the_server_as_it_was(
-    pg_databases, tmp_path, copy_parts
+    pg_databases, tmp_path, copy_parts, how
 ) -> None:
-    # In parts of 600 rows, the first part is stored when Cancel comes in the second.
+    # In parts of 600 rows, the first part is stored when Cancel comes in the second
+    # (streamed: the third batch of 500 records read, with 975 stored; read first: with
+    # 1,000 rows sent).
     name, url = pg_databases.create()
     try:
         with Library.open(url) as library:
@@ -233,29 +252,33 @@ def test_a_cancelled_import_leaves_the_server_as_it_was(
 
         def progress(done: int, _total: int, label: str) -> None:
             seen.append((done, label))
-            if label == "Storing references" and done >= 1000:
-                token.cancel()  # inside the COPY, with 1,000 rows sent
+            if label == "Storing references" and done >= 900:
+                token.cancel()  # inside the COPY, with 900 rows or more sent
 
         with (
             Library.open(url) as library,
             pytest.raises(CancelledError),
             library.transaction() as session,
         ):
-            refs.import_files(session, SINGLE_USER, [path], progress=progress, cancel=token)
+            _import(session, [path], how, progress=progress, cancel=token)
         after = _server_state(url)
     finally:
         pg_databases.drop(name)
-    assert (1000, "Storing references") in seen
+    stored = [done for done, label in seen if label == "Storing references"]
+    assert 900 <= stored[-1] < 1463  # cancelled before the last batch (1,463 are new)
     assert after == before
 
 
+@HOW
 @pytest.mark.parametrize("copy_parts", [None, 600], indirect=True, ids=["one-copy", "in-parts"])
 def test_an_import_failing_on_the_server_leaves_it_as_it_was(
-    pg_databases, tmp_path, copy_parts
+    pg_databases, tmp_path, copy_parts, how, monkeypatch
 ) -> None:
     # Another machine stores a key this import chose after it checked the keys: the
     # server refuses the COPY halfway (in parts of 600 rows: the third part, after two
-    # were stored), and nothing of the import stays.
+    # were stored), and nothing of the import stays. Streamed, the keys of each batch
+    # are checked as it is read, so the other machine stores it just after the check of
+    # the batch holding it (the third).
     name, url = pg_databases.create()
     try:
         with Library.open(url) as library:
@@ -264,25 +287,38 @@ def test_an_import_failing_on_the_server_leaves_it_as_it_was(
         path.write_text(_bib(1500, seed=3, first=5000), encoding="utf-8")
         conninfo = {"host": pg_databases.server.socket_dir, "user": "postgres", "dbname": name}
 
+        def store_elsewhere() -> None:
+            with psycopg.connect(**conninfo) as other:
+                other.execute(
+                    'INSERT INTO "references" (entry_type, citation_key, authors, '
+                    "first_author, title, journal, volume, issue, pages, doi, pmid, url, "
+                    "abstract, keywords, extra_fields, title_key, source, tags_text, "
+                    "version, created_at, updated_at) VALUES ('article', 'k6400', '', '', "
+                    "'Elsewhere', '', '', '', '', '', '', '', '', '', '{}', 'elsewhere', "
+                    "'', '', 1, now(), now())"
+                )
+
         def progress(done: int, _total: int, label: str) -> None:
             if label == "Storing references" and done == 0:
-                with psycopg.connect(**conninfo) as other:
-                    other.execute(
-                        'INSERT INTO "references" (entry_type, citation_key, authors, '
-                        "first_author, title, journal, volume, issue, pages, doi, pmid, url, "
-                        "abstract, keywords, extra_fields, title_key, source, tags_text, "
-                        "version, created_at, updated_at) VALUES ('article', 'k6400', '', '', "
-                        "'Elsewhere', '', '', '', '', '', '', '', '', '', '{}', 'elsewhere', "
-                        "'', '', 1, now(), now())"
-                    )
+                store_elsewhere()
 
+        if how == "streamed":
+            taking = postgres.next_ids
+            batches = iter(range(1, 10))
+
+            def next_ids(*args: Any) -> list[int]:
+                if next(batches) == 3:
+                    store_elsewhere()
+                return taking(*args)
+
+            monkeypatch.setattr(postgres, "next_ids", next_ids)
         before = _server_state(url)
         with (
             Library.open(url) as library,
             pytest.raises((IntegrityError, psycopg.errors.UniqueViolation)),
             library.transaction() as session,
         ):
-            refs.import_files(session, SINGLE_USER, [path], progress=progress)
+            _import(session, [path], how, progress=progress)
         after = _server_state(url)
     finally:
         pg_databases.drop(name)
@@ -293,6 +329,44 @@ def test_an_import_failing_on_the_server_leaves_it_as_it_was(
     assert len(after["search_rows"]) == len(before["search_rows"]) + 1
     for part in ("tags", "tag_names", "blocks", "audit"):
         assert after[part] == before[part]
+
+
+def test_records_are_stored_while_later_files_are_read_in_a_fresh_transaction(
+    pg_databases, tmp_path
+) -> None:
+    # A transaction that already wrote (here: an import of the same records) reads
+    # first: the second connection the streamed import checks keys and duplicates on
+    # would not see those rows, and their keys would clash on the server.
+    first, second, third = (tmp_path / f"{n}.bib" for n in ("first", "second", "third"))
+    first.write_text(_bib(700, seed=6), encoding="utf-8")
+    second.write_text(_bib(700, seed=7, first=700), encoding="utf-8")
+    third.write_text(_bib(300, seed=8, first=1400), encoding="utf-8")
+    name, url = pg_databases.create()
+    try:
+        with Library.open(url) as library:
+            fresh: list[str] = []
+            with library.transaction() as session:
+                one = refs.import_files(
+                    session, SINGLE_USER, [first, second], progress=lambda *a: fresh.append(a[2])
+                )
+            after_write: list[str] = []
+            with library.transaction() as session:
+                two = refs.import_files(session, SINGLE_USER, [third])
+                again = refs.import_files(
+                    session,
+                    SINGLE_USER,
+                    [third, first],
+                    on_duplicate="keep",
+                    progress=lambda *a: after_write.append(a[2]),
+                )
+            with library.reading() as session:
+                keys = list(session.scalars(select(m.Reference.citation_key)))
+    finally:
+        pg_databases.drop(name)
+    assert fresh.index("Storing references") < fresh.index("Reading second.bib")
+    assert after_write.index("Reading first.bib") < after_write.index("Storing references")
+    assert again.imported == 1000
+    assert len(keys) == len(set(keys)) == one.imported + two.imported + 1000
 
 
 def test_the_readme_application_role_imports_in_bulk(pg_server, tmp_path) -> None:

@@ -14,7 +14,7 @@ import itertools
 import queue
 import select
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import String, Table, event, func
@@ -139,21 +139,7 @@ def copy_rows(
     between: Callable[[int], None] | None = None,
     part_rows: int = 5000,
 ) -> None:
-    """Insert ``rows`` (all with the same keys) into ``table`` with ``COPY``.
-
-    One statement instead of one per row: the rows' triggers run once per ``COPY`` (a
-    statement-level trigger indexes them in one go; from 1,000 rows on its words are
-    computed by parallel workers, revision 0015) and the server parses no SQL per row.
-    Columns the rows leave out take their server default (the id's sequence). Values go
-    through each column's own bind processor, so they are stored as an ORM insert
-    stores them.
-
-    The rows go in one ``COPY`` per ``part_rows`` rows, sent by a thread of their own
-    while this one formats the next rows: the server's work at the end of each ``COPY``
-    (its triggers: the search words and their index) then runs while Python prepares
-    the next part, instead of all of it after the last row (the machine's other core
-    idle meanwhile). The rows stored are the same; only when the server does its work
-    changes.
+    """Insert ``rows`` (all with the same keys) into ``table`` with ``COPY`` (`RowStream`).
 
     Args:
         connection: The connection of the caller's transaction.
@@ -170,34 +156,107 @@ def copy_rows(
     first = next(iterator, None)
     if first is None:
         return
-    dialect = connection.dialect
-    columns = [c for c in table.columns if c.name in first]
-    processors = [
-        (i, process)
-        for i, column in enumerate(columns)
-        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    ]
-    names = ", ".join(f'"{c.name}"' for c in columns)
-    sql = f'COPY "{table.name}" ({names}) FROM STDIN'
-    dbapi: Any = connection.connection.dbapi_connection  # psycopg's, inside the transaction
-    # The last value each processor was given, and what it made of it: rows of one
-    # import share their timestamps, which are then converted once.
-    last: list[tuple[Any, Any]] = [(None, None)] * len(processors)
-
-    def values_of(row: Mapping[str, Any]) -> list[Any]:
-        values = [row[c.name] for c in columns]
-        for k, (i, process) in enumerate(processors):
-            value = values[i]
-            if value is not None:
-                given, made = last[k]
-                if value is not given:
-                    made = process(value)
-                    last[k] = (value, made)
-                values[i] = made
-        return values
-
+    stream = RowStream(connection, table, list(first), part_rows=part_rows)
     source = itertools.chain((first,), iterator)
-    _copy_in_parts(dbapi, sql, map(values_of, source), every, between, part_rows)
+    sent = 0
+    try:
+        while batch := list(itertools.islice(source, every or part_rows)):
+            stream.write(batch)
+            sent += len(batch)
+            if between is not None and every:
+                between(sent)
+    except BaseException:
+        stream.abandon()
+        raise
+    stream.finish()
+
+
+class RowStream:
+    """Rows pushed into a table with ``COPY``, sent by a thread while the caller goes on.
+
+    One statement instead of one per row: the rows' triggers run once per ``COPY`` (a
+    statement-level trigger indexes them in one go; from 1,000 rows on its words are
+    computed by parallel workers, revision 0015) and the server parses no SQL per row.
+    Columns not named take their server default. Values go through each column's own
+    bind processor, so they are stored as an ORM insert stores them.
+
+    The rows go in one ``COPY`` per ``part_rows`` rows (`CopyStream`): the server's work
+    at the end of each (its triggers: the search words and their index) runs while the
+    caller makes the next rows, or reads the file they come from, instead of all of it
+    after the last row. The caller ends with `finish` or, on any error, `abandon` (then
+    rolls back); until then the connection is the sending thread's.
+    """
+
+    def __init__(
+        self, connection: Connection, table: Table, names: Sequence[str], *, part_rows: int
+    ) -> None:
+        """Open the stream into ``table``'s columns ``names`` (the rows' keys)."""
+        dialect = connection.dialect
+        self._columns = [c for c in table.columns if c.name in names]
+        self._processors = [
+            (i, process)
+            for i, column in enumerate(self._columns)
+            if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        # The last value each processor was given, and what it made of it: rows of one
+        # import share their timestamps, which are then converted once.
+        self._last: list[tuple[Any, Any]] = [(None, None)] * len(self._processors)
+        listed = ", ".join(f'"{c.name}"' for c in self._columns)
+        dbapi: Any = connection.connection.dbapi_connection  # psycopg's, in the transaction
+        self._stream = CopyStream(dbapi, f'COPY "{table.name}" ({listed}) FROM STDIN')
+        self._part_rows = part_rows
+        self._copy: Any = None
+        self._in_part = 0
+
+    def write(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Format ``rows`` and hand them to the sender.
+
+        Raises:
+            psycopg.Error: The server refused an earlier part (the caller abandons).
+        """
+        columns, processors, last = self._columns, self._processors, self._last
+        for row in rows:
+            values = [row[c.name] for c in columns]
+            for k, (i, process) in enumerate(processors):
+                value = values[i]
+                if value is not None:
+                    given, made = last[k]
+                    if value is not given:
+                        made = process(value)
+                        last[k] = (value, made)
+                    values[i] = made
+            if self._copy is None:
+                self._copy = self._stream.part()
+                self._copy.__enter__()
+            self._copy.write_row(values)
+            self._in_part += 1
+            if self._in_part == self._part_rows:
+                self._end_part()
+
+    def finish(self) -> None:
+        """Send what is left and wait until the server has taken every row.
+
+        Raises:
+            psycopg.Error: The server refused a part (the caller rolls back).
+        """
+        try:
+            if self._copy is not None:
+                self._end_part()
+        except BaseException:
+            self.abandon()
+            raise
+        self._stream.finish()
+
+    def abandon(self) -> None:
+        """Stop: the ``COPY`` under way fails, and the connection is the caller's again."""
+        copy, self._copy = self._copy, None
+        if copy is not None:
+            copy.__exit__(_AbandonedError, _AbandonedError(), None)
+        self._stream.abandon()
+
+    def _end_part(self) -> None:
+        copy, self._copy, self._in_part = self._copy, None, 0
+        copy.__exit__(None, None, None)
 
 
 _PART_END = object()
@@ -210,8 +269,8 @@ _QUEUED_BUFFERS = 256
 class _Handoff:
     """Formatted ``COPY`` data handed from the formatting thread to the sending one."""
 
-    def __init__(self) -> None:
-        self.queue: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED_BUFFERS)
+    def __init__(self, queued: int) -> None:
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=queued)
         self.failure: BaseException | None = None
 
     def put(self, item: Any) -> None:
@@ -256,60 +315,85 @@ class _AbandonedError(Exception):
     """The formatting thread stopped (Cancel, an error): the COPY under way fails."""
 
 
-def _copy_in_parts(
-    dbapi: Any,
-    sql: str,
-    values: Iterator[Sequence[Any]],
-    every: int,
-    between: Callable[[int], None] | None,
-    part_rows: int,
-) -> None:
-    import psycopg
-    from psycopg.copy import Writer
+class CopyStream:
+    """``COPY`` data formatted in the calling thread and sent to the server by another.
 
-    handoff = _Handoff()
+    The server takes in the rows (and runs what their insert sets off) while the caller
+    goes on: formatting the next rows, or reading the file they come from. Each `part`
+    is one ``COPY`` statement. The caller ends with `finish` (waits until the server has
+    taken everything, and raises what the server refused) or, on any error of its own,
+    `abandon` (the ``COPY`` under way fails; the caller rolls back). Until then the
+    connection belongs to the sending thread.
+    """
 
-    class _Queued(Writer):
-        def write(self, data: Any) -> None:
-            handoff.put(bytes(data))
+    def __init__(self, dbapi: Any, sql: str, *, queued: int = _QUEUED_BUFFERS) -> None:
+        """Start sending to ``sql`` (a ``COPY ... FROM STDIN``) on psycopg's ``dbapi``.
 
-        def finish(self, exc: BaseException | None = None) -> None:
-            if exc is None:  # otherwise the part is abandoned below, never ended
-                handoff.put(_PART_END)
+        ``queued``: formatted buffers (about 32 kB each) that may wait for the sender
+        before the formatting thread waits too; 0 for no limit.
+        """
+        from psycopg.copy import Writer
 
-    sender = threading.Thread(target=handoff.send, args=(dbapi, sql), daemon=True)
-    formatting = dbapi.cursor()  # only its adapters are used, never the connection
-    sent = 0
-    sender.start()
-    try:
-        row = next(values, None)
-        while row is not None:
-            with psycopg.Copy(formatting, binary=False, writer=_Queued()) as copy:
-                for _ in range(part_rows):
-                    copy.write_row(row)
-                    sent += 1
-                    if between is not None and every and sent % every == 0:
-                        between(sent)
-                    if (row := next(values, None)) is None:
-                        break
-        if between is not None and every and sent % every != 0:
-            between(sent)
-        handoff.put(_ALL_SENT)
-    except BaseException:
-        # Cancel, or an error here or in the sender: the COPY under way is abandoned,
-        # and the connection is left to the caller (who rolls back) once the sender
-        # stopped.
-        while sender.is_alive():
+        handoff = self._handoff = _Handoff(queued)
+
+        class _Queued(Writer):
+            def write(self, data: Any) -> None:
+                handoff.put(bytes(data))
+
+            def finish(self, exc: BaseException | None = None) -> None:
+                if exc is None:  # otherwise the part is abandoned, never ended
+                    handoff.put(_PART_END)
+
+        self._writer = _Queued
+        self._formatting = dbapi.cursor()  # only its adapters are used, never the connection
+        self._sender = threading.Thread(target=handoff.send, args=(dbapi, sql), daemon=True)
+        self._sender.start()
+
+    def part(self) -> Any:
+        """A ``psycopg.Copy`` to use as a context: the rows written in it are one ``COPY``."""
+        import psycopg
+
+        return psycopg.Copy(self._formatting, binary=False, writer=self._writer())
+
+    def finish(self) -> None:
+        """Wait until every part is sent and taken.
+
+        Raises:
+            psycopg.Error: The server refused a part (the caller rolls back).
+        """
+        try:
+            self._handoff.put(_ALL_SENT)
+        except BaseException:
+            self.abandon()
+            raise
+        self._sender.join()
+        self._formatting.close()
+        if self._handoff.failure is not None:
+            raise self._handoff.failure
+
+    def abandon(self) -> None:
+        """Stop: the ``COPY`` under way fails, and the connection is the caller's again."""
+        while self._sender.is_alive():
             with contextlib.suppress(queue.Full):
-                handoff.queue.put(_ABANDON, timeout=0.05)
+                self._handoff.queue.put(_ABANDON, timeout=0.05)
                 break
-        sender.join()
-        raise
+        self._sender.join()
+        self._formatting.close()
+
+
+def has_written(connection: Connection) -> bool:
+    """Whether the connection's transaction has written anything yet (it has an xid).
+
+    Another connection sees none of it until the commit: work that reads the library
+    through one (an import storing records while its file is read) needs this False.
+    """
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+        row = cursor.fetchone()
     finally:
-        formatting.close()
-    sender.join()
-    if handoff.failure is not None:
-        raise handoff.failure
+        cursor.close()
+    return bool(row and row[0])
 
 
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:

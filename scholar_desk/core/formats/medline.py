@@ -9,6 +9,8 @@ from scholar_desk.core.formats.reference import (
     ParsedReference,
     ParseResult,
     Problem,
+    RecordFeed,
+    RecordListener,
     clean_doi,
     clean_pmid,
     drop_oversized,
@@ -59,12 +61,15 @@ def parse_file(path: Path) -> ParseResult:
     return parse_path(path, parse_text)
 
 
-def parse_text(text: str, source: str = "") -> ParseResult:
+def parse_text(
+    text: str, source: str = "", on_records: RecordListener | None = None
+) -> ParseResult:
     """Read MEDLINE text: records start at ``PMID-`` and fields continue on indented lines.
 
     Args:
         text: The file's text.
         source: The file name.
+        on_records: Given the records a batch at a time as they are read (`RecordFeed`).
 
     Returns:
         Records and problems.
@@ -74,6 +79,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
     record: list[tuple[str, list[str]]] = []
     start = 0
     raw: list[str] = []
+    feed = RecordFeed(result, on_records)
 
     def flush() -> None:
         if record:
@@ -89,6 +95,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
                 )
             else:
                 result.references.append(ref)
+                feed.poll()
 
     for number, line in enumerate(lines, start=1):
         m = _TAG.match(line)
@@ -105,6 +112,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
         else:
             result.problems.append(Problem(number, f"A line was not understood: {line[:60]!r}"))
     flush()
+    feed.close()
     drop_oversized(result)
     return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -139,6 +139,47 @@ def shorten(raw: str) -> str:
 
 # Reading files ----------------------------------------------------------------------------
 
+RecordListener = Callable[[Sequence[ParsedReference]], None]
+"""Given a reader's records a batch at a time while the reader goes on (`RecordFeed`)."""
+
+
+class RecordFeed:
+    """Hands the records a reader has made so far to a listener, while it reads on.
+
+    An import on a server has the server work on the records already read while the
+    rest of the file is read (the import service's ``_StreamedImport``). A reader calls
+    `poll` after each block (a length compared, unless a batch is due) and `close` when
+    done. Each record is handed once, as it was when handed; the one change a reader
+    makes afterwards is to empty a field found too large (`drop_oversized`), which a
+    listener sees coming with `oversized`.
+    """
+
+    BATCH = 500
+    """Records per call of the listener."""
+
+    __slots__ = ("_listener", "_records", "_told")
+
+    def __init__(self, result: ParseResult, listener: RecordListener | None) -> None:
+        self._listener = listener
+        self._records = result.references
+        self._told = 0
+
+    def poll(self) -> None:
+        """Hand the records read since the last batch, when there are `BATCH` of them."""
+        if self._listener is not None and len(self._records) - self._told >= self.BATCH:
+            self._hand()
+
+    def close(self) -> None:
+        """Hand the records not handed yet."""
+        if self._listener is not None and len(self._records) > self._told:
+            self._hand()
+
+    def _hand(self) -> None:
+        assert self._listener is not None
+        end = len(self._records)
+        self._listener(self._records[self._told : end])
+        self._told = end
+
 
 # Limits on what a file may hold ------------------------------------------------------------
 
@@ -170,6 +211,13 @@ def field_too_large(name: str, *, expanded: bool = False) -> str:
     """The problem text for a field over `MAX_FIELD_CHARS`."""
     after = " after macro expansion" if expanded else ""
     return f"The field '{name}' is larger than 1 MB{after}; it was left out."
+
+
+def oversized(ref: ParsedReference) -> bool:
+    """Whether a field of ``ref`` is over `MAX_FIELD_CHARS` (`drop_oversized` empties it)."""
+    return any(len(getattr(ref, name)) > MAX_FIELD_CHARS for name in _STRING_FIELDS) or any(
+        len(value) > MAX_FIELD_CHARS for value in ref.extra_fields.values()
+    )
 
 
 def drop_oversized(result: ParseResult) -> None:

@@ -16,6 +16,8 @@ from scholar_desk.core.formats.reference import (
     ParsedReference,
     ParseResult,
     Problem,
+    RecordFeed,
+    RecordListener,
     clean_doi,
     clean_pmid,
     drop_oversized,
@@ -87,12 +89,15 @@ def parse_file(path: Path) -> ParseResult:
     return parse_path(path, parse_text)
 
 
-def parse_text(text: str, source: str = "") -> ParseResult:
+def parse_text(
+    text: str, source: str = "", on_records: RecordListener | None = None
+) -> ParseResult:
     """Read RIS text; each ``TY`` record becomes a record or a skipped problem.
 
     Args:
         text: The file's text.
         source: The file name.
+        on_records: Given the records a batch at a time as they are read (`RecordFeed`).
 
     Returns:
         Records and problems.
@@ -100,7 +105,9 @@ def parse_text(text: str, source: str = "") -> ParseResult:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\x00", "")
     result = ParseResult(source=source)
     starts = [m.start() for m in _RECORD_START.finditer(text)]
+    feed = RecordFeed(result, on_records)
     for number, start in enumerate(starts):
+        feed.poll()
         end = starts[number + 1] if number + 1 < len(starts) else len(text)
         chunk = text[start:end]
         line = text.count("\n", 0, start) + 1
@@ -121,6 +128,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
             continue
         for record in records[:1]:
             result.references.append(_record(record, line, source))
+    feed.close()
     drop_oversized(result)
     return result
 

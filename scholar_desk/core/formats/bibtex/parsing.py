@@ -18,6 +18,8 @@ from scholar_desk.core.formats.reference import (
     MAX_EXPANSION_CHARS,
     ParseResult,
     Problem,
+    RecordFeed,
+    RecordListener,
     drop_oversized,
     parse_path,
     shorten,
@@ -39,12 +41,15 @@ def parse_file(path: Path) -> ParseResult:
     return parse_path(path, parse_text)
 
 
-def parse_text(text: str, source: str = "") -> ParseResult:
+def parse_text(
+    text: str, source: str = "", on_records: RecordListener | None = None
+) -> ParseResult:
     """Read BibTeX text; every entry block becomes a record or a skipped problem.
 
     Args:
         text: The file's text.
         source: The file name, for reports and the records' ``source``.
+        on_records: Given the records a batch at a time as they are read (`RecordFeed`).
 
     Returns:
         Records, problems and blocks to keep.
@@ -63,7 +68,9 @@ def parse_text(text: str, source: str = "") -> ParseResult:
     first_line: dict[str, int] = {}
     entry_keys: set[str] = set()
     string_keys: set[str] = set()
+    feed = RecordFeed(result, on_records)
     for start_line, block in blocks:
+        feed.poll()
         line = start_line + 1
         if isinstance(block, _FastEntry):
             if block.key in entry_keys:
@@ -129,6 +136,7 @@ def parse_text(text: str, source: str = "") -> ParseResult:
             result.blocks.append(("comment", (block.raw or "").strip()))
         elif isinstance(block, model.ImplicitComment):
             _check_implicit(block, line, result)
+    feed.close()
     drop_oversized(result)
     return result
 

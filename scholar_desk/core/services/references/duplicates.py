@@ -165,34 +165,59 @@ def _library_matches(
 
 
 def _file_matches(keys: Sequence[_Keys]) -> list[tuple[int, str] | None]:
-    """For each record, an earlier record of the same import that is the same work.
+    """For each record, an earlier record of the same import that is the same work."""
+    return _FileIndex().extend(keys)
 
-    Blocking keeps this near-linear: exact keys are dict lookups and fuzzy titles are
-    compared only within the same (year, first author) and (year, title start) blocks.
+
+class _FileIndex:
+    """The records of an import seen so far, to find an earlier one that is the same work.
+
+    Records are added in file order, all at once or a batch at a time (an import that
+    stores records while its file is read): the answers are the same. Blocking keeps
+    this near-linear: exact keys are dict lookups and fuzzy titles are compared only
+    within the same (year, first author) and (year, title start) blocks.
     """
-    out: list[tuple[int, str] | None] = [None] * len(keys)
-    by_doi: dict[str, int] = {}
-    by_pmid: dict[str, int] = {}
-    by_exact: dict[tuple[str, int | None, str], int] = {}
-    by_author: dict[tuple[int | None, str], list[int]] = defaultdict(list)
-    by_start: dict[tuple[int | None, str], list[int]] = defaultdict(list)
-    # A record with a DOI can only fuzzily match one without a DOI (a different DOI is a
-    # different work, the same DOI is found above), so it looks in these lists alone.
-    no_doi_author: dict[tuple[int | None, str], list[int]] = defaultdict(list)
-    no_doi_start: dict[tuple[int | None, str], list[int]] = defaultdict(list)
-    for i, k in enumerate(keys):
+
+    def __init__(self) -> None:
+        self.keys: list[_Keys] = []
+        self.found: list[tuple[int, str] | None] = []
+        self._doi: dict[str, int] = {}
+        self._pmid: dict[str, int] = {}
+        self._exact: dict[tuple[str, int | None, str], int] = {}
+        self._author: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+        self._start: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+        # A record with a DOI can only fuzzily match one without a DOI (a different DOI
+        # is a different work, the same DOI is found above), so it looks in these alone.
+        self._no_doi_author: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+        self._no_doi_start: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+
+    def extend(self, keys: Iterable[_Keys]) -> list[tuple[int, str] | None]:
+        """Add the next records; for each, the first earlier record of its work (or None)."""
+        first = len(self.keys)
+        for k in keys:
+            self.found.append(self._add(k))
+        return self.found[first:]
+
+    def _add(self, k: _Keys) -> tuple[int, str] | None:
+        keys, out = self.keys, self.found
+        i = len(keys)
+        keys.append(k)
         hit: tuple[int, str] | None = None
-        if k.doi and k.doi in by_doi:
-            hit = (by_doi[k.doi], "same DOI")
-        elif k.pmid and k.pmid in by_pmid:
-            hit = (by_pmid[k.pmid], "same PMID")
+        if k.doi and k.doi in self._doi:
+            hit = (self._doi[k.doi], "same DOI")
+        elif k.pmid and k.pmid in self._pmid:
+            hit = (self._pmid[k.pmid], "same PMID")
         else:
-            j = by_exact.get((k.title, k.year, k.author))
+            j = self._exact.get((k.title, k.year, k.author))
             if j is not None and _same_work(k, keys[j], exact=True):
                 hit = (j, "same title, year and first author")
             elif k.title and len(k.title) >= FUZZY_MIN_LENGTH:
                 seen: set[int] = set()
-                authors, starts = (no_doi_author, no_doi_start) if k.doi else (by_author, by_start)
+                authors, starts = (
+                    (self._no_doi_author, self._no_doi_start)
+                    if k.doi
+                    else (self._author, self._start)
+                )
                 for j in (
                     *authors.get((k.year, k.author), ()),
                     *starts.get((k.year, k.title[:12]), ()),
@@ -209,18 +234,17 @@ def _file_matches(keys: Sequence[_Keys]) -> list[tuple[int, str] | None]:
             target = hit[0]
             while out[target] is not None:
                 target = out[target][0]  # type: ignore[index]  # checked just above
-            out[i] = (target, hit[1])
-            continue
+            return (target, hit[1])
         if k.doi:
-            by_doi.setdefault(k.doi, i)
+            self._doi.setdefault(k.doi, i)
         if k.pmid:
-            by_pmid.setdefault(k.pmid, i)
+            self._pmid.setdefault(k.pmid, i)
         if k.title:
-            by_exact.setdefault((k.title, k.year, k.author), i)
+            self._exact.setdefault((k.title, k.year, k.author), i)
             if len(k.title) >= FUZZY_MIN_LENGTH and k.year is not None:
-                by_author[(k.year, k.author)].append(i)
-                by_start[(k.year, k.title[:12])].append(i)
+                self._author[(k.year, k.author)].append(i)
+                self._start[(k.year, k.title[:12])].append(i)
                 if not k.doi:
-                    no_doi_author[(k.year, k.author)].append(i)
-                    no_doi_start[(k.year, k.title[:12])].append(i)
-    return out
+                    self._no_doi_author[(k.year, k.author)].append(i)
+                    self._no_doi_start[(k.year, k.title[:12])].append(i)
+        return None

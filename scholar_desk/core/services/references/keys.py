@@ -102,25 +102,33 @@ def _taken_keys(unit: Unit, bases: Iterable[str]) -> set[str]:
     return taken
 
 
-def _assign_keys(unit: Unit, refs: Sequence[ParsedReference], problems: list[FileProblem]) -> None:
+def _assign_keys(
+    unit: Unit,
+    refs: Sequence[ParsedReference],
+    problems: list[FileProblem],
+    used: set[str] | None = None,
+) -> None:
     """Give every record a key unique in the library and the import (a, b, c... on clash).
 
     Plain SQL, so an import runs it alike through a session and a `PlainWriter`.
+    ``used``: the keys given to the import's earlier records, when they come a batch at
+    a time (an import storing records while its file is read); this batch's are added.
     """
     for ref in refs:
         if not ref.citation_key.strip():
             ref.citation_key = make_key(ref)
         ref.citation_key = ref.citation_key.strip()[:240]
+    if used is None:
+        used = set()
     taken = _taken_keys(unit, (r.citation_key for r in refs))
-    used: set[str] = set()
+    seen: set[str] = set()
     clashes = []
     for r in refs:
-        if r.citation_key in taken or r.citation_key in used:
+        if r.citation_key in taken or r.citation_key in used or r.citation_key in seen:
             clashes.append(r.citation_key)
-        used.add(r.citation_key)
+        seen.add(r.citation_key)
     if clashes:
         taken |= _taken_keys(unit, clashes)
-    used = set()
     for ref in refs:
         key = ref.citation_key
         if key in taken or key in used:

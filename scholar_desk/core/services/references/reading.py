@@ -11,6 +11,7 @@ from scholar_desk.core.errors import (
 )
 from scholar_desk.core.formats.reference import (
     ParseResult,
+    RecordListener,
     read_text,
     require_entries,
 )
@@ -48,11 +49,12 @@ def detect_format(path: Path, text: str) -> str:
     )
 
 
-def read_file(path: Path) -> ParseResult:
+def read_file(path: Path, on_records: RecordListener | None = None) -> ParseResult:
     """Read one reference file of any supported format.
 
     Args:
         path: The file.
+        on_records: Given the records a batch at a time as they are read (`RecordFeed`).
 
     Returns:
         What it holds.
@@ -68,15 +70,15 @@ def read_file(path: Path) -> ParseResult:
     if kind == "bibtex":
         from scholar_desk.core.formats import bibtex
 
-        result = bibtex.parse_text(text, path.name)
+        result = bibtex.parse_text(text, path.name, on_records)
     elif kind == "ris":
         from scholar_desk.core.formats import ris
 
-        result = ris.parse_text(text, path.name)
+        result = ris.parse_text(text, path.name, on_records)
     else:
         from scholar_desk.core.formats import medline
 
-        result = medline.parse_text(text, path.name)
+        result = medline.parse_text(text, path.name, on_records)
     result.encoding = encoding
     result.problems[:0] = warnings
     require_entries(result, path.name)
@@ -87,8 +89,13 @@ def read_files(
     paths: Sequence[Path],
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    on_records: RecordListener | None = None,
 ) -> list[ParseResult]:
-    """Read every file before anything is written (an unusable file stops the import).
+    """Read every file; an unusable one stops the import, and nothing of it is kept.
+
+    ``on_records`` is given each file's records a batch at a time as they are read: an
+    import on a server stores them meanwhile, inside its transaction, which the error of
+    a later file (or Cancel) rolls back.
 
     Raises:
         ImportFileError: One of the files cannot be used.
@@ -100,5 +107,5 @@ def read_files(
             if cancel is not None:
                 cancel.check()
             progress(number, len(paths), f"Reading {path.name}")
-            results.append(read_file(Path(path)))
+            results.append(read_file(Path(path), on_records))
     return results
