@@ -14,6 +14,7 @@ run whenever PostgreSQL's binaries are installed, whatever ``--engine`` says.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import subprocess
 import sys
@@ -23,12 +24,12 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
 
 from scholar_desk.core import clock
 from scholar_desk.core.db import fulltext, postgres
 from scholar_desk.core.db import models as m
 from scholar_desk.core.db.library import Library
+from scholar_desk.core.errors import BusyError
 from scholar_desk.core.progress import CancelledError, CancelToken
 from scholar_desk.core.services import references as refs
 from scholar_desk.core.services.references import importing
@@ -315,10 +316,15 @@ def test_an_import_failing_on_the_server_leaves_it_as_it_was(
         before = _server_state(url)
         with (
             Library.open(url) as library,
-            pytest.raises((IntegrityError, psycopg.errors.UniqueViolation)),
+            pytest.raises(BusyError) as refused,
             library.transaction() as session,
         ):
             _import(session, [path], how, progress=progress)
+        # What the command line and the window show: one sentence a person can act on.
+        assert refused.value.user_message == (
+            "Another person saved the same value (the citation key 'k6400') at the same "
+            "moment; nothing was saved. Try again."
+        )
         after = _server_state(url)
     finally:
         pg_databases.drop(name)
@@ -367,6 +373,38 @@ def test_records_are_stored_while_later_files_are_read_in_a_fresh_transaction(
     assert after_write.index("Reading first.bib") < after_write.index("Storing references")
     assert again.imported == 1000
     assert len(keys) == len(set(keys)) == one.imported + two.imported + 1000
+
+
+def test_two_machines_importing_the_same_file_at_once_store_it_once(
+    pg_databases, tmp_path
+) -> None:
+    # As on SQLite, whose write lock makes the second import wait: the second one waits
+    # for the first, then finds its records as duplicates, instead of failing on a key.
+    path = tmp_path / "shared.bib"
+    path.write_text(_bib(3000, seed=9), encoding="utf-8")
+    name, url = pg_databases.create()
+    try:
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "scholar_desk", "--db", url, "import", "--json", str(path)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [run.communicate(timeout=180) for run in runs]
+        with Library.open(url) as library, library.reading() as session:
+            stored = session.scalar(text('SELECT count(*) FROM "references"'))
+            indexed = session.scalar(text("SELECT count(*) FROM reference_search"))
+    finally:
+        pg_databases.drop(name)
+    assert [run.returncode for run in runs] == [0, 0], [err for _out, err in outputs]
+    reports = sorted((json.loads(out) for out, _err in outputs), key=lambda r: r["imported"])
+    assert reports[1]["imported"] == stored == indexed > 2900
+    assert reports[0]["imported"] == 0
+    assert reports[0]["duplicates"] == reports[1]["imported"] + reports[1]["duplicates"]
 
 
 def test_the_readme_application_role_imports_in_bulk(pg_server, tmp_path) -> None:

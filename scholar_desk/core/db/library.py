@@ -156,6 +156,9 @@ class Library:
             sentence = postgres.error_sentence(text, self.url)
             if sentence is not None:
                 return DatabaseError(sentence, text)
+            clash = postgres.clash_sentence(text)
+            if clash is not None:
+                return BusyError(clash, text)
             if "deadlock" in text.lower() or "could not serialize" in text.lower():
                 return BusyError(
                     "Another person saved at the same moment; nothing was saved. Try again.",
@@ -178,6 +181,10 @@ class Library:
             raise ConflictError("record", 0, {}, {}, 0) from exc
         except (SADatabaseError, SAInterfaceError, sqlite3.Error) as exc:
             raise self._error(_sqlite_words(exc)) from exc
+        except Exception as exc:
+            if not postgres.is_driver_error(exc):
+                raise
+            raise self._error(str(exc)) from exc
 
     def change_watch(self) -> ChangeWatch:
         """A watch that tells when anyone else committed a change to this database.

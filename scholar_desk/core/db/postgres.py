@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import itertools
 import queue
+import re
 import select
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -396,6 +398,21 @@ def has_written(connection: Connection) -> bool:
     return bool(row and row[0])
 
 
+IMPORT_LOCK = 7_305_120_001
+"""The advisory lock an import holds on the server until its transaction ends."""
+
+
+def hold_import_lock(connection: Connection) -> None:
+    """Wait until no other import is under way on the server, then hold that off.
+
+    On SQLite a second import waits for the first one's write lock, then finds its
+    records as duplicates. On the server both would check an empty library side by
+    side and clash on a key at the end; with this lock, held until the transaction
+    ends, the second one waits as on SQLite and then reads what the first stored.
+    """
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
+
+
 def next_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """``count`` new ids from the sequence of ``table``'s ``id`` column, ascending.
 
@@ -467,6 +484,31 @@ def error_sentence(message: str, url: URL) -> str | None:
     if "ssl" in lowered:
         return f"The secure connection to {label} failed: {message.splitlines()[0]}"
     return None
+
+
+def is_driver_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is psycopg's own error (from a ``COPY`` on the driver's connection).
+
+    SQLAlchemy wraps the errors of what it runs; a ``COPY`` is sent on psycopg's
+    connection directly, so its errors arrive unwrapped.
+    """
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)
+
+
+_UNIQUE_DETAIL = re.compile(r"Key \((?P<column>[^)]*)\)=\((?P<value>.*?)\) already exists")
+
+
+def clash_sentence(message: str) -> str | None:
+    """A sentence for a unique value someone else saved at the same moment, else None."""
+    if "duplicate key value violates unique constraint" not in message:
+        return None
+    found = _UNIQUE_DETAIL.search(message)
+    what = f" (the {found['column'].replace('_', ' ')} '{found['value']}')" if found else ""
+    return (
+        f"Another person saved the same value{what} at the same moment; nothing was "
+        "saved. Try again."
+    )
 
 
 def is_driver_missing(exc: BaseException) -> bool:

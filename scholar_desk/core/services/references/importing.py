@@ -288,6 +288,8 @@ def import_parsed(
             written.
     """
     _require_import(unit, actor, dry_run=dry_run)
+    if not dry_run:
+        _one_import_at_a_time(unit)
     with full_collections_deferred():
         report = _import_parsed(
             unit,
@@ -588,6 +590,7 @@ class _StreamedImport:
         from sqlalchemy.orm import Session as OrmSession
 
         session = self.session
+        _one_import_at_a_time(session)
         first_tag, first_block = _max_id(session, "tags"), _max_id(session, "bib_blocks")
         self.lookups = OrmSession(bind=session.get_bind())
         try:
@@ -696,6 +699,18 @@ class _StreamedImport:
         fresh.extra_fields = dict(ref.extra_fields)
         fresh.tags = [*ref.tags, *(t for t in self.tags if t not in ref.tags)]
         return fresh
+
+
+def _one_import_at_a_time(unit: Unit) -> None:
+    """On a server, wait for another machine's import to end before reading the library.
+
+    As SQLite's write lock does: its records are then found as duplicates here, instead
+    of both imports storing them and one failing on a key at the end.
+    """
+    if dialect_name(unit) == "postgresql":
+        from scholar_desk.core.db import postgres
+
+        postgres.hold_import_lock(cast("Session", unit).connection())
 
 
 def _wrote_before(session: Session) -> bool:
