@@ -389,13 +389,8 @@ def has_written(connection: Connection) -> bool:
     Another connection sees none of it until the commit: work that reads the library
     through one (an import storing records while its file is read) needs this False.
     """
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    return bool(row and row[0])
+    sql = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
+    return bool(connection.exec_driver_sql(sql).scalar())
 
 
 IMPORT_LOCK = 7_305_120_001
